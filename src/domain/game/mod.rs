@@ -1,0 +1,466 @@
+//! The live game as a state machine: `apply(input, now) -> effects`.
+//!
+//! ```text
+//!            Start            deadline + grace,          Next             Next
+//!   Lobby ───────────► Question(i) ──── all answered, ──► Reveal(i) ──► Leaderboard(i) ──┐
+//!                          ▲           Next or End                                       │
+//!                          └──────────────────── Next (more questions) ──────────────────┤
+//!                                                                 Next (last) or End     ▼
+//!                                                                                    Finished
+//! ```
+//!
+//! The engine feeds every input with the current time, performs the effects (send, persist)
+//! and calls [`Game::apply`] with [`Input::Tick`] when [`Game::next_deadline`] passes. Nothing
+//! here knows about sockets or storage.
+
+pub mod player;
+pub mod settings;
+pub mod standings;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+
+use rand::seq::SliceRandom;
+use rand::SeedableRng;
+
+pub use player::{Player, PlayerId, Recorded};
+pub use settings::Settings;
+
+use super::question::{Answer, AnswerShapeError, OptionId, Question, QuestionKind};
+use super::{scoring, Millis, Nickname};
+
+/// A question as this game plays it: the question and the order its options are shown in.
+#[derive(Debug, Clone)]
+pub struct Round {
+    pub question: Question,
+    /// Option ids in display order: shuffled once per question, the same on every screen so
+    /// the projector's colours match the phones'.
+    pub order: Vec<OptionId>,
+    /// How many accepted answers chose each option id (index = id; index 0 unused).
+    pub distribution: Vec<u32>,
+    pub answered: u32,
+    pub correct: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// Players join; the host waits.
+    Lobby,
+    /// Question `index` is open until `closes_at` (plus the grace).
+    Question { index: usize, opened_at: Millis, closes_at: Millis },
+    /// The answer, distribution and explanation of `index` are shown.
+    Reveal { index: usize, at: Millis },
+    /// The leaderboard after question `index`.
+    Leaderboard { index: usize, at: Millis },
+    /// The podium.
+    Finished,
+}
+
+/// Something that happens to a game.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Input {
+    Join { nickname: Nickname },
+    /// The player's connection went away (they keep their place).
+    Disconnect { player: PlayerId },
+    /// The player is back on a new connection.
+    Reconnect { player: PlayerId },
+    Kick { player: PlayerId },
+    Lock { locked: bool },
+    Start,
+    /// The host moves on: closes an open question early, or shows what comes next.
+    Next,
+    /// The host ends the game now; an open question is closed and counted first.
+    End,
+    /// An answer to question `question`. `sent_at` is when the server finished writing the
+    /// question to this player's connection, if known; scoring counts from then.
+    Answer { player: PlayerId, question: usize, answer: Answer, sent_at: Option<Millis> },
+    /// A deadline from [`Game::next_deadline`] has passed.
+    Tick,
+}
+
+/// What the engine must do because of an input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Effect {
+    Joined { player: PlayerId },
+    Disconnected { player: PlayerId },
+    Reconnected { player: PlayerId },
+    Kicked { player: PlayerId },
+    LockChanged { locked: bool },
+    QuestionOpened { index: usize },
+    /// A new answer was accepted and scored (its record is in the player's `answers`).
+    AnswerAccepted { player: PlayerId, index: usize },
+    /// The player had already answered; their first answer stands.
+    AnswerRepeated { player: PlayerId, index: usize },
+    QuestionClosed { index: usize },
+    LeaderboardShown { index: usize },
+    Finished,
+}
+
+/// Why an input was refused. A refused input changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum GameError {
+    #[error("the game has not started")]
+    NotStarted,
+    #[error("the game has already started and late join is off")]
+    AlreadyStarted,
+    #[error("the game is over")]
+    GameOver,
+    #[error("the lobby is locked")]
+    LobbyLocked,
+    #[error("the game is full")]
+    GameFull,
+    #[error("the nickname is taken")]
+    NicknameTaken,
+    #[error("no players have joined")]
+    NoPlayers,
+    #[error("no such player")]
+    UnknownPlayer,
+    #[error("the player was removed from the game")]
+    Kicked,
+    #[error("that question is not open")]
+    QuestionClosed,
+    #[error("the answer arrived after the deadline")]
+    TooLate,
+    #[error("not an answer to this question: {0}")]
+    BadAnswer(AnswerShapeError),
+    #[error("the game is not at a point where that can be done")]
+    WrongPhase,
+}
+
+/// One live game.
+#[derive(Debug, Clone)]
+pub struct Game {
+    settings: Settings,
+    rounds: Vec<Round>,
+    players: Vec<Player>,
+    /// Nickname unique keys of players still in the game.
+    nicknames: HashMap<String, PlayerId>,
+    phase: Phase,
+    locked: bool,
+    /// Players connected and not kicked: when all of them have answered, the question closes.
+    connected: u32,
+    /// Of those, how many have answered the open question.
+    answered_connected: u32,
+    /// Player ids in leaderboard order as of the last close.
+    standings: Vec<PlayerId>,
+}
+
+impl Game {
+    /// A game over `questions`, shuffling each question's options with `seed`.
+    pub fn new(questions: Vec<Question>, settings: Settings, seed: u64) -> Self {
+        let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+        let rounds = questions
+            .into_iter()
+            .map(|question| {
+                let n = question.options.len() as OptionId;
+                let mut order: Vec<OptionId> = (1..=n).collect();
+                // True/false keeps «Đúng» before «Sai»: shuffling two words only confuses.
+                if question.kind != QuestionKind::TrueFalse {
+                    order.shuffle(&mut rng);
+                    // An ordering question shown already in order is a free point.
+                    while question.kind == QuestionKind::Ordering && n > 1 && order.windows(2).all(|w| w[0] < w[1]) {
+                        order.shuffle(&mut rng);
+                    }
+                }
+                Round {
+                    distribution: vec![0; usize::from(n) + 1],
+                    question,
+                    order,
+                    answered: 0,
+                    correct: 0,
+                }
+            })
+            .collect();
+        Game {
+            settings,
+            rounds,
+            players: Vec::new(),
+            nicknames: HashMap::new(),
+            phase: Phase::Lobby,
+            locked: false,
+            connected: 0,
+            answered_connected: 0,
+            standings: Vec::new(),
+        }
+    }
+
+    pub fn phase(&self) -> Phase {
+        self.phase
+    }
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+    pub fn rounds(&self) -> &[Round] {
+        &self.rounds
+    }
+    pub fn players(&self) -> &[Player] {
+        &self.players
+    }
+    pub fn player(&self, id: PlayerId) -> Option<&Player> {
+        self.players.get(id as usize)
+    }
+    pub fn is_locked(&self) -> bool {
+        self.locked
+    }
+    /// Players who are in the game (not kicked), connected or not.
+    pub fn active_players(&self) -> usize {
+        self.players.iter().filter(|p| !p.kicked).count()
+    }
+    /// Player ids in leaderboard order as of the last closed question.
+    pub fn standings(&self) -> &[PlayerId] {
+        &self.standings
+    }
+
+    /// When the engine must send [`Input::Tick`] next, if ever.
+    pub fn next_deadline(&self) -> Option<Millis> {
+        match self.phase {
+            Phase::Question { closes_at, .. } => Some(closes_at + self.settings.answer_grace_ms),
+            Phase::Reveal { at, .. } | Phase::Leaderboard { at, .. } => {
+                self.settings.auto_advance_ms.map(|ms| at + ms)
+            }
+            Phase::Lobby | Phase::Finished => None,
+        }
+    }
+
+    /// Applies one input at time `now`. On `Err`, nothing changed.
+    pub fn apply(&mut self, input: &Input, now: Millis) -> Result<Vec<Effect>, GameError> {
+        match input {
+            Input::Join { nickname } => self.join(nickname),
+            Input::Disconnect { player } => self.set_connected(*player, false, now),
+            Input::Reconnect { player } => self.set_connected(*player, true, now),
+            Input::Kick { player } => self.kick(*player, now),
+            Input::Lock { locked } => {
+                if self.phase == Phase::Finished {
+                    return Err(GameError::GameOver);
+                }
+                self.locked = *locked;
+                Ok(vec![Effect::LockChanged { locked: *locked }])
+            }
+            Input::Start => match self.phase {
+                Phase::Lobby if self.active_players() == 0 => Err(GameError::NoPlayers),
+                Phase::Lobby => Ok(self.open(0, now)),
+                Phase::Finished => Err(GameError::GameOver),
+                _ => Err(GameError::WrongPhase),
+            },
+            Input::Next => self.next(now),
+            Input::End => self.end(now),
+            Input::Answer { player, question, answer, sent_at } => {
+                self.answer(*player, *question, answer, *sent_at, now)
+            }
+            Input::Tick => Ok(self.tick(now)),
+        }
+    }
+
+    fn join(&mut self, nickname: &Nickname) -> Result<Vec<Effect>, GameError> {
+        match self.phase {
+            Phase::Finished => return Err(GameError::GameOver),
+            Phase::Lobby => {}
+            _ if !self.settings.late_join => return Err(GameError::AlreadyStarted),
+            _ => {}
+        }
+        if self.locked {
+            return Err(GameError::LobbyLocked);
+        }
+        if self.players.len() >= self.settings.max_players as usize {
+            return Err(GameError::GameFull);
+        }
+        let key = nickname.unique_key();
+        if self.nicknames.contains_key(&key) {
+            return Err(GameError::NicknameTaken);
+        }
+        let id = self.players.len() as PlayerId;
+        self.nicknames.insert(key, id);
+        self.players.push(Player::new(id, nickname.clone(), self.rounds.len()));
+        self.connected += 1;
+        Ok(vec![Effect::Joined { player: id }])
+    }
+
+    fn live_player(&self, id: PlayerId) -> Result<&Player, GameError> {
+        match self.players.get(id as usize) {
+            None => Err(GameError::UnknownPlayer),
+            Some(p) if p.kicked => Err(GameError::Kicked),
+            Some(p) => Ok(p),
+        }
+    }
+
+    fn open_index(&self) -> Option<usize> {
+        match self.phase {
+            Phase::Question { index, .. } => Some(index),
+            _ => None,
+        }
+    }
+
+    fn set_connected(&mut self, id: PlayerId, on: bool, now: Millis) -> Result<Vec<Effect>, GameError> {
+        let player = self.live_player(id)?;
+        if player.connected == on {
+            return Ok(Vec::new());
+        }
+        let answered_open = self.open_index().is_some_and(|i| player.answer(i).is_some());
+        self.players[id as usize].connected = on;
+        if on {
+            self.connected += 1;
+            self.answered_connected += u32::from(answered_open);
+            Ok(vec![Effect::Reconnected { player: id }])
+        } else {
+            self.connected -= 1;
+            self.answered_connected -= u32::from(answered_open);
+            let mut effects = vec![Effect::Disconnected { player: id }];
+            effects.extend(self.close_if_all_answered(now));
+            Ok(effects)
+        }
+    }
+
+    fn kick(&mut self, id: PlayerId, now: Millis) -> Result<Vec<Effect>, GameError> {
+        let player = self.live_player(id)?;
+        let answered_open = self.open_index().is_some_and(|i| player.answer(i).is_some());
+        let (connected, key) = (player.connected, player.nickname.unique_key());
+        if connected {
+            self.connected -= 1;
+            self.answered_connected -= u32::from(answered_open);
+        }
+        self.nicknames.remove(&key);
+        let p = &mut self.players[id as usize];
+        p.kicked = true;
+        p.connected = false;
+        p.rank = None;
+        self.standings.retain(|&other| other != id);
+        let mut effects = vec![Effect::Kicked { player: id }];
+        effects.extend(self.close_if_all_answered(now));
+        Ok(effects)
+    }
+
+    fn open(&mut self, index: usize, now: Millis) -> Vec<Effect> {
+        let limit = self.rounds[index].question.time_limit.millis();
+        self.phase = Phase::Question { index, opened_at: now, closes_at: now + limit };
+        self.answered_connected = 0;
+        vec![Effect::QuestionOpened { index }]
+    }
+
+    fn answer(
+        &mut self,
+        id: PlayerId,
+        question: usize,
+        answer: &Answer,
+        sent_at: Option<Millis>,
+        now: Millis,
+    ) -> Result<Vec<Effect>, GameError> {
+        let player = self.live_player(id)?;
+        let Phase::Question { index, opened_at, closes_at } = self.phase else {
+            return Err(match self.phase {
+                Phase::Lobby => GameError::NotStarted,
+                Phase::Finished => GameError::GameOver,
+                _ => GameError::QuestionClosed,
+            });
+        };
+        if question != index {
+            return Err(GameError::QuestionClosed);
+        }
+        if player.answer(index).is_some() {
+            return Ok(vec![Effect::AnswerRepeated { player: id, index }]);
+        }
+        if now > closes_at + self.settings.answer_grace_ms {
+            return Err(GameError::TooLate);
+        }
+        let round = &self.rounds[index];
+        round.question.check_shape(answer).map_err(GameError::BadAnswer)?;
+
+        let limit = round.question.time_limit.millis();
+        // The clock starts when this player's connection got the question, never before the
+        // question opened (a stale or missing stamp falls back to the opening).
+        let start = sent_at.map_or(opened_at, |s| s.max(opened_at).min(now));
+        let elapsed = now.since(start).min(limit);
+        let correct = round.question.is_correct(answer);
+        let max = round.question.points.max();
+        let (points, bonus, streak) = if correct {
+            let streak = player.streak + 1;
+            let bonus = if self.settings.streak_bonus { scoring::streak_bonus(max, streak) } else { 0 };
+            (scoring::points_for_correct(max, elapsed, limit) + bonus, bonus, streak)
+        } else {
+            (0, 0, 0)
+        };
+
+        let round = &mut self.rounds[index];
+        round.answered += 1;
+        round.correct += u32::from(correct);
+        if let Answer::Options(ids) = answer {
+            if round.question.kind != QuestionKind::Ordering {
+                for &o in ids {
+                    round.distribution[usize::from(o)] += 1;
+                }
+            }
+        }
+        let p = &mut self.players[id as usize];
+        p.answers[index] = Some(Recorded { elapsed_ms: elapsed as u32, correct, points, bonus });
+        p.score += points;
+        p.answer_time_ms += elapsed;
+        p.correct_count += u32::from(correct);
+        p.streak = streak;
+        if p.connected {
+            self.answered_connected += 1;
+        }
+        let mut effects = vec![Effect::AnswerAccepted { player: id, index }];
+        effects.extend(self.close_if_all_answered(now));
+        Ok(effects)
+    }
+
+    fn close_if_all_answered(&mut self, now: Millis) -> Vec<Effect> {
+        if self.open_index().is_some() && self.connected > 0 && self.answered_connected >= self.connected {
+            self.close(now)
+        } else {
+            Vec::new()
+        }
+    }
+
+    /// Closes the open question: players who did not answer lose their streak and are
+    /// charged the full time limit; ranks are recomputed once, here.
+    fn close(&mut self, now: Millis) -> Vec<Effect> {
+        let Some(index) = self.open_index() else { return Vec::new() };
+        let limit = self.rounds[index].question.time_limit.millis();
+        for p in self.players.iter_mut().filter(|p| !p.kicked) {
+            if p.answers[index].is_none() {
+                p.streak = 0;
+                p.answer_time_ms += limit;
+            }
+        }
+        self.standings = standings::assign_ranks(&mut self.players);
+        self.phase = Phase::Reveal { index, at: now };
+        vec![Effect::QuestionClosed { index }]
+    }
+
+    fn next(&mut self, now: Millis) -> Result<Vec<Effect>, GameError> {
+        match self.phase {
+            Phase::Lobby => Err(GameError::NotStarted),
+            Phase::Question { .. } => Ok(self.close(now)),
+            Phase::Reveal { index, .. } => {
+                self.phase = Phase::Leaderboard { index, at: now };
+                Ok(vec![Effect::LeaderboardShown { index }])
+            }
+            Phase::Leaderboard { index, .. } if index + 1 < self.rounds.len() => Ok(self.open(index + 1, now)),
+            Phase::Leaderboard { .. } => Ok(self.finish()),
+            Phase::Finished => Err(GameError::GameOver),
+        }
+    }
+
+    fn end(&mut self, now: Millis) -> Result<Vec<Effect>, GameError> {
+        if self.phase == Phase::Finished {
+            return Err(GameError::GameOver);
+        }
+        let mut effects = self.close(now);
+        effects.extend(self.finish());
+        Ok(effects)
+    }
+
+    fn finish(&mut self) -> Vec<Effect> {
+        self.standings = standings::assign_ranks(&mut self.players);
+        self.phase = Phase::Finished;
+        vec![Effect::Finished]
+    }
+
+    fn tick(&mut self, now: Millis) -> Vec<Effect> {
+        match self.next_deadline() {
+            Some(deadline) if now >= deadline => self.next(now).unwrap_or_default(),
+            _ => Vec::new(),
+        }
+    }
+}

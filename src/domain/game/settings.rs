@@ -1,0 +1,38 @@
+//! What the host chooses when opening a game.
+
+use serde::{Deserialize, Serialize};
+
+/// Game options. Defaults are what a teacher gets without touching anything.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Players may join after the first question has opened (they start at 0 points).
+    pub late_join: bool,
+    /// Move on by itself: show the reveal this long, then the leaderboard this long, then the
+    /// next question. `None`: the host presses "Tiếp".
+    pub auto_advance_ms: Option<u64>,
+    /// Add the answer-streak bonus (see [`crate::domain::scoring`]). Off by default: teachers
+    /// find it locks the podium early.
+    pub streak_bonus: bool,
+    /// Answers arriving this long after the deadline still count: they left the phone in time
+    /// and were delayed by the network. Documented in `docs/protocol.md`.
+    pub answer_grace_ms: u64,
+    /// Most players a game seats.
+    pub max_players: u32,
+}
+
+/// Default grace for network delay: a weak 3G link's round trip, not enough to read the
+/// reveal on a neighbour's screen (the reveal is sent only after the grace).
+pub const DEFAULT_GRACE_MS: u64 = 500;
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            late_join: true,
+            auto_advance_ms: None,
+            streak_bonus: false,
+            answer_grace_ms: DEFAULT_GRACE_MS,
+            max_players: 50_000,
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The rules of hoithi, with no I/O: questions and banks, scoring, nicknames and the live game's
+//! state machine. Nothing here reads a clock, a socket or a database; time arrives as a
+//! [`Millis`] parameter and randomness as a seed, so every rule is testable with plain values.
+
+pub mod bank;
+pub mod game;
+pub mod nickname;
+pub mod question;
+pub mod scoring;
+pub mod text;
+pub mod time;
+
+pub use nickname::Nickname;
+pub use question::{Answer, AnswerKey, OptionId, Points, Question, QuestionKind, TimeLimit};
+pub use time::Millis;
