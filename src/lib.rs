@@ -13,3 +13,9 @@
 //! - [`app`]: wiring — configuration, start-up, graceful shutdown.
 
 pub mod domain;
+pub mod engine;
+pub mod protocol;
+pub mod storage;
+pub mod app;
+pub mod banks;
+pub mod transport;

@@ -1,1 +1,95 @@
-fn main() {}
+//! The `hoithi` command: the server and the tools around it. Thin: parse, set up logging, run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use hoithi::app::{self, Config};
+use hoithi::banks;
+
+#[derive(Parser)]
+#[command(name = "hoithi", version, about = "Quiz and competition engine for schools (Bình dân học vụ số)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run the server (the default).
+    Serve(Config),
+    /// Work with question banks.
+    #[command(subcommand)]
+    Bank(BankCmd),
+}
+
+#[derive(Subcommand)]
+enum BankCmd {
+    /// Check every bank file in PATH (default: question-banks/) and report each problem.
+    Check { path: Option<PathBuf> },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("HOITHI_LOG").unwrap_or_else(|_| "hoithi=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        None => run_server(Config::parse_env()),
+        Some(Cmd::Serve(config)) => run_server(config),
+        Some(Cmd::Bank(BankCmd::Check { path })) => return bank_check(path),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("hoithi: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_server(config: Config) -> anyhow::Result<()> {
+    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(app::serve(config))
+}
+
+fn bank_check(path: Option<PathBuf>) -> ExitCode {
+    let dir = path.unwrap_or_else(|| banks::default_dir().to_path_buf());
+    match banks::load(&banks::Source::Dir(dir.clone())) {
+        Err(e) => {
+            eprintln!("hoithi: {e:#}");
+            ExitCode::FAILURE
+        }
+        Ok((banks, issues)) => {
+            for issue in &issues {
+                println!("{issue}");
+            }
+            let questions: usize = banks.iter().map(|(_, b)| b.questions.len()).sum();
+            if issues.is_empty() {
+                println!("{} banks, {questions} questions in {}: no problems", banks.len(), dir.display());
+                ExitCode::SUCCESS
+            } else {
+                println!("{} problems in {}", issues.len(), dir.display());
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+trait ParseEnv {
+    fn parse_env() -> Self;
+}
+
+impl ParseEnv for Config {
+    /// The serve settings from the environment alone (plain `hoithi` with no subcommand).
+    fn parse_env() -> Config {
+        #[derive(Parser)]
+        struct Only {
+            #[command(flatten)]
+            config: Config,
+        }
+        Only::parse_from(["hoithi"]).config
+    }
+}

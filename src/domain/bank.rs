@@ -300,7 +300,7 @@ fn parse_question(
     }
     let mut folded = BTreeSet::new();
     for o in &options {
-        if !folded.insert(text::fold(o)) {
+        if !folded.insert(text::same_key(o)) {
             issues.push(format!("option {o:?} repeats another option"));
         }
     }

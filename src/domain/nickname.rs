@@ -46,7 +46,7 @@ impl Nickname {
     /// players distinguishable on a projector ("Nam" and "NAM" are one name), but marks do
     /// ("Lan" and "Lân" are two Vietnamese names).
     pub fn unique_key(&self) -> String {
-        self.0.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+        text::same_key(&self.0)
     }
 }
 

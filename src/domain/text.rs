@@ -25,6 +25,13 @@ pub fn char_len(s: &str) -> usize {
     s.chars().count()
 }
 
+/// A key under which two texts are "the same" to a reader who sees both: case and spacing
+/// ignored, but marks and punctuation kept ("Lan" and "Lân" differ; so do `"a b"` and `a b`,
+/// which mean different searches).
+pub fn same_key(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
 /// A key for comparing texts loosely: NFC, lower case, Vietnamese marks removed ("đ" → "d"),
 /// every run of non-alphanumerics turned into one space. Two nicknames, or two questions,
 /// with the same fold are "the same" to a reader.

@@ -1,0 +1,202 @@
+//! Wiring: configuration, start-up (database, banks, first account), the server, and graceful
+//! shutdown. `main.rs` parses the command line and calls in here; tests call [`start`] on
+//! port 0 to run the real thing.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+
+use crate::banks;
+use crate::engine::Engine;
+use crate::storage::{writer, Role, Store};
+use crate::transport::{self, http::auth::hash_password, AppState, WebConfig};
+
+/// Settings of `hoithi serve`; each flag also reads an environment variable.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Config {
+    /// Address to listen on; 0.0.0.0 lets phones on the school's Wi-Fi reach the server.
+    #[arg(long, env = "HOITHI_BIND", default_value = "127.0.0.1")]
+    pub bind: IpAddr,
+    /// Port to listen on (0: any free port).
+    #[arg(long, env = "HOITHI_PORT", default_value_t = 8080)]
+    pub port: u16,
+    /// Folder for the SQLite database when DATABASE_URL is not set.
+    #[arg(long, env = "HOITHI_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+    /// sqlite://FILE or postgres://USER@HOST/DB; default: DATA_DIR/hoithi.db.
+    #[arg(long, env = "DATABASE_URL")]
+    pub database_url: Option<String>,
+    /// Folder of bank files to load instead of the banks built into the binary.
+    #[arg(long, env = "HOITHI_BANKS")]
+    pub banks: Option<PathBuf>,
+    /// Serve web/ from this folder instead of the built-in copy (for page development).
+    #[arg(long, env = "HOITHI_WEB_DIR")]
+    pub web_dir: Option<PathBuf>,
+    /// The address players are told to open, e.g. http://192.168.1.20:8080.
+    #[arg(long, env = "HOITHI_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Other origins allowed to open the WebSocket, comma-separated.
+    #[arg(long, env = "HOITHI_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Password for the first organizer account "admin" (default: a random one, printed once).
+    #[arg(long, env = "HOITHI_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+}
+
+impl Config {
+    /// The defaults, as `hoithi serve` with no flags and no environment would have them.
+    pub fn defaults() -> Config {
+        Config {
+            bind: IpAddr::from([127, 0, 0, 1]),
+            port: 8080,
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            banks: None,
+            web_dir: None,
+            public_url: None,
+            allowed_origins: Vec::new(),
+            admin_password: None,
+        }
+    }
+
+    fn database_url(&self) -> anyhow::Result<String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("Failed to create the data folder {}", self.data_dir.display()))?;
+        Ok(Store::sqlite_url(&self.data_dir.join("hoithi.db")))
+    }
+
+    fn bank_source(&self) -> banks::Source {
+        self.banks.clone().map_or(banks::Source::Bundled, banks::Source::Dir)
+    }
+}
+
+/// A running server.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub store: Store,
+    /// The first organizer's password, when this start created the account.
+    pub admin_password: Option<String>,
+    shutdown: watch::Sender<bool>,
+    task: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+impl Running {
+    /// Stops the server as SIGTERM does and waits until every accepted write is on disk.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        let _ = self.shutdown.send(true);
+        self.task.await.context("server task panicked")?
+    }
+}
+
+/// Starts the server and returns once it is listening.
+pub async fn start(config: Config) -> anyhow::Result<Running> {
+    let store = Store::open(&config.database_url()?).await?;
+    let interrupted = store.interrupt_open_games().await?;
+    if interrupted > 0 {
+        tracing::warn!(games = interrupted, "games left open by the previous run were marked interrupted");
+    }
+    load_bundled_banks(&store, &config.bank_source()).await?;
+    let admin_password = ensure_first_account(&store, config.admin_password.as_deref()).await?;
+
+    let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let (writer, writer_task) = writer::spawn(store.clone());
+    let engine = Engine::new(store.clone(), writer, shutdown_rx.clone());
+    let web = WebConfig {
+        web_dir: config.web_dir.clone(),
+        banks: config.bank_source(),
+        public_url: config.public_url.clone(),
+        allowed_origins: config.allowed_origins.clone(),
+    };
+    let app = transport::router(AppState::new(engine.clone(), web, shutdown_rx.clone()));
+    let listener = TcpListener::bind((config.bind, config.port))
+        .await
+        .with_context(|| format!("Failed to listen on {}:{}", config.bind, config.port))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, "hoithi is listening");
+
+    let mut stop = shutdown_rx.clone();
+    let task = tokio::spawn(async move {
+        axum::serve(listener, app)
+            .with_graceful_shutdown(async move {
+                let _ = stop.wait_for(|s| *s).await;
+            })
+            .await
+            .context("server failed")?;
+        // Rooms say goodbye and queue their last rows; then the writer drains and ends.
+        engine.wait_closed().await;
+        drop(engine);
+        match tokio::time::timeout(Duration::from_secs(30), writer_task).await {
+            Ok(_) => tracing::info!("all writes are on disk"),
+            Err(_) => tracing::error!("the database writer did not finish within 30 s"),
+        }
+        Ok(())
+    });
+    Ok(Running { addr, store, admin_password, shutdown: shutdown_tx, task })
+}
+
+/// Runs until SIGTERM or Ctrl-C, then shuts down gracefully.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let running = start(config).await?;
+    if let Some(password) = &running.admin_password {
+        println!();
+        println!("  Tài khoản quản trị đầu tiên / first organizer account");
+        println!("    tên đăng nhập: admin");
+        println!("    mật khẩu:      {password}   (chỉ hiện một lần / shown once)");
+        println!();
+    }
+    println!("  hoithi: http://{}/  (người chơi / players)", running.addr);
+    println!("          http://{}/admin.html  (giáo viên / teachers)", running.addr);
+    wait_for_signal().await;
+    tracing::info!("shutting down");
+    running.stop().await
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = tokio::signal::ctrl_c() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+async fn load_bundled_banks(store: &Store, source: &banks::Source) -> anyhow::Result<()> {
+    let (banks, issues) = banks::load(source)?;
+    for issue in &issues {
+        tracing::warn!(%issue, "bank issue");
+    }
+    for (_, bank) in &banks {
+        store.upsert_bank(bank, "bundled", "approved").await.with_context(|| format!("Failed to store bank {}", bank.id))?;
+    }
+    tracing::info!(banks = banks.len(), questions = banks.iter().map(|(_, b)| b.questions.len()).sum::<usize>(), "banks loaded");
+    Ok(())
+}
+
+/// On a new database, creates the organizer account `admin` and returns its password.
+async fn ensure_first_account(store: &Store, password: Option<&str>) -> anyhow::Result<Option<String>> {
+    if store.count_accounts().await? > 0 {
+        return Ok(None);
+    }
+    let password = password.map(str::to_owned).unwrap_or_else(random_password);
+    store.create_account("admin", "Quản trị viên", Role::Organizer, &hash_password(&password)?).await?;
+    Ok(Some(password))
+}
+
+/// 12 characters without look-alikes (no 0/O, 1/l/I), easy to type from a projector.
+fn random_password() -> String {
+    use rand::Rng;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
+    let mut rng = rand::rng();
+    (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+}

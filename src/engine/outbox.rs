@@ -1,0 +1,42 @@
+//! A connection's outgoing queue, as rooms see it. Rooms never write to sockets: they push
+//! already-serialized messages here, and the connection's task writes them out.
+
+use tokio::sync::mpsc;
+
+use crate::protocol::Text;
+
+/// Messages a room may queue for one connection before it counts as not reading. A phone
+/// that falls this far behind is disconnected (it comes back with `resume`) rather than
+/// buffered without bound.
+pub const OUTBOX_CAPACITY: usize = 64;
+
+#[derive(Debug)]
+pub enum Outgoing {
+    Text(Text),
+    /// A question: the connection notes when it finished writing it, because scoring counts
+    /// from when the question reached this player.
+    Question { index: usize, text: Text },
+    /// Write this message, then close the connection.
+    Last(Text),
+}
+
+/// The room's end of a connection's queue.
+#[derive(Debug, Clone)]
+pub struct Outbox {
+    /// Unique per connection, so a room can tell a player's old connection from their new one.
+    pub id: u64,
+    tx: mpsc::Sender<Outgoing>,
+}
+
+impl Outbox {
+    pub fn new(id: u64) -> (Outbox, mpsc::Receiver<Outgoing>) {
+        let (tx, rx) = mpsc::channel(OUTBOX_CAPACITY);
+        (Outbox { id, tx }, rx)
+    }
+
+    /// Queues a message without waiting. `false`: the connection is gone or not reading, and
+    /// the room should let go of it.
+    pub fn push(&self, msg: Outgoing) -> bool {
+        self.tx.try_send(msg).is_ok()
+    }
+}

@@ -1,0 +1,39 @@
+//! Messages from browsers and load-test clients.
+
+use serde::Deserialize;
+
+use crate::domain::Answer;
+
+/// Every message a client may send. `v` on the first message of a connection is the
+/// protocol version.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum ClientMsg {
+    Join { v: u32, pin: String, nickname: String },
+    Resume { v: u32, token: String },
+    Host { v: u32, game: i64 },
+    Answer { q: usize, answer: Answer },
+    Start,
+    Next,
+    End,
+    Kick { player: u32 },
+    Lock { locked: bool },
+}
+
+/// Longest string field worth reading (a token is under 60 bytes, a nickname 20 letters).
+const MAX_FIELD_BYTES: usize = 200;
+
+/// Parses one text frame. Anything but a well-formed, known message is an error, described
+/// for the log (the client gets the code `bad_message`).
+pub fn decode(text: &str) -> Result<ClientMsg, String> {
+    let msg: ClientMsg = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    let long = match &msg {
+        ClientMsg::Join { pin, nickname, .. } => pin.len().max(nickname.len()),
+        ClientMsg::Resume { token, .. } => token.len(),
+        _ => 0,
+    };
+    if long > MAX_FIELD_BYTES {
+        return Err(format!("a field is longer than {MAX_FIELD_BYTES} bytes"));
+    }
+    Ok(msg)
+}

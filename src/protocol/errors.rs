@@ -1,0 +1,89 @@
+//! Error codes of the protocol and their Vietnamese texts: the server's message catalogue.
+//! The code is the contract (clients switch on it); the text is for people.
+
+use serde::Serialize;
+
+use crate::domain::game::GameError;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    BadMessage,
+    MessageTooLarge,
+    UnsupportedVersion,
+    NotJoined,
+    AlreadyJoined,
+    NotHost,
+    GameNotFound,
+    InvalidNickname,
+    NicknameTaken,
+    LobbyLocked,
+    GameStarted,
+    GameFull,
+    GameOver,
+    NotStarted,
+    NoPlayers,
+    WrongPhase,
+    QuestionClosed,
+    TooLate,
+    BadAnswer,
+    Kicked,
+    InvalidToken,
+    Unauthorized,
+    Forbidden,
+    RateLimited,
+    ServerBusy,
+}
+
+impl ErrorCode {
+    /// What the person sees, in Vietnamese.
+    pub fn message(self) -> &'static str {
+        match self {
+            ErrorCode::BadMessage => "Tin nhắn không hợp lệ.",
+            ErrorCode::MessageTooLarge => "Tin nhắn quá lớn.",
+            ErrorCode::UnsupportedVersion => "Phiên bản ứng dụng không còn được hỗ trợ. Hãy tải lại trang.",
+            ErrorCode::NotJoined => "Bạn chưa vào phòng chơi.",
+            ErrorCode::AlreadyJoined => "Bạn đã ở trong phòng chơi.",
+            ErrorCode::NotHost => "Chỉ người tổ chức mới làm được việc này.",
+            ErrorCode::GameNotFound => "Không tìm thấy phòng chơi với mã PIN này.",
+            ErrorCode::InvalidNickname => "Biệt danh phải có từ 1 đến 20 ký tự.",
+            ErrorCode::NicknameTaken => "Biệt danh này đã có người dùng. Hãy chọn biệt danh khác.",
+            ErrorCode::LobbyLocked => "Phòng chơi đã khóa, không nhận thêm người chơi.",
+            ErrorCode::GameStarted => "Trò chơi đã bắt đầu và không cho vào muộn.",
+            ErrorCode::GameFull => "Phòng chơi đã đủ người.",
+            ErrorCode::GameOver => "Trò chơi đã kết thúc.",
+            ErrorCode::NotStarted => "Trò chơi chưa bắt đầu.",
+            ErrorCode::NoPlayers => "Chưa có người chơi nào vào phòng.",
+            ErrorCode::WrongPhase => "Không thể làm việc này lúc này.",
+            ErrorCode::QuestionClosed => "Câu hỏi này đã đóng.",
+            ErrorCode::TooLate => "Đã hết giờ trả lời câu hỏi này.",
+            ErrorCode::BadAnswer => "Câu trả lời không hợp lệ.",
+            ErrorCode::Kicked => "Bạn đã bị mời ra khỏi phòng chơi.",
+            ErrorCode::InvalidToken => "Phiên chơi không còn hiệu lực. Hãy vào lại bằng mã PIN.",
+            ErrorCode::Unauthorized => "Bạn cần đăng nhập.",
+            ErrorCode::Forbidden => "Bạn không có quyền với phòng chơi này.",
+            ErrorCode::RateLimited => "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.",
+            ErrorCode::ServerBusy => "Máy chủ đang bận. Hãy thử lại sau giây lát.",
+        }
+    }
+}
+
+impl From<GameError> for ErrorCode {
+    fn from(e: GameError) -> ErrorCode {
+        match e {
+            GameError::NotStarted => ErrorCode::NotStarted,
+            GameError::AlreadyStarted => ErrorCode::GameStarted,
+            GameError::GameOver => ErrorCode::GameOver,
+            GameError::LobbyLocked => ErrorCode::LobbyLocked,
+            GameError::GameFull => ErrorCode::GameFull,
+            GameError::NicknameTaken => ErrorCode::NicknameTaken,
+            GameError::NoPlayers => ErrorCode::NoPlayers,
+            GameError::UnknownPlayer => ErrorCode::InvalidToken,
+            GameError::Kicked => ErrorCode::Kicked,
+            GameError::QuestionClosed => ErrorCode::QuestionClosed,
+            GameError::TooLate => ErrorCode::TooLate,
+            GameError::BadAnswer(_) => ErrorCode::BadAnswer,
+            GameError::WrongPhase => ErrorCode::WrongPhase,
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Messages from the server. Views borrow from the room's state; see `docs/protocol.md`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::ErrorCode;
+use crate::domain::{OptionId, QuestionKind};
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg<'a> {
+    Welcome(Welcome<'a>),
+    Lobby { seq: u64, count: usize, joined: &'a [PlayerBrief<'a>], removed: &'a [u32] },
+    Locked { seq: u64, locked: bool },
+    Question {
+        seq: u64,
+        #[serde(flatten)]
+        question: QuestionView<'a>,
+    },
+    Answered { seq: u64, q: usize, count: u32, of: usize },
+    Receipt { seq: u64, q: usize },
+    Reveal {
+        seq: u64,
+        #[serde(flatten)]
+        reveal: RevealView<'a>,
+    },
+    Result {
+        seq: u64,
+        #[serde(flatten)]
+        result: YouResult,
+    },
+    Leaderboard { seq: u64, q: usize, top: &'a [Ranked<'a>], players: usize },
+    Podium { seq: u64, top: &'a [Ranked<'a>], players: usize },
+    Final {
+        seq: u64,
+        #[serde(flatten)]
+        standing: FinalStanding,
+    },
+    Kicked { seq: u64 },
+    Bye { seq: u64, reason: ByeReason },
+    Error { code: ErrorCode, message: &'static str, #[serde(skip_serializing_if = "Option::is_none")] retry_after_ms: Option<u64> },
+}
+
+impl ServerMsg<'_> {
+    pub fn error(code: ErrorCode) -> ServerMsg<'static> {
+        ServerMsg::Error { code, message: code.message(), retry_after_ms: None }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum ByeReason {
+    Shutdown,
+    Replaced,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Welcome<'a> {
+    pub v: u32,
+    pub seq: u64,
+    pub role: Role,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub player: Option<PlayerSelf<'a>>,
+    pub game: GameBrief<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub players: Option<Vec<HostPlayer<'a>>>,
+    pub state: State<'a>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Player,
+    Host,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PlayerSelf<'a> {
+    pub id: u32,
+    pub nickname: &'a str,
+    pub score: u32,
+    pub rank: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct GameBrief<'a> {
+    pub pin: &'a str,
+    pub title: &'a str,
+    pub questions: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub join_url: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HostPlayer<'a> {
+    pub id: u32,
+    pub nickname: &'a str,
+    pub connected: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PlayerBrief<'a> {
+    pub id: u32,
+    pub nickname: &'a str,
+}
+
+/// Where the game is: the snapshot in `welcome`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "phase", rename_all = "snake_case")]
+pub enum State<'a> {
+    Lobby {
+        locked: bool,
+    },
+    Question {
+        question: QuestionView<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        answered: Option<bool>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        answered_count: Option<u32>,
+    },
+    Reveal {
+        reveal: RevealView<'a>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        you: Option<YouResult>,
+    },
+    Leaderboard {
+        q: usize,
+        top: Vec<Ranked<'a>>,
+        players: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        you: Option<YouResult>,
+    },
+    Finished {
+        top: Vec<Ranked<'a>>,
+        players: usize,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        you: Option<FinalStanding>,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct QuestionView<'a> {
+    pub q: usize,
+    pub number: usize,
+    pub total: usize,
+    pub kind: QuestionKind,
+    pub text: &'a str,
+    pub image: Option<String>,
+    pub options: Vec<OptionView<'a>>,
+    pub time_limit_ms: u64,
+    pub remaining_ms: u64,
+    pub points: u32,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OptionView<'a> {
+    pub id: OptionId,
+    pub text: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct RevealView<'a> {
+    pub q: usize,
+    pub correct: &'a [OptionId],
+    pub value: Option<f64>,
+    /// Option id (as a string key, JSON's only kind) → how many chose it.
+    pub distribution: BTreeMap<OptionId, u32>,
+    pub answered: u32,
+    pub right: u32,
+    pub players: usize,
+    pub explanation: &'a str,
+    pub source: &'a str,
+}
+
+/// One player's outcome of a question.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct YouResult {
+    pub q: usize,
+    pub answered: bool,
+    pub correct: bool,
+    pub points: u32,
+    pub bonus: u32,
+    pub score: u32,
+    pub rank: Option<u32>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Ranked<'a> {
+    pub rank: u32,
+    pub id: u32,
+    pub nickname: &'a str,
+    pub score: u32,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FinalStanding {
+    pub rank: Option<u32>,
+    pub score: u32,
+    pub correct: u32,
+    pub questions: usize,
+}

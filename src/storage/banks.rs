@@ -1,0 +1,108 @@
+//! Banks in the database: the bundled files are loaded here at start, and banks imported or
+//! edited through the server live here. Each question is stored as its JSON form.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{unix_ms, Result, Store};
+use crate::domain::bank::Bank;
+use crate::domain::Question;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BankSummary {
+    pub id: String,
+    pub title: String,
+    pub topic: String,
+    pub levels: Vec<String>,
+    pub checked: String,
+    pub status: String,
+    pub origin: String,
+    pub questions: i64,
+}
+
+fn decode_err(e: serde_json::Error) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(e))
+}
+
+impl Store {
+    /// Stores `bank` with its questions, replacing an earlier version with the same id.
+    /// `origin` is `bundled` (a file of `question-banks/`) or `imported`.
+    pub async fn upsert_bank(&self, bank: &Bank, origin: &str, status: &str) -> Result<()> {
+        let mut tx = self.pool().begin().await?;
+        let levels: Vec<&str> = bank.levels.iter().map(|l| l.as_str()).collect();
+        sqlx::query(
+            "INSERT INTO banks (id, title, topic, levels, language, checked, status, origin, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             ON CONFLICT (id) DO UPDATE SET title = excluded.title, topic = excluded.topic, \
+             levels = excluded.levels, language = excluded.language, checked = excluded.checked, \
+             status = excluded.status, origin = excluded.origin, updated_at = excluded.updated_at",
+        )
+        .bind(&bank.id)
+        .bind(&bank.title)
+        .bind(bank.topic.as_str())
+        .bind(levels.join(","))
+        .bind(&bank.language)
+        .bind(&bank.checked)
+        .bind(status)
+        .bind(origin)
+        .bind(unix_ms())
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM questions WHERE bank_id = $1").bind(&bank.id).execute(&mut *tx).await?;
+        for (i, q) in bank.questions.iter().enumerate() {
+            sqlx::query("INSERT INTO questions (bank_id, id, position, body) VALUES ($1, $2, $3, $4)")
+                .bind(&bank.id)
+                .bind(&q.id)
+                .bind(i as i64)
+                .bind(serde_json::to_string(q).map_err(decode_err)?)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await
+    }
+
+    pub async fn list_banks(&self) -> Result<Vec<BankSummary>> {
+        let rows = sqlx::query(
+            "SELECT b.id, b.title, b.topic, b.levels, b.checked, b.status, b.origin, \
+             (SELECT COUNT(*) FROM questions q WHERE q.bank_id = b.id) AS n \
+             FROM banks b ORDER BY b.id",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(BankSummary {
+                    id: r.try_get("id")?,
+                    title: r.try_get("title")?,
+                    topic: r.try_get("topic")?,
+                    levels: r.try_get::<String, _>("levels")?.split(',').map(str::to_owned).collect(),
+                    checked: r.try_get("checked")?,
+                    status: r.try_get("status")?,
+                    origin: r.try_get("origin")?,
+                    questions: r.try_get("n")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The questions of a bank in order; empty when the bank does not exist.
+    pub async fn bank_questions(&self, bank_id: &str) -> Result<Vec<Question>> {
+        let rows = sqlx::query("SELECT body FROM questions WHERE bank_id = $1 ORDER BY position")
+            .bind(bank_id)
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter()
+            .map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode_err))
+            .collect()
+    }
+
+    /// One question of a bank.
+    pub async fn question(&self, bank_id: &str, id: &str) -> Result<Option<Question>> {
+        let row = sqlx::query("SELECT body FROM questions WHERE bank_id = $1 AND id = $2")
+            .bind(bank_id)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        row.map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode_err)).transpose()
+    }
+}

@@ -1,0 +1,115 @@
+//! The source of truth: sqlx over SQLite (the embedded default, one file) or PostgreSQL
+//! (`DATABASE_URL=postgres://…`, for production and several nodes). Both run the same SQL —
+//! `$n` placeholders in order, 64-bit integers, Unix-millisecond times — through sqlx's `Any`
+//! driver, so one set of queries serves both and one test suite covers both.
+
+mod accounts;
+mod banks;
+mod games;
+mod migrations;
+mod quizzes;
+pub mod reports;
+pub mod writer;
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::AnyPool;
+
+pub use accounts::{Account, Role};
+pub use banks::BankSummary;
+pub use games::{GameRow, GameStatus, NewGame};
+pub use quizzes::QuizSummary;
+
+pub type Result<T> = std::result::Result<T, sqlx::Error>;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A handle on the database: cheap to clone, shared by every task.
+#[derive(Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `url` and brings its schema up to date.
+    pub async fn open(url: &str) -> anyhow::Result<Store> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…");
+        };
+        let options = AnyConnectOptions::from_str(url).context("Failed to parse the database URL")?;
+        let pool = match backend {
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    // SQLite has one writer; readers go in parallel under WAL.
+                    .max_connections(4)
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            // WAL + synchronous=FULL: a commit is on disk when it returns, so an
+                            // acknowledged answer survives a power cut.
+                            conn.execute("PRAGMA journal_mode = WAL").await?;
+                            conn.execute("PRAGMA synchronous = FULL").await?;
+                            conn.execute("PRAGMA foreign_keys = ON").await?;
+                            conn.execute("PRAGMA busy_timeout = 5000").await?;
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await
+            }
+            Backend::Postgres => AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect_with(options)
+                .await,
+        }
+        .with_context(|| format!("Failed to connect to the database at {}", redact(url)))?;
+        let store = Store { pool, backend };
+        migrations::run(&store).await.context("Failed to migrate the database schema")?;
+        Ok(store)
+    }
+
+    /// The SQLite URL for a file, created if missing.
+    pub fn sqlite_url(path: &std::path::Path) -> String {
+        format!("sqlite://{}?mode=rwc", path.display())
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// Wall-clock time in Unix milliseconds, for the database only: it says when things happened.
+/// Game rules never use it (they run on the room's monotonic clock).
+pub fn unix_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// The URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        _ => url.to_owned(),
+    }
+}

@@ -1,0 +1,130 @@
+//! The game report, computed from the database alone: what a teacher downloads, and what the
+//! tests compare with the scores players were shown.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{GameStatus, Result, Store};
+use crate::domain::Question;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlayerLine {
+    pub rank: i64,
+    pub player: i64,
+    pub nickname: String,
+    pub score: i64,
+    pub correct: i64,
+    pub answered: i64,
+    /// Sum of answer times of the answered questions, in milliseconds.
+    pub answer_time_ms: i64,
+    pub kicked: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionLine {
+    /// 1-based, as shown in the game.
+    pub number: i64,
+    pub text: String,
+    pub kind: String,
+    pub answered: i64,
+    pub correct: i64,
+    pub average_ms: i64,
+    /// Option texts with how many chose each (choice questions).
+    pub options: Vec<(String, i64, bool)>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub game: i64,
+    pub title: String,
+    pub status: GameStatus,
+    pub created_at: i64,
+    pub players: Vec<PlayerLine>,
+    pub questions: Vec<QuestionLine>,
+}
+
+impl Store {
+    pub async fn report(&self, game: i64) -> Result<Option<Report>> {
+        let Some(row) = self.game(game).await? else { return Ok(None) };
+        // Kicked players sort last; the rest by the final rank when the game finished, or by
+        // the leaderboard order (score, then time) when it was interrupted.
+        let rows = sqlx::query(
+            "SELECT p.id, p.nickname, p.kicked, p.final_rank, \
+                    COALESCE(SUM(a.points), 0) AS score, COALESCE(SUM(a.correct), 0) AS correct, \
+                    COUNT(a.question) AS answered, COALESCE(SUM(a.elapsed_ms), 0) AS time_ms \
+             FROM players p LEFT JOIN answers a ON a.game_id = p.game_id AND a.player_id = p.id \
+             WHERE p.game_id = $1 \
+             GROUP BY p.id, p.nickname, p.kicked, p.final_rank \
+             ORDER BY p.kicked, p.final_rank IS NULL, p.final_rank, score DESC, time_ms, p.id",
+        )
+        .bind(game)
+        .fetch_all(self.pool())
+        .await?;
+        let mut players = Vec::with_capacity(rows.len());
+        for (i, r) in rows.iter().enumerate() {
+            players.push(PlayerLine {
+                rank: i as i64 + 1,
+                player: r.try_get("id")?,
+                nickname: r.try_get("nickname")?,
+                score: r.try_get("score")?,
+                correct: r.try_get("correct")?,
+                answered: r.try_get("answered")?,
+                answer_time_ms: r.try_get("time_ms")?,
+                kicked: r.try_get::<i64, _>("kicked")? != 0,
+            });
+        }
+
+        let questions = self.quiz_questions(row.quiz_id).await?;
+        let answers = sqlx::query("SELECT question, answer, correct, elapsed_ms FROM answers WHERE game_id = $1")
+            .bind(game)
+            .fetch_all(self.pool())
+            .await?;
+        let mut lines: Vec<QuestionLine> = questions.iter().enumerate().map(|(i, q)| question_line(i, q)).collect();
+        let mut total_ms = vec![0i64; lines.len()];
+        for a in &answers {
+            let index: i64 = a.try_get("question")?;
+            let Some(line) = lines.get_mut(index as usize) else { continue };
+            line.answered += 1;
+            line.correct += a.try_get::<i64, _>("correct")?;
+            total_ms[index as usize] += a.try_get::<i64, _>("elapsed_ms")?;
+            if let Ok(ids) = serde_json::from_str::<Vec<u8>>(&a.try_get::<String, _>("answer")?) {
+                if questions[index as usize].kind != crate::domain::QuestionKind::Ordering {
+                    for id in ids {
+                        if let Some(o) = line.options.get_mut(usize::from(id).wrapping_sub(1)) {
+                            o.1 += 1;
+                        }
+                    }
+                }
+            }
+        }
+        for (line, ms) in lines.iter_mut().zip(total_ms) {
+            line.average_ms = if line.answered > 0 { ms / line.answered } else { 0 };
+        }
+        Ok(Some(Report {
+            game,
+            title: row.title,
+            status: row.status,
+            created_at: row.created_at,
+            players,
+            questions: lines,
+        }))
+    }
+}
+
+fn question_line(i: usize, q: &Question) -> QuestionLine {
+    let correct = q.correct_ids();
+    QuestionLine {
+        number: i as i64 + 1,
+        text: q.text.clone(),
+        kind: serde_json::to_value(q.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        answered: 0,
+        correct: 0,
+        average_ms: 0,
+        options: q
+            .options
+            .iter()
+            .enumerate()
+            .map(|(j, o)| (o.clone(), 0, q.kind != crate::domain::QuestionKind::Ordering && correct.contains(&(j as u8 + 1))))
+            .collect(),
+    }
+}

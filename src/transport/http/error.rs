@@ -1,0 +1,61 @@
+//! The one error type of the HTTP API, mapped to a status, a code and a Vietnamese message in
+//! one place. Internal causes are logged, never sent.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("wrong username or password")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("invalid input: {0}")]
+    Invalid(&'static str, String),
+    #[error("too many attempts")]
+    RateLimited { retry_after_ms: u64 },
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> Self {
+        ApiError::Internal(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code, message) = match &self {
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Bạn cần đăng nhập.".to_owned()),
+            ApiError::BadCredentials => {
+                (StatusCode::UNAUTHORIZED, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu.".to_owned())
+            }
+            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Bạn không có quyền làm việc này.".to_owned()),
+            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Không tìm thấy.".to_owned()),
+            ApiError::Invalid(code, message) => (StatusCode::UNPROCESSABLE_ENTITY, *code, message.clone()),
+            ApiError::RateLimited { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "rate_limited",
+                "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.".to_owned(),
+            ),
+            ApiError::Internal(e) => {
+                tracing::error!(error = ?e, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Máy chủ gặp lỗi. Hãy thử lại.".to_owned())
+            }
+        };
+        let mut body = json!({ "code": code, "message": message });
+        if let ApiError::RateLimited { retry_after_ms } = self {
+            body["retry_after_ms"] = json!(retry_after_ms);
+        }
+        (status, Json(body)).into_response()
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,153 @@
+//! Opening games, listing them, their QR code and their reports.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::CurrentAccount;
+use super::error::{ApiError, ApiResult};
+use super::export;
+use crate::domain::game::Settings;
+use crate::domain::TimeLimit;
+use crate::storage::{Account, GameRow, Role};
+use crate::transport::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewGame {
+    quiz: i64,
+    #[serde(default)]
+    settings: SettingsInput,
+}
+
+/// What a host may choose; the rest of [`Settings`] is the server's to decide.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SettingsInput {
+    late_join: Option<bool>,
+    auto_advance_ms: Option<u64>,
+    streak_bonus: Option<bool>,
+}
+
+pub async fn open_game(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    headers: HeaderMap,
+    Json(body): Json<NewGame>,
+) -> ApiResult<Json<Value>> {
+    let (owner, _) = state.store().quiz(body.quiz).await?.ok_or(ApiError::NotFound)?;
+    if owner != account.id && account.role != Role::Organizer {
+        return Err(ApiError::Forbidden);
+    }
+    let mut settings = Settings::default();
+    if let Some(late) = body.settings.late_join {
+        settings.late_join = late;
+    }
+    if let Some(streak) = body.settings.streak_bonus {
+        settings.streak_bonus = streak;
+    }
+    if let Some(ms) = body.settings.auto_advance_ms {
+        if !(u64::from(TimeLimit::MIN_SECS) * 1000..=60_000).contains(&ms) {
+            return Err(ApiError::Invalid("invalid_settings", "Thời gian tự chuyển phải từ 5 đến 60 giây.".into()));
+        }
+        settings.auto_advance_ms = Some(ms);
+    }
+    let base = join_base(&state, &headers);
+    let (id, pin) = state.engine().open_game(body.quiz, account.id, settings, &base).await?;
+    Ok(Json(json!({ "id": id, "pin": pin, "join_url": format!("{base}/?pin={pin}") })))
+}
+
+/// The address players type: the configured public URL, or the one this request came to.
+pub fn join_base(state: &AppState, headers: &HeaderMap) -> String {
+    if let Some(url) = &state.config().public_url {
+        return url.trim_end_matches('/').to_owned();
+    }
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    format!("http://{host}")
+}
+
+pub async fn list_games(State(state): State<AppState>, CurrentAccount(account): CurrentAccount) -> ApiResult<Json<Vec<GameRow>>> {
+    let host = (account.role != Role::Organizer).then_some(account.id);
+    Ok(Json(state.store().list_games(host).await?))
+}
+
+/// The game, if this account may see it.
+async fn owned_game(state: &AppState, account: &Account, id: i64) -> ApiResult<GameRow> {
+    let game = state.store().game(id).await?.ok_or(ApiError::NotFound)?;
+    if game.host_id != account.id && account.role != Role::Organizer {
+        return Err(ApiError::Forbidden);
+    }
+    Ok(game)
+}
+
+pub async fn qr(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    let game = owned_game(&state, &account, id).await?;
+    let url = format!("{}/?pin={}", join_base(&state, &headers), game.pin);
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| anyhow::anyhow!("QR: {e}"))?;
+    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).quiet_zone(true).build();
+    Ok(([(CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct Part {
+    part: Option<String>,
+}
+
+pub async fn report_csv(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(id): Path<i64>,
+    Query(part): Query<Part>,
+) -> ApiResult<Response> {
+    owned_game(&state, &account, id).await?;
+    let report = state.store().report(id).await?.ok_or(ApiError::NotFound)?;
+    let (name, body) = match part.part.as_deref() {
+        None | Some("players") => ("nguoi-choi", export::players_csv(&report)),
+        Some("questions") => ("cau-hoi", export::questions_csv(&report)),
+        Some(_) => return Err(ApiError::Invalid("invalid_part", "Chỉ có phần «players» hoặc «questions».".into())),
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"hoithi-{id}-{name}.csv\"")),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub async fn report_xlsx(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
+    owned_game(&state, &account, id).await?;
+    let report = state.store().report(id).await?.ok_or(ApiError::NotFound)?;
+    let bytes = export::report_xlsx(&report)?;
+    Ok((
+        [
+            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
+            (CONTENT_DISPOSITION, format!("attachment; filename=\"hoithi-{id}.xlsx\"")),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+pub async fn report_json(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<crate::storage::reports::Report>> {
+    owned_game(&state, &account, id).await?;
+    Ok(Json(state.store().report(id).await?.ok_or(ApiError::NotFound)?))
+}

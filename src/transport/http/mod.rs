@@ -1,0 +1,7 @@
+//! The REST API for teachers and organizers.
+
+pub mod auth;
+pub mod catalog;
+pub mod error;
+pub mod export;
+pub mod games;

@@ -1,0 +1,78 @@
+//! HTTP and WebSocket: thin adapters between the network and the engine and storage.
+
+pub mod assets;
+pub mod http;
+pub mod ws;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::sync::watch;
+
+use crate::banks;
+use crate::engine::Engine;
+use crate::storage::Store;
+
+/// What the transport needs to know of the configuration.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Serve `web/` from this folder instead of the embedded copy (for developing the pages).
+    pub web_dir: Option<PathBuf>,
+    /// Where bank images come from.
+    pub banks: banks::Source,
+    /// The address players are told to open, when it is not the one the teacher used.
+    pub public_url: Option<String>,
+    /// Origins besides the server's own that may open the WebSocket.
+    pub allowed_origins: Vec<String>,
+}
+
+/// Shared state of every handler: one `Clone` struct.
+#[derive(Clone)]
+pub struct AppState {
+    engine: Engine,
+    config: Arc<WebConfig>,
+    shutdown: watch::Receiver<bool>,
+}
+
+impl AppState {
+    pub fn new(engine: Engine, config: WebConfig, shutdown: watch::Receiver<bool>) -> Self {
+        AppState { engine, config: Arc::new(config), shutdown }
+    }
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+    pub fn store(&self) -> &Store {
+        self.engine.store()
+    }
+    pub fn config(&self) -> &WebConfig {
+        &self.config
+    }
+    pub fn shutdown(&self) -> watch::Receiver<bool> {
+        self.shutdown.clone()
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    use http::{auth, catalog, games};
+    let api = Router::new()
+        .route("/session", post(auth::sign_in).delete(auth::sign_out))
+        .route("/me", get(auth::me))
+        .route("/banks", get(catalog::list_banks))
+        .route("/banks/{id}", get(catalog::bank))
+        .route("/quizzes", get(catalog::list_quizzes).post(catalog::create_quiz))
+        .route("/games", get(games::list_games).post(games::open_game))
+        .route("/games/{id}/qr.svg", get(games::qr))
+        .route("/games/{id}/report", get(games::report_json))
+        .route("/games/{id}/report.csv", get(games::report_csv))
+        .route("/games/{id}/report.xlsx", get(games::report_xlsx));
+    Router::new()
+        .nest("/api", api)
+        .route("/ws", get(ws::upgrade))
+        .route("/bank-images/{bank}/{file}", get(assets::bank_image))
+        .fallback(assets::page)
+        // Management requests are small; a bigger body is a mistake or an attack.
+        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
+        .with_state(state)
+}

@@ -1,0 +1,287 @@
+//! The one WebSocket endpoint. The upgrade handler checks the Origin and sets the limits; the
+//! socket loop turns frames into room commands and the room's queued messages into frames.
+//! Nothing here knows the rules of the game.
+
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::State;
+use axum::http::header::{HOST, ORIGIN};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use governor::{Quota, RateLimiter};
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::{interval, Instant, MissedTickBehavior};
+
+use super::http::auth::account_from_headers;
+use super::AppState;
+use crate::domain::game::PlayerId;
+use crate::domain::Nickname;
+use crate::engine::{token, Command, HostAction, Outbox, Outgoing, RoomHandle};
+use crate::protocol::{decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION};
+use crate::storage::{Account, Role};
+
+/// How often the server pings, and how long a silent connection lives.
+pub const PING_EVERY: Duration = Duration::from_secs(15);
+pub const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+
+/// Messages a connection may send: a steady 10 a second, bursts of 20. A player sends about
+/// one a question; more is a bot or a stuck key.
+const MESSAGES_PER_SECOND: u32 = 10;
+const MESSAGE_BURST: u32 = 20;
+/// A connection that keeps flooding after this many refusals is closed.
+const MAX_REFUSALS: u32 = 50;
+
+pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+    if !origin_allowed(&headers, &state.config().allowed_origins) {
+        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    // Only a host screen needs the account; reading it here keeps the socket loop free of HTTP.
+    let account = account_from_headers(&headers, &state).await.ok().flatten();
+    ws.max_message_size(MAX_MESSAGE_BYTES)
+        .max_frame_size(MAX_MESSAGE_BYTES)
+        // The defaults (128 KiB each way) would cost more per idle phone than everything else
+        // the server keeps for it; our frames are small.
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(64 * 1024)
+        .on_upgrade(move |socket| serve(socket, state, account))
+}
+
+/// A browser's page must come from this server (or a configured origin); clients without an
+/// Origin header (load-test tools, native apps) are not browsers and are let through.
+fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
+    let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
+    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let own = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+    own || allowed.iter().any(|a| a == origin)
+}
+
+/// Who this connection is, once it has said.
+enum Session {
+    Player { room: RoomHandle, player: PlayerId },
+    Host { room: RoomHandle },
+}
+
+struct Conn {
+    id: u64,
+    state: AppState,
+    account: Option<Account>,
+    session: Option<Session>,
+    /// The room's queue for us, once we are in a room.
+    outbox: Option<mpsc::Receiver<Outgoing>>,
+    /// The last question written to this socket and when the write finished.
+    last_question: Option<(usize, Instant)>,
+}
+
+async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>) {
+    let id = state.engine().next_conn_id();
+    let mut shutdown = state.shutdown();
+    let mut conn = Conn { id, state, account, session: None, outbox: None, last_question: None };
+    let limiter = RateLimiter::direct(
+        Quota::per_second(NonZeroU32::new(MESSAGES_PER_SECOND).expect("nonzero"))
+            .allow_burst(NonZeroU32::new(MESSAGE_BURST).expect("nonzero")),
+    );
+    let mut refusals = 0;
+    let mut ping = interval(PING_EVERY);
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    ping.tick().await;
+    let mut last_heard = Instant::now();
+
+    loop {
+        tokio::select! {
+            frame = socket.recv() => {
+                last_heard = Instant::now();
+                let text = match frame {
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Binary(_))) => {
+                        if send(&mut socket, &ServerMsg::error(ErrorCode::BadMessage)).await.is_err() { break }
+                        continue;
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                    Some(Ok(Message::Close(_))) | None => break,
+                    Some(Err(e)) => {
+                        // tungstenite refuses oversized frames before we see them.
+                        let too_large = e.to_string().to_lowercase().contains("too long") || e.to_string().contains("size");
+                        if too_large {
+                            let _ = send(&mut socket, &ServerMsg::error(ErrorCode::MessageTooLarge)).await;
+                            let _ = socket.send(Message::Close(Some(CloseFrame { code: 1009, reason: "message too large".into() }))).await;
+                        }
+                        tracing::debug!(conn = id, error = %e, "websocket read failed");
+                        break;
+                    }
+                };
+                if let Err(not_until) = limiter.check() {
+                    refusals += 1;
+                    let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+                    let msg = ServerMsg::Error { code: ErrorCode::RateLimited, message: ErrorCode::RateLimited.message(), retry_after_ms: Some(wait.as_millis() as u64 + 1) };
+                    if send(&mut socket, &msg).await.is_err() || refusals > MAX_REFUSALS { break }
+                    continue;
+                }
+                match conn.handle(&text).await {
+                    Reply::None => {}
+                    Reply::Text(t) => if socket.send(Message::Text(t)).await.is_err() { break },
+                    Reply::Error(code) => if send(&mut socket, &ServerMsg::error(code)).await.is_err() { break },
+                }
+            }
+            out = recv_outbox(&mut conn.outbox) => match out {
+                Some(Outgoing::Text(t)) => if socket.send(Message::Text(t)).await.is_err() { break },
+                Some(Outgoing::Question { index, text }) => {
+                    if socket.send(Message::Text(text)).await.is_err() { break }
+                    conn.last_question = Some((index, Instant::now()));
+                }
+                Some(Outgoing::Last(t)) => {
+                    let _ = socket.send(Message::Text(t)).await;
+                    let _ = socket.send(Message::Close(Some(CloseFrame { code: 1000, reason: "".into() }))).await;
+                    break;
+                }
+                // The room let go of us: it closed, or we fell too far behind.
+                None => {
+                    let _ = socket.send(Message::Close(Some(CloseFrame { code: 1001, reason: "".into() }))).await;
+                    break;
+                }
+            },
+            _ = ping.tick() => {
+                if last_heard.elapsed() > IDLE_TIMEOUT || socket.send(Message::Ping(Default::default())).await.is_err() {
+                    break;
+                }
+            }
+            // Connections in a room hear goodbye from the room; the others just close.
+            changed = shutdown.changed(), if conn.session.is_none() => {
+                if changed.is_err() || *shutdown.borrow() {
+                    let _ = socket.send(Message::Close(Some(CloseFrame { code: 1001, reason: "".into() }))).await;
+                    break;
+                }
+            }
+        }
+    }
+    conn.detach().await;
+}
+
+async fn recv_outbox(outbox: &mut Option<mpsc::Receiver<Outgoing>>) -> Option<Outgoing> {
+    match outbox {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn send(socket: &mut WebSocket, msg: &ServerMsg<'_>) -> Result<(), axum::Error> {
+    socket.send(Message::Text(encode(msg))).await
+}
+
+enum Reply {
+    None,
+    Text(crate::protocol::Text),
+    Error(ErrorCode),
+}
+
+impl Conn {
+    async fn handle(&mut self, text: &str) -> Reply {
+        let msg = match decode(text) {
+            Ok(msg) => msg,
+            Err(e) => {
+                tracing::debug!(conn = self.id, error = %e, "bad message");
+                return Reply::Error(ErrorCode::BadMessage);
+            }
+        };
+        match (&self.session, msg) {
+            (Some(_), ClientMsg::Join { .. } | ClientMsg::Resume { .. } | ClientMsg::Host { .. }) => {
+                Reply::Error(ErrorCode::AlreadyJoined)
+            }
+            (None, ClientMsg::Join { v, .. } | ClientMsg::Resume { v, .. } | ClientMsg::Host { v, .. }) if v != VERSION => {
+                Reply::Error(ErrorCode::UnsupportedVersion)
+            }
+            (None, ClientMsg::Join { pin, nickname, .. }) => self.join(&pin, &nickname).await,
+            (None, ClientMsg::Resume { token, .. }) => self.resume(&token).await,
+            (None, ClientMsg::Host { game, .. }) => self.host(game).await,
+            (None, _) => Reply::Error(ErrorCode::NotJoined),
+            (Some(Session::Player { room, player }), ClientMsg::Answer { q, answer }) => {
+                let sent_at = self.last_question.filter(|(index, _)| *index == q).map(|(_, at)| at);
+                let cmd = Command::Answer { player: *player, conn: self.id, q, answer, sent_at };
+                if room.send(cmd).await { Reply::None } else { Reply::Error(ErrorCode::GameOver) }
+            }
+            (Some(Session::Player { .. }), _) => Reply::Error(ErrorCode::NotHost),
+            (Some(Session::Host { .. }), ClientMsg::Answer { .. }) => Reply::Error(ErrorCode::NotJoined),
+            (Some(Session::Host { room }), msg) => {
+                let action = match msg {
+                    ClientMsg::Start => HostAction::Start,
+                    ClientMsg::Next => HostAction::Next,
+                    ClientMsg::End => HostAction::End,
+                    ClientMsg::Kick { player } => HostAction::Kick(player),
+                    ClientMsg::Lock { locked } => HostAction::Lock(locked),
+                    _ => return Reply::Error(ErrorCode::BadMessage),
+                };
+                if room.send(Command::HostAction { conn: self.id, action }).await { Reply::None } else { Reply::Error(ErrorCode::GameOver) }
+            }
+        }
+    }
+
+    async fn join(&mut self, pin: &str, nickname: &str) -> Reply {
+        let Ok(nickname) = Nickname::parse(nickname) else { return Reply::Error(ErrorCode::InvalidNickname) };
+        let Some(room) = self.state.engine().by_pin(pin.trim()) else { return Reply::Error(ErrorCode::GameNotFound) };
+        let (outbox, rx) = Outbox::new(self.id);
+        let (reply, answer) = oneshot::channel();
+        let cmd = Command::Join { nickname, token_secret: token::new_secret(), outbox, reply };
+        self.enter_as_player(room, cmd, rx, answer).await
+    }
+
+    async fn resume(&mut self, token: &str) -> Reply {
+        let Some((game, player, secret)) = token::parse(token) else { return Reply::Error(ErrorCode::InvalidToken) };
+        let Some(room) = self.state.engine().by_game(game) else { return Reply::Error(ErrorCode::InvalidToken) };
+        let (outbox, rx) = Outbox::new(self.id);
+        let (reply, answer) = oneshot::channel();
+        let cmd = Command::Resume { player, secret: secret.to_owned(), outbox, reply };
+        self.enter_as_player(room, cmd, rx, answer).await
+    }
+
+    async fn enter_as_player(
+        &mut self,
+        room: RoomHandle,
+        cmd: Command,
+        rx: mpsc::Receiver<Outgoing>,
+        answer: oneshot::Receiver<crate::engine::room::Joined>,
+    ) -> Reply {
+        if !room.send(cmd).await {
+            return Reply::Error(ErrorCode::GameNotFound);
+        }
+        match answer.await {
+            Ok(Ok((player, welcome))) => {
+                self.session = Some(Session::Player { room, player });
+                self.outbox = Some(rx);
+                Reply::Text(welcome)
+            }
+            Ok(Err(code)) => Reply::Error(code),
+            Err(_) => Reply::Error(ErrorCode::ServerBusy),
+        }
+    }
+
+    async fn host(&mut self, game: i64) -> Reply {
+        let Some(account) = &self.account else { return Reply::Error(ErrorCode::Unauthorized) };
+        let Some(room) = self.state.engine().by_game(game) else { return Reply::Error(ErrorCode::GameNotFound) };
+        let (outbox, rx) = Outbox::new(self.id);
+        let (reply, answer) = oneshot::channel();
+        let cmd = Command::Host { account: account.id, organizer: account.role == Role::Organizer, outbox, reply };
+        if !room.send(cmd).await {
+            return Reply::Error(ErrorCode::GameNotFound);
+        }
+        match answer.await {
+            Ok(Ok(welcome)) => {
+                self.session = Some(Session::Host { room });
+                self.outbox = Some(rx);
+                Reply::Text(welcome)
+            }
+            Ok(Err(code)) => Reply::Error(code),
+            Err(_) => Reply::Error(ErrorCode::ServerBusy),
+        }
+    }
+
+    async fn detach(self) {
+        let (room, player) = match self.session {
+            Some(Session::Player { room, player }) => (room, Some(player)),
+            Some(Session::Host { room }) => (room, None),
+            None => return,
+        };
+        room.send(Command::Detach { player, conn: self.id }).await;
+    }
+}
