@@ -67,13 +67,19 @@ impl Config {
         if let Some(url) = &self.database_url {
             return Ok(url.clone());
         }
-        std::fs::create_dir_all(&self.data_dir)
-            .with_context(|| format!("Failed to create the data folder {}", self.data_dir.display()))?;
+        std::fs::create_dir_all(&self.data_dir).with_context(|| {
+            format!(
+                "Failed to create the data folder {}",
+                self.data_dir.display()
+            )
+        })?;
         Ok(Store::sqlite_url(&self.data_dir.join("hoithi.db")))
     }
 
     fn bank_source(&self) -> banks::Source {
-        self.banks.clone().map_or(banks::Source::Bundled, banks::Source::Dir)
+        self.banks
+            .clone()
+            .map_or(banks::Source::Bundled, banks::Source::Dir)
     }
 }
 
@@ -100,7 +106,10 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let store = Store::open(&config.database_url()?).await?;
     let interrupted = store.interrupt_open_games().await?;
     if interrupted > 0 {
-        tracing::warn!(games = interrupted, "games left open by the previous run were marked interrupted");
+        tracing::warn!(
+            games = interrupted,
+            "games left open by the previous run were marked interrupted"
+        );
     }
     load_bundled_banks(&store, &config.bank_source()).await?;
     let admin_password = ensure_first_account(&store, config.admin_password.as_deref()).await?;
@@ -138,7 +147,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         }
         Ok(())
     });
-    Ok(Running { addr, store, admin_password, shutdown: shutdown_tx, task })
+    Ok(Running {
+        addr,
+        store,
+        admin_password,
+        shutdown: shutdown_tx,
+        task,
+    })
 }
 
 /// Runs until SIGTERM or Ctrl-C, then shuts down gracefully.
@@ -152,7 +167,10 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         println!();
     }
     println!("  hoithi: http://{}/  (người chơi / players)", running.addr);
-    println!("          http://{}/admin.html  (giáo viên / teachers)", running.addr);
+    println!(
+        "          http://{}/admin.html  (giáo viên / teachers)",
+        running.addr
+    );
     wait_for_signal().await;
     tracing::info!("shutting down");
     running.stop().await
@@ -161,7 +179,8 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
 async fn wait_for_signal() {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
         tokio::select! {
             _ = term.recv() => {}
             _ = tokio::signal::ctrl_c() => {}
@@ -177,19 +196,36 @@ async fn load_bundled_banks(store: &Store, source: &banks::Source) -> anyhow::Re
         tracing::warn!(%issue, "bank issue");
     }
     for (_, bank) in &banks {
-        store.upsert_bank(bank, "bundled", "approved").await.with_context(|| format!("Failed to store bank {}", bank.id))?;
+        store
+            .upsert_bank(bank, "bundled", "approved")
+            .await
+            .with_context(|| format!("Failed to store bank {}", bank.id))?;
     }
-    tracing::info!(banks = banks.len(), questions = banks.iter().map(|(_, b)| b.questions.len()).sum::<usize>(), "banks loaded");
+    tracing::info!(
+        banks = banks.len(),
+        questions = banks.iter().map(|(_, b)| b.questions.len()).sum::<usize>(),
+        "banks loaded"
+    );
     Ok(())
 }
 
 /// On a new database, creates the organizer account `admin` and returns its password.
-async fn ensure_first_account(store: &Store, password: Option<&str>) -> anyhow::Result<Option<String>> {
+async fn ensure_first_account(
+    store: &Store,
+    password: Option<&str>,
+) -> anyhow::Result<Option<String>> {
     if store.count_accounts().await? > 0 {
         return Ok(None);
     }
     let password = password.map(str::to_owned).unwrap_or_else(random_password);
-    store.create_account("admin", "Quản trị viên", Role::Organizer, &hash_password(&password)?).await?;
+    store
+        .create_account(
+            "admin",
+            "Quản trị viên",
+            Role::Organizer,
+            &hash_password(&password)?,
+        )
+        .await?;
     Ok(Some(password))
 }
 
@@ -198,5 +234,7 @@ fn random_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();
-    (0..12).map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char).collect()
+    (0..12)
+        .map(|_| ALPHABET[rng.random_range(0..ALPHABET.len())] as char)
+        .collect()
 }

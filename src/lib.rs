@@ -12,10 +12,10 @@
 //! - [`banks`]: reading bank files from disk, importing and exporting spreadsheets.
 //! - [`app`]: wiring — configuration, start-up, graceful shutdown.
 
+pub mod app;
+pub mod banks;
 pub mod domain;
 pub mod engine;
 pub mod protocol;
 pub mod storage;
-pub mod app;
-pub mod banks;
 pub mod transport;

@@ -8,7 +8,11 @@ use hoithi::app::{self, Config};
 use hoithi::banks;
 
 #[derive(Parser)]
-#[command(name = "hoithi", version, about = "Quiz and competition engine for schools (Bình dân học vụ số)")]
+#[command(
+    name = "hoithi",
+    version,
+    about = "Quiz and competition engine for schools (Bình dân học vụ số)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
@@ -32,7 +36,8 @@ enum BankCmd {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HOITHI_LOG").unwrap_or_else(|_| "hoithi=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("HOITHI_LOG")
+                .unwrap_or_else(|_| "hoithi=info,warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -52,7 +57,10 @@ fn main() -> ExitCode {
 }
 
 fn run_server(config: Config) -> anyhow::Result<()> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build()?.block_on(app::serve(config))
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?
+        .block_on(app::serve(config))
 }
 
 fn bank_check(path: Option<PathBuf>) -> ExitCode {
@@ -68,7 +76,11 @@ fn bank_check(path: Option<PathBuf>) -> ExitCode {
             }
             let questions: usize = banks.iter().map(|(_, b)| b.questions.len()).sum();
             if issues.is_empty() {
-                println!("{} banks, {questions} questions in {}: no problems", banks.len(), dir.display());
+                println!(
+                    "{} banks, {questions} questions in {}: no problems",
+                    banks.len(),
+                    dir.display()
+                );
                 ExitCode::SUCCESS
             } else {
                 println!("{} problems in {}", issues.len(), dir.display());

@@ -20,9 +20,12 @@ pub enum Source {
     Bundled,
 }
 
+/// Banks that parsed, each with the file it came from, and every issue found.
+pub type Loaded = (Vec<(String, Bank)>, Vec<Issue>);
+
 /// Every bank of `source`, checked one by one and as a set: the banks that parsed, and every
 /// issue found (a bank with issues of its own is left out; issues across banks leave both in).
-pub fn load(source: &Source) -> anyhow::Result<(Vec<(String, Bank)>, Vec<Issue>)> {
+pub fn load(source: &Source) -> anyhow::Result<Loaded> {
     let files = read_files(source)?;
     let mut banks = Vec::new();
     let mut issues = Vec::new();
@@ -30,7 +33,11 @@ pub fn load(source: &Source) -> anyhow::Result<(Vec<(String, Bank)>, Vec<Issue>)
         let exists = |image: &str| image_exists(source, image);
         match bank::parse(name, text, &exists) {
             Ok(bank) => {
-                let stem = name.trim_end_matches(".toml").rsplit('/').next().unwrap_or_default();
+                let stem = name
+                    .trim_end_matches(".toml")
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default();
                 if bank.id != stem {
                     issues.push(Issue {
                         file: name.clone(),
@@ -55,16 +62,21 @@ fn read_files(source: &Source) -> anyhow::Result<Vec<(String, String)>> {
         Source::Bundled => {
             for (name, bytes) in embedded::BUNDLED_BANKS {
                 if name.ends_with(".toml") && !name.contains('/') {
-                    files.push((name.to_string(), String::from_utf8_lossy(bytes).into_owned()));
+                    files.push((
+                        name.to_string(),
+                        String::from_utf8_lossy(bytes).into_owned(),
+                    ));
                 }
             }
         }
         Source::Dir(dir) => {
-            let entries = std::fs::read_dir(dir).with_context(|| format!("Failed to read the bank folder {}", dir.display()))?;
+            let entries = std::fs::read_dir(dir)
+                .with_context(|| format!("Failed to read the bank folder {}", dir.display()))?;
             for entry in entries {
                 let path = entry?.path();
                 if path.extension().is_some_and(|e| e == "toml") {
-                    let text = std::fs::read_to_string(&path).with_context(|| format!("Failed to read {}", path.display()))?;
+                    let text = std::fs::read_to_string(&path)
+                        .with_context(|| format!("Failed to read {}", path.display()))?;
                     files.push((path.display().to_string(), text));
                 }
             }
@@ -89,7 +101,10 @@ pub fn image(source: &Source, image: &str) -> Option<Vec<u8>> {
     }
     let rel = format!("images/{image}");
     match source {
-        Source::Bundled => embedded::BUNDLED_BANKS.iter().find(|(name, _)| *name == rel).map(|(_, b)| b.to_vec()),
+        Source::Bundled => embedded::BUNDLED_BANKS
+            .iter()
+            .find(|(name, _)| *name == rel)
+            .map(|(_, b)| b.to_vec()),
         Source::Dir(dir) => std::fs::read(dir.join(rel)).ok(),
     }
 }

@@ -7,7 +7,9 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::question::{AnswerKey, OptionId, Points, Question, QuestionKind, TimeLimit, MAX_OPTIONS};
+use super::question::{
+    AnswerKey, OptionId, Points, Question, QuestionKind, TimeLimit, MAX_OPTIONS,
+};
 use super::text;
 
 /// Longest question text, in characters: what fits a 360-px phone screen above the buttons.
@@ -29,8 +31,13 @@ pub enum Level {
 }
 
 impl Level {
-    pub const ALL: [Level; 5] =
-        [Level::TieuHoc, Level::Thcs, Level::Thpt, Level::GiaoVien, Level::CongDong];
+    pub const ALL: [Level; 5] = [
+        Level::TieuHoc,
+        Level::Thcs,
+        Level::Thpt,
+        Level::GiaoVien,
+        Level::CongDong,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -170,7 +177,11 @@ struct RawQuestion {
 /// Parses one bank file. `file` names it in issues; `image_exists` answers whether an image
 /// named by a question is present beside the bank. Every problem found is reported, not just
 /// the first, so a writer fixes a file in one pass.
-pub fn parse(file: &str, src: &str, image_exists: &dyn Fn(&str) -> bool) -> Result<Bank, Vec<Issue>> {
+pub fn parse(
+    file: &str,
+    src: &str,
+    image_exists: &dyn Fn(&str) -> bool,
+) -> Result<Bank, Vec<Issue>> {
     let raw: RawBank = match toml::from_str(src) {
         Ok(raw) => raw,
         Err(e) => {
@@ -185,10 +196,18 @@ pub fn parse(file: &str, src: &str, image_exists: &dyn Fn(&str) -> bool) -> Resu
     };
     let mut issues = Vec::new();
     let mut bank_issue = |message: String| {
-        issues.push(Issue { file: file.into(), line: None, question: None, message });
+        issues.push(Issue {
+            file: file.into(),
+            line: None,
+            question: None,
+            message,
+        });
     };
     if !is_slug(&raw.id) {
-        bank_issue(format!("bank id {:?} must be lowercase letters, digits and '-'", raw.id));
+        bank_issue(format!(
+            "bank id {:?} must be lowercase letters, digits and '-'",
+            raw.id
+        ));
     }
     let topic = Topic::parse(&raw.topic);
     if topic.is_none() {
@@ -222,7 +241,12 @@ pub fn parse(file: &str, src: &str, image_exists: &dyn Fn(&str) -> bool) -> Resu
         let mut q_issues = Vec::new();
         let question = parse_question(&raw.id, raw_q, image_exists, &mut q_issues);
         for message in q_issues {
-            issues.push(Issue { file: file.into(), line: Some(line), question: qid.clone(), message });
+            issues.push(Issue {
+                file: file.into(),
+                line: Some(line),
+                question: qid.clone(),
+                message,
+            });
         }
         if let Ok(q) = question {
             if let Some(first) = ids.insert(q.id.clone(), line) {
@@ -270,23 +294,33 @@ fn parse_question(
         }
     };
     if !is_slug(&raw.id) {
-        issues.push(format!("question id {:?} must be lowercase letters, digits and '-'", raw.id));
+        issues.push(format!(
+            "question id {:?} must be lowercase letters, digits and '-'",
+            raw.id
+        ));
     }
     check_text("text", &raw.text, MAX_TEXT_CHARS, issues);
     check_text("explanation", &raw.explanation, usize::MAX, issues);
     check_text("source", &raw.source, usize::MAX, issues);
-    let time_limit = TimeLimit::from_secs(raw.time_limit).map_err(|e| issues.push(e)).ok();
+    let time_limit = TimeLimit::from_secs(raw.time_limit)
+        .map_err(|e| issues.push(e))
+        .ok();
     let points = match raw.points.as_deref() {
         None | Some("standard") => Some(Points::Standard),
         Some("none") => Some(Points::None),
         Some("double") => Some(Points::Double),
         Some(other) => {
-            issues.push(format!("points must be none, standard or double, got {other:?}"));
+            issues.push(format!(
+                "points must be none, standard or double, got {other:?}"
+            ));
             None
         }
     };
     if !(1..=3).contains(&raw.difficulty) {
-        issues.push(format!("difficulty must be 1, 2 or 3, got {}", raw.difficulty));
+        issues.push(format!(
+            "difficulty must be 1, 2 or 3, got {}",
+            raw.difficulty
+        ));
     }
     if let Some(image) = &raw.image {
         if image.contains("..") || image.starts_with('/') || !image_exists(image) {
@@ -305,7 +339,8 @@ fn parse_question(
         }
     }
 
-    let key = kind.and_then(|kind| answer_key(kind, &options, raw.correct.as_ref(), raw.tolerance, issues));
+    let key = kind
+        .and_then(|kind| answer_key(kind, &options, raw.correct.as_ref(), raw.tolerance, issues));
     let options = if kind == Some(QuestionKind::TrueFalse) {
         vec!["Đúng".to_owned(), "Sai".to_owned()]
     } else {
@@ -339,7 +374,10 @@ fn answer_key(
     issues: &mut Vec<String>,
 ) -> Option<AnswerKey> {
     let n = options.len();
-    let needs_options = matches!(kind, QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Ordering);
+    let needs_options = matches!(
+        kind,
+        QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Ordering
+    );
     if needs_options && !(2..=MAX_OPTIONS).contains(&n) {
         issues.push(format!("{kind:?} needs 2–{MAX_OPTIONS} options, has {n}"));
         return None;
@@ -359,16 +397,21 @@ fn answer_key(
         QuestionKind::Single => match correct.and_then(option_id) {
             Some(id) => Some(AnswerKey::Options { ids: vec![id] }),
             None => {
-                issues.push(format!("single needs exactly one correct option number in 1..={n}"));
+                issues.push(format!(
+                    "single needs exactly one correct option number in 1..={n}"
+                ));
                 None
             }
         },
         QuestionKind::Multiple => {
             let list = correct.and_then(|v| v.as_array());
-            let ids: Option<BTreeSet<OptionId>> = list.and_then(|l| l.iter().map(option_id).collect());
+            let ids: Option<BTreeSet<OptionId>> =
+                list.and_then(|l| l.iter().map(option_id).collect());
             match (list, ids) {
                 (Some(list), Some(ids)) if !ids.is_empty() && ids.len() == list.len() => {
-                    Some(AnswerKey::Options { ids: ids.into_iter().collect() })
+                    Some(AnswerKey::Options {
+                        ids: ids.into_iter().collect(),
+                    })
                 }
                 _ => {
                     issues.push(format!(
@@ -388,20 +431,27 @@ fn answer_key(
         },
         QuestionKind::Ordering => {
             if correct.is_some() {
-                issues.push("ordering lists its options in the correct order and takes no `correct`".into());
+                issues.push(
+                    "ordering lists its options in the correct order and takes no `correct`".into(),
+                );
                 return None;
             }
-            Some(AnswerKey::Order { ids: (1..=n as OptionId).collect() })
+            Some(AnswerKey::Order {
+                ids: (1..=n as OptionId).collect(),
+            })
         }
         QuestionKind::Numeric => {
-            let value = correct.and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
+            let value =
+                correct.and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)));
             let tolerance = tolerance.unwrap_or(0.0);
             match value {
                 Some(value) if value.is_finite() && tolerance.is_finite() && tolerance >= 0.0 => {
                     Some(AnswerKey::Number { value, tolerance })
                 }
                 _ => {
-                    issues.push("numeric needs a finite number in `correct` and a tolerance ≥ 0".into());
+                    issues.push(
+                        "numeric needs a finite number in `correct` and a tolerance ≥ 0".into(),
+                    );
                     None
                 }
             }
@@ -423,11 +473,17 @@ fn check_text(what: &str, s: &str, max_chars: usize, issues: &mut Vec<String>) {
 }
 
 fn is_slug(s: &str) -> bool {
-    !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 fn line_of(src: &str, offset: usize) -> usize {
-    src.as_bytes()[..offset.min(src.len())].iter().filter(|&&b| b == b'\n').count() + 1
+    src.as_bytes()[..offset.min(src.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
 }
 
 /// Rules that span banks: ids unique across banks, no duplicate or near-duplicate question
@@ -477,8 +533,16 @@ fn near_duplicates(banks: &[(String, Bank)]) -> Vec<Issue> {
             bank.questions.iter().map(move |q| {
                 let fold = text::fold(&q.text);
                 let words: Vec<&str> = fold.split(' ').collect();
-                let pairs = words.windows(2).map(|w| (w[0].to_owned(), w[1].to_owned())).collect();
-                Entry { file, id: &q.id, pairs, fold: fold.clone() }
+                let pairs = words
+                    .windows(2)
+                    .map(|w| (w[0].to_owned(), w[1].to_owned()))
+                    .collect();
+                Entry {
+                    file,
+                    id: &q.id,
+                    pairs,
+                    fold: fold.clone(),
+                }
             })
         })
         .collect();
@@ -560,7 +624,11 @@ source = "Công an TP.HCM (dantri.com.vn)"
     }
 
     fn issues_of(src: &str) -> Vec<String> {
-        parse("bad.toml", src, &no_images).unwrap_err().iter().map(|i| i.to_string()).collect()
+        parse("bad.toml", src, &no_images)
+            .unwrap_err()
+            .iter()
+            .map(|i| i.to_string())
+            .collect()
     }
 
     #[test]
@@ -568,7 +636,10 @@ source = "Công an TP.HCM (dantri.com.vn)"
         let src = GOOD.replace("correct = 2", "correct = 5");
         let issues = issues_of(&src);
         assert_eq!(issues.len(), 1, "{issues:?}");
-        assert!(issues[0].starts_with("bad.toml:9 [t-001]: single needs"), "{issues:?}");
+        assert!(
+            issues[0].starts_with("bad.toml:9 [t-001]: single needs"),
+            "{issues:?}"
+        );
     }
 
     #[test]
@@ -585,13 +656,15 @@ source = "Công an TP.HCM (dantri.com.vn)"
 
     #[test]
     fn rejects_decomposed_text_and_missing_images() {
-        let src = GOOD.replace("Thử", "Thu\u{309}").replace(
-            "id = \"t-002\"",
-            "id = \"t-002\"\nimage = \"otp.png\"",
-        );
+        let src = GOOD
+            .replace("Thử", "Thu\u{309}")
+            .replace("id = \"t-002\"", "id = \"t-002\"\nimage = \"otp.png\"");
         let issues = issues_of(&src).join("\n");
         assert!(issues.contains("title is not in Unicode NFC"), "{issues}");
-        assert!(issues.contains("image \"otp.png\" does not exist"), "{issues}");
+        assert!(
+            issues.contains("image \"otp.png\" does not exist"),
+            "{issues}"
+        );
     }
 
     #[test]
@@ -613,7 +686,10 @@ source = "Công an TP.HCM (dantri.com.vn)"
             .map(|i| i.to_string())
             .collect();
         let all = issues.join("\n");
-        assert!(all.contains("b.toml [t-001]: question id is also used in a.toml"), "{all}");
+        assert!(
+            all.contains("b.toml [t-001]: question id is also used in a.toml"),
+            "{all}"
+        );
         assert!(all.contains("repeats question t-001"), "{all}");
         assert!(!all.contains("t-003"), "{all}");
     }

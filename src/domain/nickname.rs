@@ -74,10 +74,22 @@ mod tests {
     #[test]
     fn rejects_empty_long_and_control() {
         assert_eq!(Nickname::parse("   "), Err(NicknameError::Empty));
-        assert_eq!(Nickname::parse(&"a".repeat(21)), Err(NicknameError::TooLong));
-        assert!(Nickname::parse(&"ệ".repeat(20)).is_ok(), "20 Vietnamese letters fit");
-        assert_eq!(Nickname::parse("a\u{7}b"), Err(NicknameError::ControlCharacter));
-        assert_eq!(Nickname::parse("a\u{200B}"), Err(NicknameError::ControlCharacter));
+        assert_eq!(
+            Nickname::parse(&"a".repeat(21)),
+            Err(NicknameError::TooLong)
+        );
+        assert!(
+            Nickname::parse(&"ệ".repeat(20)).is_ok(),
+            "20 Vietnamese letters fit"
+        );
+        assert_eq!(
+            Nickname::parse("a\u{7}b"),
+            Err(NicknameError::ControlCharacter)
+        );
+        assert_eq!(
+            Nickname::parse("a\u{200B}"),
+            Err(NicknameError::ControlCharacter)
+        );
     }
 
     #[test]

@@ -269,17 +269,26 @@ pub(crate) mod tests {
         q.key = AnswerKey::Order { ids: vec![1, 2, 3] };
         assert!(q.is_correct(&Answer::Options(vec![1, 2, 3])));
         assert!(!q.is_correct(&Answer::Options(vec![2, 1, 3])));
-        assert_eq!(q.check_shape(&Answer::Options(vec![1, 2])), Err(AnswerShapeError::WrongCount));
+        assert_eq!(
+            q.check_shape(&Answer::Options(vec![1, 2])),
+            Err(AnswerShapeError::WrongCount)
+        );
     }
 
     #[test]
     fn numeric_accepts_within_tolerance() {
         let mut q = single(1, 0);
         q.kind = QuestionKind::Numeric;
-        q.key = AnswerKey::Number { value: 43.0, tolerance: 0.0 };
+        q.key = AnswerKey::Number {
+            value: 43.0,
+            tolerance: 0.0,
+        };
         assert!(q.is_correct(&Answer::Number(43.0)));
         assert!(!q.is_correct(&Answer::Number(42.0)));
-        assert_eq!(q.check_shape(&Answer::Number(f64::NAN)), Err(AnswerShapeError::NotFinite));
+        assert_eq!(
+            q.check_shape(&Answer::Number(f64::NAN)),
+            Err(AnswerShapeError::NotFinite)
+        );
         assert_eq!(
             q.check_shape(&Answer::Options(vec![1])),
             Err(AnswerShapeError::ExpectedNumber)
@@ -289,11 +298,26 @@ pub(crate) mod tests {
     #[test]
     fn shape_errors_are_caught_before_scoring() {
         let q = single(2, 4);
-        assert_eq!(q.check_shape(&Answer::Options(vec![5])), Err(AnswerShapeError::UnknownOption));
-        assert_eq!(q.check_shape(&Answer::Options(vec![0])), Err(AnswerShapeError::UnknownOption));
-        assert_eq!(q.check_shape(&Answer::Options(vec![1, 2])), Err(AnswerShapeError::WrongCount));
-        assert_eq!(q.check_shape(&Answer::Options(vec![])), Err(AnswerShapeError::WrongCount));
-        assert_eq!(q.check_shape(&Answer::Number(1.0)), Err(AnswerShapeError::ExpectedOptions));
+        assert_eq!(
+            q.check_shape(&Answer::Options(vec![5])),
+            Err(AnswerShapeError::UnknownOption)
+        );
+        assert_eq!(
+            q.check_shape(&Answer::Options(vec![0])),
+            Err(AnswerShapeError::UnknownOption)
+        );
+        assert_eq!(
+            q.check_shape(&Answer::Options(vec![1, 2])),
+            Err(AnswerShapeError::WrongCount)
+        );
+        assert_eq!(
+            q.check_shape(&Answer::Options(vec![])),
+            Err(AnswerShapeError::WrongCount)
+        );
+        assert_eq!(
+            q.check_shape(&Answer::Number(1.0)),
+            Err(AnswerShapeError::ExpectedOptions)
+        );
         assert_eq!(q.check_shape(&Answer::Options(vec![2])), Ok(()));
     }
 

@@ -60,7 +60,11 @@ mod tests {
             (0, 1_000, 20_000, 0),
         ];
         for (p, t, limit, want) in cases {
-            assert_eq!(points_for_correct(p, t, limit), want, "P={p} t={t} T={limit}");
+            assert_eq!(
+                points_for_correct(p, t, limit),
+                want,
+                "P={p} t={t} T={limit}"
+            );
         }
     }
 

@@ -29,7 +29,10 @@ pub fn char_len(s: &str) -> usize {
 /// ignored, but marks and punctuation kept ("Lan" and "Lân" differ; so do `"a b"` and `a b`,
 /// which mean different searches).
 pub fn same_key(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// A key for comparing texts loosely: NFC, lower case, Vietnamese marks removed ("đ" → "d"),

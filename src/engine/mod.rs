@@ -88,11 +88,23 @@ impl Engine {
     }
 
     pub fn by_pin(&self, pin: &str) -> Option<RoomHandle> {
-        self.inner.rooms.lock().expect("rooms lock").by_pin.get(pin).cloned()
+        self.inner
+            .rooms
+            .lock()
+            .expect("rooms lock")
+            .by_pin
+            .get(pin)
+            .cloned()
     }
 
     pub fn by_game(&self, game: i64) -> Option<RoomHandle> {
-        self.inner.rooms.lock().expect("rooms lock").by_game.get(&game).cloned()
+        self.inner
+            .rooms
+            .lock()
+            .expect("rooms lock")
+            .by_game
+            .get(&game)
+            .cloned()
     }
 
     pub fn room_count(&self) -> usize {
@@ -101,30 +113,65 @@ impl Engine {
 
     /// Opens a game of quiz `quiz_id` hosted by `host`: stores it, starts its room and
     /// returns the game id and PIN. `join_base` is the address players open (`http://host:port`).
-    pub async fn open_game(&self, quiz_id: i64, host: i64, settings: Settings, join_base: &str) -> anyhow::Result<(i64, String)> {
+    pub async fn open_game(
+        &self,
+        quiz_id: i64,
+        host: i64,
+        settings: Settings,
+        join_base: &str,
+    ) -> anyhow::Result<(i64, String)> {
         let store = &self.inner.store;
         let (_, title) = store.quiz(quiz_id).await?.context("no such quiz")?;
         let questions = store.quiz_questions(quiz_id).await?;
         anyhow::ensure!(!questions.is_empty(), "the quiz has no questions");
-        let writer = self.inner.writer.lock().expect("writer lock").clone().context("the server is shutting down")?;
+        let writer = self
+            .inner
+            .writer
+            .lock()
+            .expect("writer lock")
+            .clone()
+            .context("the server is shutting down")?;
         let seed: i64 = rand::rng().random_range(0..i64::MAX);
         let pin = self.reserve_pin();
         let settings_json = serde_json::to_string(&settings)?;
         let created = store
-            .create_game(&NewGame { quiz_id, host_id: host, pin: &pin, title: &title, settings_json: &settings_json, seed })
+            .create_game(&NewGame {
+                quiz_id,
+                host_id: host,
+                pin: &pin,
+                title: &title,
+                settings_json: &settings_json,
+                seed,
+            })
             .await;
         let game_id = match created {
             Ok(id) => id,
             Err(e) => {
-                self.inner.rooms.lock().expect("rooms lock").by_pin.remove(&pin);
+                self.inner
+                    .rooms
+                    .lock()
+                    .expect("rooms lock")
+                    .by_pin
+                    .remove(&pin);
                 return Err(e.into());
             }
         };
         let join_url = format!("{join_base}/?pin={pin}");
         let game = Game::new(questions, settings, seed as u64);
-        let setup = room::RoomSetup { game_id, pin: pin.clone(), title, host_id: host, join_url, game };
+        let setup = room::RoomSetup {
+            game_id,
+            pin: pin.clone(),
+            title,
+            host_id: host,
+            join_url,
+            game,
+        };
         let (tx, rx) = mpsc::channel(ROOM_QUEUE);
-        let handle = RoomHandle { game_id, pin: pin.clone(), tx };
+        let handle = RoomHandle {
+            game_id,
+            pin: pin.clone(),
+            tx,
+        };
         {
             let mut rooms = self.inner.rooms.lock().expect("rooms lock");
             rooms.by_pin.insert(pin.clone(), handle.clone());
@@ -132,14 +179,21 @@ impl Engine {
         }
         let engine = self.clone();
         let shutdown = self.inner.shutdown.clone();
-        self.inner.tasks.lock().expect("tasks lock").spawn(async move {
-            room::Room::new(setup, writer).run(rx, shutdown).await;
-            let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
-            rooms.by_pin.remove(&pin);
-            rooms.by_game.remove(&game_id);
-        });
+        self.inner
+            .tasks
+            .lock()
+            .expect("tasks lock")
+            .spawn(async move {
+                room::Room::new(setup, writer).run(rx, shutdown).await;
+                let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
+                rooms.by_pin.remove(&pin);
+                rooms.by_game.remove(&game_id);
+            });
         tracing::info!(game = game_id, "game opened");
-        Ok((game_id, self.by_game(game_id).map(|h| h.pin).unwrap_or_default()))
+        Ok((
+            game_id,
+            self.by_game(game_id).map(|h| h.pin).unwrap_or_default(),
+        ))
     }
 
     /// Picks a 6-digit PIN no live room uses and holds it with a placeholder until the room is
@@ -150,7 +204,14 @@ impl Engine {
             let pin = rand::rng().random_range(100_000..=999_999u32).to_string();
             if !rooms.by_pin.contains_key(&pin) {
                 let (tx, _) = mpsc::channel(1);
-                rooms.by_pin.insert(pin.clone(), RoomHandle { game_id: 0, pin: pin.clone(), tx });
+                rooms.by_pin.insert(
+                    pin.clone(),
+                    RoomHandle {
+                        game_id: 0,
+                        pin: pin.clone(),
+                        tx,
+                    },
+                );
                 return pin;
             }
         }

@@ -15,7 +15,10 @@ pub enum Outgoing {
     Text(Text),
     /// A question: the connection notes when it finished writing it, because scoring counts
     /// from when the question reached this player.
-    Question { index: usize, text: Text },
+    Question {
+        index: usize,
+        text: Text,
+    },
     /// Write this message, then close the connection.
     Last(Text),
 }

@@ -13,7 +13,8 @@ use super::views;
 use crate::domain::game::{Effect, Game, Input, Phase, PlayerId};
 use crate::domain::{Answer, Millis, Nickname};
 use crate::protocol::{
-    encode, ByeReason, ErrorCode, GameBrief, PlayerBrief, PlayerSelf, Role, ServerMsg, Text, Welcome, VERSION,
+    encode, ByeReason, ErrorCode, GameBrief, PlayerBrief, PlayerSelf, Role, ServerMsg, Text,
+    Welcome, VERSION,
 };
 use crate::storage::writer::{AnswerRow, Write, WriterHandle};
 use crate::storage::GameStatus;
@@ -29,13 +30,40 @@ pub const EMPTY_LINGER: Duration = Duration::from_secs(30 * 60);
 pub type Joined = Result<(PlayerId, Text), ErrorCode>;
 
 pub enum Command {
-    Join { nickname: Nickname, token_secret: String, outbox: Outbox, reply: oneshot::Sender<Joined> },
-    Resume { player: PlayerId, secret: String, outbox: Outbox, reply: oneshot::Sender<Joined> },
-    Host { account: i64, organizer: bool, outbox: Outbox, reply: oneshot::Sender<Result<Text, ErrorCode>> },
-    Answer { player: PlayerId, conn: u64, q: usize, answer: Answer, sent_at: Option<Instant> },
-    HostAction { conn: u64, action: HostAction },
+    Join {
+        nickname: Nickname,
+        token_secret: String,
+        outbox: Outbox,
+        reply: oneshot::Sender<Joined>,
+    },
+    Resume {
+        player: PlayerId,
+        secret: String,
+        outbox: Outbox,
+        reply: oneshot::Sender<Joined>,
+    },
+    Host {
+        account: i64,
+        organizer: bool,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Text, ErrorCode>>,
+    },
+    Answer {
+        player: PlayerId,
+        conn: u64,
+        q: usize,
+        answer: Answer,
+        sent_at: Option<Instant>,
+    },
+    HostAction {
+        conn: u64,
+        action: HostAction,
+    },
     /// A connection ended (`player` is `None` for a host screen).
-    Detach { player: Option<PlayerId>, conn: u64 },
+    Detach {
+        player: Option<PlayerId>,
+        conn: u64,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,9 +138,16 @@ impl Room {
     }
 
     /// Runs the room until it finishes and lingers out, empties, or the server shuts down.
-    pub async fn run(mut self, mut commands: mpsc::Receiver<Command>, mut shutdown: watch::Receiver<bool>) {
+    pub async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
         while !*shutdown.borrow() {
-            let deadline = self.game.next_deadline().map(|ms| self.epoch + Duration::from_millis(ms.0));
+            let deadline = self
+                .game
+                .next_deadline()
+                .map(|ms| self.epoch + Duration::from_millis(ms.0));
             tokio::select! {
                 cmd = commands.recv() => match cmd {
                     Some(cmd) => self.handle(cmd).await,
@@ -148,24 +183,54 @@ impl Room {
 
     /// Says goodbye to every connection; an unfinished game is marked interrupted.
     async fn close(&mut self) {
-        let bye = encode(&ServerMsg::Bye { seq: self.seq, reason: ByeReason::Shutdown });
+        let bye = encode(&ServerMsg::Bye {
+            seq: self.seq,
+            reason: ByeReason::Shutdown,
+        });
         for outbox in self.conns.iter().flatten().chain(&self.hosts) {
             outbox.push(Outgoing::Last(bye.clone()));
         }
         if self.game.phase() != Phase::Finished {
-            self.writer.write(Write::Status { game: self.id, status: GameStatus::Interrupted }, None).await;
+            self.writer
+                .write(
+                    Write::Status {
+                        game: self.id,
+                        status: GameStatus::Interrupted,
+                    },
+                    None,
+                )
+                .await;
         }
-        tracing::info!(game = self.id, players = self.game.players().len(), "room closed");
+        tracing::info!(
+            game = self.id,
+            players = self.game.players().len(),
+            "room closed"
+        );
     }
 
     async fn handle(&mut self, cmd: Command) {
         let now = self.now();
         match cmd {
-            Command::Join { nickname, token_secret, outbox, reply } => self.join(nickname, token_secret, outbox, reply, now).await,
-            Command::Resume { player, secret, outbox, reply } => {
+            Command::Join {
+                nickname,
+                token_secret,
+                outbox,
+                reply,
+            } => self.join(nickname, token_secret, outbox, reply, now).await,
+            Command::Resume {
+                player,
+                secret,
+                outbox,
+                reply,
+            } => {
                 let _ = reply.send(self.resume(player, &secret, outbox, now).await);
             }
-            Command::Host { account, organizer, outbox, reply } => {
+            Command::Host {
+                account,
+                organizer,
+                outbox,
+                reply,
+            } => {
                 if account != self.host_id && !organizer {
                     let _ = reply.send(Err(ErrorCode::Forbidden));
                     return;
@@ -174,9 +239,21 @@ impl Room {
                 self.hosts.push(outbox);
                 self.expires_at = self.expires_at.map(|_| Instant::now() + EMPTY_LINGER);
             }
-            Command::Answer { player, conn, q, answer, sent_at } => {
-                let sent_at = sent_at.map(|t| Millis(t.saturating_duration_since(self.epoch).as_millis() as u64));
-                let input = Input::Answer { player, question: q, answer, sent_at };
+            Command::Answer {
+                player,
+                conn,
+                q,
+                answer,
+                sent_at,
+            } => {
+                let sent_at = sent_at
+                    .map(|t| Millis(t.saturating_duration_since(self.epoch).as_millis() as u64));
+                let input = Input::Answer {
+                    player,
+                    question: q,
+                    answer,
+                    sent_at,
+                };
                 if let Err(code) = self.apply(&input, now).await {
                     self.send_to_conn(player, conn, &ServerMsg::error(code));
                 }
@@ -196,8 +273,15 @@ impl Room {
                 }
             }
             Command::Detach { player: None, conn } => self.hosts.retain(|h| h.id != conn),
-            Command::Detach { player: Some(player), conn } => {
-                let current = self.conns.get(player as usize).and_then(Option::as_ref).map(|o| o.id);
+            Command::Detach {
+                player: Some(player),
+                conn,
+            } => {
+                let current = self
+                    .conns
+                    .get(player as usize)
+                    .and_then(Option::as_ref)
+                    .map(|o| o.id);
                 if current == Some(conn) {
                     self.conns[player as usize] = None;
                     self.apply(&Input::Disconnect { player }, now).await.ok();
@@ -206,10 +290,19 @@ impl Room {
         }
     }
 
-    async fn join(&mut self, nickname: Nickname, secret: String, outbox: Outbox, reply: oneshot::Sender<Joined>, now: Millis) {
+    async fn join(
+        &mut self,
+        nickname: Nickname,
+        secret: String,
+        outbox: Outbox,
+        reply: oneshot::Sender<Joined>,
+        now: Millis,
+    ) {
         let player = match self.game.apply(&Input::Join { nickname }, now) {
             Ok(effects) => {
-                let [Effect::Joined { player }] = effects[..] else { unreachable!("join has one effect") };
+                let [Effect::Joined { player }] = effects[..] else {
+                    unreachable!("join has one effect")
+                };
                 player
             }
             Err(e) => {
@@ -227,13 +320,28 @@ impl Room {
         // The welcome goes out only once the player is on disk: a token the server has
         // acknowledged must still work after a crash.
         let done = Box::new(move |ok: bool| {
-            let _ = reply.send(if ok { Ok((player, welcome)) } else { Err(ErrorCode::ServerBusy) });
+            let _ = reply.send(if ok {
+                Ok((player, welcome))
+            } else {
+                Err(ErrorCode::ServerBusy)
+            });
         });
-        let row = Write::Player { game: self.id, player: i64::from(player), nickname, token_hash: super::token::hex(&super::token::hash(&secret)) };
+        let row = Write::Player {
+            game: self.id,
+            player: i64::from(player),
+            nickname,
+            token_hash: super::token::hex(&super::token::hash(&secret)),
+        };
         self.writer.write(row, Some(done)).await;
     }
 
-    async fn resume(&mut self, player: PlayerId, secret: &str, outbox: Outbox, now: Millis) -> Joined {
+    async fn resume(
+        &mut self,
+        player: PlayerId,
+        secret: &str,
+        outbox: Outbox,
+        now: Millis,
+    ) -> Joined {
         match self.game.player(player) {
             None => return Err(ErrorCode::InvalidToken),
             Some(p) if p.kicked => return Err(ErrorCode::Kicked),
@@ -243,7 +351,10 @@ impl Room {
             return Err(ErrorCode::InvalidToken);
         }
         if let Some(old) = self.conns[player as usize].replace(outbox) {
-            old.push(Outgoing::Last(encode(&ServerMsg::Bye { seq: self.seq, reason: ByeReason::Replaced })));
+            old.push(Outgoing::Last(encode(&ServerMsg::Bye {
+                seq: self.seq,
+                reason: ByeReason::Replaced,
+            })));
         }
         self.apply(&Input::Reconnect { player }, now).await.ok();
         Ok((player, self.player_welcome(player, None, now)))
@@ -265,7 +376,12 @@ impl Room {
             seq: self.seq,
             role: Role::Player,
             token,
-            player: Some(PlayerSelf { id: player, nickname: p.nickname.as_str(), score: p.score, rank: p.rank }),
+            player: Some(PlayerSelf {
+                id: player,
+                nickname: p.nickname.as_str(),
+                score: p.score,
+                rank: p.rank,
+            }),
             game: self.game_brief(false),
             players: None,
             state: views::state(&self.game, now, Some(player), IMAGE_BASE),
@@ -303,16 +419,35 @@ impl Room {
                 }
                 self.pending_removed.push(player);
                 self.schedule_flush();
-                self.writer.write(Write::Kick { game: self.id, player: i64::from(player) }, None).await;
+                self.writer
+                    .write(
+                        Write::Kick {
+                            game: self.id,
+                            player: i64::from(player),
+                        },
+                        None,
+                    )
+                    .await;
             }
             Effect::LockChanged { locked } => {
                 self.seq += 1;
-                let text = encode(&ServerMsg::Locked { seq: self.seq, locked });
+                let text = encode(&ServerMsg::Locked {
+                    seq: self.seq,
+                    locked,
+                });
                 self.broadcast(|_| Outgoing::Text(text.clone()));
             }
             Effect::QuestionOpened { index } => {
                 if index == 0 {
-                    self.writer.write(Write::Status { game: self.id, status: GameStatus::Running }, None).await;
+                    self.writer
+                        .write(
+                            Write::Status {
+                                game: self.id,
+                                status: GameStatus::Running,
+                            },
+                            None,
+                        )
+                        .await;
                 }
                 self.seq += 1;
                 let remaining = match self.game.phase() {
@@ -320,13 +455,22 @@ impl Room {
                     _ => 0,
                 };
                 let view = views::question(&self.game, index, remaining, IMAGE_BASE);
-                let text = encode(&ServerMsg::Question { seq: self.seq, question: view });
+                let text = encode(&ServerMsg::Question {
+                    seq: self.seq,
+                    question: view,
+                });
                 self.answered_dirty = false;
-                self.broadcast(|_| Outgoing::Question { index, text: text.clone() });
+                self.broadcast(|_| Outgoing::Question {
+                    index,
+                    text: text.clone(),
+                });
             }
             Effect::AnswerAccepted { player, index } => {
-                let Input::Answer { answer, .. } = input else { return };
-                let record = self.game.players()[player as usize].answers[index].expect("just recorded");
+                let Input::Answer { answer, .. } = input else {
+                    return;
+                };
+                let record =
+                    self.game.players()[player as usize].answers[index].expect("just recorded");
                 let row = AnswerRow {
                     game: self.id,
                     player: i64::from(player),
@@ -351,7 +495,10 @@ impl Room {
                 self.flush_host_updates();
                 self.seq += 1;
                 let seq = self.seq;
-                let text = encode(&ServerMsg::Reveal { seq, reveal: views::reveal(&self.game, index) });
+                let text = encode(&ServerMsg::Reveal {
+                    seq,
+                    reveal: views::reveal(&self.game, index),
+                });
                 self.broadcast(|_| Outgoing::Text(text.clone()));
                 let game = &self.game;
                 Self::send_each(&mut self.conns, &mut self.deferred, |p| {
@@ -362,14 +509,23 @@ impl Room {
             Effect::LeaderboardShown { index } => {
                 self.seq += 1;
                 let top = views::top(&self.game, views::LEADERBOARD_SIZE);
-                let text = encode(&ServerMsg::Leaderboard { seq: self.seq, q: index, top: &top, players: self.game.active_players() });
+                let text = encode(&ServerMsg::Leaderboard {
+                    seq: self.seq,
+                    q: index,
+                    top: &top,
+                    players: self.game.active_players(),
+                });
                 self.broadcast(|_| Outgoing::Text(text.clone()));
             }
             Effect::Finished => {
                 self.seq += 1;
                 let seq = self.seq;
                 let top = views::top(&self.game, views::PODIUM_SIZE);
-                let text = encode(&ServerMsg::Podium { seq, top: &top, players: self.game.active_players() });
+                let text = encode(&ServerMsg::Podium {
+                    seq,
+                    top: &top,
+                    players: self.game.active_players(),
+                });
                 self.broadcast(|_| Outgoing::Text(text.clone()));
                 let game = &self.game;
                 Self::send_each(&mut self.conns, &mut self.deferred, |p| {
@@ -382,22 +538,53 @@ impl Room {
                     .iter()
                     .map(|&id| {
                         let p = &self.game.players()[id as usize];
-                        (i64::from(id), i64::from(p.rank.unwrap_or(0)), i64::from(p.score))
+                        (
+                            i64::from(id),
+                            i64::from(p.rank.unwrap_or(0)),
+                            i64::from(p.score),
+                        )
                     })
                     .collect();
-                self.writer.write(Write::Final { game: self.id, standings }, None).await;
-                self.writer.write(Write::Status { game: self.id, status: GameStatus::Finished }, None).await;
+                self.writer
+                    .write(
+                        Write::Final {
+                            game: self.id,
+                            standings,
+                        },
+                        None,
+                    )
+                    .await;
+                self.writer
+                    .write(
+                        Write::Status {
+                            game: self.id,
+                            status: GameStatus::Finished,
+                        },
+                        None,
+                    )
+                    .await;
                 self.expires_at = Some(Instant::now() + FINISHED_LINGER);
             }
         }
     }
 
     /// A callback that queues the receipt for `player` once the write is committed.
-    fn receipt_after_write(&self, player: PlayerId, index: usize) -> Option<crate::storage::writer::Done> {
+    fn receipt_after_write(
+        &self,
+        player: PlayerId,
+        index: usize,
+    ) -> Option<crate::storage::writer::Done> {
         let outbox = self.conns.get(player as usize).cloned().flatten()?;
-        let text = encode(&ServerMsg::Receipt { seq: self.seq, q: index });
+        let text = encode(&ServerMsg::Receipt {
+            seq: self.seq,
+            q: index,
+        });
         Some(Box::new(move |ok: bool| {
-            let msg = if ok { text } else { encode(&ServerMsg::error(ErrorCode::ServerBusy)) };
+            let msg = if ok {
+                text
+            } else {
+                encode(&ServerMsg::error(ErrorCode::ServerBusy))
+            };
             outbox.push(Outgoing::Text(msg));
         }))
     }
@@ -428,7 +615,11 @@ impl Room {
 
     /// Queues a personal message for every connected player. A free function over the
     /// fields it needs, so `msg` may borrow the game meanwhile.
-    fn send_each(conns: &mut [Option<Outbox>], deferred: &mut Vec<PlayerId>, msg: impl Fn(PlayerId) -> Text) {
+    fn send_each(
+        conns: &mut [Option<Outbox>],
+        deferred: &mut Vec<PlayerId>,
+        msg: impl Fn(PlayerId) -> Text,
+    ) {
         for (id, slot) in conns.iter_mut().enumerate() {
             if let Some(outbox) = slot {
                 if !outbox.push(Outgoing::Text(msg(id as PlayerId))) {
@@ -443,7 +634,11 @@ impl Room {
     /// so their effects (an early close, say) are performed like any other.
     fn drop_players(&mut self, dropped: Vec<PlayerId>) {
         for &player in &dropped {
-            tracing::debug!(game = self.id, player, "dropped a connection that was not reading");
+            tracing::debug!(
+                game = self.id,
+                player,
+                "dropped a connection that was not reading"
+            );
         }
         self.deferred.extend(dropped);
     }
@@ -477,7 +672,10 @@ impl Room {
                 .iter()
                 .filter_map(|&id| self.game.player(id))
                 .filter(|p| !p.kicked)
-                .map(|p| PlayerBrief { id: p.id, nickname: p.nickname.as_str() })
+                .map(|p| PlayerBrief {
+                    id: p.id,
+                    nickname: p.nickname.as_str(),
+                })
                 .collect();
             texts.push(encode(&ServerMsg::Lobby {
                 seq: self.seq,

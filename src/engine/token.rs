@@ -24,7 +24,8 @@ pub fn parse(token: &str) -> Option<(i64, PlayerId, &str)> {
     let game = parts.next()?.parse().ok()?;
     let player = parts.next()?.parse().ok()?;
     let secret = parts.next()?;
-    (secret.len() == 32 && secret.bytes().all(|b| b.is_ascii_hexdigit())).then_some((game, player, secret))
+    (secret.len() == 32 && secret.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then_some((game, player, secret))
 }
 
 pub fn hex(bytes: &[u8]) -> String {

@@ -5,14 +5,21 @@ use std::collections::BTreeMap;
 
 use crate::domain::game::{Game, Phase, Player, PlayerId};
 use crate::domain::{AnswerKey, Millis};
-use crate::protocol::{FinalStanding, HostPlayer, OptionView, QuestionView, Ranked, RevealView, State, YouResult};
+use crate::protocol::{
+    FinalStanding, HostPlayer, OptionView, QuestionView, Ranked, RevealView, State, YouResult,
+};
 
 /// How many players the leaderboard shows.
 pub const LEADERBOARD_SIZE: usize = 10;
 /// How many stand on the podium.
 pub const PODIUM_SIZE: usize = 3;
 
-pub fn question<'a>(game: &'a Game, index: usize, remaining_ms: u64, image_base: &str) -> QuestionView<'a> {
+pub fn question<'a>(
+    game: &'a Game,
+    index: usize,
+    remaining_ms: u64,
+    image_base: &str,
+) -> QuestionView<'a> {
     let round = &game.rounds()[index];
     let q = &round.question;
     QuestionView {
@@ -21,11 +28,17 @@ pub fn question<'a>(game: &'a Game, index: usize, remaining_ms: u64, image_base:
         total: game.rounds().len(),
         kind: q.kind,
         text: &q.text,
-        image: q.image.as_ref().map(|img| format!("{image_base}/{}/{img}", q.bank)),
+        image: q
+            .image
+            .as_ref()
+            .map(|img| format!("{image_base}/{}/{img}", q.bank)),
         options: round
             .order
             .iter()
-            .map(|&id| OptionView { id, text: &q.options[usize::from(id) - 1] })
+            .map(|&id| OptionView {
+                id,
+                text: &q.options[usize::from(id) - 1],
+            })
             .collect(),
         time_limit_ms: q.time_limit.millis(),
         remaining_ms,
@@ -77,33 +90,59 @@ pub fn top(game: &Game, n: usize) -> Vec<Ranked<'_>> {
         .iter()
         .take(n)
         .filter_map(|&id| game.player(id))
-        .map(|p| Ranked { rank: p.rank.unwrap_or(0), id: p.id, nickname: p.nickname.as_str(), score: p.score })
+        .map(|p| Ranked {
+            rank: p.rank.unwrap_or(0),
+            id: p.id,
+            nickname: p.nickname.as_str(),
+            score: p.score,
+        })
         .collect()
 }
 
 pub fn standing(game: &Game, player: &Player) -> FinalStanding {
-    FinalStanding { rank: player.rank, score: player.score, correct: player.correct_count, questions: game.rounds().len() }
+    FinalStanding {
+        rank: player.rank,
+        score: player.score,
+        correct: player.correct_count,
+        questions: game.rounds().len(),
+    }
 }
 
 pub fn host_players(game: &Game) -> Vec<HostPlayer<'_>> {
     game.players()
         .iter()
         .filter(|p| !p.kicked)
-        .map(|p| HostPlayer { id: p.id, nickname: p.nickname.as_str(), connected: p.connected })
+        .map(|p| HostPlayer {
+            id: p.id,
+            nickname: p.nickname.as_str(),
+            connected: p.connected,
+        })
         .collect()
 }
 
 /// The snapshot of where the game is, for a player (`Some`) or the host (`None`).
-pub fn state<'a>(game: &'a Game, now: Millis, viewer: Option<PlayerId>, image_base: &str) -> State<'a> {
+pub fn state<'a>(
+    game: &'a Game,
+    now: Millis,
+    viewer: Option<PlayerId>,
+    image_base: &str,
+) -> State<'a> {
     let player = viewer.and_then(|id| game.player(id));
     match game.phase() {
-        Phase::Lobby => State::Lobby { locked: game.is_locked() },
-        Phase::Question { index, closes_at, .. } => State::Question {
+        Phase::Lobby => State::Lobby {
+            locked: game.is_locked(),
+        },
+        Phase::Question {
+            index, closes_at, ..
+        } => State::Question {
             question: question(game, index, closes_at.since(now), image_base),
             answered: player.map(|p| p.answer(index).is_some()),
             answered_count: viewer.is_none().then(|| game.rounds()[index].answered),
         },
-        Phase::Reveal { index, .. } => State::Reveal { reveal: reveal(game, index), you: player.map(|p| you(p, index)) },
+        Phase::Reveal { index, .. } => State::Reveal {
+            reveal: reveal(game, index),
+            you: player.map(|p| you(p, index)),
+        },
         Phase::Leaderboard { index, .. } => State::Leaderboard {
             q: index,
             top: top(game, LEADERBOARD_SIZE),

@@ -9,15 +9,32 @@ use crate::domain::Answer;
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientMsg {
-    Join { v: u32, pin: String, nickname: String },
-    Resume { v: u32, token: String },
-    Host { v: u32, game: i64 },
-    Answer { q: usize, answer: Answer },
-    Start,
-    Next,
-    End,
-    Kick { player: u32 },
-    Lock { locked: bool },
+    Join {
+        v: u32,
+        pin: String,
+        nickname: String,
+    },
+    Resume {
+        v: u32,
+        token: String,
+    },
+    Host {
+        v: u32,
+        game: i64,
+    },
+    Answer {
+        q: usize,
+        answer: Answer,
+    },
+    Start {},
+    Next {},
+    End {},
+    Kick {
+        player: u32,
+    },
+    Lock {
+        locked: bool,
+    },
 }
 
 /// Longest string field worth reading (a token is under 60 bytes, a nickname 20 letters).

@@ -41,7 +41,9 @@ impl ErrorCode {
         match self {
             ErrorCode::BadMessage => "Tin nhắn không hợp lệ.",
             ErrorCode::MessageTooLarge => "Tin nhắn quá lớn.",
-            ErrorCode::UnsupportedVersion => "Phiên bản ứng dụng không còn được hỗ trợ. Hãy tải lại trang.",
+            ErrorCode::UnsupportedVersion => {
+                "Phiên bản ứng dụng không còn được hỗ trợ. Hãy tải lại trang."
+            }
             ErrorCode::NotJoined => "Bạn chưa vào phòng chơi.",
             ErrorCode::AlreadyJoined => "Bạn đã ở trong phòng chơi.",
             ErrorCode::NotHost => "Chỉ người tổ chức mới làm được việc này.",

@@ -11,15 +11,31 @@ use crate::domain::{OptionId, QuestionKind};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg<'a> {
     Welcome(Welcome<'a>),
-    Lobby { seq: u64, count: usize, joined: &'a [PlayerBrief<'a>], removed: &'a [u32] },
-    Locked { seq: u64, locked: bool },
+    Lobby {
+        seq: u64,
+        count: usize,
+        joined: &'a [PlayerBrief<'a>],
+        removed: &'a [u32],
+    },
+    Locked {
+        seq: u64,
+        locked: bool,
+    },
     Question {
         seq: u64,
         #[serde(flatten)]
         question: QuestionView<'a>,
     },
-    Answered { seq: u64, q: usize, count: u32, of: usize },
-    Receipt { seq: u64, q: usize },
+    Answered {
+        seq: u64,
+        q: usize,
+        count: u32,
+        of: usize,
+    },
+    Receipt {
+        seq: u64,
+        q: usize,
+    },
     Reveal {
         seq: u64,
         #[serde(flatten)]
@@ -30,21 +46,44 @@ pub enum ServerMsg<'a> {
         #[serde(flatten)]
         result: YouResult,
     },
-    Leaderboard { seq: u64, q: usize, top: &'a [Ranked<'a>], players: usize },
-    Podium { seq: u64, top: &'a [Ranked<'a>], players: usize },
+    Leaderboard {
+        seq: u64,
+        q: usize,
+        top: &'a [Ranked<'a>],
+        players: usize,
+    },
+    Podium {
+        seq: u64,
+        top: &'a [Ranked<'a>],
+        players: usize,
+    },
     Final {
         seq: u64,
         #[serde(flatten)]
         standing: FinalStanding,
     },
-    Kicked { seq: u64 },
-    Bye { seq: u64, reason: ByeReason },
-    Error { code: ErrorCode, message: &'static str, #[serde(skip_serializing_if = "Option::is_none")] retry_after_ms: Option<u64> },
+    Kicked {
+        seq: u64,
+    },
+    Bye {
+        seq: u64,
+        reason: ByeReason,
+    },
+    Error {
+        code: ErrorCode,
+        message: &'static str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u64>,
+    },
 }
 
 impl ServerMsg<'_> {
     pub fn error(code: ErrorCode) -> ServerMsg<'static> {
-        ServerMsg::Error { code, message: code.message(), retry_after_ms: None }
+        ServerMsg::Error {
+            code,
+            message: code.message(),
+            retry_after_ms: None,
+        }
     }
 }
 

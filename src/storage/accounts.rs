@@ -56,7 +56,10 @@ const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, password_hash";
 
 impl Store {
     pub async fn count_accounts(&self) -> Result<i64> {
-        sqlx::query("SELECT COUNT(*) FROM accounts").fetch_one(self.pool()).await?.try_get(0)
+        sqlx::query("SELECT COUNT(*) FROM accounts")
+            .fetch_one(self.pool())
+            .await?
+            .try_get(0)
     }
 
     /// Creates an account; `password_hash` is already an argon2 PHC string.
@@ -83,10 +86,21 @@ impl Store {
 
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
-        sqlx::query(&sql).bind(username).fetch_optional(self.pool()).await?.as_ref().map(account).transpose()
+        sqlx::query(&sql)
+            .bind(username)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(account)
+            .transpose()
     }
 
-    pub async fn create_session(&self, token_hash: &str, account_id: i64, ttl_ms: i64) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &str,
+        account_id: i64,
+        ttl_ms: i64,
+    ) -> Result<()> {
         let now = unix_ms();
         sqlx::query("INSERT INTO sessions (token_hash, account_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(token_hash)
@@ -103,7 +117,11 @@ impl Store {
         let sql = format!(
             "SELECT {} FROM sessions s JOIN accounts a ON a.id = s.account_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2",
-            ACCOUNT_COLUMNS.split(", ").map(|c| format!("a.{c}")).collect::<Vec<_>>().join(", ")
+            ACCOUNT_COLUMNS
+                .split(", ")
+                .map(|c| format!("a.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
         sqlx::query(&sql)
             .bind(token_hash)
@@ -116,7 +134,10 @@ impl Store {
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(self.pool()).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 }

@@ -48,15 +48,20 @@ impl Store {
         .bind(unix_ms())
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM questions WHERE bank_id = $1").bind(&bank.id).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM questions WHERE bank_id = $1")
+            .bind(&bank.id)
+            .execute(&mut *tx)
+            .await?;
         for (i, q) in bank.questions.iter().enumerate() {
-            sqlx::query("INSERT INTO questions (bank_id, id, position, body) VALUES ($1, $2, $3, $4)")
-                .bind(&bank.id)
-                .bind(&q.id)
-                .bind(i as i64)
-                .bind(serde_json::to_string(q).map_err(decode_err)?)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "INSERT INTO questions (bank_id, id, position, body) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(&bank.id)
+            .bind(&q.id)
+            .bind(i as i64)
+            .bind(serde_json::to_string(q).map_err(decode_err)?)
+            .execute(&mut *tx)
+            .await?;
         }
         tx.commit().await
     }
@@ -75,7 +80,11 @@ impl Store {
                     id: r.try_get("id")?,
                     title: r.try_get("title")?,
                     topic: r.try_get("topic")?,
-                    levels: r.try_get::<String, _>("levels")?.split(',').map(str::to_owned).collect(),
+                    levels: r
+                        .try_get::<String, _>("levels")?
+                        .split(',')
+                        .map(str::to_owned)
+                        .collect(),
                     checked: r.try_get("checked")?,
                     status: r.try_get("status")?,
                     origin: r.try_get("origin")?,
@@ -103,6 +112,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode_err)).transpose()
+        row.map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode_err))
+            .transpose()
     }
 }

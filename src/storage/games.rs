@@ -77,7 +77,8 @@ fn game_row(r: &sqlx::any::AnyRow) -> Result<GameRow> {
     })
 }
 
-const GAME_SELECT: &str = "SELECT g.id, g.quiz_id, g.host_id, g.pin, g.title, g.settings, g.seed, g.status, \
+const GAME_SELECT: &str =
+    "SELECT g.id, g.quiz_id, g.host_id, g.pin, g.title, g.settings, g.seed, g.status, \
      g.created_at, (SELECT COUNT(*) FROM players p WHERE p.game_id = g.id) AS n FROM games g";
 
 impl Store {
@@ -101,25 +102,38 @@ impl Store {
 
     pub async fn game(&self, id: i64) -> Result<Option<GameRow>> {
         let sql = format!("{GAME_SELECT} WHERE g.id = $1");
-        sqlx::query(&sql).bind(id).fetch_optional(self.pool()).await?.as_ref().map(game_row).transpose()
+        sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(game_row)
+            .transpose()
     }
 
     /// Games hosted by `host` (every game for `None`), newest first.
     pub async fn list_games(&self, host: Option<i64>) -> Result<Vec<GameRow>> {
         let sql = format!("{GAME_SELECT} WHERE ($1 IS NULL OR g.host_id = $1) ORDER BY g.created_at DESC, g.id DESC LIMIT 200");
-        sqlx::query(&sql).bind(host).fetch_all(self.pool()).await?.iter().map(game_row).collect()
+        sqlx::query(&sql)
+            .bind(host)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(game_row)
+            .collect()
     }
 
     /// Games left open by a previous run of the server: marked interrupted, so the report says
     /// the game did not finish, and returns how many.
     pub async fn interrupt_open_games(&self) -> Result<u64> {
-        let done = sqlx::query("UPDATE games SET status = $1, finished_at = $2 WHERE status IN ($3, $4)")
-            .bind(GameStatus::Interrupted.as_str())
-            .bind(unix_ms())
-            .bind(GameStatus::Lobby.as_str())
-            .bind(GameStatus::Running.as_str())
-            .execute(self.pool())
-            .await?;
+        let done =
+            sqlx::query("UPDATE games SET status = $1, finished_at = $2 WHERE status IN ($3, $4)")
+                .bind(GameStatus::Interrupted.as_str())
+                .bind(unix_ms())
+                .bind(GameStatus::Lobby.as_str())
+                .bind(GameStatus::Running.as_str())
+                .execute(self.pool())
+                .await?;
         Ok(done.rows_affected())
     }
 }

@@ -28,7 +28,11 @@ pub(super) async fn run(store: &Store) -> sqlx::Result<()> {
             continue;
         }
         let mut tx = pool.begin().await?;
-        let code: String = sql.lines().filter(|l| !l.trim_start().starts_with("--")).collect::<Vec<_>>().join("\n");
+        let code: String = sql
+            .lines()
+            .filter(|l| !l.trim_start().starts_with("--"))
+            .collect::<Vec<_>>()
+            .join("\n");
         for statement in code.split(';').map(str::trim).filter(|s| !s.is_empty()) {
             sqlx::query(statement).execute(&mut *tx).await?;
         }

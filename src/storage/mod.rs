@@ -49,7 +49,8 @@ impl Store {
         } else {
             anyhow::bail!("unsupported database URL {url:?}: use sqlite://FILE or postgres://…");
         };
-        let options = AnyConnectOptions::from_str(url).context("Failed to parse the database URL")?;
+        let options =
+            AnyConnectOptions::from_str(url).context("Failed to parse the database URL")?;
         let pool = match backend {
             Backend::Sqlite => {
                 AnyPoolOptions::new()
@@ -70,15 +71,19 @@ impl Store {
                     .connect_with(options)
                     .await
             }
-            Backend::Postgres => AnyPoolOptions::new()
-                .max_connections(16)
-                .acquire_timeout(Duration::from_secs(10))
-                .connect_with(options)
-                .await,
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .connect_with(options)
+                    .await
+            }
         }
         .with_context(|| format!("Failed to connect to the database at {}", redact(url)))?;
         let store = Store { pool, backend };
-        migrations::run(&store).await.context("Failed to migrate the database schema")?;
+        migrations::run(&store)
+            .await
+            .context("Failed to migrate the database schema")?;
         Ok(store)
     }
 
@@ -103,13 +108,17 @@ impl Store {
 /// Wall-clock time in Unix milliseconds, for the database only: it says when things happened.
 /// Game rules never use it (they run on the room's monotonic clock).
 pub fn unix_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// The URL without its password, for messages.
 fn redact(url: &str) -> String {
     match (url.find("://"), url.rfind('@')) {
-        (Some(scheme), Some(at)) if at > scheme => format!("{}://…@{}", &url[..scheme], &url[at + 1..]),
+        (Some(scheme), Some(at)) if at > scheme => {
+            format!("{}://…@{}", &url[..scheme], &url[at + 1..])
+        }
         _ => url.to_owned(),
     }
 }

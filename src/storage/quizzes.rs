@@ -16,15 +16,22 @@ pub struct QuizSummary {
 }
 
 impl Store {
-    pub async fn create_quiz(&self, owner: i64, title: &str, questions: &[Question]) -> Result<i64> {
+    pub async fn create_quiz(
+        &self,
+        owner: i64,
+        title: &str,
+        questions: &[Question],
+    ) -> Result<i64> {
         let mut tx = self.pool().begin().await?;
-        let id: i64 = sqlx::query("INSERT INTO quizzes (owner_id, title, created_at) VALUES ($1, $2, $3) RETURNING id")
-            .bind(owner)
-            .bind(title)
-            .bind(unix_ms())
-            .fetch_one(&mut *tx)
-            .await?
-            .try_get(0)?;
+        let id: i64 = sqlx::query(
+            "INSERT INTO quizzes (owner_id, title, created_at) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(owner)
+        .bind(title)
+        .bind(unix_ms())
+        .fetch_one(&mut *tx)
+        .await?
+        .try_get(0)?;
         for (i, q) in questions.iter().enumerate() {
             let body = serde_json::to_string(q).map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
             sqlx::query("INSERT INTO quiz_questions (quiz_id, position, body) VALUES ($1, $2, $3)")
@@ -61,17 +68,24 @@ impl Store {
 
     /// The owner and title of a quiz.
     pub async fn quiz(&self, id: i64) -> Result<Option<(i64, String)>> {
-        let row = sqlx::query("SELECT owner_id, title FROM quizzes WHERE id = $1").bind(id).fetch_optional(self.pool()).await?;
+        let row = sqlx::query("SELECT owner_id, title FROM quizzes WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
         row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
     }
 
     pub async fn quiz_questions(&self, id: i64) -> Result<Vec<Question>> {
-        let rows = sqlx::query("SELECT body FROM quiz_questions WHERE quiz_id = $1 ORDER BY position")
-            .bind(id)
-            .fetch_all(self.pool())
-            .await?;
+        let rows =
+            sqlx::query("SELECT body FROM quiz_questions WHERE quiz_id = $1 ORDER BY position")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?;
         rows.iter()
-            .map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(|e| sqlx::Error::Decode(Box::new(e))))
+            .map(|r| {
+                serde_json::from_str(&r.try_get::<String, _>(0)?)
+                    .map_err(|e| sqlx::Error::Decode(Box::new(e)))
+            })
             .collect()
     }
 }

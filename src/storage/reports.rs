@@ -45,7 +45,9 @@ pub struct Report {
 
 impl Store {
     pub async fn report(&self, game: i64) -> Result<Option<Report>> {
-        let Some(row) = self.game(game).await? else { return Ok(None) };
+        let Some(row) = self.game(game).await? else {
+            return Ok(None);
+        };
         // Kicked players sort last; the rest by the final rank when the game finished, or by
         // the leaderboard order (score, then time) when it was interrupted.
         let rows = sqlx::query(
@@ -75,15 +77,23 @@ impl Store {
         }
 
         let questions = self.quiz_questions(row.quiz_id).await?;
-        let answers = sqlx::query("SELECT question, answer, correct, elapsed_ms FROM answers WHERE game_id = $1")
-            .bind(game)
-            .fetch_all(self.pool())
-            .await?;
-        let mut lines: Vec<QuestionLine> = questions.iter().enumerate().map(|(i, q)| question_line(i, q)).collect();
+        let answers = sqlx::query(
+            "SELECT question, answer, correct, elapsed_ms FROM answers WHERE game_id = $1",
+        )
+        .bind(game)
+        .fetch_all(self.pool())
+        .await?;
+        let mut lines: Vec<QuestionLine> = questions
+            .iter()
+            .enumerate()
+            .map(|(i, q)| question_line(i, q))
+            .collect();
         let mut total_ms = vec![0i64; lines.len()];
         for a in &answers {
             let index: i64 = a.try_get("question")?;
-            let Some(line) = lines.get_mut(index as usize) else { continue };
+            let Some(line) = lines.get_mut(index as usize) else {
+                continue;
+            };
             line.answered += 1;
             line.correct += a.try_get::<i64, _>("correct")?;
             total_ms[index as usize] += a.try_get::<i64, _>("elapsed_ms")?;
@@ -98,7 +108,11 @@ impl Store {
             }
         }
         for (line, ms) in lines.iter_mut().zip(total_ms) {
-            line.average_ms = if line.answered > 0 { ms / line.answered } else { 0 };
+            line.average_ms = if line.answered > 0 {
+                ms / line.answered
+            } else {
+                0
+            };
         }
         Ok(Some(Report {
             game,
@@ -116,7 +130,10 @@ fn question_line(i: usize, q: &Question) -> QuestionLine {
     QuestionLine {
         number: i as i64 + 1,
         text: q.text.clone(),
-        kind: serde_json::to_value(q.kind).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default(),
+        kind: serde_json::to_value(q.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default(),
         answered: 0,
         correct: 0,
         average_ms: 0,
@@ -124,7 +141,14 @@ fn question_line(i: usize, q: &Question) -> QuestionLine {
             .options
             .iter()
             .enumerate()
-            .map(|(j, o)| (o.clone(), 0, q.kind != crate::domain::QuestionKind::Ordering && correct.contains(&(j as u8 + 1))))
+            .map(|(j, o)| {
+                (
+                    o.clone(),
+                    0,
+                    q.kind != crate::domain::QuestionKind::Ordering
+                        && correct.contains(&(j as u8 + 1)),
+                )
+            })
             .collect(),
     }
 }

@@ -12,12 +12,26 @@ pub type Done = Box<dyn FnOnce(bool) + Send>;
 
 /// A row for the writer.
 pub enum Write {
-    Player { game: i64, player: i64, nickname: String, token_hash: String },
+    Player {
+        game: i64,
+        player: i64,
+        nickname: String,
+        token_hash: String,
+    },
     Answer(AnswerRow),
-    Kick { game: i64, player: i64 },
-    Status { game: i64, status: GameStatus },
+    Kick {
+        game: i64,
+        player: i64,
+    },
+    Status {
+        game: i64,
+        status: GameStatus,
+    },
     /// Final ranks and scores, written when a game finishes.
-    Final { game: i64, standings: Vec<(i64, i64, i64)> },
+    Final {
+        game: i64,
+        standings: Vec<(i64, i64, i64)>,
+    },
     /// Nothing to write: its callback runs after everything queued before it is committed.
     Barrier,
 }
@@ -95,7 +109,12 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
     let now = unix_ms();
     for row in batch {
         match row {
-            Write::Player { game, player, nickname, token_hash } => {
+            Write::Player {
+                game,
+                player,
+                nickname,
+                token_hash,
+            } => {
                 sqlx::query(
                     "INSERT INTO players (game_id, id, nickname, token_hash, joined_at) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (game_id, id) DO NOTHING",
@@ -138,7 +157,12 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                     _ => "finished_at",
                 };
                 let sql = format!("UPDATE games SET status = $1, {column} = $2 WHERE id = $3");
-                sqlx::query(&sql).bind(status.as_str()).bind(now).bind(game).execute(&mut *tx).await?;
+                sqlx::query(&sql)
+                    .bind(status.as_str())
+                    .bind(now)
+                    .bind(game)
+                    .execute(&mut *tx)
+                    .await?;
             }
             Write::Barrier => {}
             Write::Final { game, standings } => {

@@ -32,18 +32,43 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     }
     let bytes = match &state.config().web_dir {
         Some(dir) => std::fs::read(dir.join(path)).ok(),
-        None => banks::WEB_ASSETS.iter().find(|(name, _)| *name == path).map(|(_, b)| b.to_vec()),
+        None => banks::WEB_ASSETS
+            .iter()
+            .find(|(name, _)| *name == path)
+            .map(|(_, b)| b.to_vec()),
     };
     match bytes {
         // Pages change with each release and carry no hashes in their names: revalidate.
-        Some(bytes) => ([(CONTENT_TYPE, content_type(path)), (CACHE_CONTROL, "no-cache")], bytes).into_response(),
-        None => (StatusCode::NOT_FOUND, [(CONTENT_TYPE, "text/plain; charset=utf-8")], "Không tìm thấy trang.").into_response(),
+        Some(bytes) => (
+            [
+                (CONTENT_TYPE, content_type(path)),
+                (CACHE_CONTROL, "no-cache"),
+            ],
+            bytes,
+        )
+            .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            [(CONTENT_TYPE, "text/plain; charset=utf-8")],
+            "Không tìm thấy trang.",
+        )
+            .into_response(),
     }
 }
 
-pub async fn bank_image(State(state): State<AppState>, Path((_bank, file)): Path<(String, String)>) -> Response {
+pub async fn bank_image(
+    State(state): State<AppState>,
+    Path((_bank, file)): Path<(String, String)>,
+) -> Response {
     match banks::image(&state.config().banks, &file) {
-        Some(bytes) => ([(CONTENT_TYPE, content_type(&file)), (CACHE_CONTROL, "max-age=86400")], bytes).into_response(),
+        Some(bytes) => (
+            [
+                (CONTENT_TYPE, content_type(&file)),
+                (CACHE_CONTROL, "max-age=86400"),
+            ],
+            bytes,
+        )
+            .into_response(),
         None => StatusCode::NOT_FOUND.into_response(),
     }
 }

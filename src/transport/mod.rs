@@ -38,7 +38,11 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(engine: Engine, config: WebConfig, shutdown: watch::Receiver<bool>) -> Self {
-        AppState { engine, config: Arc::new(config), shutdown }
+        AppState {
+            engine,
+            config: Arc::new(config),
+            shutdown,
+        }
     }
     pub fn engine(&self) -> &Engine {
         &self.engine
@@ -61,7 +65,10 @@ pub fn router(state: AppState) -> Router {
         .route("/me", get(auth::me))
         .route("/banks", get(catalog::list_banks))
         .route("/banks/{id}", get(catalog::bank))
-        .route("/quizzes", get(catalog::list_quizzes).post(catalog::create_quiz))
+        .route(
+            "/quizzes",
+            get(catalog::list_quizzes).post(catalog::create_quiz),
+        )
         .route("/games", get(games::list_games).post(games::open_game))
         .route("/games/{id}/qr.svg", get(games::qr))
         .route("/games/{id}/report", get(games::report_json))

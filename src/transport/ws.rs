@@ -19,7 +19,9 @@ use super::AppState;
 use crate::domain::game::PlayerId;
 use crate::domain::Nickname;
 use crate::engine::{token, Command, HostAction, Outbox, Outgoing, RoomHandle};
-use crate::protocol::{decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION};
+use crate::protocol::{
+    decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
+};
 use crate::storage::{Account, Role};
 
 /// How often the server pings, and how long a silent connection lives.
@@ -33,14 +35,20 @@ const MESSAGE_BURST: u32 = 20;
 /// A connection that keeps flooding after this many refusals is closed.
 const MAX_REFUSALS: u32 = 50;
 
-pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebSocketUpgrade) -> Response {
+pub async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
     if !origin_allowed(&headers, &state.config().allowed_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
     }
     // Only a host screen needs the account; reading it here keeps the socket loop free of HTTP.
     let account = account_from_headers(&headers, &state).await.ok().flatten();
-    ws.max_message_size(MAX_MESSAGE_BYTES)
-        .max_frame_size(MAX_MESSAGE_BYTES)
+    // tungstenite's own limit is a backstop that drops the connection abruptly; messages between
+    // 16 KiB and it are read whole and refused politely below (error, then close 1009).
+    ws.max_message_size(4 * MAX_MESSAGE_BYTES)
+        .max_frame_size(4 * MAX_MESSAGE_BYTES)
         // The defaults (128 KiB each way) would cost more per idle phone than everything else
         // the server keeps for it; our frames are small.
         .read_buffer_size(4 * 1024)
@@ -52,9 +60,17 @@ pub async fn upgrade(State(state): State<AppState>, headers: HeaderMap, ws: WebS
 /// A browser's page must come from this server (or a configured origin); clients without an
 /// Origin header (load-test tools, native apps) are not browsers and are let through.
 fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
-    let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else { return true };
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
-    let own = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+    let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let own = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        == Some(host);
     own || allowed.iter().any(|a| a == origin)
 }
 
@@ -78,7 +94,14 @@ struct Conn {
 async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>) {
     let id = state.engine().next_conn_id();
     let mut shutdown = state.shutdown();
-    let mut conn = Conn { id, state, account, session: None, outbox: None, last_question: None };
+    let mut conn = Conn {
+        id,
+        state,
+        account,
+        session: None,
+        outbox: None,
+        last_question: None,
+    };
     let limiter = RateLimiter::direct(
         Quota::per_second(NonZeroU32::new(MESSAGES_PER_SECOND).expect("nonzero"))
             .allow_burst(NonZeroU32::new(MESSAGE_BURST).expect("nonzero")),
@@ -102,16 +125,15 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>)
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_))) | None => break,
                     Some(Err(e)) => {
-                        // tungstenite refuses oversized frames before we see them.
-                        let too_large = e.to_string().to_lowercase().contains("too long") || e.to_string().contains("size");
-                        if too_large {
-                            let _ = send(&mut socket, &ServerMsg::error(ErrorCode::MessageTooLarge)).await;
-                            let _ = socket.send(Message::Close(Some(CloseFrame { code: 1009, reason: "message too large".into() }))).await;
-                        }
                         tracing::debug!(conn = id, error = %e, "websocket read failed");
                         break;
                     }
                 };
+                if text.len() > MAX_MESSAGE_BYTES {
+                    let _ = send(&mut socket, &ServerMsg::error(ErrorCode::MessageTooLarge)).await;
+                    close(&mut socket, 1009).await;
+                    break;
+                }
                 if let Err(not_until) = limiter.check() {
                     refusals += 1;
                     let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
@@ -133,12 +155,12 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>)
                 }
                 Some(Outgoing::Last(t)) => {
                     let _ = socket.send(Message::Text(t)).await;
-                    let _ = socket.send(Message::Close(Some(CloseFrame { code: 1000, reason: "".into() }))).await;
+                    close(&mut socket, 1000).await;
                     break;
                 }
                 // The room let go of us: it closed, or we fell too far behind.
                 None => {
-                    let _ = socket.send(Message::Close(Some(CloseFrame { code: 1001, reason: "".into() }))).await;
+                    close(&mut socket, 1001).await;
                     break;
                 }
             },
@@ -150,7 +172,7 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>)
             // Connections in a room hear goodbye from the room; the others just close.
             changed = shutdown.changed(), if conn.session.is_none() => {
                 if changed.is_err() || *shutdown.borrow() {
-                    let _ = socket.send(Message::Close(Some(CloseFrame { code: 1001, reason: "".into() }))).await;
+                    close(&mut socket, 1001).await;
                     break;
                 }
             }
@@ -164,6 +186,29 @@ async fn recv_outbox(outbox: &mut Option<mpsc::Receiver<Outgoing>>) -> Option<Ou
         Some(rx) => rx.recv().await,
         None => std::future::pending().await,
     }
+}
+
+/// Closes with `code` and waits briefly for the peer's close, so the close frame is not lost
+/// to a reset when unread data is still in flight.
+async fn close(socket: &mut WebSocket, code: u16) {
+    if socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: "".into(),
+        })))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let drain = async {
+        while let Some(Ok(frame)) = socket.recv().await {
+            if matches!(frame, Message::Close(_)) {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
 }
 
 async fn send(socket: &mut WebSocket, msg: &ServerMsg<'_>) -> Result<(), axum::Error> {
@@ -186,52 +231,97 @@ impl Conn {
             }
         };
         match (&self.session, msg) {
-            (Some(_), ClientMsg::Join { .. } | ClientMsg::Resume { .. } | ClientMsg::Host { .. }) => {
-                Reply::Error(ErrorCode::AlreadyJoined)
-            }
-            (None, ClientMsg::Join { v, .. } | ClientMsg::Resume { v, .. } | ClientMsg::Host { v, .. }) if v != VERSION => {
-                Reply::Error(ErrorCode::UnsupportedVersion)
-            }
+            (
+                Some(_),
+                ClientMsg::Join { .. } | ClientMsg::Resume { .. } | ClientMsg::Host { .. },
+            ) => Reply::Error(ErrorCode::AlreadyJoined),
+            (
+                None,
+                ClientMsg::Join { v, .. } | ClientMsg::Resume { v, .. } | ClientMsg::Host { v, .. },
+            ) if v != VERSION => Reply::Error(ErrorCode::UnsupportedVersion),
             (None, ClientMsg::Join { pin, nickname, .. }) => self.join(&pin, &nickname).await,
             (None, ClientMsg::Resume { token, .. }) => self.resume(&token).await,
             (None, ClientMsg::Host { game, .. }) => self.host(game).await,
             (None, _) => Reply::Error(ErrorCode::NotJoined),
             (Some(Session::Player { room, player }), ClientMsg::Answer { q, answer }) => {
-                let sent_at = self.last_question.filter(|(index, _)| *index == q).map(|(_, at)| at);
-                let cmd = Command::Answer { player: *player, conn: self.id, q, answer, sent_at };
-                if room.send(cmd).await { Reply::None } else { Reply::Error(ErrorCode::GameOver) }
+                let sent_at = self
+                    .last_question
+                    .filter(|(index, _)| *index == q)
+                    .map(|(_, at)| at);
+                let cmd = Command::Answer {
+                    player: *player,
+                    conn: self.id,
+                    q,
+                    answer,
+                    sent_at,
+                };
+                if room.send(cmd).await {
+                    Reply::None
+                } else {
+                    Reply::Error(ErrorCode::GameOver)
+                }
             }
             (Some(Session::Player { .. }), _) => Reply::Error(ErrorCode::NotHost),
-            (Some(Session::Host { .. }), ClientMsg::Answer { .. }) => Reply::Error(ErrorCode::NotJoined),
+            (Some(Session::Host { .. }), ClientMsg::Answer { .. }) => {
+                Reply::Error(ErrorCode::NotJoined)
+            }
             (Some(Session::Host { room }), msg) => {
                 let action = match msg {
-                    ClientMsg::Start => HostAction::Start,
-                    ClientMsg::Next => HostAction::Next,
-                    ClientMsg::End => HostAction::End,
+                    ClientMsg::Start {} => HostAction::Start,
+                    ClientMsg::Next {} => HostAction::Next,
+                    ClientMsg::End {} => HostAction::End,
                     ClientMsg::Kick { player } => HostAction::Kick(player),
                     ClientMsg::Lock { locked } => HostAction::Lock(locked),
                     _ => return Reply::Error(ErrorCode::BadMessage),
                 };
-                if room.send(Command::HostAction { conn: self.id, action }).await { Reply::None } else { Reply::Error(ErrorCode::GameOver) }
+                if room
+                    .send(Command::HostAction {
+                        conn: self.id,
+                        action,
+                    })
+                    .await
+                {
+                    Reply::None
+                } else {
+                    Reply::Error(ErrorCode::GameOver)
+                }
             }
         }
     }
 
     async fn join(&mut self, pin: &str, nickname: &str) -> Reply {
-        let Ok(nickname) = Nickname::parse(nickname) else { return Reply::Error(ErrorCode::InvalidNickname) };
-        let Some(room) = self.state.engine().by_pin(pin.trim()) else { return Reply::Error(ErrorCode::GameNotFound) };
+        let Ok(nickname) = Nickname::parse(nickname) else {
+            return Reply::Error(ErrorCode::InvalidNickname);
+        };
+        let Some(room) = self.state.engine().by_pin(pin.trim()) else {
+            return Reply::Error(ErrorCode::GameNotFound);
+        };
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
-        let cmd = Command::Join { nickname, token_secret: token::new_secret(), outbox, reply };
+        let cmd = Command::Join {
+            nickname,
+            token_secret: token::new_secret(),
+            outbox,
+            reply,
+        };
         self.enter_as_player(room, cmd, rx, answer).await
     }
 
     async fn resume(&mut self, token: &str) -> Reply {
-        let Some((game, player, secret)) = token::parse(token) else { return Reply::Error(ErrorCode::InvalidToken) };
-        let Some(room) = self.state.engine().by_game(game) else { return Reply::Error(ErrorCode::InvalidToken) };
+        let Some((game, player, secret)) = token::parse(token) else {
+            return Reply::Error(ErrorCode::InvalidToken);
+        };
+        let Some(room) = self.state.engine().by_game(game) else {
+            return Reply::Error(ErrorCode::InvalidToken);
+        };
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
-        let cmd = Command::Resume { player, secret: secret.to_owned(), outbox, reply };
+        let cmd = Command::Resume {
+            player,
+            secret: secret.to_owned(),
+            outbox,
+            reply,
+        };
         self.enter_as_player(room, cmd, rx, answer).await
     }
 
@@ -257,11 +347,20 @@ impl Conn {
     }
 
     async fn host(&mut self, game: i64) -> Reply {
-        let Some(account) = &self.account else { return Reply::Error(ErrorCode::Unauthorized) };
-        let Some(room) = self.state.engine().by_game(game) else { return Reply::Error(ErrorCode::GameNotFound) };
+        let Some(account) = &self.account else {
+            return Reply::Error(ErrorCode::Unauthorized);
+        };
+        let Some(room) = self.state.engine().by_game(game) else {
+            return Reply::Error(ErrorCode::GameNotFound);
+        };
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
-        let cmd = Command::Host { account: account.id, organizer: account.role == Role::Organizer, outbox, reply };
+        let cmd = Command::Host {
+            account: account.id,
+            organizer: account.role == Role::Organizer,
+            outbox,
+            reply,
+        };
         if !room.send(cmd).await {
             return Reply::Error(ErrorCode::GameNotFound);
         }
@@ -282,6 +381,10 @@ impl Conn {
             Some(Session::Host { room }) => (room, None),
             None => return,
         };
-        room.send(Command::Detach { player, conn: self.id }).await;
+        room.send(Command::Detach {
+            player,
+            conn: self.id,
+        })
+        .await;
     }
 }

@@ -48,7 +48,11 @@ pub enum Phase {
     /// Players join; the host waits.
     Lobby,
     /// Question `index` is open until `closes_at` (plus the grace).
-    Question { index: usize, opened_at: Millis, closes_at: Millis },
+    Question {
+        index: usize,
+        opened_at: Millis,
+        closes_at: Millis,
+    },
     /// The answer, distribution and explanation of `index` are shown.
     Reveal { index: usize, at: Millis },
     /// The leaderboard after question `index`.
@@ -60,13 +64,23 @@ pub enum Phase {
 /// Something that happens to a game.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Input {
-    Join { nickname: Nickname },
+    Join {
+        nickname: Nickname,
+    },
     /// The player's connection went away (they keep their place).
-    Disconnect { player: PlayerId },
+    Disconnect {
+        player: PlayerId,
+    },
     /// The player is back on a new connection.
-    Reconnect { player: PlayerId },
-    Kick { player: PlayerId },
-    Lock { locked: bool },
+    Reconnect {
+        player: PlayerId,
+    },
+    Kick {
+        player: PlayerId,
+    },
+    Lock {
+        locked: bool,
+    },
     Start,
     /// The host moves on: closes an open question early, or shows what comes next.
     Next,
@@ -74,7 +88,12 @@ pub enum Input {
     End,
     /// An answer to question `question`. `sent_at` is when the server finished writing the
     /// question to this player's connection, if known; scoring counts from then.
-    Answer { player: PlayerId, question: usize, answer: Answer, sent_at: Option<Millis> },
+    Answer {
+        player: PlayerId,
+        question: usize,
+        answer: Answer,
+        sent_at: Option<Millis>,
+    },
     /// A deadline from [`Game::next_deadline`] has passed.
     Tick,
 }
@@ -82,18 +101,40 @@ pub enum Input {
 /// What the engine must do because of an input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    Joined { player: PlayerId },
-    Disconnected { player: PlayerId },
-    Reconnected { player: PlayerId },
-    Kicked { player: PlayerId },
-    LockChanged { locked: bool },
-    QuestionOpened { index: usize },
+    Joined {
+        player: PlayerId,
+    },
+    Disconnected {
+        player: PlayerId,
+    },
+    Reconnected {
+        player: PlayerId,
+    },
+    Kicked {
+        player: PlayerId,
+    },
+    LockChanged {
+        locked: bool,
+    },
+    QuestionOpened {
+        index: usize,
+    },
     /// A new answer was accepted and scored (its record is in the player's `answers`).
-    AnswerAccepted { player: PlayerId, index: usize },
+    AnswerAccepted {
+        player: PlayerId,
+        index: usize,
+    },
     /// The player had already answered; their first answer stands.
-    AnswerRepeated { player: PlayerId, index: usize },
-    QuestionClosed { index: usize },
-    LeaderboardShown { index: usize },
+    AnswerRepeated {
+        player: PlayerId,
+        index: usize,
+    },
+    QuestionClosed {
+        index: usize,
+    },
+    LeaderboardShown {
+        index: usize,
+    },
     Finished,
 }
 
@@ -159,7 +200,10 @@ impl Game {
                 if question.kind != QuestionKind::TrueFalse {
                     order.shuffle(&mut rng);
                     // An ordering question shown already in order is a free point.
-                    while question.kind == QuestionKind::Ordering && n > 1 && order.windows(2).all(|w| w[0] < w[1]) {
+                    while question.kind == QuestionKind::Ordering
+                        && n > 1
+                        && order.windows(2).all(|w| w[0] < w[1])
+                    {
                         order.shuffle(&mut rng);
                     }
                 }
@@ -245,9 +289,12 @@ impl Game {
             },
             Input::Next => self.next(now),
             Input::End => self.end(now),
-            Input::Answer { player, question, answer, sent_at } => {
-                self.answer(*player, *question, answer, *sent_at, now)
-            }
+            Input::Answer {
+                player,
+                question,
+                answer,
+                sent_at,
+            } => self.answer(*player, *question, answer, *sent_at, now),
             Input::Tick => Ok(self.tick(now)),
         }
     }
@@ -271,7 +318,8 @@ impl Game {
         }
         let id = self.players.len() as PlayerId;
         self.nicknames.insert(key, id);
-        self.players.push(Player::new(id, nickname.clone(), self.rounds.len()));
+        self.players
+            .push(Player::new(id, nickname.clone(), self.rounds.len()));
         self.connected += 1;
         Ok(vec![Effect::Joined { player: id }])
     }
@@ -291,12 +339,19 @@ impl Game {
         }
     }
 
-    fn set_connected(&mut self, id: PlayerId, on: bool, now: Millis) -> Result<Vec<Effect>, GameError> {
+    fn set_connected(
+        &mut self,
+        id: PlayerId,
+        on: bool,
+        now: Millis,
+    ) -> Result<Vec<Effect>, GameError> {
         let player = self.live_player(id)?;
         if player.connected == on {
             return Ok(Vec::new());
         }
-        let answered_open = self.open_index().is_some_and(|i| player.answer(i).is_some());
+        let answered_open = self
+            .open_index()
+            .is_some_and(|i| player.answer(i).is_some());
         self.players[id as usize].connected = on;
         if on {
             self.connected += 1;
@@ -313,7 +368,9 @@ impl Game {
 
     fn kick(&mut self, id: PlayerId, now: Millis) -> Result<Vec<Effect>, GameError> {
         let player = self.live_player(id)?;
-        let answered_open = self.open_index().is_some_and(|i| player.answer(i).is_some());
+        let answered_open = self
+            .open_index()
+            .is_some_and(|i| player.answer(i).is_some());
         let (connected, key) = (player.connected, player.nickname.unique_key());
         if connected {
             self.connected -= 1;
@@ -332,7 +389,11 @@ impl Game {
 
     fn open(&mut self, index: usize, now: Millis) -> Vec<Effect> {
         let limit = self.rounds[index].question.time_limit.millis();
-        self.phase = Phase::Question { index, opened_at: now, closes_at: now + limit };
+        self.phase = Phase::Question {
+            index,
+            opened_at: now,
+            closes_at: now + limit,
+        };
         self.answered_connected = 0;
         vec![Effect::QuestionOpened { index }]
     }
@@ -346,7 +407,12 @@ impl Game {
         now: Millis,
     ) -> Result<Vec<Effect>, GameError> {
         let player = self.live_player(id)?;
-        let Phase::Question { index, opened_at, closes_at } = self.phase else {
+        let Phase::Question {
+            index,
+            opened_at,
+            closes_at,
+        } = self.phase
+        else {
             return Err(match self.phase {
                 Phase::Lobby => GameError::NotStarted,
                 Phase::Finished => GameError::GameOver,
@@ -363,7 +429,10 @@ impl Game {
             return Err(GameError::TooLate);
         }
         let round = &self.rounds[index];
-        round.question.check_shape(answer).map_err(GameError::BadAnswer)?;
+        round
+            .question
+            .check_shape(answer)
+            .map_err(GameError::BadAnswer)?;
 
         let limit = round.question.time_limit.millis();
         // The clock starts when this player's connection got the question, never before the
@@ -374,8 +443,16 @@ impl Game {
         let max = round.question.points.max();
         let (points, bonus, streak) = if correct {
             let streak = player.streak + 1;
-            let bonus = if self.settings.streak_bonus { scoring::streak_bonus(max, streak) } else { 0 };
-            (scoring::points_for_correct(max, elapsed, limit) + bonus, bonus, streak)
+            let bonus = if self.settings.streak_bonus {
+                scoring::streak_bonus(max, streak)
+            } else {
+                0
+            };
+            (
+                scoring::points_for_correct(max, elapsed, limit) + bonus,
+                bonus,
+                streak,
+            )
         } else {
             (0, 0, 0)
         };
@@ -391,7 +468,12 @@ impl Game {
             }
         }
         let p = &mut self.players[id as usize];
-        p.answers[index] = Some(Recorded { elapsed_ms: elapsed as u32, correct, points, bonus });
+        p.answers[index] = Some(Recorded {
+            elapsed_ms: elapsed as u32,
+            correct,
+            points,
+            bonus,
+        });
         p.score += points;
         p.answer_time_ms += elapsed;
         p.correct_count += u32::from(correct);
@@ -405,7 +487,10 @@ impl Game {
     }
 
     fn close_if_all_answered(&mut self, now: Millis) -> Vec<Effect> {
-        if self.open_index().is_some() && self.connected > 0 && self.answered_connected >= self.connected {
+        if self.open_index().is_some()
+            && self.connected > 0
+            && self.answered_connected >= self.connected
+        {
             self.close(now)
         } else {
             Vec::new()
@@ -415,7 +500,9 @@ impl Game {
     /// Closes the open question: players who did not answer lose their streak and are
     /// charged the full time limit; ranks are recomputed once, here.
     fn close(&mut self, now: Millis) -> Vec<Effect> {
-        let Some(index) = self.open_index() else { return Vec::new() };
+        let Some(index) = self.open_index() else {
+            return Vec::new();
+        };
         let limit = self.rounds[index].question.time_limit.millis();
         for p in self.players.iter_mut().filter(|p| !p.kicked) {
             if p.answers[index].is_none() {
@@ -436,7 +523,9 @@ impl Game {
                 self.phase = Phase::Leaderboard { index, at: now };
                 Ok(vec![Effect::LeaderboardShown { index }])
             }
-            Phase::Leaderboard { index, .. } if index + 1 < self.rounds.len() => Ok(self.open(index + 1, now)),
+            Phase::Leaderboard { index, .. } if index + 1 < self.rounds.len() => {
+                Ok(self.open(index + 1, now))
+            }
             Phase::Leaderboard { .. } => Ok(self.finish()),
             Phase::Finished => Err(GameError::GameOver),
         }

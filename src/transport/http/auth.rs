@@ -22,12 +22,20 @@ pub const COOKIE_NAME: &str = "hoithi_session";
 const SESSION_TTL_MS: i64 = 7 * 24 * 3600 * 1000;
 
 pub fn hash_password(password: &str) -> anyhow::Result<String> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| anyhow::anyhow!("salt: {e}"))?;
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt).map_err(|e| anyhow::anyhow!("hash: {e}"))?.to_string())
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>())
+        .map_err(|e| anyhow::anyhow!("salt: {e}"))?;
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("hash: {e}"))?
+        .to_string())
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+    PasswordHash::new(hash).is_ok_and(|h| {
+        Argon2::default()
+            .verify_password(password.as_bytes(), &h)
+            .is_ok()
+    })
 }
 
 /// The signed-in account, from the session cookie. Rejects with `unauthorized`.
@@ -36,15 +44,29 @@ pub struct CurrentAccount(pub Account);
 impl FromRequestParts<AppState> for CurrentAccount {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        account_from_headers(&parts.headers, state).await?.map(CurrentAccount).ok_or(ApiError::Unauthorized)
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        account_from_headers(&parts.headers, state)
+            .await?
+            .map(CurrentAccount)
+            .ok_or(ApiError::Unauthorized)
     }
 }
 
 /// The account of the session cookie in `headers`, if any.
-pub async fn account_from_headers(headers: &HeaderMap, state: &AppState) -> ApiResult<Option<Account>> {
-    let Some(token) = session_cookie(headers) else { return Ok(None) };
-    Ok(state.store().session_account(&token::hex(&token::hash(token))).await?)
+pub async fn account_from_headers(
+    headers: &HeaderMap,
+    state: &AppState,
+) -> ApiResult<Option<Account>> {
+    let Some(token) = session_cookie(headers) else {
+        return Ok(None);
+    };
+    Ok(state
+        .store()
+        .session_account(&token::hex(&token::hash(token)))
+        .await?)
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<&str> {
@@ -65,34 +87,57 @@ pub struct SignIn {
     password: String,
 }
 
-pub async fn sign_in(State(state): State<AppState>, Json(body): Json<SignIn>) -> ApiResult<Response> {
+pub async fn sign_in(
+    State(state): State<AppState>,
+    Json(body): Json<SignIn>,
+) -> ApiResult<Response> {
     if body.username.len() > 100 || body.password.len() > 200 {
         return Err(ApiError::BadCredentials);
     }
-    let account = state.store().account_by_username(body.username.trim()).await?;
+    let account = state
+        .store()
+        .account_by_username(body.username.trim())
+        .await?;
     // Verify against something even for an unknown user, so timing does not tell who exists.
-    let hash = account.as_ref().map_or(DUMMY_HASH, |a| a.password_hash.as_str());
+    let hash = account
+        .as_ref()
+        .map_or(DUMMY_HASH, |a| a.password_hash.as_str());
     let password = body.password.clone();
     let hash_owned = hash.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash_owned)).await.unwrap_or(false);
+    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash_owned))
+        .await
+        .unwrap_or(false);
     let account = match (ok, account) {
         (true, Some(account)) => account,
         _ => return Err(ApiError::BadCredentials),
     };
     let secret = token::hex(&rand::random::<[u8; 32]>());
-    state.store().create_session(&token::hex(&token::hash(&secret)), account.id, SESSION_TTL_MS).await?;
+    state
+        .store()
+        .create_session(
+            &token::hex(&token::hash(&secret)),
+            account.id,
+            SESSION_TTL_MS,
+        )
+        .await?;
     let cookie = format!(
         "{COOKIE_NAME}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
         SESSION_TTL_MS / 1000
     );
     let mut response = Json(&account).into_response();
-    response.headers_mut().insert(SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    response.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+    );
     Ok(response)
 }
 
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
     if let Some(token) = session_cookie(&headers) {
-        state.store().delete_session(&token::hex(&token::hash(token))).await?;
+        state
+            .store()
+            .delete_session(&token::hex(&token::hash(token)))
+            .await?;
     }
     let mut response = Json(serde_json::json!({})).into_response();
     response.headers_mut().insert(

@@ -14,13 +14,23 @@ use crate::transport::AppState;
 /// Most questions in one quiz: a class period is 45 minutes.
 const MAX_QUIZ_QUESTIONS: usize = 100;
 
-pub async fn list_banks(State(state): State<AppState>, _: CurrentAccount) -> ApiResult<Json<Vec<BankSummary>>> {
+pub async fn list_banks(
+    State(state): State<AppState>,
+    _: CurrentAccount,
+) -> ApiResult<Json<Vec<BankSummary>>> {
     Ok(Json(state.store().list_banks().await?))
 }
 
-pub async fn bank(State(state): State<AppState>, _: CurrentAccount, Path(id): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn bank(
+    State(state): State<AppState>,
+    _: CurrentAccount,
+    Path(id): Path<String>,
+) -> ApiResult<Json<Value>> {
     let banks = state.store().list_banks().await?;
-    let summary = banks.into_iter().find(|b| b.id == id).ok_or(ApiError::NotFound)?;
+    let summary = banks
+        .into_iter()
+        .find(|b| b.id == id)
+        .ok_or(ApiError::NotFound)?;
     let questions = state.store().bank_questions(&id).await?;
     Ok(Json(json!({ "bank": summary, "questions": questions })))
 }
@@ -49,20 +59,31 @@ pub async fn create_quiz(
 ) -> ApiResult<Json<Value>> {
     let title = text::normalize(&body.title);
     if title.is_empty() || text::char_len(&title) > 120 {
-        return Err(ApiError::Invalid("invalid_title", "Tên bộ câu hỏi phải có từ 1 đến 120 ký tự.".into()));
+        return Err(ApiError::Invalid(
+            "invalid_title",
+            "Tên bộ câu hỏi phải có từ 1 đến 120 ký tự.".into(),
+        ));
     }
     let store = state.store();
     let mut questions: Vec<Question> = Vec::new();
     for bank in &body.banks {
         let found = store.bank_questions(bank).await?;
         if found.is_empty() {
-            return Err(ApiError::Invalid("unknown_bank", format!("Không có ngân hàng câu hỏi «{bank}».")));
+            return Err(ApiError::Invalid(
+                "unknown_bank",
+                format!("Không có ngân hàng câu hỏi «{bank}»."),
+            ));
         }
         questions.extend(found);
     }
     for r in &body.questions {
         let q = store.question(&r.bank, &r.id).await?;
-        questions.push(q.ok_or_else(|| ApiError::Invalid("unknown_question", format!("Không có câu hỏi «{}» trong «{}».", r.id, r.bank)))?);
+        questions.push(q.ok_or_else(|| {
+            ApiError::Invalid(
+                "unknown_question",
+                format!("Không có câu hỏi «{}» trong «{}».", r.id, r.bank),
+            )
+        })?);
     }
     if questions.is_empty() || questions.len() > MAX_QUIZ_QUESTIONS {
         return Err(ApiError::Invalid(
@@ -74,7 +95,10 @@ pub async fn create_quiz(
     Ok(Json(json!({ "id": id, "questions": questions.len() })))
 }
 
-pub async fn list_quizzes(State(state): State<AppState>, CurrentAccount(account): CurrentAccount) -> ApiResult<Json<Vec<QuizSummary>>> {
+pub async fn list_quizzes(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+) -> ApiResult<Json<Vec<QuizSummary>>> {
     let owner = (account.role != Role::Organizer).then_some(account.id);
     Ok(Json(state.store().list_quizzes(owner).await?))
 }

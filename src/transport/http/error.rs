@@ -33,13 +33,29 @@ impl From<sqlx::Error> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code, message) = match &self {
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized", "Bạn cần đăng nhập.".to_owned()),
-            ApiError::BadCredentials => {
-                (StatusCode::UNAUTHORIZED, "bad_credentials", "Sai tên đăng nhập hoặc mật khẩu.".to_owned())
+            ApiError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Bạn cần đăng nhập.".to_owned(),
+            ),
+            ApiError::BadCredentials => (
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "Sai tên đăng nhập hoặc mật khẩu.".to_owned(),
+            ),
+            ApiError::Forbidden => (
+                StatusCode::FORBIDDEN,
+                "forbidden",
+                "Bạn không có quyền làm việc này.".to_owned(),
+            ),
+            ApiError::NotFound => (
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Không tìm thấy.".to_owned(),
+            ),
+            ApiError::Invalid(code, message) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, *code, message.clone())
             }
-            ApiError::Forbidden => (StatusCode::FORBIDDEN, "forbidden", "Bạn không có quyền làm việc này.".to_owned()),
-            ApiError::NotFound => (StatusCode::NOT_FOUND, "not_found", "Không tìm thấy.".to_owned()),
-            ApiError::Invalid(code, message) => (StatusCode::UNPROCESSABLE_ENTITY, *code, message.clone()),
             ApiError::RateLimited { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
@@ -47,7 +63,11 @@ impl IntoResponse for ApiError {
             ),
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Máy chủ gặp lỗi. Hãy thử lại.".to_owned())
+                (
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "Máy chủ gặp lỗi. Hãy thử lại.".to_owned(),
+                )
             }
         };
         let mut body = json!({ "code": code, "message": message });

@@ -5,8 +5,24 @@ use rust_xlsxwriter::{Format, Workbook};
 
 use crate::storage::reports::Report;
 
-const PLAYER_HEADERS: [&str; 7] = ["Hạng", "Biệt danh", "Điểm", "Số câu đúng", "Số câu đã trả lời", "Tổng thời gian (giây)", "Ghi chú"];
-const QUESTION_HEADERS: [&str; 7] = ["Câu", "Nội dung", "Loại", "Số người trả lời", "Số người đúng", "Tỉ lệ đúng (%)", "Thời gian trung bình (giây)"];
+const PLAYER_HEADERS: [&str; 7] = [
+    "Hạng",
+    "Biệt danh",
+    "Điểm",
+    "Số câu đúng",
+    "Số câu đã trả lời",
+    "Tổng thời gian (giây)",
+    "Ghi chú",
+];
+const QUESTION_HEADERS: [&str; 7] = [
+    "Câu",
+    "Nội dung",
+    "Loại",
+    "Số người trả lời",
+    "Số người đúng",
+    "Tỉ lệ đúng (%)",
+    "Thời gian trung bình (giây)",
+];
 
 fn player_rows(report: &Report) -> Vec<Vec<String>> {
     report
@@ -20,7 +36,11 @@ fn player_rows(report: &Report) -> Vec<Vec<String>> {
                 p.correct.to_string(),
                 p.answered.to_string(),
                 format!("{:.1}", p.answer_time_ms as f64 / 1000.0),
-                if p.kicked { "Đã bị mời ra".to_owned() } else { String::new() },
+                if p.kicked {
+                    "Đã bị mời ra".to_owned()
+                } else {
+                    String::new()
+                },
             ]
         })
         .collect()
@@ -31,7 +51,11 @@ fn question_rows(report: &Report) -> Vec<Vec<String>> {
         .questions
         .iter()
         .map(|q| {
-            let rate = if q.answered > 0 { 100.0 * q.correct as f64 / q.answered as f64 } else { 0.0 };
+            let rate = if q.answered > 0 {
+                100.0 * q.correct as f64 / q.answered as f64
+            } else {
+                0.0
+            };
             vec![
                 q.number.to_string(),
                 q.text.clone(),

@@ -39,7 +39,11 @@ pub async fn open_game(
     headers: HeaderMap,
     Json(body): Json<NewGame>,
 ) -> ApiResult<Json<Value>> {
-    let (owner, _) = state.store().quiz(body.quiz).await?.ok_or(ApiError::NotFound)?;
+    let (owner, _) = state
+        .store()
+        .quiz(body.quiz)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if owner != account.id && account.role != Role::Organizer {
         return Err(ApiError::Forbidden);
     }
@@ -52,13 +56,21 @@ pub async fn open_game(
     }
     if let Some(ms) = body.settings.auto_advance_ms {
         if !(u64::from(TimeLimit::MIN_SECS) * 1000..=60_000).contains(&ms) {
-            return Err(ApiError::Invalid("invalid_settings", "Thời gian tự chuyển phải từ 5 đến 60 giây.".into()));
+            return Err(ApiError::Invalid(
+                "invalid_settings",
+                "Thời gian tự chuyển phải từ 5 đến 60 giây.".into(),
+            ));
         }
         settings.auto_advance_ms = Some(ms);
     }
     let base = join_base(&state, &headers);
-    let (id, pin) = state.engine().open_game(body.quiz, account.id, settings, &base).await?;
-    Ok(Json(json!({ "id": id, "pin": pin, "join_url": format!("{base}/?pin={pin}") })))
+    let (id, pin) = state
+        .engine()
+        .open_game(body.quiz, account.id, settings, &base)
+        .await?;
+    Ok(Json(
+        json!({ "id": id, "pin": pin, "join_url": format!("{base}/?pin={pin}") }),
+    ))
 }
 
 /// The address players type: the configured public URL, or the one this request came to.
@@ -66,11 +78,17 @@ pub fn join_base(state: &AppState, headers: &HeaderMap) -> String {
     if let Some(url) = &state.config().public_url {
         return url.trim_end_matches('/').to_owned();
     }
-    let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
+    let host = headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
     format!("http://{host}")
 }
 
-pub async fn list_games(State(state): State<AppState>, CurrentAccount(account): CurrentAccount) -> ApiResult<Json<Vec<GameRow>>> {
+pub async fn list_games(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+) -> ApiResult<Json<Vec<GameRow>>> {
     let host = (account.role != Role::Organizer).then_some(account.id);
     Ok(Json(state.store().list_games(host).await?))
 }
@@ -93,7 +111,11 @@ pub async fn qr(
     let game = owned_game(&state, &account, id).await?;
     let url = format!("{}/?pin={}", join_base(&state, &headers), game.pin);
     let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| anyhow::anyhow!("QR: {e}"))?;
-    let svg = code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).quiet_zone(true).build();
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
     Ok(([(CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
@@ -113,12 +135,20 @@ pub async fn report_csv(
     let (name, body) = match part.part.as_deref() {
         None | Some("players") => ("nguoi-choi", export::players_csv(&report)),
         Some("questions") => ("cau-hoi", export::questions_csv(&report)),
-        Some(_) => return Err(ApiError::Invalid("invalid_part", "Chỉ có phần «players» hoặc «questions».".into())),
+        Some(_) => {
+            return Err(ApiError::Invalid(
+                "invalid_part",
+                "Chỉ có phần «players» hoặc «questions».".into(),
+            ))
+        }
     };
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"hoithi-{id}-{name}.csv\"")),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"hoithi-{id}-{name}.csv\""),
+            ),
         ],
         body,
     )
@@ -135,8 +165,14 @@ pub async fn report_xlsx(
     let bytes = export::report_xlsx(&report)?;
     Ok((
         [
-            (CONTENT_TYPE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned()),
-            (CONTENT_DISPOSITION, format!("attachment; filename=\"hoithi-{id}.xlsx\"")),
+            (
+                CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
+            ),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"hoithi-{id}.xlsx\""),
+            ),
         ],
         bytes,
     )
@@ -149,5 +185,7 @@ pub async fn report_json(
     Path(id): Path<i64>,
 ) -> ApiResult<Json<crate::storage::reports::Report>> {
     owned_game(&state, &account, id).await?;
-    Ok(Json(state.store().report(id).await?.ok_or(ApiError::NotFound)?))
+    Ok(Json(
+        state.store().report(id).await?.ok_or(ApiError::NotFound)?,
+    ))
 }

@@ -1,0 +1,140 @@
+//! `docs/protocol.md` is the contract: every example in it must be something this code
+//! accepts (client messages) or could have sent (server messages).
+
+use serde_json::Value;
+
+use super::*;
+
+const DOC: &str = include_str!("../../docs/protocol.md");
+
+fn examples() -> Vec<Value> {
+    DOC.split("```json")
+        .skip(1)
+        .map(|block| block.split("```").next().unwrap())
+        .map(|json| {
+            serde_json::from_str(json)
+                .unwrap_or_else(|e| panic!("example is not JSON ({e}):\n{json}"))
+        })
+        .collect()
+}
+
+const CLIENT_TYPES: &[&str] = &[
+    "join", "resume", "host", "answer", "start", "next", "end", "kick", "lock",
+];
+const SERVER_TYPES: &[&str] = &[
+    "welcome",
+    "lobby",
+    "locked",
+    "question",
+    "answered",
+    "receipt",
+    "reveal",
+    "result",
+    "leaderboard",
+    "podium",
+    "final",
+    "kicked",
+    "bye",
+    "error",
+];
+
+#[test]
+fn every_client_example_in_the_protocol_document_decodes() {
+    let mut seen = Vec::new();
+    for example in examples() {
+        let Some(ty) = example["type"].as_str() else {
+            continue;
+        };
+        if CLIENT_TYPES.contains(&ty) {
+            decode(&example.to_string()).unwrap_or_else(|e| panic!("{example}: {e}"));
+            seen.push(ty.to_owned());
+        }
+    }
+    for ty in CLIENT_TYPES {
+        assert!(
+            seen.iter().any(|s| s == ty),
+            "no example of client message {ty}"
+        );
+    }
+}
+
+#[test]
+fn every_server_message_type_has_an_example_with_a_seq() {
+    for ty in SERVER_TYPES {
+        let example = examples()
+            .into_iter()
+            .find(|e| e["type"] == *ty)
+            .unwrap_or_else(|| panic!("no example of {ty}"));
+        assert_eq!(example.get("seq").is_some(), *ty != "error", "{example}");
+    }
+    for example in examples() {
+        if let Some(ty) = example["type"].as_str() {
+            assert!(
+                CLIENT_TYPES.contains(&ty) || SERVER_TYPES.contains(&ty),
+                "unknown type in the document: {ty}"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_error_code_is_documented_and_has_a_vietnamese_message() {
+    let codes = [
+        ErrorCode::BadMessage,
+        ErrorCode::MessageTooLarge,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::NotJoined,
+        ErrorCode::AlreadyJoined,
+        ErrorCode::NotHost,
+        ErrorCode::GameNotFound,
+        ErrorCode::InvalidNickname,
+        ErrorCode::NicknameTaken,
+        ErrorCode::LobbyLocked,
+        ErrorCode::GameStarted,
+        ErrorCode::GameFull,
+        ErrorCode::GameOver,
+        ErrorCode::NotStarted,
+        ErrorCode::NoPlayers,
+        ErrorCode::WrongPhase,
+        ErrorCode::QuestionClosed,
+        ErrorCode::TooLate,
+        ErrorCode::BadAnswer,
+        ErrorCode::Kicked,
+        ErrorCode::InvalidToken,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::RateLimited,
+        ErrorCode::ServerBusy,
+    ];
+    for code in codes {
+        let name = serde_json::to_value(code).unwrap();
+        let name = name.as_str().unwrap();
+        assert!(
+            DOC.contains(&format!("| `{name}` |")),
+            "{name} is not in the error table"
+        );
+        assert!(!code.message().is_empty());
+    }
+}
+
+#[test]
+fn strict_decoding() {
+    assert!(
+        decode(r#"{"type":"answer","q":0,"answer":[1],"player":3}"#).is_err(),
+        "unknown field"
+    );
+    assert!(
+        decode(r#"{"type":"answer","q":0,"answer":[300]}"#).is_err(),
+        "option id out of range"
+    );
+    assert!(decode(r#"{"type":"start","x":1}"#).is_err());
+    let long = format!(r#"{{"type":"resume","v":1,"token":"{}"}}"#, "a".repeat(300));
+    assert!(decode(&long).is_err(), "over-long field");
+    assert_eq!(
+        decode(r#"{"type":"answer","q":2,"answer":1945}"#).unwrap(),
+        ClientMsg::Answer {
+            q: 2,
+            answer: crate::domain::Answer::Number(1945.0)
+        }
+    );
+}

@@ -1,0 +1,149 @@
+//! Bad input gets a clear error and changes nothing.
+
+use std::time::Duration;
+
+use futures_util::SinkExt;
+use serde_json::json;
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::helpers::{http, question, spawn_app, Ws};
+
+#[tokio::test]
+async fn bad_messages_are_answered_with_errors_and_change_nothing() {
+    let app = spawn_app().await;
+    let (game, pin) = app
+        .open_game(&[question("a", 30), question("b", 30)], json!({}))
+        .await;
+    let mut host = app.host(game).await;
+
+    let mut anon = Ws::connect(app.addr, None).await;
+    for (text, code) in [
+        ("{not json", "bad_message"),
+        (r#"{"type":"dance"}"#, "bad_message"),
+        (r#"{"type":"join","v":1,"pin":"1"}"#, "bad_message"),
+        (
+            r#"{"type":"join","v":2,"pin":"1","nickname":"A"}"#,
+            "unsupported_version",
+        ),
+        (r#"{"type":"answer","q":0,"answer":[1]}"#, "not_joined"),
+        (r#"{"type":"start"}"#, "not_joined"),
+        (r#"{"type":"host","v":1,"game":1}"#, "unauthorized"),
+    ] {
+        anon.send_text(text).await;
+        let err = anon.recv().await;
+        assert_eq!(err["type"], "error", "{text}");
+        assert_eq!(err["code"], code, "{text}");
+        assert!(!err["message"].as_str().unwrap().is_empty());
+    }
+
+    let mut lan = app.player(&pin, "Lan").await;
+    let mut minh = app.player(&pin, "Minh").await;
+    let minh_id = minh.welcome["player"]["id"].clone();
+    lan.send(json!({"type": "start"})).await;
+    assert_eq!(
+        lan.recv().await["code"],
+        "not_host",
+        "a player cannot start the game"
+    );
+    lan.send(json!({"type": "join", "v": 1, "pin": pin, "nickname": "Lan 2"}))
+        .await;
+    assert_eq!(lan.recv().await["code"], "already_joined");
+    lan.answer(0, 1).await;
+    assert_eq!(lan.recv().await["code"], "not_started");
+
+    host.send(json!({"type": "start"})).await;
+    lan.recv_type("question").await;
+    minh.recv_type("question").await;
+    // Answering for someone else: there is no field for it, so the message is refused.
+    lan.send(json!({"type": "answer", "q": 0, "answer": [2], "player": minh_id}))
+        .await;
+    assert_eq!(lan.recv().await["code"], "bad_message");
+    lan.send(json!({"type": "answer", "q": 1, "answer": [1]}))
+        .await;
+    assert_eq!(
+        lan.recv().await["code"],
+        "question_closed",
+        "the second question is not open yet"
+    );
+    for bad in [json!([9]), json!([1, 2]), json!([]), json!(3.5)] {
+        lan.send(json!({"type": "answer", "q": 0, "answer": bad}))
+            .await;
+        assert_eq!(lan.recv().await["code"], "bad_answer", "{bad}");
+    }
+
+    // An oversized frame closes the connection with 1009 (message too big).
+    let huge = format!(
+        r#"{{"type":"answer","q":0,"answer":[1],"pad":"{}"}}"#,
+        "x".repeat(20_000)
+    );
+    let _ = lan.stream.send(Message::text(huge)).await;
+    let mut closed_with = None;
+    while let Ok(Some(frame)) = tokio::time::timeout(
+        Duration::from_secs(5),
+        futures_util::StreamExt::next(&mut lan.stream),
+    )
+    .await
+    {
+        match frame {
+            Ok(Message::Close(Some(frame))) => {
+                closed_with = Some(u16::from(frame.code));
+                break;
+            }
+            Ok(Message::Text(t)) => assert!(t.contains("message_too_large"), "{t}"),
+            _ => break,
+        }
+    }
+    assert_eq!(closed_with, Some(1009));
+
+    // Nothing above changed the game: no answer is stored, Minh's question is still open.
+    minh.answer(0, 1).await;
+    assert_eq!(minh.recv().await["type"], "receipt");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let report = app.store().report(game).await.unwrap().unwrap();
+    assert_eq!(report.questions[0].answered, 1, "only Minh's answer counts");
+}
+
+#[tokio::test]
+async fn a_page_from_another_origin_cannot_open_the_websocket() {
+    let app = spawn_app().await;
+    let mut request =
+        tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(format!(
+            "ws://{}/ws",
+            app.addr
+        ))
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("origin", "http://evil.example".parse().unwrap());
+    let err = tokio_tungstenite::connect_async(request)
+        .await
+        .expect_err("refused");
+    assert!(err.to_string().contains("403"), "{err}");
+    let mut own = tokio_tungstenite::tungstenite::client::IntoClientRequest::into_client_request(
+        format!("ws://{}/ws", app.addr),
+    )
+    .unwrap();
+    own.headers_mut()
+        .insert("origin", format!("http://{}", app.addr).parse().unwrap());
+    assert!(tokio_tungstenite::connect_async(own).await.is_ok());
+}
+
+#[tokio::test]
+async fn a_flood_of_messages_is_rate_limited_with_a_retry_time() {
+    let app = spawn_app().await;
+    let mut ws = Ws::connect(app.addr, None).await;
+    for _ in 0..40 {
+        ws.send_text(r#"{"type":"start"}"#).await;
+    }
+    let mut limited = None;
+    for _ in 0..40 {
+        let msg = ws.recv().await;
+        if msg["code"] == "rate_limited" {
+            limited = Some(msg);
+            break;
+        }
+    }
+    let limited = limited.expect("the flood is cut off");
+    assert!(limited["retry_after_ms"].as_u64().unwrap() > 0);
+    let _ = http; // the HTTP helper is shared with other tests
+}

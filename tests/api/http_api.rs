@@ -1,0 +1,148 @@
+//! The REST API: sign-in, banks, quizzes, games and reports.
+
+use serde_json::json;
+
+use crate::helpers::{http, question, spawn_app};
+
+#[tokio::test]
+async fn sign_in_needs_the_right_password_and_the_api_needs_a_session() {
+    let app = spawn_app().await;
+    let (status, body) = app.sign_in("admin", "wrong").await.unwrap_err();
+    assert_eq!(status, 401);
+    assert_eq!(body["code"], "bad_credentials");
+    assert_eq!(body["message"], "Sai tên đăng nhập hoặc mật khẩu.");
+    let anonymous = http(app.addr, "GET", "/api/banks", None, None).await;
+    assert_eq!(anonymous.status, 401);
+    assert_eq!(anonymous.json()["code"], "unauthorized");
+    let me = app.get("/api/me").await.json();
+    assert_eq!(me["role"], "organizer");
+    assert!(me.get("password_hash").is_none());
+}
+
+#[tokio::test]
+async fn a_teacher_builds_a_quiz_from_bundled_banks_and_opens_a_game() {
+    let app = spawn_app().await;
+    let banks = app.get("/api/banks").await.json();
+    let banks = banks.as_array().unwrap();
+    assert!(banks.len() >= 5, "the bundled banks are loaded");
+    let bank = banks[0]["id"].as_str().unwrap();
+    let detail = app.get(&format!("/api/banks/{bank}")).await.json();
+    let qs = detail["questions"].as_array().unwrap();
+    let picked: Vec<_> = qs
+        .iter()
+        .take(3)
+        .map(|q| json!({"bank": bank, "id": q["id"]}))
+        .collect();
+    let quiz = app
+        .post(
+            "/api/quizzes",
+            &json!({"title": "Tiết sinh hoạt lớp", "questions": picked}),
+        )
+        .await;
+    assert_eq!(quiz.status, 200, "{}", quiz.body);
+    let quiz = quiz.json();
+    assert_eq!(quiz["questions"], 3);
+    let game = app
+        .post(
+            "/api/games",
+            &json!({"quiz": quiz["id"], "settings": {"late_join": false}}),
+        )
+        .await
+        .json();
+    let pin = game["pin"].as_str().unwrap();
+    assert_eq!(pin.len(), 6);
+    assert!(game["join_url"]
+        .as_str()
+        .unwrap()
+        .ends_with(&format!("/?pin={pin}")));
+    let qr = app.get(&format!("/api/games/{}/qr.svg", game["id"])).await;
+    assert_eq!(qr.status, 200);
+    assert!(qr.body.contains("<svg"));
+    let games = app.get("/api/games").await.json();
+    assert_eq!(games[0]["pin"], pin);
+}
+
+#[tokio::test]
+async fn bad_quiz_and_game_requests_are_refused_with_a_code() {
+    let app = spawn_app().await;
+    for (body, code) in [
+        (json!({"title": "", "banks": ["x"]}), "invalid_title"),
+        (json!({"title": "A", "banks": ["khong-co"]}), "unknown_bank"),
+        (
+            json!({"title": "A", "questions": [{"bank": "x", "id": "y"}]}),
+            "unknown_question",
+        ),
+        (json!({"title": "A"}), "invalid_questions"),
+    ] {
+        let resp = app.post("/api/quizzes", &body).await;
+        assert_eq!(resp.status, 422, "{body}");
+        assert_eq!(resp.json()["code"], code);
+    }
+    let resp = app
+        .post("/api/quizzes", &json!({"title": "A", "extra": 1}))
+        .await;
+    assert_eq!(
+        resp.status, 422,
+        "unknown fields are refused: {}",
+        resp.body
+    );
+    let resp = app.post("/api/games", &json!({"quiz": 999})).await;
+    assert_eq!(resp.status, 404);
+    assert_eq!(
+        app.store().list_quizzes(None).await.unwrap().len(),
+        0,
+        "nothing was created"
+    );
+}
+
+#[tokio::test]
+async fn the_report_downloads_as_csv_and_xlsx() {
+    let app = spawn_app().await;
+    let (game, pin) = app.open_game(&[question("a", 20)], json!({})).await;
+    let mut host = app.host(game).await;
+    let mut p = app.player(&pin, "Nguyễn Lan").await;
+    host.send(json!({"type": "start"})).await;
+    p.recv_type("question").await;
+    p.answer(0, 1).await;
+    p.recv_type("result").await;
+    host.send(json!({"type": "end"})).await;
+    p.recv_type("final").await;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    let csv = app
+        .get(&format!("/api/games/{game}/report.csv?part=players"))
+        .await;
+    assert_eq!(csv.status, 200);
+    assert!(
+        csv.bytes.starts_with("\u{FEFF}".as_bytes()),
+        "a BOM so Excel reads UTF-8"
+    );
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{FEFF}').lines().collect();
+    assert_eq!(
+        lines[0],
+        "Hạng,Biệt danh,Điểm,Số câu đúng,Số câu đã trả lời,Tổng thời gian (giây),Ghi chú"
+    );
+    assert!(lines[1].starts_with("1,Nguyễn Lan,"), "{}", lines[1]);
+    let questions = app
+        .get(&format!("/api/games/{game}/report.csv?part=questions"))
+        .await;
+    assert!(questions.body.contains("Câu hỏi a"), "{}", questions.body);
+    let xlsx = app.get(&format!("/api/games/{game}/report.xlsx")).await;
+    assert_eq!(xlsx.status, 200);
+    assert!(xlsx.bytes.starts_with(b"PK"), "an XLSX is a zip");
+}
+
+#[tokio::test]
+async fn the_pages_are_served_from_the_binary() {
+    let app = spawn_app().await;
+    let page = http(app.addr, "GET", "/", None, None).await;
+    assert_eq!(page.status, 200);
+    assert!(page
+        .header("content-type")
+        .unwrap()
+        .starts_with("text/html"));
+    let missing = http(app.addr, "GET", "/khong-co.html", None, None).await;
+    assert_eq!(missing.status, 404);
+    let escape = http(app.addr, "GET", "/../Cargo.toml", None, None).await;
+    assert_ne!(escape.status, 200);
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the real server on port 0 with a fresh SQLite database per test, driven
+//! by real WebSocket clients (tokio-tungstenite) and plain HTTP.
+
+mod bad_input;
+mod helpers;
+mod http_api;
+mod live_game;
+mod reconnect;
+mod shutdown;
