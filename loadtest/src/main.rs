@@ -121,12 +121,7 @@ async fn main() -> anyhow::Result<()> {
         chosen.len()
     );
 
-    let mut host = Ws::connect(addr, Some(&cookie)).await?;
-    host.send(&json!({"type": "host", "v": 1, "game": game_id}))
-        .await?;
-    host.recv_type("welcome", Duration::from_secs(10))
-        .await
-        .context("host welcome")?;
+    let mut host = Host::attach(addr, &cookie, game_id).await?;
 
     // Join every player.
     let joined_at = Instant::now();
@@ -207,6 +202,69 @@ async fn main() -> anyhow::Result<()> {
         bail!("{errors} players failed");
     }
     Ok(())
+}
+
+/// The host screen: a task keeps reading it (a screen that stops reading is disconnected by
+/// the server, as a real projector's would be) and hands the messages over.
+struct Host {
+    tx: futures_util::stream::SplitSink<
+        hoithi_loadtest::ws::Stream,
+        tokio_tungstenite::tungstenite::Message,
+    >,
+    rx: tokio::sync::mpsc::UnboundedReceiver<Value>,
+}
+
+impl Host {
+    async fn attach(addr: SocketAddr, cookie: &str, game: i64) -> anyhow::Result<Host> {
+        use futures_util::StreamExt;
+        let mut ws = Ws::connect(addr, Some(cookie)).await?;
+        ws.send(&json!({"type": "host", "v": 1, "game": game}))
+            .await?;
+        ws.recv_type("welcome", Duration::from_secs(10))
+            .await
+            .context("host welcome")?;
+        let (tx, mut stream) = ws.stream.split();
+        let (out, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            while let Some(frame) = stream.next().await {
+                let frame = match frame {
+                    Ok(frame) => frame,
+                    Err(e) => {
+                        eprintln!("host connection failed: {e}");
+                        break;
+                    }
+                };
+                if let Ok(text) = frame.to_text() {
+                    if let Ok(v) = serde_json::from_str::<Value>(text) {
+                        if out.send(v).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+        Ok(Host { tx, rx })
+    }
+
+    async fn send(&mut self, v: &Value) -> anyhow::Result<()> {
+        use futures_util::SinkExt;
+        self.tx
+            .send(tokio_tungstenite::tungstenite::Message::text(v.to_string()))
+            .await?;
+        Ok(())
+    }
+
+    async fn recv_type(&mut self, ty: &str, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let msg = tokio::time::timeout_at(deadline, self.rx.recv())
+                .await
+                .ok()??;
+            if msg["type"] == ty {
+                return Some(msg);
+            }
+        }
+    }
 }
 
 struct PlayerStats {

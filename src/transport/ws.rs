@@ -53,7 +53,9 @@ pub async fn upgrade(
         // the server keeps for it; our frames are small.
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
-        .max_write_buffer_size(64 * 1024)
+        // A cap, not an allocation: a whole message must fit, and the host's welcome lists
+        // every player (about 1 MB for 19,000). Player messages are a few hundred bytes.
+        .max_write_buffer_size(8 * 1024 * 1024)
         .on_upgrade(move |socket| serve(socket, state, account))
 }
 

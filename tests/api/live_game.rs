@@ -263,3 +263,26 @@ async fn nicknames_are_checked_and_unique() {
         "trimmed; marks make it a different name from Lan"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_host_screen_attaching_to_a_big_lobby_gets_every_player() {
+    let app = spawn_app().await;
+    let (game, pin) = app.open_game(&[question("a", 10)], json!({})).await;
+    // 2,000 twenty-letter nicknames make a welcome of well over 100 KB: more than one
+    // WebSocket write buffer, which once made the server drop the host's connection.
+    let mut players = Vec::new();
+    for i in 0..2000 {
+        players.push(app.player(&pin, &format!("Nguyễn Thị Hồng {i:04}")).await);
+    }
+    let host = app.host(game).await;
+    let listed = host.welcome["players"].as_array().unwrap();
+    assert_eq!(listed.len(), 2000);
+    assert!(host.welcome.to_string().len() > 100_000);
+    let mut host = host;
+    host.send(json!({"type": "start"})).await;
+    assert_eq!(
+        host.recv_type("question").await["q"],
+        0,
+        "the host is still connected"
+    );
+}
