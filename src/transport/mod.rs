@@ -59,10 +59,11 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    use http::{auth, catalog, games};
+    use http::{accounts, auth, catalog, games};
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/me", get(auth::me))
+        .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/banks", get(catalog::list_banks))
         .route("/banks/{id}", get(catalog::bank))
         .route(

@@ -3,14 +3,10 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
 use hoithi::app::{self, Config, Running};
 use hoithi::domain::{AnswerKey, Points, Question, QuestionKind, TimeLimit};
 use serde_json::{json, Value};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
-use tokio_tungstenite::tungstenite::client::IntoClientRequest;
-use tokio_tungstenite::tungstenite::Message;
+use std::ops::{Deref, DerefMut};
 
 pub const ADMIN_PASSWORD: &str = "mat-khau-thu-nghiem";
 
@@ -156,71 +152,53 @@ pub fn question(id: &str, secs: u32) -> Question {
     }
 }
 
-pub struct Ws {
-    pub stream: tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<TcpStream>>,
-    pub token: String,
-    pub welcome: Value,
+/// A protocol client whose helpers fail the test instead of returning errors.
+pub struct Ws(pub hoithi_loadtest::ws::Ws);
+
+impl Deref for Ws {
+    type Target = hoithi_loadtest::ws::Ws;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl DerefMut for Ws {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
 }
 
 pub const RECV_TIMEOUT: Duration = Duration::from_secs(15);
 
 impl Ws {
     pub async fn connect(addr: SocketAddr, cookie: Option<&str>) -> Ws {
-        let mut request = format!("ws://{addr}/ws").into_client_request().unwrap();
-        if let Some(cookie) = cookie {
-            request
-                .headers_mut()
-                .insert("cookie", cookie.parse().unwrap());
-        }
-        let (stream, _) = tokio_tungstenite::connect_async(request)
+        Ws(hoithi_loadtest::ws::Ws::connect(addr, cookie)
             .await
-            .expect("websocket connects");
-        Ws {
-            stream,
-            token: String::new(),
-            welcome: Value::Null,
-        }
+            .expect("websocket connects"))
     }
 
     pub async fn send(&mut self, v: Value) {
-        self.send_text(&v.to_string()).await;
+        self.0.send(&v).await.expect("send");
     }
 
     pub async fn send_text(&mut self, text: &str) {
-        self.stream.send(Message::text(text)).await.expect("send");
+        self.0.send_text(text).await.expect("send");
     }
 
-    /// The next JSON message (pings are answered by tungstenite). Panics after a timeout.
+    /// The next JSON message. Fails the test after a timeout.
     pub async fn recv(&mut self) -> Value {
-        self.try_recv(RECV_TIMEOUT)
+        self.0
+            .try_recv(RECV_TIMEOUT)
             .await
             .expect("a message before the timeout")
     }
 
-    /// The next JSON message, or `None` on timeout or close.
-    pub async fn try_recv(&mut self, wait: Duration) -> Option<Value> {
-        loop {
-            let frame = tokio::time::timeout(wait, self.stream.next())
-                .await
-                .ok()??;
-            match frame.ok()? {
-                Message::Text(t) => {
-                    return Some(serde_json::from_str(&t).expect("server sends JSON"))
-                }
-                Message::Close(_) => return None,
-                _ => continue,
-            }
-        }
-    }
-
     /// Skips messages until one of type `ty`, which it returns.
     pub async fn recv_type(&mut self, ty: &str) -> Value {
-        loop {
-            let msg = self.recv().await;
-            if msg["type"] == ty {
-                return msg;
-            }
-        }
+        self.0
+            .recv_type(ty, RECV_TIMEOUT)
+            .await
+            .unwrap_or_else(|| panic!("no {ty} before the timeout"))
     }
 
     pub async fn answer(&mut self, q: u64, option: u8) {
@@ -229,26 +207,8 @@ impl Ws {
     }
 }
 
-pub struct Response {
-    pub status: u16,
-    pub headers: Vec<(String, String)>,
-    pub body: String,
-    pub bytes: Vec<u8>,
-}
+pub use hoithi_loadtest::http::Response;
 
-impl Response {
-    pub fn json(&self) -> Value {
-        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
-    }
-    pub fn header(&self, name: &str) -> Option<String> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.clone())
-    }
-}
-
-/// A minimal HTTP/1.1 client: one request per connection, enough for JSON and downloads.
 pub async fn http(
     addr: SocketAddr,
     method: &str,
@@ -256,66 +216,7 @@ pub async fn http(
     cookie: Option<&str>,
     body: Option<&Value>,
 ) -> Response {
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        req.push_str("Content-Type: application/json\r\n");
-    }
-    if let Some(cookie) = cookie {
-        req.push_str(&format!("Cookie: {cookie}\r\n"));
-    }
-    req.push_str("\r\n");
-    req.push_str(&body);
-    let mut stream = TcpStream::connect(addr).await.expect("connect");
-    stream.write_all(req.as_bytes()).await.unwrap();
-    let mut raw = Vec::new();
-    stream.read_to_end(&mut raw).await.unwrap();
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("headers end");
-    let head = String::from_utf8_lossy(&raw[..split]).into_owned();
-    let mut bytes = raw[split + 4..].to_vec();
-    let mut lines = head.lines();
-    let status = lines
-        .next()
-        .unwrap()
-        .split(' ')
-        .nth(1)
-        .unwrap()
-        .parse()
-        .unwrap();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    if headers
-        .iter()
-        .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"))
-    {
-        bytes = dechunk(&bytes);
-    }
-    Response {
-        status,
-        headers,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-        bytes,
-    }
-}
-
-fn dechunk(mut data: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    while let Some(eol) = data.windows(2).position(|w| w == b"\r\n") {
-        let size = usize::from_str_radix(std::str::from_utf8(&data[..eol]).unwrap().trim(), 16)
-            .unwrap_or(0);
-        if size == 0 {
-            break;
-        }
-        out.extend_from_slice(&data[eol + 2..eol + 2 + size]);
-        data = &data[eol + 2 + size + 2..];
-    }
-    out
+    hoithi_loadtest::http::request(addr, method, path, cookie, body)
+        .await
+        .expect("HTTP request")
 }

@@ -146,3 +146,43 @@ async fn the_pages_are_served_from_the_binary() {
     let escape = http(app.addr, "GET", "/../Cargo.toml", None, None).await;
     assert_ne!(escape.status, 200);
 }
+
+#[tokio::test]
+async fn the_organizer_creates_a_teacher_who_sees_only_their_own_games() {
+    let app = spawn_app().await;
+    let body =
+        json!({"username": "co.lan", "display_name": "Cô Lan", "password": "mat-khau-cua-co-lan"});
+    let created = app.post("/api/accounts", &body).await;
+    assert_eq!(created.status, 200, "{}", created.body);
+    assert_eq!(
+        app.post("/api/accounts", &body).await.json()["code"],
+        "username_taken"
+    );
+    let weak = json!({"username": "thay.minh", "display_name": "Thầy Minh", "password": "123"});
+    assert_eq!(
+        app.post("/api/accounts", &weak).await.json()["code"],
+        "weak_password"
+    );
+
+    let (other_game, _) = app.open_game(&[question("a", 10)], json!({})).await;
+    let teacher = app.sign_in("co.lan", "mat-khau-cua-co-lan").await.unwrap();
+    let games = http(app.addr, "GET", "/api/games", Some(&teacher), None)
+        .await
+        .json();
+    assert_eq!(
+        games,
+        json!([]),
+        "a teacher does not see the organizer's games"
+    );
+    let report = http(
+        app.addr,
+        "GET",
+        &format!("/api/games/{other_game}/report.csv"),
+        Some(&teacher),
+        None,
+    )
+    .await;
+    assert_eq!(report.status, 403);
+    let accounts = http(app.addr, "GET", "/api/accounts", Some(&teacher), None).await;
+    assert_eq!(accounts.status, 403, "only organizers manage accounts");
+}

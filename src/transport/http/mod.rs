@@ -1,5 +1,6 @@
 //! The REST API for teachers and organizers.
 
+pub mod accounts;
 pub mod auth;
 pub mod catalog;
 pub mod error;

@@ -1,0 +1,103 @@
+//! A WebSocket client of the hoithi protocol.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+pub type Stream = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+pub struct Ws {
+    pub stream: Stream,
+    /// The player's resume token, once joined.
+    pub token: String,
+    /// The `welcome` message, once received.
+    pub welcome: Value,
+}
+
+impl Ws {
+    /// Connects to `/ws`, with a session cookie for a host screen.
+    pub async fn connect(
+        addr: SocketAddr,
+        cookie: Option<&str>,
+    ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+        let mut request = format!("ws://{addr}/ws").into_client_request()?;
+        if let Some(cookie) = cookie {
+            request
+                .headers_mut()
+                .insert("cookie", cookie.parse().expect("cookie is a header value"));
+        }
+        // Many clients in one process: keep their buffers small.
+        let config = WebSocketConfig::default()
+            .read_buffer_size(8 * 1024)
+            .write_buffer_size(0);
+        let (stream, _) =
+            tokio_tungstenite::connect_async_with_config(request, Some(config), true).await?;
+        Ok(Ws {
+            stream,
+            token: String::new(),
+            welcome: Value::Null,
+        })
+    }
+
+    pub async fn send(&mut self, v: &Value) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.stream.send(Message::text(v.to_string())).await
+    }
+
+    pub async fn send_text(
+        &mut self,
+        text: &str,
+    ) -> Result<(), tokio_tungstenite::tungstenite::Error> {
+        self.stream.send(Message::text(text)).await
+    }
+
+    /// The next JSON message, or `None` on timeout, close or error.
+    pub async fn try_recv(&mut self, wait: Duration) -> Option<Value> {
+        loop {
+            let frame = tokio::time::timeout(wait, self.stream.next())
+                .await
+                .ok()??;
+            match frame.ok()? {
+                Message::Text(t) => return serde_json::from_str(&t).ok(),
+                Message::Close(_) => return None,
+                _ => continue,
+            }
+        }
+    }
+
+    /// Skips messages until one of type `ty`; `None` on timeout or close.
+    pub async fn recv_type(&mut self, ty: &str, wait: Duration) -> Option<Value> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            let msg = self.try_recv(left).await?;
+            if msg["type"] == ty {
+                return Some(msg);
+            }
+        }
+    }
+
+    /// Joins a game as a player; `Err` carries the server's error message.
+    pub async fn join(&mut self, pin: &str, nickname: &str) -> Result<(), Value> {
+        let msg = serde_json::json!({"type": "join", "v": 1, "pin": pin, "nickname": nickname});
+        self.send(&msg)
+            .await
+            .map_err(|e| Value::String(e.to_string()))?;
+        let reply = self
+            .try_recv(Duration::from_secs(60))
+            .await
+            .unwrap_or(Value::Null);
+        if reply["type"] != "welcome" {
+            return Err(reply);
+        }
+        self.token = reply["token"].as_str().unwrap_or_default().to_owned();
+        self.welcome = reply;
+        Ok(())
+    }
+}
