@@ -10,7 +10,8 @@ use crate::domain::sheet::{date_from_days, template, Grid};
 use super::{csv, xlsx};
 
 /// A spreadsheet file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Format {
     Xlsx,
     Csv,
