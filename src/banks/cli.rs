@@ -11,7 +11,7 @@ use super::sheets::{self, Format};
 use super::{default_dir, load, Source};
 use crate::domain::bank::{self, Bank};
 use crate::domain::bank_stats;
-use crate::domain::sheet::{template, Settings};
+use crate::domain::sheet::{self, Settings};
 use crate::storage::{Saved, Store};
 
 /// The README block that `bank stats --write-readme` keeps up to date.
@@ -263,7 +263,7 @@ pub fn write_templates(args: TemplateArgs) -> ExitCode {
 }
 
 fn run_template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
-    let example = template::example();
+    let example = sheet::example();
     std::fs::create_dir_all(&args.out)
         .with_context(|| format!("Failed to create {}", args.out.display()))?;
     for format in [Format::Xlsx, Format::Csv] {

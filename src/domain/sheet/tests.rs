@@ -32,7 +32,7 @@ fn import_rows(grid: &Grid, settings: &Settings) -> Report {
 
 #[test]
 fn the_template_example_round_trips_through_its_grid() {
-    let bank = template::example();
+    let bank = example();
     let report = import_rows(&template::grid(&bank), &Settings::default());
     assert_eq!(report.problems, vec![], "a clean import");
     assert_eq!(report.layout, Some(Layout::Hoithi));
@@ -92,7 +92,7 @@ use crate::domain::{AnswerKey, QuestionKind};
 
 #[test]
 fn every_bad_row_is_reported_and_nothing_is_imported() {
-    let mut grid = template::grid(&template::example());
+    let mut grid = template::grid(&example());
     let header = grid
         .iter()
         .position(|r| r.first().is_some_and(|c| c.ends_with("(id)")))
@@ -216,4 +216,29 @@ fn slugs_from_vietnamese_names() {
         slug("Lừa đảo trực tuyến (lớp 6)"),
         "lua-dao-truc-tuyen-lop-6"
     );
+}
+
+#[test]
+fn a_bad_header_blocks_the_import_even_when_skipping_rows() {
+    let mut grid = template::grid(&example());
+    let header = grid
+        .iter()
+        .position(|r| r.first().is_some_and(|c| c.ends_with("(id)")))
+        .unwrap();
+    grid[header][10] = "Sai số (tolerence)".into();
+    let report = import_rows(
+        &grid,
+        &Settings {
+            skip_errors: true,
+            ..Settings::default()
+        },
+    );
+    assert_eq!(
+        report.problems,
+        vec![Problem::row(
+            header + 1,
+            "unknown column \"Sai số (tolerence)\""
+        )]
+    );
+    assert!(report.bank.is_none());
 }
