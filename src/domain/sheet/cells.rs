@@ -40,9 +40,11 @@ pub fn number(s: &str) -> Option<f64> {
     s.trim().parse::<f64>().ok().filter(|n| n.is_finite())
 }
 
-/// Option numbers, e.g. "2" or "1, 3".
+/// Option numbers, e.g. "2" or "1, 3". A dot separates them too: Excel with Vietnamese
+/// settings (decimal comma) turns a typed "1,3" into the number 1.3, which reads back "1.3".
 pub fn option_numbers(s: &str) -> Result<Vec<i64>, String> {
-    split_list(s)
+    s.split([',', ';', ' ', '\n', '.'])
+        .filter(|p| !p.is_empty())
         .map(|p| {
             whole(p)
                 .ok_or_else(|| format!("correct answer {s:?} must be option numbers like 2 or 1,3"))
@@ -114,6 +116,7 @@ mod tests {
         assert_eq!(whole("20.0"), Some(20));
         assert_eq!(whole("20.5"), None);
         assert_eq!(option_numbers("1, 3;4"), Ok(vec![1, 3, 4]));
+        assert_eq!(option_numbers("1.3"), Ok(vec![1, 3]));
         assert!(option_numbers("B").is_err());
         assert_eq!(number("1,5"), None);
         assert_eq!(number("inf"), None);
