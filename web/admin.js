@@ -261,9 +261,8 @@ async function createQuiz(ev) {
     wholeBanks.clear();
     $('quiz-title').value = '';
     renderBanks();
-    error.textContent = '';
-    $('selection').textContent = t('admin.created', { title });
     await loadQuizzes();
+    $('selection').textContent = t('admin.created', { title });
   } catch (err) {
     fail(err, error);
   } finally {

@@ -190,6 +190,17 @@ export class Live {
   }
 }
 
+/** The status banner of a page: `show(text)` keeps it up, `show(text, ms)` for `ms` only. */
+export function banner(el) {
+  let timer = 0;
+  return (text, ms) => {
+    clearTimeout(timer);
+    el.textContent = text;
+    el.hidden = !text;
+    if (ms) timer = setTimeout(() => { el.hidden = true; }, ms);
+  };
+}
+
 /** Milliseconds left until a deadline set from the server's `remaining_ms`. */
 export function countdown(remainingMs) {
   const end = performance.now() + remainingMs;

@@ -1,10 +1,11 @@
 // The classroom projector: lobby with PIN and QR, questions with countdown, reveal,
 // leaderboard and podium. Every command goes to the server, which owns the game.
-import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown } from './common.js';
+import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown, banner } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const main = $('main');
 const statusBar = $('status');
+const showStatus = banner(statusBar);
 const gameId = Number(new URLSearchParams(location.search).get('game'));
 
 let live = null;
@@ -16,7 +17,6 @@ let locked = false;
 let phase = '';
 let question = null; // the open (or last) question, kept for the reveal
 let stopClock = () => {};
-let statusTimer = 0;
 
 // The reveal does not repeat the question; a reload in the middle of a reveal finds it here.
 const questionCache = `hoithi.host.question.${gameId}`;
@@ -39,13 +39,6 @@ if (!Number.isInteger(gameId) || gameId <= 0) {
 
 function command(msg) {
   if (!live?.send(msg)) showStatus(t('err.network'), 4000);
-}
-
-function showStatus(text, ms) {
-  clearTimeout(statusTimer);
-  statusBar.textContent = text;
-  statusBar.hidden = !text;
-  if (ms) statusTimer = setTimeout(() => { statusBar.hidden = true; }, ms);
 }
 
 function onStatus(state, delay) {
@@ -100,7 +93,8 @@ function onError(msg) {
   const text = errorText(msg.code, msg.message, msg.retry_after_ms);
   if (helloPending) {
     if (msg.code === 'server_busy' || msg.code === 'rate_limited') return live.drop();
-    return showProblem(text, msg.code === 'unauthorized');
+    // The catalogue's game_not_found speaks of a PIN, which the host never typed.
+    return showProblem(msg.code === 'game_not_found' ? t('host.gameNotFound') : text, msg.code === 'unauthorized');
   }
   showStatus(text, 5000);
 }
@@ -293,6 +287,8 @@ function showLeaderboard(msg) {
 }
 
 function showPodium(top = []) {
+  // Nothing follows the podium; hanging up keeps the room's later closing from reconnecting us.
+  live?.stop();
   setPhase('finished');
   try { sessionStorage.removeItem(questionCache); } catch { /* storage off */ }
   // Second, first, third: the winner stands in the middle, on the tallest block.

@@ -1,11 +1,12 @@
 // The player's phone: join with PIN and nickname, answer, see the result and the final rank.
 // Follows docs/protocol.md; the server owns time, scores and correctness.
-import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown } from './common.js';
+import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown, banner } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const form = $('join');
 const screen = $('screen');
 const statusBar = $('status');
+const showStatus = banner(statusBar);
 
 // The token from `welcome` is kept per PIN so a reload or a lost connection resumes the
 // same player (same score) instead of joining again.
@@ -35,7 +36,6 @@ let lastResult = null;
 let podium = null;
 let finalMsg = null;
 let stopClock = () => {};
-let statusTimer = 0;
 
 applyI18n();
 start();
@@ -101,13 +101,6 @@ function showScreen(...children) {
   scrollTo(0, 0);
 }
 
-function showStatus(text, ms) {
-  clearTimeout(statusTimer);
-  statusBar.textContent = text;
-  statusBar.hidden = !text;
-  if (ms) statusTimer = setTimeout(() => { statusBar.hidden = true; }, ms);
-}
-
 function onStatus(state, delay) {
   if (state === 'open') {
     if (!statusBar.hidden) showStatus(t('conn.back'), 2000);
@@ -126,7 +119,7 @@ function onMessage(msg) {
     case 'receipt':
       if (msg.q === question?.q) {
         receiptQ = msg.q;
-        if (sentQ === msg.q) showSent();
+        if (sentQ === msg.q && reveal?.q !== msg.q) showSent();
       }
       return;
     case 'reveal':
@@ -142,11 +135,12 @@ function onMessage(msg) {
       return;
     case 'podium':
       podium = msg.top;
-      if (finalMsg) showFinal(finalMsg);
+      if (finalMsg) finish(finalMsg);
       return;
     case 'final':
       finalMsg = msg;
       setScore(msg.score);
+      if (podium) return finish(msg);
       return showFinal(msg);
     case 'kicked':
       saved.drop(pin);
@@ -164,8 +158,10 @@ function onMessage(msg) {
 function onWelcome(msg) {
   helloPending = false;
   pin = msg.game.pin;
-  saved.set(pin, { token: msg.token, nickname: msg.player.nickname });
-  hello = { type: 'resume', v: 1, token: msg.token };
+  // A welcome after `resume` may leave the token out: the one we resumed with stays valid.
+  const token = msg.token ?? hello.token;
+  saved.set(pin, { token, nickname: msg.player.nickname });
+  hello = { type: 'resume', v: 1, token };
   // A reload of this address resumes the same player.
   if (new URLSearchParams(location.search).get('pin') !== pin) {
     history.replaceState(null, '', `/?pin=${pin}`);
@@ -183,7 +179,7 @@ function onWelcome(msg) {
     case 'leaderboard': return showResult(state.you, true);
     case 'finished':
       podium = state.top;
-      return showFinal(state.you);
+      return finish(state.you);
     default: return showLobby();
   }
 }
@@ -421,6 +417,13 @@ function showFinal(f) {
       h('h2', { text: t('play.top3') }),
       h('ol', {}, podium.slice(0, 3).map((p) => h('li', {}, h('span', { text: p.nickname }), h('b', { text: num(p.score) }))))),
     h('button', { class: 'big', type: 'button', onclick: leave, text: t('play.again') })));
+}
+
+/** The game is over: show the final place and hang up, so that the room closing later
+ *  (it lingers a while for the podium) does not send this phone reconnecting. */
+function finish(f) {
+  live?.stop();
+  showFinal(f);
 }
 
 function showEnd(text) {

@@ -492,6 +492,7 @@ impl Room {
                 self.writer.write(Write::Barrier, done).await;
             }
             Effect::QuestionClosed { index } => {
+                self.writer.flush().await;
                 self.flush_host_updates();
                 self.seq += 1;
                 let seq = self.seq;
@@ -685,7 +686,8 @@ impl Room {
             }));
         }
         if self.answered_dirty {
-            if let Phase::Question { index, .. } = self.game.phase() {
+            // Also right after a close: the host sees the final count before the reveal.
+            if let Phase::Question { index, .. } | Phase::Reveal { index, .. } = self.game.phase() {
                 texts.push(encode(&ServerMsg::Answered {
                     seq: self.seq,
                     q: index,

@@ -72,6 +72,20 @@ impl WriterHandle {
     }
 }
 
+impl WriterHandle {
+    /// Waits until everything queued before this call is committed (and its callbacks have
+    /// run). Rooms call it before a reveal, so every receipt reaches its phone before the
+    /// answer is shown, and the reveal never shows an answer that is not yet on disk.
+    pub async fn flush(&self) {
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let done: Done = Box::new(move |_| {
+            let _ = tx.send(());
+        });
+        self.write(Write::Barrier, Some(done)).await;
+        let _ = rx.await;
+    }
+}
+
 /// Starts the writer. It ends when every [`WriterHandle`] is dropped and its queue is empty, so
 /// awaiting the returned task after the rooms have stopped means every row is on disk.
 pub fn spawn(store: Store) -> (WriterHandle, tokio::task::JoinHandle<()>) {

@@ -5,7 +5,6 @@ export default {
   'app.name': 'Hội thi',
 
   // Connection state, shared by the player and host screens.
-  'conn.connecting': 'Đang kết nối…',
   'conn.lost': 'Mất kết nối. Đang thử lại sau {s} giây…',
   'conn.back': 'Đã kết nối lại.',
   'conn.shutdown': 'Máy chủ đang khởi động lại. Sẽ tự kết nối lại…',
@@ -115,6 +114,7 @@ export default {
   // Host (projector) page.
   'host.title': 'Màn hình trình chiếu — Hội thi',
   'host.noGame': 'Thiếu mã trò chơi. Hãy mở trò chơi từ trang quản lý.',
+  'host.gameNotFound': 'Không tìm thấy trò chơi này, hoặc trò chơi đã đóng.',
   'host.toAdmin': 'Về trang quản lý',
   'host.signIn': 'Đăng nhập',
   'host.joinHow': 'Trên điện thoại, vào',
