@@ -31,6 +31,14 @@ enum Cmd {
 enum BankCmd {
     /// Check every bank file in PATH (default: question-banks/) and report each problem.
     Check { path: Option<PathBuf> },
+    /// Import a spreadsheet (.xlsx or .csv) as a bank file, reporting every rejected row.
+    Import(banks::cli::ImportArgs),
+    /// Export a bank as a spreadsheet in hoithi's template layout.
+    Export(banks::cli::ExportArgs),
+    /// Count questions per level, topic and kind, as Markdown tables.
+    Stats(banks::cli::StatsArgs),
+    /// Write the spreadsheet templates (default: question-banks/templates/).
+    Template(banks::cli::TemplateArgs),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +54,10 @@ fn main() -> ExitCode {
         None => run_server(Config::parse_env()),
         Some(Cmd::Serve(config)) => run_server(config),
         Some(Cmd::Bank(BankCmd::Check { path })) => return bank_check(path),
+        Some(Cmd::Bank(BankCmd::Import(args))) => return banks::cli::import(args),
+        Some(Cmd::Bank(BankCmd::Export(args))) => return banks::cli::export(args),
+        Some(Cmd::Bank(BankCmd::Stats(args))) => return banks::cli::stats(args),
+        Some(Cmd::Bank(BankCmd::Template(args))) => return banks::cli::write_templates(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -150,28 +150,30 @@ struct RawBank {
     questions: Vec<toml::Spanned<RawQuestion>>,
 }
 
+/// One question as written, before any rule is checked. The spreadsheet importer fills it
+/// from a row, so imported questions pass exactly the rules a bank file does.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawQuestion {
-    id: String,
-    kind: String,
-    text: String,
+pub(crate) struct RawQuestion {
+    pub(crate) id: String,
+    pub(crate) kind: String,
+    pub(crate) text: String,
     #[serde(default)]
-    image: Option<String>,
+    pub(crate) image: Option<String>,
     #[serde(default)]
-    options: Option<Vec<String>>,
+    pub(crate) options: Option<Vec<String>>,
     #[serde(default)]
-    correct: Option<toml::Value>,
+    pub(crate) correct: Option<toml::Value>,
     #[serde(default)]
-    tolerance: Option<f64>,
-    time_limit: u32,
+    pub(crate) tolerance: Option<f64>,
+    pub(crate) time_limit: u32,
     #[serde(default)]
-    points: Option<String>,
-    difficulty: u8,
+    pub(crate) points: Option<String>,
+    pub(crate) difficulty: u8,
     #[serde(default)]
-    explanation: String,
+    pub(crate) explanation: String,
     #[serde(default)]
-    source: String,
+    pub(crate) source: String,
 }
 
 /// Parses one bank file. `file` names it in issues; `image_exists` answers whether an image
@@ -276,7 +278,7 @@ pub fn parse(
 
 /// Builds one question, pushing every problem onto `issues`. Returns the question only when
 /// it is playable; an `Err(())` still carries its issues through `issues`.
-fn parse_question(
+pub(crate) fn parse_question(
     bank: &str,
     raw: RawQuestion,
     image_exists: &dyn Fn(&str) -> bool,

@@ -3,10 +3,13 @@
 //! [`Millis`] parameter and randomness as a seed, so every rule is testable with plain values.
 
 pub mod bank;
+pub mod bank_stats;
+pub mod bank_toml;
 pub mod game;
 pub mod nickname;
 pub mod question;
 pub mod scoring;
+pub mod sheet;
 pub mod text;
 pub mod time;
 

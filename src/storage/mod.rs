@@ -4,6 +4,7 @@
 //! driver, so one set of queries serves both and one test suite covers both.
 
 mod accounts;
+mod bank_status;
 mod banks;
 mod games;
 mod migrations;
@@ -19,6 +20,7 @@ use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::AnyPool;
 
 pub use accounts::{Account, Role};
+pub use bank_status::{BankStatus, Saved};
 pub use banks::BankSummary;
 pub use games::{GameRow, GameStatus, NewGame};
 pub use quizzes::QuizSummary;

@@ -59,13 +59,21 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    use http::{accounts, auth, catalog, games};
+    use http::{accounts, auth, bank_review, catalog, games};
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/me", get(auth::me))
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/banks", get(catalog::list_banks))
         .route("/banks/{id}", get(catalog::bank))
+        .route(
+            "/banks/import",
+            post(bank_review::import).layer(axum::extract::DefaultBodyLimit::max(
+                bank_review::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/banks/{id}/approve", post(bank_review::approve))
+        .route("/banks/{id}/export", get(bank_review::export))
         .route(
             "/quizzes",
             get(catalog::list_quizzes).post(catalog::create_quiz),

@@ -2,6 +2,9 @@
 //! by real WebSocket clients (tokio-tungstenite) and plain HTTP.
 
 mod bad_input;
+mod bank_check;
+mod bank_import;
+mod bank_upload;
 mod helpers;
 mod http_api;
 mod live_game;

@@ -20,6 +20,10 @@ pub enum ApiError {
     Invalid(&'static str, String),
     #[error("too many attempts")]
     RateLimited { retry_after_ms: u64 },
+    /// An uploaded bank spreadsheet with rejected rows: each row and why, so the organizer
+    /// fixes the file in one pass.
+    #[error("rejected rows")]
+    RejectedRows(Vec<crate::domain::sheet::Problem>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -61,6 +65,14 @@ impl IntoResponse for ApiError {
                 "rate_limited",
                 "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.".to_owned(),
             ),
+            ApiError::RejectedRows(problems) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "rejected_rows",
+                format!(
+                    "Tệp có {} lỗi; chưa nhập câu hỏi nào. Hãy sửa các dòng được nêu rồi tải lên lại.",
+                    problems.len()
+                ),
+            ),
             ApiError::Internal(e) => {
                 tracing::error!(error = ?e, "internal error");
                 (
@@ -73,6 +85,9 @@ impl IntoResponse for ApiError {
         let mut body = json!({ "code": code, "message": message });
         if let ApiError::RateLimited { retry_after_ms } = self {
             body["retry_after_ms"] = json!(retry_after_ms);
+        }
+        if let ApiError::RejectedRows(problems) = &self {
+            body["problems"] = json!(problems);
         }
         (status, Json(body)).into_response()
     }

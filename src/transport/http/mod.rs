@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod auth;
+pub mod bank_review;
 pub mod catalog;
 pub mod error;
 pub mod export;

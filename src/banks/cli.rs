@@ -1,0 +1,278 @@
+//! The `hoithi bank import | export | stats | template` commands: arguments and what they
+//! print. `main.rs` only dispatches here, so the binary stays thin.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context};
+
+use super::import::import_file;
+use super::sheets::{self, Format};
+use super::{default_dir, load, Source};
+use crate::domain::bank::{self, Bank};
+use crate::domain::bank_stats;
+use crate::domain::sheet::{self, Settings};
+use crate::storage::{Saved, Store};
+
+/// The README block that `bank stats --write-readme` keeps up to date.
+pub const STATS_BEGIN: &str = "<!-- bank stats: begin (hoithi bank stats --write-readme) -->";
+pub const STATS_END: &str = "<!-- bank stats: end -->";
+
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The spreadsheet: .xlsx or .csv, in hoithi's template or the Kahoot layout.
+    pub file: PathBuf,
+    /// Bank id (default: the file's «bank» row, else made from the file name).
+    #[arg(long)]
+    pub id: Option<String>,
+    /// Bank title (default: the file's «title» row, else the file name).
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Topic id, e.g. an-toan (default: the file's «topic» row).
+    #[arg(long)]
+    pub topic: Option<String>,
+    /// Level id(s), e.g. thcs or thcs,thpt (default: the file's «levels» row).
+    #[arg(long = "level", value_delimiter = ',')]
+    pub levels: Vec<String>,
+    /// The source of rows that name none (a Kahoot sheet has no source column).
+    #[arg(long)]
+    pub source: Option<String>,
+    /// Import the good rows even when other rows are rejected.
+    #[arg(long)]
+    pub skip_errors: bool,
+    /// The bank folder to write the bank into.
+    #[arg(long, default_value = "question-banks")]
+    pub out: PathBuf,
+    /// Also store the bank in this database as a draft (the server's DATABASE_URL).
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    /// A bank file, or the id of a bank in --banks (or, failing that, in the database).
+    pub bank: String,
+    /// xlsx or csv (default: from --out, else xlsx).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// The file to write (default: BANK_ID.xlsx or .csv in the current folder).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// The bank folder to look for the id in.
+    #[arg(long, default_value = "question-banks")]
+    pub banks: PathBuf,
+    /// A database to look for the id in when the folder has no such bank.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct StatsArgs {
+    /// The bank folder (default: question-banks/).
+    pub path: Option<PathBuf>,
+    /// Rewrite the counts in PATH/README.md instead of printing them.
+    #[arg(long)]
+    pub write_readme: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TemplateArgs {
+    /// Where to write mau-ngan-hang.xlsx and mau-ngan-hang.csv.
+    #[arg(long, default_value = "question-banks/templates")]
+    pub out: PathBuf,
+}
+
+/// Reports an error the way every `hoithi` command does.
+fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
+    result.unwrap_or_else(|e| {
+        eprintln!("hoithi: {e:#}");
+        ExitCode::FAILURE
+    })
+}
+
+fn block_on<T>(future: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(future)
+}
+
+pub fn import(args: ImportArgs) -> ExitCode {
+    finish(run_import(args))
+}
+
+fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
+    let settings = Settings {
+        id: args.id,
+        title: args.title,
+        topic: args.topic,
+        levels: args.levels,
+        source: args.source,
+        skip_errors: args.skip_errors,
+    };
+    let done = import_file(&args.file, &settings, &args.out)?;
+    let file = args.file.display();
+    for problem in &done.report.problems {
+        println!("{file}: {problem}");
+    }
+    let (Some(bank), Some(saved)) = (&done.report.bank, &done.saved) else {
+        let n = done.report.problems.len();
+        println!("nothing imported: {n} problem(s) in {file}");
+        if done.report.problems.iter().all(|p| p.row.is_some()) {
+            println!("fix the rows above, or give --skip-errors to import the other rows");
+        }
+        return Ok(ExitCode::FAILURE);
+    };
+    let skipped = done.report.rows - bank.questions.len();
+    println!(
+        "imported {} questions into {} (bank {}){}",
+        bank.questions.len(),
+        saved.display(),
+        bank.id,
+        if skipped > 0 {
+            format!("; {skipped} row(s) skipped")
+        } else {
+            String::new()
+        }
+    );
+    if let Some(url) = &args.database_url {
+        let saved = block_on(async {
+            let store = Store::open(url).await?;
+            let saved = store.save_imported_bank(bank).await;
+            store.close().await;
+            Ok(saved?)
+        })?;
+        match saved {
+            Saved::Draft => println!("stored bank {} in the database as a draft", bank.id),
+            Saved::BundledExists => {
+                println!(
+                    "not stored in the database: a bundled bank is named {}",
+                    bank.id
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn export(args: ExportArgs) -> ExitCode {
+    finish(run_export(args))
+}
+
+fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let bank = find_bank(&args.bank, &args.banks, args.database_url.as_deref())?;
+    let format = args
+        .format
+        .or_else(|| {
+            args.out
+                .as_ref()
+                .and_then(|o| Format::of_file(&o.display().to_string()))
+        })
+        .unwrap_or(Format::Xlsx);
+    let out = args
+        .out
+        .unwrap_or_else(|| PathBuf::from(format!("{}.{}", bank.id, format.extension())));
+    std::fs::write(&out, sheets::write(&bank, format)?)
+        .with_context(|| format!("Failed to write {}", out.display()))?;
+    println!(
+        "exported bank {} ({} questions) to {}",
+        bank.id,
+        bank.questions.len(),
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The bank named by `spec`: a bank file, an id in `dir`, or an id in the database.
+fn find_bank(spec: &str, dir: &Path, database_url: Option<&str>) -> anyhow::Result<Bank> {
+    let path = Path::new(spec);
+    if path.is_file() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("Failed to read {}", path.display()))?;
+        let images = path.parent().unwrap_or(Path::new(".")).join("images");
+        return bank::parse(spec, &text, &|image| images.join(image).is_file()).map_err(|issues| {
+            let lines: Vec<String> = issues.iter().map(ToString::to_string).collect();
+            anyhow::anyhow!("the bank has problems:\n{}", lines.join("\n"))
+        });
+    }
+    if dir.is_dir() {
+        let (banks, _) = load(&Source::Dir(dir.to_path_buf()))?;
+        if let Some((_, bank)) = banks.into_iter().find(|(_, b)| b.id == spec) {
+            return Ok(bank);
+        }
+    }
+    if let Some(url) = database_url {
+        let found = block_on(async {
+            let store = Store::open(url).await?;
+            let bank = store.load_bank(spec).await;
+            store.close().await;
+            Ok(bank?)
+        })?;
+        if let Some(bank) = found {
+            return Ok(bank);
+        }
+    }
+    bail!(
+        "no bank file or bank id {spec:?} (looked in {})",
+        dir.display()
+    )
+}
+
+pub fn stats(args: StatsArgs) -> ExitCode {
+    finish(run_stats(args))
+}
+
+fn run_stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
+    let dir = args.path.unwrap_or_else(|| default_dir().to_path_buf());
+    let (banks, issues) = load(&Source::Dir(dir.clone()))?;
+    if !issues.is_empty() {
+        eprintln!(
+            "hoithi: {} problems in {} (see `hoithi bank check`); counting the banks that parse",
+            issues.len(),
+            dir.display()
+        );
+    }
+    let markdown = bank_stats::markdown(banks.iter().map(|(_, b)| b));
+    if !args.write_readme {
+        print!("{markdown}");
+        return Ok(ExitCode::SUCCESS);
+    }
+    let readme = dir.join("README.md");
+    let text = std::fs::read_to_string(&readme)
+        .with_context(|| format!("Failed to read {}", readme.display()))?;
+    let (Some(begin), Some(end)) = (text.find(STATS_BEGIN), text.find(STATS_END)) else {
+        bail!(
+            "{} has no «{STATS_BEGIN}» … «{STATS_END}» block",
+            readme.display()
+        );
+    };
+    let updated = format!(
+        "{}{STATS_BEGIN}\n{markdown}{}",
+        &text[..begin],
+        &text[end..]
+    );
+    std::fs::write(&readme, updated)
+        .with_context(|| format!("Failed to write {}", readme.display()))?;
+    println!("updated the counts in {}", readme.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn write_templates(args: TemplateArgs) -> ExitCode {
+    finish(run_template(args))
+}
+
+fn run_template(args: TemplateArgs) -> anyhow::Result<ExitCode> {
+    let example = sheet::example();
+    std::fs::create_dir_all(&args.out)
+        .with_context(|| format!("Failed to create {}", args.out.display()))?;
+    for format in [Format::Xlsx, Format::Csv] {
+        let path = args
+            .out
+            .join(format!("{}.{}", example.id, format.extension()));
+        std::fs::write(&path, sheets::write(&example, format)?)
+            .with_context(|| format!("Failed to write {}", path.display()))?;
+        println!("wrote {}", path.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,157 @@
+//! Workbooks: calamine reads the first sheet into a [`Grid`], rust_xlsxwriter writes sheets.
+//! Numbers are written as numbers only when reading them back gives the very same text, so
+//! a bank survives export and import unchanged.
+
+use std::io::Cursor;
+
+use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
+
+use crate::domain::bank_toml::number;
+use crate::domain::sheet::{date_from_days, Grid};
+
+/// Excel's serial day number of 1970-01-01.
+const UNIX_EPOCH_SERIAL: f64 = 25_569.0;
+
+/// The first worksheet of an `.xlsx` file. `grid[r][c]` is the cell at row `r + 1`, column
+/// `c + 1`, wherever the sheet's used range starts; empty cells at a row's end are left out.
+pub fn read(bytes: &[u8]) -> Result<Grid, String> {
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| format!("not a readable .xlsx file: {e}"))?;
+    let range = match workbook.worksheet_range_at(0) {
+        Some(range) => range.map_err(|e| format!("the first sheet cannot be read: {e}"))?,
+        None => return Err("the workbook has no sheet".into()),
+    };
+    let Some((top, left)) = range.start() else {
+        return Ok(Vec::new());
+    };
+    let mut grid: Grid = vec![Vec::new(); top as usize];
+    for row in range.rows() {
+        let mut cells = vec![String::new(); left as usize];
+        cells.extend(row.iter().map(text));
+        let used = cells
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        cells.truncate(used);
+        grid.push(cells);
+    }
+    Ok(grid)
+}
+
+/// A cell as the text a teacher sees in it.
+fn text(cell: &Data) -> String {
+    match cell {
+        Data::Empty => String::new(),
+        Data::String(s) => s.clone(),
+        Data::Float(f) => number(*f),
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        // A date typed into a cell (the `checked` row): its day as YYYY-MM-DD.
+        Data::DateTime(d) if d.as_f64().fract() == 0.0 && d.as_f64() >= 61.0 => {
+            date_from_days((d.as_f64() - UNIX_EPOCH_SERIAL) as i64)
+        }
+        other => other.to_string(),
+    }
+}
+
+/// One sheet to write: its name, its rows, and the rows to set in bold.
+pub struct Sheet<'a> {
+    pub name: &'a str,
+    pub grid: &'a Grid,
+    pub bold_rows: Vec<usize>,
+    /// The first row below the header, to freeze what is above it on screen.
+    pub freeze_below: Option<usize>,
+}
+
+/// The sheets as an `.xlsx` file. `created` (`YYYY-MM-DD`) is the document's creation date,
+/// so the same bank always gives the same bytes.
+pub fn write(sheets: &[Sheet], created: &str) -> anyhow::Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    if let Some(date) = ymd(created) {
+        workbook.set_properties(&DocProperties::new().set_creation_datetime(&date));
+    }
+    let bold = Format::new().set_bold();
+    for sheet in sheets {
+        let ws = workbook.add_worksheet();
+        ws.set_name(sheet.name)?;
+        for (r, row) in sheet.grid.iter().enumerate() {
+            let bold_row = sheet.bold_rows.contains(&r);
+            for (c, cell) in row.iter().enumerate() {
+                let (r, c) = (r as u32, c as u16);
+                if cell.is_empty() {
+                    continue;
+                }
+                match cell.parse::<f64>() {
+                    Ok(n) if n.is_finite() && number(n) == *cell => ws.write_number(r, c, n)?,
+                    _ if bold_row => ws.write_string_with_format(r, c, cell, &bold)?,
+                    _ => ws.write_string(r, c, cell)?,
+                };
+            }
+        }
+        if let Some(row) = sheet.freeze_below {
+            ws.set_freeze_panes(row as u32, 0)?;
+        }
+        ws.autofit_to_max_width(320);
+    }
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn ymd(date: &str) -> Option<ExcelDateTime> {
+    let mut parts = date.split('-').map(str::parse::<u16>);
+    let (y, m, d) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
+    ExcelDateTime::from_ymd(y, u8::try_from(m).ok()?, u8::try_from(d).ok()?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_is_written_reads_back_the_same() {
+        let grid: Grid = vec![
+            vec![],
+            vec!["".into(), "Câu hỏi".into(), "20".into(), "0.1".into()],
+            vec![
+                "x".into(),
+                "007".into(),
+                "1,3".into(),
+                "1.50".into(),
+                "Đúng".into(),
+            ],
+        ];
+        let bytes = write(
+            &[Sheet {
+                name: "Câu hỏi",
+                grid: &grid,
+                bold_rows: vec![1],
+                freeze_below: Some(2),
+            }],
+            "2026-11-25",
+        )
+        .unwrap();
+        assert_eq!(read(&bytes).unwrap(), grid);
+        let again = write(
+            &[Sheet {
+                name: "Câu hỏi",
+                grid: &grid,
+                bold_rows: vec![1],
+                freeze_below: Some(2),
+            }],
+            "2026-11-25",
+        )
+        .unwrap();
+        assert_eq!(bytes, again, "the same rows give the same bytes");
+    }
+
+    #[test]
+    fn garbage_is_refused_with_a_reason() {
+        assert!(read(b"not a workbook")
+            .unwrap_err()
+            .starts_with("not a readable .xlsx file"));
+    }
+}
