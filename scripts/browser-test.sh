@@ -21,11 +21,12 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 fi
 
 cargo build --quiet --locked
+bin="${CARGO_TARGET_DIR:-target}/debug/hoithi"
 data=$(mktemp -d)
 log="$data/server.log"
 password="browser-test-$RANDOM$RANDOM"
 HOITHI_DATA_DIR="$data" HOITHI_ADMIN_PASSWORD="$password" HOITHI_PORT=0 HOITHI_LOG=hoithi=info \
-  target/debug/hoithi serve >"$log" 2>&1 &
+  "$bin" serve >"$log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true; wait $server 2>/dev/null || true; rm -rf "$data"' EXIT
 
