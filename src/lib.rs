@@ -16,6 +16,7 @@ pub mod app;
 pub mod banks;
 pub mod domain;
 pub mod engine;
+pub mod leaderboard;
 pub mod protocol;
 pub mod storage;
 pub mod transport;

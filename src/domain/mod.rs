@@ -8,6 +8,7 @@ pub mod bank_toml;
 pub mod game;
 pub mod nickname;
 pub mod question;
+pub mod ranking;
 pub mod scoring;
 pub mod sheet;
 pub mod text;
