@@ -14,9 +14,11 @@
 
 pub mod app;
 pub mod banks;
+pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod leaderboard;
 pub mod protocol;
+pub mod rankings;
 pub mod storage;
 pub mod transport;

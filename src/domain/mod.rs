@@ -9,6 +9,8 @@ pub mod game;
 pub mod nickname;
 pub mod question;
 pub mod ranking;
+pub mod roster;
+pub mod scopes;
 pub mod scoring;
 pub mod sheet;
 pub mod text;

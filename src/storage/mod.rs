@@ -10,6 +10,7 @@ mod games;
 mod migrations;
 mod quizzes;
 pub mod reports;
+mod units;
 pub mod writer;
 
 use std::str::FromStr;
@@ -24,6 +25,7 @@ pub use bank_status::{BankStatus, Saved};
 pub use banks::BankSummary;
 pub use games::{GameRow, GameStatus, NewGame};
 pub use quizzes::QuizSummary;
+pub use units::{now_ms, Commune, PlacedResult, ResultRow};
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 

@@ -8,7 +8,7 @@
 //! Every row is checked by the same rules as a bank file (`bank::parse_question`), so an
 //! imported bank passes `hoithi bank check`.
 
-mod cells;
+pub mod cells;
 mod example;
 pub mod kahoot;
 mod meta;
@@ -47,13 +47,13 @@ pub struct Problem {
 }
 
 impl Problem {
-    fn file(message: impl Into<String>) -> Problem {
+    pub fn file(message: impl Into<String>) -> Problem {
         Problem {
             row: None,
             message: message.into(),
         }
     }
-    fn row(row: usize, message: impl Into<String>) -> Problem {
+    pub fn row(row: usize, message: impl Into<String>) -> Problem {
         Problem {
             row: Some(row),
             message: message.into(),

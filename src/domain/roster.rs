@@ -1,0 +1,346 @@
+//! Schools and students as organizers and schools import them from spreadsheets: parsing and
+//! checking rows, pure. Every bad row is reported with its spreadsheet row number; the caller
+//! stores nothing from a file with problems unless asked to skip them.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+
+use super::bank::Level;
+use super::sheet::cells::{get, key_of, whole};
+use super::sheet::{Grid, Problem};
+use super::text;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct School {
+    pub code: String,
+    pub name: String,
+    pub levels: Vec<Level>,
+    pub commune: String,
+    pub enrolment: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Student {
+    pub code: String,
+    pub full_name: String,
+    /// What public pages show without consent: "Nguyễn V. A." or a chosen nickname.
+    pub display_name: String,
+    pub class_name: String,
+    pub grade: i64,
+    pub school: String,
+    /// The school recorded consent to publish the full name.
+    pub consent_public: bool,
+}
+
+/// The public short form of a Vietnamese full name: family name, then initials
+/// ("Nguyễn Văn An" → "Nguyễn V. A."). Enough for classmates to recognise, not enough to
+/// identify a child to a stranger.
+pub fn display_name(full_name: &str) -> String {
+    let words: Vec<&str> = full_name.split_whitespace().collect();
+    match words.split_first() {
+        None => String::new(),
+        Some((only, [])) => (*only).to_owned(),
+        Some((family, rest)) => {
+            let initials: Vec<String> = rest
+                .iter()
+                .filter_map(|w| w.chars().next())
+                .map(|c| format!("{}.", c.to_uppercase()))
+                .collect();
+            format!("{family} {}", initials.join(" "))
+        }
+    }
+}
+
+/// The result of reading a roster sheet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Parsed<T> {
+    pub rows: Vec<T>,
+    pub problems: Vec<Problem>,
+}
+
+/// Columns of a sheet, found by header key; the header is the first non-empty row.
+struct Columns {
+    header_row: usize,
+    keys: Vec<String>,
+}
+
+impl Columns {
+    fn find(grid: &Grid) -> Option<Columns> {
+        let header_row = grid
+            .iter()
+            .position(|r| r.iter().any(|c| !c.trim().is_empty()))?;
+        Some(Columns {
+            header_row,
+            keys: grid[header_row].iter().map(|c| key_of(c)).collect(),
+        })
+    }
+
+    fn col(&self, key: &str) -> Option<usize> {
+        self.keys.iter().position(|k| k == key)
+    }
+
+    fn require(&self, keys: &[&str]) -> Result<(), Problem> {
+        let missing: Vec<&str> = keys
+            .iter()
+            .copied()
+            .filter(|k| self.col(k).is_none())
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(Problem::file(format!(
+                "missing columns: {}",
+                missing.join(", ")
+            )))
+        }
+    }
+}
+
+fn code_ok(code: &str) -> bool {
+    (1..=40).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Reads schools. `communes` holds the valid commune codes.
+pub fn parse_schools(grid: &Grid, communes: &HashSet<String>) -> Parsed<School> {
+    let mut out = Parsed {
+        rows: Vec::new(),
+        problems: Vec::new(),
+    };
+    let Some(cols) = Columns::find(grid) else {
+        out.problems.push(Problem::file("the sheet is empty"));
+        return out;
+    };
+    if let Err(p) = cols.require(&["code", "name", "levels", "commune", "enrolment"]) {
+        out.problems.push(p);
+        return out;
+    }
+    let mut seen = HashSet::new();
+    for (i, row) in grid.iter().enumerate().skip(cols.header_row + 1) {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let n = i + 1;
+        let cell = |k: &str| get(row, cols.col(k));
+        let (code, name, commune) = (cell("code"), cell("name"), cell("commune"));
+        let mut why = Vec::new();
+        if !code_ok(&code) {
+            why.push(format!(
+                "school code {code:?} must be 1–40 letters, digits, '-' or '_'"
+            ));
+        } else if !seen.insert(code.clone()) {
+            why.push(format!("school code {code} appears twice"));
+        }
+        if name.is_empty() || text::char_len(&name) > 200 {
+            why.push("the school name must have 1–200 characters".into());
+        }
+        let levels: Option<Vec<Level>> = cell("levels")
+            .split([',', ';', ' '])
+            .filter(|s| !s.is_empty())
+            .map(Level::parse)
+            .collect();
+        match &levels {
+            Some(l) if !l.is_empty() => {}
+            _ => why.push("levels must be tieu-hoc, thcs, thpt (comma-separated)".into()),
+        }
+        if !communes.contains(&commune) {
+            why.push(format!(
+                "commune code {commune:?} is not one of the province's 102"
+            ));
+        }
+        let enrolment = whole(&cell("enrolment")).filter(|e| (0..=100_000).contains(e));
+        if enrolment.is_none() {
+            why.push("enrolment must be a whole number from 0 to 100000".into());
+        }
+        if why.is_empty() {
+            out.rows.push(School {
+                code,
+                name,
+                levels: levels.unwrap_or_default(),
+                commune,
+                enrolment: enrolment.unwrap_or_default(),
+            });
+        } else {
+            out.problems.push(Problem::row(n, why.join("; ")));
+        }
+    }
+    out
+}
+
+/// Reads students. `schools` holds the school codes they may belong to (a school admin
+/// importing its roster passes only its own).
+pub fn parse_students(grid: &Grid, schools: &HashSet<String>) -> Parsed<Student> {
+    let mut out = Parsed {
+        rows: Vec::new(),
+        problems: Vec::new(),
+    };
+    let Some(cols) = Columns::find(grid) else {
+        out.problems.push(Problem::file("the sheet is empty"));
+        return out;
+    };
+    if let Err(p) = cols.require(&["code", "full_name", "class", "grade", "school"]) {
+        out.problems.push(p);
+        return out;
+    }
+    let mut seen = HashSet::new();
+    for (i, row) in grid.iter().enumerate().skip(cols.header_row + 1) {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let n = i + 1;
+        let cell = |k: &str| get(row, cols.col(k));
+        let (code, full_name, class_name, school) = (
+            cell("code"),
+            cell("full_name"),
+            cell("class"),
+            cell("school"),
+        );
+        let mut why = Vec::new();
+        if !code_ok(&code) {
+            why.push(format!(
+                "student code {code:?} must be 1–40 letters, digits, '-' or '_'"
+            ));
+        } else if !seen.insert(code.clone()) {
+            why.push(format!("student code {code} appears twice"));
+        }
+        if full_name.is_empty() || text::char_len(&full_name) > 100 {
+            why.push("the full name must have 1–100 characters".into());
+        }
+        let display = match cell("display_name") {
+            d if d.is_empty() => display_name(&full_name),
+            d if text::char_len(&d) > 40 => {
+                why.push("the display name must have at most 40 characters".into());
+                d
+            }
+            d => d,
+        };
+        if class_name.is_empty() || text::char_len(&class_name) > 20 {
+            why.push("the class must have 1–20 characters".into());
+        }
+        let grade = whole(&cell("grade")).filter(|g| (1..=12).contains(g));
+        if grade.is_none() {
+            why.push("grade must be 1–12".into());
+        }
+        if !schools.contains(&school) {
+            why.push(format!("school {school:?} is not a known school"));
+        }
+        let consent = match text::fold(&cell("consent")).as_str() {
+            "" | "0" | "khong" | "no" | "false" => Some(false),
+            "1" | "co" | "yes" | "true" => Some(true),
+            _ => None,
+        };
+        if consent.is_none() {
+            why.push("consent must be «có» or «không»".into());
+        }
+        if why.is_empty() {
+            out.rows.push(Student {
+                code,
+                full_name,
+                display_name: display,
+                class_name,
+                grade: grade.unwrap_or_default(),
+                school,
+                consent_public: consent.unwrap_or(false),
+            });
+        } else {
+            out.problems.push(Problem::row(n, why.join("; ")));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn grid(rows: &[&[&str]]) -> Grid {
+        rows.iter()
+            .map(|r| r.iter().map(|c| c.to_string()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn display_names_keep_the_family_name_and_initials() {
+        assert_eq!(display_name("Nguyễn Văn An"), "Nguyễn V. A.");
+        assert_eq!(display_name("  Hoàng  thị   ánh  "), "Hoàng T. Á.");
+        assert_eq!(display_name("Y Blô"), "Y B.");
+        assert_eq!(display_name("Bình"), "Bình");
+    }
+
+    #[test]
+    fn schools_are_read_and_bad_rows_reported_with_their_numbers() {
+        let communes: HashSet<String> = ["22015".to_string()].into();
+        let g = grid(&[
+            &[
+                "Mã trường (code)",
+                "Tên trường (name)",
+                "Cấp học (levels)",
+                "Mã xã/phường (commune)",
+                "Sĩ số (enrolment)",
+            ],
+            &[
+                "TH001",
+                "Trường Tiểu học Kim Đồng",
+                "tieu-hoc",
+                "22015",
+                "812",
+            ],
+            &["TH001", "Trùng mã", "tieu-hoc", "22015", "10"],
+            &["THCS02", "Trường THCS Lê Lợi", "thcs", "99999", "-4"],
+            &["", "", "", "", ""],
+            &["THPT3", "Trường THPT", "thcs, thpt", "22015", "1500.0"],
+        ]);
+        let parsed = parse_schools(&g, &communes);
+        assert_eq!(
+            parsed
+                .rows
+                .iter()
+                .map(|s| s.code.as_str())
+                .collect::<Vec<_>>(),
+            ["TH001", "THPT3"]
+        );
+        assert_eq!(parsed.rows[1].levels, vec![Level::Thcs, Level::Thpt]);
+        assert_eq!(parsed.problems.len(), 2);
+        assert_eq!(parsed.problems[0].row, Some(3));
+        assert!(parsed.problems[0].message.contains("appears twice"));
+        assert_eq!(parsed.problems[1].row, Some(4));
+        assert!(parsed.problems[1]
+            .message
+            .contains("not one of the province's 102"));
+        assert!(parsed.problems[1].message.contains("enrolment"));
+    }
+
+    #[test]
+    fn students_get_a_display_name_and_consent_defaults_to_no() {
+        let schools: HashSet<String> = ["TH001".to_string()].into();
+        let g = grid(&[
+            &["code", "full_name", "class", "grade", "school", "consent"],
+            &["HS1", "Trần Thị Bích Ngọc", "5A", "5", "TH001", ""],
+            &["HS2", "Lê Văn Tám", "5A", "5", "TH001", "Có"],
+            &["HS3", "Ai Đó", "5A", "13", "KHAC", "có lẽ"],
+        ]);
+        let parsed = parse_students(&g, &schools);
+        assert_eq!(parsed.rows[0].display_name, "Trần T. B. N.");
+        assert!(!parsed.rows[0].consent_public);
+        assert!(parsed.rows[1].consent_public);
+        assert_eq!(parsed.problems.len(), 1);
+        let why = &parsed.problems[0].message;
+        assert!(
+            why.contains("grade") && why.contains("not a known school") && why.contains("consent"),
+            "{why}"
+        );
+        assert_eq!(parsed.problems[0].row, Some(4));
+    }
+
+    #[test]
+    fn a_sheet_without_the_needed_columns_is_refused_whole() {
+        let parsed = parse_students(&grid(&[&["code", "name"]]), &HashSet::new());
+        assert_eq!(parsed.problems[0].row, None);
+        assert!(parsed.problems[0]
+            .message
+            .contains("missing columns: full_name, class, grade, school"));
+    }
+}

@@ -1,0 +1,264 @@
+//! Where rankings exist — the province, each commune, each school, each class — and what each
+//! board holds: individuals ranked by their results, and collectives (classes, schools,
+//! communes) ranked by participation and results. Board names and collective measures are
+//! computed here, pure; the leaderboard stores and the database know nothing of scopes.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::ranking::{Better, RankOrder};
+
+/// A board within a ranking context.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "scope", rename_all = "snake_case")]
+pub enum Scope {
+    /// Individuals of the whole province.
+    Province,
+    /// Individuals of one commune or ward.
+    Commune { commune: String },
+    /// Individuals of one school.
+    School { school: String },
+    /// Individuals of one class.
+    Class { school: String, class: String },
+    /// Schools of the province.
+    SchoolsOfProvince,
+    /// Schools of one commune.
+    SchoolsOfCommune { commune: String },
+    /// Communes of the province.
+    Communes,
+    /// Classes of one school.
+    ClassesOfSchool { school: String },
+}
+
+impl Scope {
+    /// The board's name: `{context}/{scope path}`. Codes never contain `/`.
+    pub fn board(&self, context: &str) -> String {
+        let path = match self {
+            Scope::Province => "i/province".to_owned(),
+            Scope::Commune { commune } => format!("i/commune/{commune}"),
+            Scope::School { school } => format!("i/school/{school}"),
+            Scope::Class { school, class } => format!("i/class/{school}/{class}"),
+            Scope::SchoolsOfProvince => "schools/province".to_owned(),
+            Scope::SchoolsOfCommune { commune } => format!("schools/commune/{commune}"),
+            Scope::Communes => "communes".to_owned(),
+            Scope::ClassesOfSchool { school } => format!("classes/{school}"),
+        };
+        format!("{context}/{path}")
+    }
+
+    /// Whether the board ranks people (else units).
+    pub fn is_individual(&self) -> bool {
+        matches!(
+            self,
+            Scope::Province | Scope::Commune { .. } | Scope::School { .. } | Scope::Class { .. }
+        )
+    }
+
+    /// The four individual boards a participant appears on.
+    pub fn of_participant(commune: &str, school: &str, class: &str) -> [Scope; 4] {
+        [
+            Scope::Province,
+            Scope::Commune {
+                commune: commune.to_owned(),
+            },
+            Scope::School {
+                school: school.to_owned(),
+            },
+            Scope::Class {
+                school: school.to_owned(),
+                class: class.to_owned(),
+            },
+        ]
+    }
+}
+
+/// Order of individuals: score, time, prediction distance, attempts, submission time.
+pub fn individual_order() -> RankOrder {
+    RankOrder::contest()
+}
+
+/// Order of collectives: participation rate, then average score, then total score, then
+/// participants, all higher-is-better. (A contest may configure another; this is the default
+/// the province's rules suggest: full participation first.)
+pub fn collective_order() -> RankOrder {
+    RankOrder(vec![Better::Higher; 4])
+}
+
+/// What a collective has: participants against enrolment, and their scores.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub participants: i64,
+    pub enrolment: i64,
+    pub total_score: i64,
+}
+
+impl Tally {
+    pub fn add(&mut self, other: &Tally) {
+        self.participants += other.participants;
+        self.enrolment += other.enrolment;
+        self.total_score += other.total_score;
+    }
+
+    /// Participation rate in parts per million (0 with no enrolment), so it ranks exactly.
+    pub fn rate_ppm(&self) -> i64 {
+        if self.enrolment <= 0 {
+            0
+        } else {
+            self.participants.min(self.enrolment) * 1_000_000 / self.enrolment
+        }
+    }
+
+    /// Average score of participants, in thousandths.
+    pub fn average_milli(&self) -> i64 {
+        if self.participants == 0 {
+            0
+        } else {
+            self.total_score * 1000 / self.participants
+        }
+    }
+
+    /// The key under [`collective_order`].
+    pub fn keys(&self) -> Vec<i64> {
+        vec![
+            self.rate_ppm(),
+            self.average_milli(),
+            self.total_score,
+            self.participants,
+        ]
+    }
+}
+
+/// Tallies of every collective board, from per-class tallies (enrolment = class size) and
+/// per-school enrolment (`school → (commune, enrolment)`). A school's enrolment is what the
+/// school declared, not the sum of its imported classes (a roster may be incomplete).
+pub fn collective_tallies(
+    classes: &BTreeMap<(String, String), Tally>,
+    schools: &BTreeMap<String, (String, i64)>,
+) -> BTreeMap<Scope, Vec<(String, Tally)>> {
+    let mut by_school: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut boards: BTreeMap<Scope, Vec<(String, Tally)>> = BTreeMap::new();
+    for ((school, class), tally) in classes {
+        by_school.entry(school).or_default().add(&Tally {
+            enrolment: 0,
+            ..*tally
+        });
+        boards
+            .entry(Scope::ClassesOfSchool {
+                school: school.clone(),
+            })
+            .or_default()
+            .push((class.clone(), *tally));
+    }
+    let mut by_commune: BTreeMap<&str, Tally> = BTreeMap::new();
+    for (school, (commune, enrolment)) in schools {
+        let mut tally = by_school.get(school.as_str()).copied().unwrap_or_default();
+        tally.enrolment = *enrolment;
+        by_commune.entry(commune).or_default().add(&tally);
+        boards
+            .entry(Scope::SchoolsOfProvince)
+            .or_default()
+            .push((school.clone(), tally));
+        boards
+            .entry(Scope::SchoolsOfCommune {
+                commune: commune.clone(),
+            })
+            .or_default()
+            .push((school.clone(), tally));
+    }
+    for (commune, tally) in by_commune {
+        boards
+            .entry(Scope::Communes)
+            .or_default()
+            .push((commune.to_owned(), tally));
+    }
+    boards
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(participants: i64, enrolment: i64, total_score: i64) -> Tally {
+        Tally {
+            participants,
+            enrolment,
+            total_score,
+        }
+    }
+
+    #[test]
+    fn boards_have_stable_names() {
+        assert_eq!(Scope::Province.board("dot-1"), "dot-1/i/province");
+        assert_eq!(
+            Scope::Class {
+                school: "TH1".into(),
+                class: "5A".into()
+            }
+            .board("dot-1"),
+            "dot-1/i/class/TH1/5A"
+        );
+        assert_eq!(
+            Scope::SchoolsOfCommune {
+                commune: "22015".into()
+            }
+            .board("d"),
+            "d/schools/commune/22015"
+        );
+    }
+
+    #[test]
+    fn participation_rate_ranks_before_scores() {
+        let order = collective_order();
+        let full_small = t(30, 30, 150);
+        let half_strong = t(300, 600, 2700);
+        assert_eq!(full_small.rate_ppm(), 1_000_000);
+        assert_eq!(half_strong.rate_ppm(), 500_000);
+        assert_eq!(
+            order.compare(&full_small.keys(), &half_strong.keys()),
+            std::cmp::Ordering::Less
+        );
+        assert_eq!(t(0, 0, 0).rate_ppm(), 0);
+        assert_eq!(
+            t(40, 30, 10).rate_ppm(),
+            1_000_000,
+            "more participants than enrolled caps at 100 %"
+        );
+    }
+
+    #[test]
+    fn tallies_roll_up_from_classes_to_schools_and_communes() {
+        let classes: BTreeMap<(String, String), Tally> = [
+            (("A".into(), "5A".into()), t(20, 30, 160)),
+            (("A".into(), "5B".into()), t(10, 30, 90)),
+            (("B".into(), "9A".into()), t(40, 40, 200)),
+        ]
+        .into();
+        let schools: BTreeMap<String, (String, i64)> = [
+            ("A".into(), ("X".into(), 70)),
+            ("B".into(), ("X".into(), 40)),
+            ("C".into(), ("Y".into(), 500)),
+        ]
+        .into();
+        let boards = collective_tallies(&classes, &schools);
+        let province = &boards[&Scope::SchoolsOfProvince];
+        assert_eq!(
+            province.iter().find(|(s, _)| s == "A").unwrap().1,
+            t(30, 70, 250)
+        );
+        assert_eq!(
+            province.iter().find(|(s, _)| s == "C").unwrap().1,
+            t(0, 500, 0),
+            "a school nobody from took part in still ranks"
+        );
+        let communes = &boards[&Scope::Communes];
+        assert_eq!(
+            communes.iter().find(|(c, _)| c == "X").unwrap().1,
+            t(70, 110, 450)
+        );
+        assert_eq!(
+            boards[&Scope::ClassesOfSchool { school: "A".into() }].len(),
+            2
+        );
+    }
+}

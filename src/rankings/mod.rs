@@ -1,0 +1,258 @@
+//! Rankings of a context (a contest round, a live event) at every level: recording results,
+//! keeping the leaderboards in step, rebuilding them from the database, and answering queries
+//! with the public labels of who is ranked. The database is the source of truth; the boards
+//! are an index of it.
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use crate::domain::ranking::RankOrder;
+use crate::domain::scopes::{self, collective_tallies, Scope, Tally};
+use crate::leaderboard::{Leaderboards, Ranked, Update};
+use crate::storage::{PlacedResult, ResultRow, Store};
+
+/// One line of a ranking, ready to show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Line {
+    pub rank: u64,
+    /// Student code or unit code. Public pages show `label`, never a student code.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    pub label: String,
+    /// Class and school of an individual.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    /// The ranking keys in order (individuals: score, time ms, distance, attempts, submitted;
+    /// collectives: participation ppm, average ×1000, total, participants).
+    pub keys: Vec<i64>,
+}
+
+#[derive(Clone)]
+pub struct Rankings {
+    store: Store,
+    boards: Leaderboards,
+    individual: RankOrder,
+    collective: RankOrder,
+}
+
+/// A context id: lowercase letters, digits and '-', as in URLs.
+pub fn valid_context(context: &str) -> bool {
+    (1..=60).contains(&context.len())
+        && context
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn individual_updates(order: &RankOrder, context: &str, placed: &[PlacedResult]) -> Vec<Update> {
+    let mut updates = Vec::with_capacity(placed.len() * 4);
+    for p in placed {
+        let r = &p.result;
+        let entry = order.encode(
+            &[r.score, r.time_ms, r.distance, r.attempts, r.submitted_at],
+            &r.student,
+        );
+        for scope in Scope::of_participant(&p.commune, &p.school, &p.class_name) {
+            updates.push(Update {
+                board: scope.board(context),
+                member: r.student.clone(),
+                entry: entry.clone(),
+            });
+        }
+    }
+    updates
+}
+
+impl Rankings {
+    pub fn new(store: Store, boards: Leaderboards) -> Rankings {
+        Rankings {
+            store,
+            boards,
+            individual: scopes::individual_order(),
+            collective: scopes::collective_order(),
+        }
+    }
+
+    pub fn boards(&self) -> &Leaderboards {
+        &self.boards
+    }
+
+    /// Records participants' absolute results: the database first, then every individual board
+    /// they appear on (four each), in one round trip. Collectives follow on the next
+    /// [`Rankings::refresh_collectives`].
+    pub async fn record(&self, context: &str, results: &[ResultRow]) -> anyhow::Result<()> {
+        anyhow::ensure!(valid_context(context), "invalid context {context:?}");
+        self.store
+            .upsert_results(context, results)
+            .await
+            .context("Failed to store results")?;
+        let codes: Vec<String> = results.iter().map(|r| r.student.clone()).collect();
+        let placed = self.store.placed_results(context, Some(&codes)).await?;
+        self.boards
+            .set(&individual_updates(&self.individual, context, &placed))
+            .await
+            .context("Failed to update leaderboards")?;
+        Ok(())
+    }
+
+    /// Recomputes the collective boards of `context` from the database (absolute tallies).
+    pub async fn refresh_collectives(&self, context: &str) -> anyhow::Result<()> {
+        let sizes: HashMap<(String, String), i64> = self
+            .store
+            .class_sizes()
+            .await?
+            .into_iter()
+            .map(|(s, c, n)| ((s, c), n))
+            .collect();
+        let mut classes: BTreeMap<(String, String), Tally> = BTreeMap::new();
+        for (school, class, participants, total) in self.store.class_results(context).await? {
+            let enrolment = sizes
+                .get(&(school.clone(), class.clone()))
+                .copied()
+                .unwrap_or(participants);
+            classes.insert(
+                (school, class),
+                Tally {
+                    participants,
+                    enrolment,
+                    total_score: total,
+                },
+            );
+        }
+        let schools: BTreeMap<String, (String, i64)> = self
+            .store
+            .school_enrolments()
+            .await?
+            .into_iter()
+            .map(|(s, c, e)| (s, (c, e)))
+            .collect();
+        for (scope, tallies) in collective_tallies(&classes, &schools) {
+            let entries: Vec<(String, String)> = tallies
+                .iter()
+                .map(|(unit, t)| (unit.clone(), self.collective.encode(&t.keys(), unit)))
+                .collect();
+            self.boards.replace(&scope.board(context), &entries).await?;
+        }
+        Ok(())
+    }
+
+    /// Rebuilds every board of `context` from the database. Returns how many results it read.
+    pub async fn rebuild(&self, context: &str) -> anyhow::Result<usize> {
+        let placed = self.store.placed_results(context, None).await?;
+        let mut boards: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+        for u in individual_updates(&self.individual, context, &placed) {
+            boards.entry(u.board).or_default().push((u.member, u.entry));
+        }
+        for (board, entries) in &boards {
+            self.boards.replace(board, entries).await?;
+        }
+        self.refresh_collectives(context).await?;
+        Ok(placed.len())
+    }
+
+    /// Ranks `offset + 1 ..= offset + limit` of a scope, with public labels.
+    pub async fn page(
+        &self,
+        context: &str,
+        scope: &Scope,
+        offset: u64,
+        limit: u64,
+    ) -> anyhow::Result<Vec<Line>> {
+        let ranked = self
+            .boards
+            .page(&scope.board(context), offset, limit)
+            .await?;
+        self.lines(scope, ranked).await
+    }
+
+    /// A member's rank in a scope and `radius` neighbours each side.
+    pub async fn around(
+        &self,
+        context: &str,
+        scope: &Scope,
+        member: &str,
+        radius: u64,
+    ) -> anyhow::Result<Option<(u64, Vec<Line>)>> {
+        match self
+            .boards
+            .around(&scope.board(context), member, radius)
+            .await?
+        {
+            None => Ok(None),
+            Some((rank, ranked)) => Ok(Some((rank, self.lines(scope, ranked).await?))),
+        }
+    }
+
+    pub async fn len(&self, context: &str, scope: &Scope) -> anyhow::Result<u64> {
+        Ok(self.boards.len(&scope.board(context)).await?)
+    }
+
+    async fn lines(&self, scope: &Scope, ranked: Vec<Ranked>) -> anyhow::Result<Vec<Line>> {
+        let order = if scope.is_individual() {
+            &self.individual
+        } else {
+            &self.collective
+        };
+        let decoded: Vec<(u64, Vec<i64>, String)> = ranked
+            .iter()
+            .filter_map(|r| {
+                order
+                    .decode(&r.entry)
+                    .map(|(keys, member)| (r.rank, keys, member.to_owned()))
+            })
+            .collect();
+        let labels: HashMap<String, (String, Option<String>)> = if scope.is_individual() {
+            let codes: Vec<String> = decoded.iter().map(|(_, _, m)| m.clone()).collect();
+            self.store
+                .student_labels(&codes)
+                .await?
+                .into_iter()
+                .map(|(code, name, class, school)| {
+                    (code, (name, Some(format!("{class} · {school}"))))
+                })
+                .collect()
+        } else {
+            self.unit_labels(scope).await?
+        };
+        Ok(decoded
+            .into_iter()
+            .map(|(rank, keys, member)| {
+                let (label, detail) = labels
+                    .get(&member)
+                    .cloned()
+                    .unwrap_or_else(|| (member.clone(), None));
+                Line {
+                    rank,
+                    member: Some(member),
+                    label,
+                    detail,
+                    keys,
+                }
+            })
+            .collect())
+    }
+
+    async fn unit_labels(
+        &self,
+        scope: &Scope,
+    ) -> anyhow::Result<HashMap<String, (String, Option<String>)>> {
+        Ok(match scope {
+            Scope::Communes => self
+                .store
+                .communes()
+                .await?
+                .into_iter()
+                .map(|c| (c.code, (c.name, None)))
+                .collect(),
+            Scope::ClassesOfSchool { .. } => HashMap::new(),
+            _ => self
+                .store
+                .school_names()
+                .await?
+                .into_iter()
+                .map(|(code, name)| (code, (name, None)))
+                .collect(),
+        })
+    }
+}
