@@ -212,7 +212,7 @@ impl Store {
                     .fetch_all(self.pool())
                     .await?
             }
-            Some(list) if list.is_empty() => Vec::new(),
+            Some([]) => Vec::new(),
             Some(list) => {
                 let mut rows = Vec::new();
                 for chunk in list.chunks(ROWS_PER_STATEMENT) {
