@@ -12,6 +12,8 @@ use tokio::sync::watch;
 
 use crate::banks;
 use crate::engine::Engine;
+use crate::leaderboard::{Leaderboards, MemoryBoards, RedisBoards};
+use crate::rankings::Rankings;
 use crate::storage::{writer, Role, Store};
 use crate::transport::{self, http::auth::hash_password, AppState, WebConfig};
 
@@ -42,6 +44,9 @@ pub struct Config {
     /// Other origins allowed to open the WebSocket, comma-separated.
     #[arg(long, env = "HOITHI_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+    /// Redis for the leaderboards (redis://HOST:PORT); default: in-process leaderboards.
+    #[arg(long, env = "REDIS_URL")]
+    pub redis_url: Option<String>,
     /// Password for the first organizer account "admin" (default: a random one, printed once).
     #[arg(long, env = "HOITHI_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
@@ -60,6 +65,7 @@ impl Config {
             public_url: None,
             allowed_origins: Vec::new(),
             admin_password: None,
+            redis_url: None,
         }
     }
 
@@ -111,7 +117,24 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             "games left open by the previous run were marked interrupted"
         );
     }
+    store
+        .seed_communes()
+        .await
+        .context("Failed to load the communes")?;
     load_bundled_banks(&store, &config.bank_source()).await?;
+    let rankings = Rankings::new(
+        store.clone(),
+        leaderboards(config.redis_url.as_deref()).await?,
+    );
+    if config.redis_url.is_some() {
+        // Redis may have restarted empty or be new: the boards are an index of the database.
+        let rankings = rankings.clone();
+        tokio::spawn(async move {
+            if let Err(e) = rebuild_all(&rankings).await {
+                tracing::error!(error = %format!("{e:#}"), "rebuilding the leaderboards failed");
+            }
+        });
+    }
     let admin_password = ensure_first_account(&store, config.admin_password.as_deref()).await?;
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
@@ -123,7 +146,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         public_url: config.public_url.clone(),
         allowed_origins: config.allowed_origins.clone(),
     };
-    let app = transport::router(AppState::new(engine.clone(), web, shutdown_rx.clone()));
+    let app = transport::router(AppState::new(
+        engine.clone(),
+        rankings,
+        web,
+        shutdown_rx.clone(),
+    ));
     let listener = TcpListener::bind((config.bind, config.port))
         .await
         .with_context(|| format!("Failed to listen on {}:{}", config.bind, config.port))?;
@@ -188,6 +216,132 @@ async fn wait_for_signal() {
     }
     #[cfg(not(unix))]
     let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Command-line tools that work on the database and the leaderboards without serving.
+pub mod tools {
+    use std::time::Instant;
+
+    use anyhow::Context;
+
+    use super::{leaderboards, Config};
+    use crate::rankings::Rankings;
+    use crate::storage::{now_ms, Store};
+
+    async fn open(config: &Config) -> anyhow::Result<Rankings> {
+        let store = Store::open(&config.database_url()?).await?;
+        store.seed_communes().await?;
+        Ok(Rankings::new(
+            store,
+            leaderboards(config.redis_url.as_deref()).await?,
+        ))
+    }
+
+    pub async fn rebuild(config: Config, mut contexts: Vec<String>) -> anyhow::Result<()> {
+        let rankings = open(&config).await?;
+        if contexts.is_empty() {
+            contexts = rankings.store().result_contexts().await?;
+        }
+        for context in contexts {
+            let started = Instant::now();
+            let n = rankings
+                .rebuild(&context)
+                .await
+                .with_context(|| format!("Failed to rebuild {context}"))?;
+            println!(
+                "{context}: {n} results, every board rebuilt in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(())
+    }
+
+    pub async fn demo_seed(
+        config: Config,
+        schools: usize,
+        students: usize,
+        results: Option<String>,
+        share: f64,
+        seed: u64,
+    ) -> anyhow::Result<()> {
+        let rankings = open(&config).await?;
+        let store = rankings.store();
+        let communes: Vec<String> = store
+            .communes()
+            .await?
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        let started = Instant::now();
+        let province = crate::demo::province(&communes, schools, students, seed);
+        store.upsert_schools(&province.schools).await?;
+        let total = province.students.len();
+        for (i, chunk) in province.students.chunks(50_000).enumerate() {
+            store.upsert_students(chunk).await?;
+            // A progress line per 50,000 students: a big roster takes a while.
+            eprintln!("students: {}/{total}", ((i + 1) * 50_000).min(total));
+        }
+        println!(
+            "{} schools and {total} students in {:.1} s",
+            province.schools.len(),
+            started.elapsed().as_secs_f64()
+        );
+        if let Some(context) = results {
+            let rows = crate::demo::results(&province.students, share, seed + 1, now_ms());
+            let started = Instant::now();
+            store.upsert_results(&context, &rows).await?;
+            println!(
+                "{} results of {context} stored in {:.1} s",
+                rows.len(),
+                started.elapsed().as_secs_f64()
+            );
+            let started = Instant::now();
+            rankings.rebuild(&context).await?;
+            println!(
+                "boards of {context} built in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The leaderboards: Redis when configured (checked to be safe to use), else in-process.
+pub async fn leaderboards(redis_url: Option<&str>) -> anyhow::Result<Leaderboards> {
+    let Some(url) = redis_url else {
+        return Ok(Leaderboards::Memory(MemoryBoards::new()));
+    };
+    let client = ::redis::Client::open(url).context("Failed to parse REDIS_URL")?;
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .with_context(|| format!("Failed to connect to Redis at {url}"))?;
+    let policy: Vec<String> = ::redis::cmd("CONFIG")
+        .arg("GET")
+        .arg("maxmemory-policy")
+        .query_async(&mut conn)
+        .await?;
+    if let Some(policy) = policy.get(1) {
+        // An allkeys-* policy may evict leaderboard keys under memory pressure: boards would
+        // silently lose players. Refuse, and say what to set.
+        anyhow::ensure!(
+            !policy.starts_with("allkeys"),
+            "Redis at {url} has maxmemory-policy {policy}, which may evict leaderboard keys; \
+             set it to noeviction (redis-cli CONFIG SET maxmemory-policy noeviction)"
+        );
+    }
+    Ok(Leaderboards::Redis(
+        RedisBoards::connect(url, "hoithi:").await?,
+    ))
+}
+
+/// Rebuilds the boards of every context that has results.
+pub async fn rebuild_all(rankings: &Rankings) -> anyhow::Result<usize> {
+    let mut total = 0;
+    for context in rankings.store().result_contexts().await? {
+        total += rankings.rebuild(&context).await?;
+    }
+    Ok(total)
 }
 
 async fn load_bundled_banks(store: &Store, source: &banks::Source) -> anyhow::Result<()> {

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hoithi::app::{self, Config};
+use hoithi::app::{self, tools, Config};
 use hoithi::banks;
 
 #[derive(Parser)]
@@ -25,6 +25,43 @@ enum Cmd {
     /// Work with question banks.
     #[command(subcommand)]
     Bank(BankCmd),
+    /// Leaderboards: rebuild them from the database.
+    #[command(subcommand)]
+    Leaderboard(LeaderboardCmd),
+    /// Demo data for load tests and demonstrations.
+    #[command(subcommand)]
+    Demo(DemoCmd),
+}
+
+#[derive(Subcommand)]
+enum LeaderboardCmd {
+    /// Recompute every board of CONTEXTS (default: every context with results).
+    Rebuild {
+        contexts: Vec<String>,
+        #[command(flatten)]
+        config: Config,
+    },
+}
+
+#[derive(Subcommand)]
+enum DemoCmd {
+    /// Fill the database with a generated province (clearly fake: codes DEMO…, «Trường Demo …»).
+    Seed {
+        #[arg(long, default_value_t = 1400)]
+        schools: usize,
+        #[arg(long, default_value_t = 700_000)]
+        students: usize,
+        /// Also record results of a simulated round under this context.
+        #[arg(long)]
+        results: Option<String>,
+        /// Share of students taking part in that round.
+        #[arg(long, default_value_t = 0.6)]
+        share: f64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        config: Config,
+    },
 }
 
 #[derive(Subcommand)]
@@ -58,6 +95,19 @@ fn main() -> ExitCode {
         Some(Cmd::Bank(BankCmd::Export(args))) => return banks::cli::export(args),
         Some(Cmd::Bank(BankCmd::Stats(args))) => return banks::cli::stats(args),
         Some(Cmd::Bank(BankCmd::Template(args))) => return banks::cli::write_templates(args),
+        Some(Cmd::Leaderboard(LeaderboardCmd::Rebuild { contexts, config })) => {
+            block_on(tools::rebuild(config, contexts))
+        }
+        Some(Cmd::Demo(DemoCmd::Seed {
+            schools,
+            students,
+            results,
+            share,
+            seed,
+            config,
+        })) => block_on(tools::demo_seed(
+            config, schools, students, results, share, seed,
+        )),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -69,10 +119,14 @@ fn main() -> ExitCode {
 }
 
 fn run_server(config: Config) -> anyhow::Result<()> {
+    block_on(app::serve(config))
+}
+
+fn block_on<F: std::future::Future<Output = anyhow::Result<()>>>(f: F) -> anyhow::Result<()> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?
-        .block_on(app::serve(config))
+        .block_on(f)
 }
 
 fn bank_check(path: Option<PathBuf>) -> ExitCode {

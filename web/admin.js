@@ -1,27 +1,34 @@
 // The organizer / teacher page: sign in, pick questions from the banks, make a quiz, open a
-// game on the projector, find past games' reports. Talks to the HTTP API of docs/protocol.md.
+// game on the projector, find past games' reports; organizers also import banks from
+// spreadsheets, approve them and create teacher accounts. Talks to the HTTP API of
+// docs/protocol.md.
 import { t, h, fill, applyI18n, errorText, num, plain } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 
 class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, data) {
     super(message || code);
     this.status = status;
     this.code = code;
+    this.data = data; // the whole error body (an upload's rejected rows are in `problems`)
   }
 }
 
 async function api(method, path, body) {
+  return send(path, {
+    method,
+    // State-changing requests carry a JSON body, even an empty one (the server checks it).
+    headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
+    body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
+  });
+}
+
+/** A request to the API; the parsed JSON answer, or an ApiError. */
+async function send(path, init) {
   let res;
   try {
-    res = await fetch(path, {
-      method,
-      credentials: 'same-origin',
-      // State-changing requests carry a JSON body, even an empty one (the server checks it).
-      headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
-      body: method === 'GET' ? undefined : JSON.stringify(body ?? {}),
-    });
+    res = await fetch(path, { credentials: 'same-origin', ...init });
   } catch {
     throw new ApiError(0, 'network');
   }
@@ -29,7 +36,8 @@ async function api(method, path, body) {
   let data = null;
   try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
   if (!res.ok) {
-    throw new ApiError(res.status, data?.code ?? (res.status === 401 ? 'unauthorized' : 'unknown'), data?.message);
+    const code = data?.code ?? (res.status === 401 ? 'unauthorized' : res.status === 413 ? 'too_large' : 'unknown');
+    throw new ApiError(res.status, code, data?.message, data);
   }
   return data;
 }
@@ -53,8 +61,22 @@ function when(value) {
   return Number.isNaN(d.getTime()) ? String(value) : d.toLocaleString('vi-VN', { dateStyle: 'short', timeStyle: 'short' });
 }
 
+// ---- Constants ----
+
+// The largest spreadsheet the server takes (docs/protocol.md).
+const MAX_UPLOAD = 4 * 1024 * 1024;
+// Ids the server knows (question-banks/README.md); their names come from the catalogue.
+const TOPICS = ['khai-thac-du-lieu', 'giao-tiep-hop-tac', 'sang-tao-noi-dung', 'an-toan',
+  'giai-quyet-van-de', 'tri-tue-nhan-tao', 'chinh-phu-so', 'chuyen-doi-so'];
+const LEVELS = ['tieu-hoc', 'thcs', 'thpt', 'giao-vien', 'cong-dong'];
+// The template's columns, described in the import section: [key shown, catalogue key].
+const COLUMNS = [['id', 'id'], ['kind', 'kind'], ['text', 'text'], ['option_1 … option_6', 'options'],
+  ['correct', 'correct'], ['tolerance', 'tolerance'], ['time_limit', 'time_limit'], ['points', 'points'],
+  ['difficulty', 'difficulty'], ['explanation', 'explanation'], ['source', 'source'], ['image', 'image']];
+
 // ---- State ----
 
+let me = null; // the signed-in account
 let banks = [];
 const bankDetails = new Map(); // bank id → bank with questions
 const openBanks = new Set();
@@ -80,17 +102,35 @@ function wire() {
   $('game-form').addEventListener('submit', openGame);
   $('cancel-game').addEventListener('click', () => { $('game-form').hidden = true; });
   $('reload-games').addEventListener('click', loadGames);
+  $('import-form').addEventListener('submit', importBank);
+  $('import-file').addEventListener('change', showFileName);
+  // A file dropped anywhere on the picker is taken as if chosen.
+  $('import-drop').addEventListener('dragover', (ev) => { ev.preventDefault(); $('import-drop').classList.add('over'); });
+  $('import-drop').addEventListener('dragleave', () => $('import-drop').classList.remove('over'));
+  $('import-drop').addEventListener('drop', (ev) => {
+    ev.preventDefault();
+    $('import-drop').classList.remove('over');
+    if (!ev.dataTransfer?.files.length || $('import-file').disabled) return;
+    $('import-file').files = ev.dataTransfer.files;
+    showFileName();
+  });
+  $('account-form').addEventListener('submit', createAccount);
+  fillImportForm();
 }
+
+const isOrganizer = () => me?.role === 'organizer';
 
 async function load() {
   try {
-    const me = await api('GET', '/api/me');
+    me = await api('GET', '/api/me');
     $('who').textContent = t('admin.hello', { name: me.display_name || me.username });
     $('sign-out').hidden = false;
     $('loading').hidden = true;
     $('sign-in').hidden = true;
     $('dashboard').hidden = false;
-    await Promise.all([loadBanks(), loadQuizzes(), loadGames()]);
+    // Importing banks and managing accounts are the organizer's (the server checks it too).
+    $('org').hidden = !isOrganizer();
+    await Promise.all([loadBanks(), loadQuizzes(), loadGames(), isOrganizer() && loadAccounts()]);
   } catch (err) {
     if (err.status === 401) return showSignIn();
     $('loading').textContent = errorText(err.code, err.message);
@@ -98,6 +138,10 @@ async function load() {
 }
 
 function showSignIn() {
+  me = null;
+  $('org').hidden = true;
+  fill($('import-result'));
+  fill($('accounts'));
   $('loading').hidden = true;
   $('dashboard').hidden = true;
   $('sign-out').hidden = true;
@@ -126,9 +170,21 @@ async function loadBanks() {
   const topics = [...new Set(banks.map((b) => b.topic))];
   const options = (values, prefix) => [h('option', { value: '', text: t('admin.all') }),
     ...values.map((v) => h('option', { value: v, text: named(prefix, v) }))];
-  fill($('level'), options(levels, 'level'));
-  fill($('topic'), options(topics, 'topic'));
+  // A reload (after an import or an approval) keeps the filters as they were.
+  for (const [id, values, prefix] of [['level', levels, 'level'], ['topic', topics, 'topic']]) {
+    const before = $(id).value;
+    fill($(id), options(values, prefix));
+    $(id).value = values.includes(before) ? before : '';
+  }
+  // The example file offered for import: any bundled bank, exported in the template layout.
+  const example = banks.find((b) => b.origin === 'bundled') ?? banks[0];
+  $('import-example').hidden = !example;
+  if (example) $('import-example').href = exportHref(example.id, 'xlsx');
   renderBanks();
+}
+
+function exportHref(id, format) {
+  return `/api/banks/${encodeURIComponent(id)}/export?format=${format}`;
 }
 
 function renderBanks() {
@@ -143,13 +199,24 @@ function bankItem(b) {
   const whole = wholeBanks.has(b.id);
   const open = openBanks.has(b.id);
   const detail = bankDetails.get(b.id);
-  return h('li', { class: 'bank', dataset: { bank: b.id } },
+  const draft = b.status === 'draft';
+  return h('li', { class: 'bank', dataset: { bank: b.id, status: b.status ?? '' } },
     h('div', { class: 'row' },
       h('div', { class: 'grow' },
-        h('strong', { text: b.title }),
+        h('strong', { text: b.title }), ' ',
+        b.status && h('span', { class: `tag bank-status ${b.status}`, text: named('bankStatus', b.status) }),
         h('div', { class: 'meta' },
           [named('topic', b.topic), ...(b.levels ?? []).map((l) => named('level', l))].join(' · '),
-          ' · ', t('admin.bankMeta', { n: b.questions, d: b.checked ?? '' }))),
+          ' · ', t('admin.bankMeta', { n: b.questions, d: b.checked ?? '' }),
+          b.origin === 'imported' ? ` · ${t('bank.imported')}` : ''),
+        h('div', { class: 'links' },
+          h('span', { class: 'meta', text: t('bank.download') }),
+          h('a', { class: 'export-xlsx', href: exportHref(b.id, 'xlsx'), download: true, 'aria-label': t('bank.xlsxLabel', { title: b.title }), text: t('bank.xlsx') }),
+          h('a', { class: 'export-csv', href: exportHref(b.id, 'csv'), download: true, 'aria-label': t('bank.csvLabel', { title: b.title }), text: t('bank.csv') }))),
+      draft && isOrganizer() && h('button', {
+        type: 'button', class: 'approve', 'aria-label': t('bank.approveLabel', { title: b.title }),
+        onclick: (ev) => approveBank(b, ev.currentTarget), text: t('bank.approve'),
+      }),
       h('button', { type: 'button', class: 'open-bank', 'aria-expanded': String(open), onclick: () => toggleBank(b.id), text: t(open ? 'admin.closeBank' : 'admin.openBank') }),
       h('button', {
         type: 'button', class: whole ? 'take-bank on' : 'take-bank', 'aria-pressed': String(whole),
@@ -157,6 +224,18 @@ function bankItem(b) {
         text: t(whole ? 'admin.takenBank' : 'admin.takeBank'),
       })),
     open && detail && questionList(detail, whole));
+}
+
+async function approveBank(bank, button) {
+  button.disabled = true;
+  try {
+    await api('POST', `/api/banks/${encodeURIComponent(bank.id)}/approve`);
+    await loadBanks();
+    $('banks-status').textContent = t('bank.approved', { title: bank.title });
+  } catch (err) {
+    button.disabled = false;
+    fail(err, $('quiz-error'));
+  }
 }
 
 async function toggleBank(id) {
@@ -326,4 +405,138 @@ async function loadGames() {
         h('a', { href: `${base}/report.csv?part=questions`, download: true, text: t('host.reportQuestions') }),
         h('a', { href: `${base}/report.xlsx`, download: true, text: t('host.reportXlsx') })));
   }) : h('li', { class: 'hint', text: t('admin.noGames') }));
+}
+
+// ---- Organizer: importing a bank from a spreadsheet ----
+
+function fillImportForm() {
+  fill($('import-columns'), COLUMNS.flatMap(([key, what]) => [
+    h('dt', {}, h('code', { text: key })),
+    h('dd', { text: t(`import.col.${what}`) }),
+  ]));
+  fill($('import-topic'), h('option', { value: '', text: t('import.fromFile') }),
+    TOPICS.map((id) => h('option', { value: id, text: named('topic', id) })));
+  fill($('import-levels'), LEVELS.map((id) => h('label', { class: 'check' },
+    h('input', { type: 'checkbox', value: id }), named('level', id))));
+}
+
+function showFileName() {
+  const file = $('import-file').files[0];
+  $('import-file-name').textContent = file ? `${file.name} (${size(file.size)})` : t('import.noFile');
+  $('import-error').textContent = '';
+}
+
+/** A file size for people: 850 KB, 1,2 MB. */
+function size(bytes) {
+  return bytes < 1024 * 1024 ? `${num(Math.max(1, Math.round(bytes / 1024)))} KB`
+    : `${(bytes / 1024 / 1024).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} MB`;
+}
+
+async function importBank(ev) {
+  ev.preventDefault();
+  const error = $('import-error');
+  error.textContent = '';
+  const file = $('import-file').files[0];
+  if (!file) return (error.textContent = t('import.needFile'));
+  if (!/\.(xlsx|csv)$/i.test(file.name)) return (error.textContent = t('import.wrongType'));
+  if (file.size > MAX_UPLOAD) return (error.textContent = t('import.tooBig'));
+
+  const query = new URLSearchParams({ file: file.name });
+  const levels = [...$('import-levels').querySelectorAll('input:checked')].map((i) => i.value);
+  for (const [key, value] of [['title', $('import-title').value.trim()], ['topic', $('import-topic').value],
+    ['level', levels.join(',')], ['source', $('import-source').value.trim()]]) {
+    if (value) query.set(key, value);
+  }
+
+  // fetch reports no upload progress: the indicator runs until the server has checked the file.
+  fill($('import-result'));
+  $('import-progress-text').textContent = t('import.uploading', { name: file.name });
+  $('import-progress').hidden = false;
+  $('import-button').disabled = true;
+  $('import-file').disabled = true;
+  try {
+    const report = await send(`/api/banks/import?${query}`, {
+      method: 'POST',
+      headers: { 'content-type': file.type || 'application/octet-stream' },
+      body: file,
+    });
+    $('import-form').reset();
+    showFileName();
+    fill($('import-result'), importedView(report));
+    await loadBanks();
+  } catch (err) {
+    if (err.code === 'rejected_rows') fill($('import-result'), rejectedView(err.data?.problems ?? []));
+    else if (err.code === 'too_large') error.textContent = t('import.tooBig');
+    else fail(err, error);
+  } finally {
+    $('import-progress').hidden = true;
+    $('import-button').disabled = false;
+    $('import-file').disabled = false;
+  }
+}
+
+function importedView({ bank, layout }) {
+  return h('div', { class: 'import-done', dataset: { bank: bank.id } },
+    h('p', {},
+      h('strong', { text: t('import.done', { title: bank.title, n: num(bank.questions) }) }), ' ',
+      h('span', { class: 'tag bank-status draft', text: named('bankStatus', bank.status ?? 'draft') })),
+    layout === 'kahoot' && h('p', { class: 'meta', text: t('import.kahoot') }),
+    h('p', { class: 'hint', text: t('import.doneHint') }),
+    h('button', { type: 'button', onclick: () => showBank(bank.id), text: t('import.show') }));
+}
+
+/** The rejected rows, one table row each: «Dòng 12» and the reason the server gave. */
+function rejectedView(problems) {
+  return h('div', { class: 'import-rejected' },
+    h('p', { class: 'error', text: t('import.rejected', { n: num(problems.length) }) }),
+    h('table', { class: 'problems' },
+      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('import.row') }), h('th', { scope: 'col', text: t('import.reason') }))),
+      h('tbody', {}, problems.map((p) => h('tr', { dataset: { row: p.row ?? '' } },
+        h('th', { scope: 'row', text: p.row == null ? t('import.wholeFile') : t('import.rowN', { n: p.row }) }),
+        h('td', { text: p.message }))))));
+}
+
+/** Scrolls to a bank in the list (clearing filters that hide it) and opens its questions. */
+async function showBank(id) {
+  const bank = banks.find((b) => b.id === id);
+  if (!bank) return;
+  if ($('level').value && !bank.levels?.includes($('level').value)) $('level').value = '';
+  if ($('topic').value && bank.topic !== $('topic').value) $('topic').value = '';
+  if (!openBanks.has(id)) await toggleBank(id);
+  else renderBanks();
+  document.querySelector(`#banks li[data-bank="${CSS.escape(id)}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+}
+
+// ---- Organizer: teacher accounts ----
+
+async function loadAccounts() {
+  let accounts;
+  try { accounts = await api('GET', '/api/accounts'); } catch (err) { return fail(err, $('account-error')); }
+  fill($('accounts'), accounts.length ? accounts.map((a) => h('li', { dataset: { username: a.username } },
+    h('strong', { text: a.display_name }), ' ',
+    h('span', { class: `tag role ${a.role}`, text: named('role', a.role) }),
+    h('div', { class: 'meta', text: a.username })))
+    : h('li', { class: 'hint', text: t('accounts.none') }));
+}
+
+async function createAccount(ev) {
+  ev.preventDefault();
+  $('account-error').textContent = '';
+  $('account-done').textContent = '';
+  const body = {
+    username: $('account-username').value.trim(),
+    display_name: $('account-name').value.trim(),
+    password: $('account-password').value,
+  };
+  $('account-create').disabled = true;
+  try {
+    const created = await api('POST', '/api/accounts', body);
+    $('account-form').reset();
+    $('account-done').textContent = t('accounts.created', { username: created.username ?? body.username, name: body.display_name });
+    await loadAccounts();
+  } catch (err) {
+    fail(err, $('account-error'));
+  } finally {
+    $('account-create').disabled = false;
+  }
 }

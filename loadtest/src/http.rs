@@ -27,7 +27,7 @@ impl Response {
     }
 }
 
-/// Sends one request and reads the whole response.
+/// Sends one request with a JSON body (or none) and reads the whole response.
 pub async fn request(
     addr: SocketAddr,
     method: &str,
@@ -35,21 +35,44 @@ pub async fn request(
     cookie: Option<&str>,
     body: Option<&Value>,
 ) -> std::io::Result<Response> {
-    let body = body.map(|b| b.to_string()).unwrap_or_default();
-    let mut req = format!(
-        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if !body.is_empty() {
-        req.push_str("Content-Type: application/json\r\n");
+    match body {
+        Some(b) => {
+            request_bytes(
+                addr,
+                method,
+                path,
+                cookie,
+                Some(("application/json", b.to_string().as_bytes())),
+            )
+            .await
+        }
+        None => request_bytes(addr, method, path, cookie, None).await,
+    }
+}
+
+/// Sends one request with a body of the given content type and reads the whole response.
+pub async fn request_bytes(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    cookie: Option<&str>,
+    body: Option<(&str, &[u8])>,
+) -> std::io::Result<Response> {
+    let len = body.map_or(0, |(_, b)| b.len());
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {len}\r\n");
+    if let Some((content_type, _)) = body {
+        req.push_str(&format!("Content-Type: {content_type}\r\n"));
     }
     if let Some(cookie) = cookie {
         req.push_str(&format!("Cookie: {cookie}\r\n"));
     }
     req.push_str("\r\n");
-    req.push_str(&body);
+    let mut bytes = req.into_bytes();
+    if let Some((_, b)) = body {
+        bytes.extend_from_slice(b);
+    }
     let mut stream = TcpStream::connect(addr).await?;
-    stream.write_all(req.as_bytes()).await?;
+    stream.write_all(&bytes).await?;
     let mut raw = Vec::new();
     stream.read_to_end(&mut raw).await?;
     let bad = |what: &str| std::io::Error::new(std::io::ErrorKind::InvalidData, what.to_owned());

@@ -131,10 +131,12 @@ impl Tally {
 
 /// Tallies of every collective board, from per-class tallies (enrolment = class size) and
 /// per-school enrolment (`school → (commune, enrolment)`). A school's enrolment is what the
-/// school declared, not the sum of its imported classes (a roster may be incomplete).
+/// school declared, not the sum of its imported classes (a roster may be incomplete). Every
+/// commune of `communes` ranks, even one with no school registered yet.
 pub fn collective_tallies(
     classes: &BTreeMap<(String, String), Tally>,
     schools: &BTreeMap<String, (String, i64)>,
+    communes: &[String],
 ) -> BTreeMap<Scope, Vec<(String, Tally)>> {
     let mut by_school: BTreeMap<&str, Tally> = BTreeMap::new();
     let mut boards: BTreeMap<Scope, Vec<(String, Tally)>> = BTreeMap::new();
@@ -150,7 +152,10 @@ pub fn collective_tallies(
             .or_default()
             .push((class.clone(), *tally));
     }
-    let mut by_commune: BTreeMap<&str, Tally> = BTreeMap::new();
+    let mut by_commune: BTreeMap<&str, Tally> = communes
+        .iter()
+        .map(|c| (c.as_str(), Tally::default()))
+        .collect();
     for (school, (commune, enrolment)) in schools {
         let mut tally = by_school.get(school.as_str()).copied().unwrap_or_default();
         tally.enrolment = *enrolment;
@@ -240,7 +245,7 @@ mod tests {
             ("C".into(), ("Y".into(), 500)),
         ]
         .into();
-        let boards = collective_tallies(&classes, &schools);
+        let boards = collective_tallies(&classes, &schools, &["X".into(), "Y".into(), "Z".into()]);
         let province = &boards[&Scope::SchoolsOfProvince];
         assert_eq!(
             province.iter().find(|(s, _)| s == "A").unwrap().1,

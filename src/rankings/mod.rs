@@ -78,6 +78,10 @@ impl Rankings {
         &self.boards
     }
 
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
     /// Records participants' absolute results: the database first, then every individual board
     /// they appear on (four each), in one round trip. Collectives follow on the next
     /// [`Rankings::refresh_collectives`].
@@ -127,7 +131,14 @@ impl Rankings {
             .into_iter()
             .map(|(s, c, e)| (s, (c, e)))
             .collect();
-        for (scope, tallies) in collective_tallies(&classes, &schools) {
+        let communes: Vec<String> = self
+            .store
+            .communes()
+            .await?
+            .into_iter()
+            .map(|c| c.code)
+            .collect();
+        for (scope, tallies) in collective_tallies(&classes, &schools, &communes) {
             let entries: Vec<(String, String)> = tallies
                 .iter()
                 .map(|(unit, t)| (unit.clone(), self.collective.encode(&t.keys(), unit)))

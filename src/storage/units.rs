@@ -100,6 +100,26 @@ impl Store {
             .collect()
     }
 
+    /// Which of `codes` are students on the roster.
+    pub async fn student_codes(&self, codes: &[String]) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for chunk in codes.chunks(ROWS_PER_STATEMENT) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT code FROM students WHERE code IN ({})",
+                marks.join(", ")
+            );
+            let mut q = sqlx::query(&sql);
+            for code in chunk {
+                q = q.bind(code);
+            }
+            for r in q.fetch_all(self.pool()).await? {
+                out.push(r.try_get(0)?);
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn school_names(&self) -> Result<Vec<(String, String)>> {
         let rows = sqlx::query("SELECT code, name FROM schools")
             .fetch_all(self.pool())

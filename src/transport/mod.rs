@@ -13,6 +13,7 @@ use tokio::sync::watch;
 
 use crate::banks;
 use crate::engine::Engine;
+use crate::rankings::Rankings;
 use crate::storage::Store;
 
 /// What the transport needs to know of the configuration.
@@ -32,17 +33,27 @@ pub struct WebConfig {
 #[derive(Clone)]
 pub struct AppState {
     engine: Engine,
+    rankings: Rankings,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
 }
 
 impl AppState {
-    pub fn new(engine: Engine, config: WebConfig, shutdown: watch::Receiver<bool>) -> Self {
+    pub fn new(
+        engine: Engine,
+        rankings: Rankings,
+        config: WebConfig,
+        shutdown: watch::Receiver<bool>,
+    ) -> Self {
         AppState {
             engine,
+            rankings,
             config: Arc::new(config),
             shutdown,
         }
+    }
+    pub fn rankings(&self) -> &Rankings {
+        &self.rankings
     }
     pub fn engine(&self) -> &Engine {
         &self.engine
@@ -58,8 +69,14 @@ impl AppState {
     }
 }
 
+/// A province-wide student roster as a sheet: 700,000 rows are far more than this, so big
+/// rosters go in per school or per commune.
+const fn rankings_upload() -> usize {
+    32 * 1024 * 1024
+}
+
 pub fn router(state: AppState) -> Router {
-    use http::{accounts, auth, bank_review, catalog, games};
+    use http::{accounts, auth, bank_review, catalog, games, rankings};
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/me", get(auth::me))
@@ -82,7 +99,22 @@ pub fn router(state: AppState) -> Router {
         .route("/games/{id}/qr.svg", get(games::qr))
         .route("/games/{id}/report", get(games::report_json))
         .route("/games/{id}/report.csv", get(games::report_csv))
-        .route("/games/{id}/report.xlsx", get(games::report_xlsx));
+        .route("/games/{id}/report.xlsx", get(games::report_xlsx))
+        .route("/units/communes", get(rankings::communes))
+        .route(
+            "/units/schools/import",
+            post(rankings::import_schools)
+                .layer(axum::extract::DefaultBodyLimit::max(rankings_upload())),
+        )
+        .route(
+            "/units/students/import",
+            post(rankings::import_students)
+                .layer(axum::extract::DefaultBodyLimit::max(rankings_upload())),
+        )
+        .route("/rankings/{context}/results", post(rankings::record))
+        .route("/rankings/{context}/rebuild", post(rankings::rebuild))
+        .route("/rankings/{context}/around/{*scope}", get(rankings::around))
+        .route("/rankings/{context}/board/{*scope}", get(rankings::page));
     Router::new()
         .nest("/api", api)
         .route("/ws", get(ws::upgrade))

@@ -32,9 +32,30 @@ pub async fn spawn_app() -> TestApp {
     start_in(dir).await
 }
 
+/// The Redis the tests use: `HOITHI_TEST_REDIS_URL` (set by scripts/test.sh, which starts one
+/// when none runs), else the machine's default. Tests that need it fail without it.
+pub fn redis_url() -> String {
+    std::env::var("HOITHI_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
+}
+
+/// A server whose leaderboards are in Redis.
+pub async fn spawn_app_with_redis() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config {
+        redis_url: Some(redis_url()),
+        ..config(dir.path())
+    };
+    start_with(dir, config).await
+}
+
 /// Starts a server on the database in `dir` (a new one, or one a stopped server left).
 pub async fn start_in(dir: tempfile::TempDir) -> TestApp {
-    let running = app::start(config(dir.path())).await.expect("server starts");
+    let config = config(dir.path());
+    start_with(dir, config).await
+}
+
+async fn start_with(dir: tempfile::TempDir, config: Config) -> TestApp {
+    let running = app::start(config).await.expect("server starts");
     let addr = running.addr;
     let mut app = TestApp {
         addr,
@@ -83,6 +104,19 @@ impl TestApp {
 
     pub async fn get(&self, path: &str) -> Response {
         http(self.addr, "GET", path, Some(&self.cookie), None).await
+    }
+
+    /// Uploads a file's bytes, as the organizer's page does.
+    pub async fn upload(&self, path: &str, bytes: &[u8]) -> Response {
+        hoithi_loadtest::http::request_bytes(
+            self.addr,
+            "POST",
+            path,
+            Some(&self.cookie),
+            Some(("application/octet-stream", bytes)),
+        )
+        .await
+        .expect("HTTP request")
     }
 
     pub async fn post(&self, path: &str, body: &Value) -> Response {

@@ -8,5 +8,6 @@ mod bank_upload;
 mod helpers;
 mod http_api;
 mod live_game;
+mod rankings;
 mod reconnect;
 mod shutdown;

@@ -1,62 +1,30 @@
 // A whole live game in a real browser: a teacher builds a quiz on admin.html and opens a game,
 // the projector (host.html) shows the PIN, two phones join and answer every question — Lan Anh
 // always right, Minh always wrong — and the podium and Lan Anh's phone show her first.
-//
-// Run against a running server:
-//   HOITHI_URL=http://127.0.0.1:8080 HOITHI_ADMIN_USER=admin HOITHI_ADMIN_PASSWORD=… \
-//     node --test tests/browser/
-// Chromium is Debian's (/usr/bin/chromium, or HOITHI_CHROMIUM); Playwright gives every launch
-// a fresh temporary profile (user-data dir) and each actor its own context (own storage).
+// How to run it: tests/browser/support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { BASE, USER, PASSWORD, launch, pages, signIn, text, shot } from './support.mjs';
 
-const BASE = (process.env.HOITHI_URL ?? '').replace(/\/$/, '');
-const USER = process.env.HOITHI_ADMIN_USER ?? 'admin';
-const PASSWORD = process.env.HOITHI_ADMIN_PASSWORD ?? '';
-const CHROMIUM = process.env.HOITHI_CHROMIUM ?? '/usr/bin/chromium';
-const SHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const PLAYER_PAGE_LIMIT = 100 * 1024;
 // Kinds this test knows how to answer right and wrong by tapping.
 const TAPPABLE = new Set(['single', 'true_false', 'multiple']);
 const QUESTIONS = 3;
 
 let browser;
+let newPage;
 const pageErrors = [];
 
 before(async () => {
-  // scripts/browser-test.sh starts the server and sets these; without them this test fails
-  // rather than passing by doing nothing.
-  assert.ok(BASE, 'set HOITHI_URL (and HOITHI_ADMIN_USER, HOITHI_ADMIN_PASSWORD): scripts/browser-test.sh does');
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-quic'],
-  });
-  await mkdir(SHOTS, { recursive: true });
+  browser = await launch();
+  newPage = pages(browser, pageErrors);
 });
 
 after(async () => {
   await browser?.close();
 });
 
-async function newPage(options) {
-  const context = await browser.newContext({ locale: 'vi-VN', ...options });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20_000);
-  page.on('pageerror', (err) => pageErrors.push(`${page.url()}: ${err.message}`));
-  page.on('console', (msg) => {
-    // admin.html asks /api/me before signing in: that 401 is expected, not a fault.
-    if (msg.type() === 'error' && !/status of 401/.test(msg.text())) pageErrors.push(`${page.url()}: console: ${msg.text()}`);
-  });
-  return { context, page };
-}
-
 const phone = () => newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-const shot = (page, name) => page.screenshot({ path: `${SHOTS}${name}.png` });
 
 /** The correct option ids of a bank question, as the bank API gives them to teachers. */
 function correctIds(q) {
@@ -93,19 +61,13 @@ async function answer(page, q, right) {
   if (q.kind === 'multiple') await page.tap('#screen .actions button.primary');
 }
 
-const text = (page, selector) => page.locator(selector).first().innerText();
-
 test('a class plays a whole game in the browser: join, answer, reveal, podium', {
   timeout: 180_000,
 }, async () => {
   // ---- The teacher signs in and builds a quiz from a bundled bank. ----
   const desk = await newPage({ viewport: { width: 1280, height: 720 } });
   const admin = desk.page;
-  await admin.goto(`${BASE}/admin.html`);
-  await admin.fill('#username', USER);
-  await admin.fill('#password', PASSWORD);
-  await admin.click('#sign-in button[type=submit]');
-  await admin.waitForSelector('#banks li.bank');
+  await signIn(admin, USER, PASSWORD);
 
   const { bank, questions } = await pickQuestions(desk.context.request);
   const byText = new Map(questions.map((q) => [q.text.normalize('NFC'), q]));

@@ -69,7 +69,7 @@ impl IntoResponse for ApiError {
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected_rows",
                 format!(
-                    "Tệp có {} lỗi; chưa nhập câu hỏi nào. Hãy sửa các dòng được nêu rồi tải lên lại.",
+                    "Tệp có {} lỗi; chưa nhập dòng nào. Hãy sửa các dòng được nêu rồi tải lên lại.",
                     problems.len()
                 ),
             ),

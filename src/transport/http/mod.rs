@@ -7,3 +7,4 @@ pub mod catalog;
 pub mod error;
 pub mod export;
 pub mod games;
+pub mod rankings;

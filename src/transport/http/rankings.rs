@@ -1,0 +1,286 @@
+//! Rankings and the units they rank: public pages of the live boards, organizers' tools to
+//! record results and rebuild boards, and roster imports (schools, students) from sheets.
+
+use std::collections::HashSet;
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::auth::{account_from_headers, CurrentAccount};
+use super::error::{ApiError, ApiResult};
+use crate::banks::sheets;
+use crate::domain::roster;
+use crate::domain::scopes::Scope;
+use crate::rankings::valid_context;
+use crate::storage::{now_ms, Account, ResultRow, Role};
+use crate::transport::AppState;
+
+/// Longest page of a ranking.
+const MAX_PAGE: u64 = 200;
+
+fn organizer(account: &Account) -> ApiResult<()> {
+    if account.role == Role::Organizer {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+fn context_ok(context: &str) -> ApiResult<()> {
+    if valid_context(context) {
+        Ok(())
+    } else {
+        Err(ApiError::Invalid(
+            "invalid_context",
+            "Mã đợt xếp hạng chỉ gồm chữ thường, số và dấu -.".into(),
+        ))
+    }
+}
+
+/// A scope from the path after the context: `province`, `commune/C`, `school/S`, `class/S/L`,
+/// `schools`, `schools/commune/C`, `communes`, `classes/S`.
+pub fn parse_scope(path: &str) -> Option<Scope> {
+    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let owned = |s: &&str| (!s.is_empty()).then(|| s.to_string());
+    Some(match parts.as_slice() {
+        ["province"] => Scope::Province,
+        ["commune", c] => Scope::Commune { commune: owned(c)? },
+        ["school", s] => Scope::School { school: owned(s)? },
+        ["class", s, c] => Scope::Class {
+            school: owned(s)?,
+            class: owned(c)?,
+        },
+        ["schools"] => Scope::SchoolsOfProvince,
+        ["schools", "commune", c] => Scope::SchoolsOfCommune { commune: owned(c)? },
+        ["communes"] => Scope::Communes,
+        ["classes", s] => Scope::ClassesOfSchool { school: owned(s)? },
+        _ => return None,
+    })
+}
+
+fn scope_of(path: &str) -> ApiResult<Scope> {
+    parse_scope(path)
+        .ok_or_else(|| ApiError::Invalid("invalid_scope", "Không có bảng xếp hạng này.".into()))
+}
+
+#[derive(Deserialize)]
+pub struct PageQuery {
+    offset: Option<u64>,
+    limit: Option<u64>,
+}
+
+/// A page of a live board. Public: individuals appear by display name (full name only with
+/// recorded consent), class and school — never by student code.
+pub async fn page(
+    State(state): State<AppState>,
+    Path((context, scope)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Value>> {
+    context_ok(&context)?;
+    let scope = scope_of(&scope)?;
+    let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
+    let rankings = state.rankings();
+    let mut lines = rankings
+        .page(&context, &scope, q.offset.unwrap_or(0), limit)
+        .await?;
+    if scope.is_individual() {
+        lines.iter_mut().for_each(|l| l.member = None);
+    }
+    let total = rankings.len(&context, &scope).await?;
+    Ok(Json(
+        json!({ "context": context, "scope": scope, "total": total, "lines": lines }),
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct AroundQuery {
+    member: String,
+    radius: Option<u64>,
+}
+
+/// A member's rank and neighbours. Units are public; asking by student code needs an
+/// organizer (a code is personal data).
+pub async fn around(
+    State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
+    Path((context, scope)): Path<(String, String)>,
+    Query(q): Query<AroundQuery>,
+) -> ApiResult<Json<Value>> {
+    context_ok(&context)?;
+    let scope = scope_of(&scope)?;
+    if scope.is_individual() {
+        let account = account_from_headers(&headers, &state)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        organizer(&account)?;
+    }
+    let radius = q.radius.unwrap_or(5).min(50);
+    let (rank, lines) = state
+        .rankings()
+        .around(&context, &scope, &q.member, radius)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(json!({ "rank": rank, "lines": lines })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultInput {
+    student: String,
+    score: i64,
+    time_ms: i64,
+    #[serde(default)]
+    distance: i64,
+    #[serde(default = "one")]
+    attempts: i64,
+    submitted_at: Option<i64>,
+}
+
+fn one() -> i64 {
+    1
+}
+
+/// Records results (absolute values) and refreshes the collective boards.
+pub async fn record(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(context): Path<String>,
+    Json(input): Json<Vec<ResultInput>>,
+) -> ApiResult<Json<Value>> {
+    organizer(&account)?;
+    context_ok(&context)?;
+    let now = now_ms();
+    let rows: Vec<ResultRow> = input
+        .into_iter()
+        .map(|r| ResultRow {
+            student: r.student,
+            score: r.score,
+            time_ms: r.time_ms,
+            distance: r.distance,
+            attempts: r.attempts,
+            submitted_at: r.submitted_at.unwrap_or(now),
+        })
+        .collect();
+    let known: HashSet<String> = state
+        .rankings()
+        .store()
+        .student_codes(&rows.iter().map(|r| r.student.clone()).collect::<Vec<_>>())
+        .await?
+        .into_iter()
+        .collect();
+    if let Some(unknown) = rows.iter().find(|r| !known.contains(&r.student)) {
+        return Err(ApiError::Invalid(
+            "unknown_student",
+            format!("Không có học sinh mã «{}».", unknown.student),
+        ));
+    }
+    state.rankings().record(&context, &rows).await?;
+    state.rankings().refresh_collectives(&context).await?;
+    Ok(Json(json!({ "recorded": rows.len() })))
+}
+
+pub async fn rebuild(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(context): Path<String>,
+) -> ApiResult<Json<Value>> {
+    organizer(&account)?;
+    context_ok(&context)?;
+    let started = std::time::Instant::now();
+    let results = state.rankings().rebuild(&context).await?;
+    Ok(Json(
+        json!({ "results": results, "seconds": started.elapsed().as_secs_f64() }),
+    ))
+}
+
+pub async fn communes(State(state): State<AppState>) -> ApiResult<Json<Value>> {
+    Ok(Json(json!(state.store().communes().await?)))
+}
+
+#[derive(Deserialize)]
+pub struct ImportQuery {
+    file: String,
+    #[serde(default)]
+    skip_errors: bool,
+}
+
+/// Imports schools from a sheet: every bad row reported, nothing stored unless `skip_errors`.
+pub async fn import_schools(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    organizer(&account)?;
+    let grid = sheets::read(&q.file, &body)
+        .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
+    let communes: HashSet<String> = state
+        .store()
+        .communes()
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let parsed = roster::parse_schools(&grid, &communes);
+    if !parsed.problems.is_empty()
+        && (!q.skip_errors || parsed.problems.iter().any(|p| p.row.is_none()))
+    {
+        return Err(ApiError::RejectedRows(parsed.problems));
+    }
+    state.store().upsert_schools(&parsed.rows).await?;
+    Ok(Json(
+        json!({ "imported": parsed.rows.len(), "skipped": parsed.problems }),
+    ))
+}
+
+/// Imports students from a sheet, as [`import_schools`].
+pub async fn import_students(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Query(q): Query<ImportQuery>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    organizer(&account)?;
+    let grid = sheets::read(&q.file, &body)
+        .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
+    let schools: HashSet<String> = state.store().school_codes().await?.into_iter().collect();
+    let parsed = roster::parse_students(&grid, &schools);
+    if !parsed.problems.is_empty()
+        && (!q.skip_errors || parsed.problems.iter().any(|p| p.row.is_none()))
+    {
+        return Err(ApiError::RejectedRows(parsed.problems));
+    }
+    state.store().upsert_students(&parsed.rows).await?;
+    Ok(Json(
+        json!({ "imported": parsed.rows.len(), "skipped": parsed.problems }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_parse_from_paths() {
+        assert_eq!(parse_scope("province"), Some(Scope::Province));
+        assert_eq!(
+            parse_scope("class/TH1/5A"),
+            Some(Scope::Class {
+                school: "TH1".into(),
+                class: "5A".into()
+            })
+        );
+        assert_eq!(
+            parse_scope("schools/commune/22015"),
+            Some(Scope::SchoolsOfCommune {
+                commune: "22015".into()
+            })
+        );
+        assert_eq!(parse_scope("class/TH1"), None);
+        assert_eq!(parse_scope("school/"), None);
+        assert_eq!(parse_scope("../etc"), None);
+    }
+}

@@ -1,0 +1,226 @@
+//! Rankings end to end, on both leaderboard backends: rosters imported from sheets, results
+//! recorded, boards read by the public, and a rebuild from the database equal to the live boards.
+
+use serde_json::{json, Value};
+
+use crate::helpers::{http, redis_url, spawn_app, spawn_app_with_redis, TestApp};
+
+const SCHOOLS: &str = "\u{feff}Mã trường (code),Tên trường (name),Cấp học (levels),Mã xã/phường (commune),Sĩ số (enrolment)\r\n\
+TH1,Trường Tiểu học Kim Đồng,tieu-hoc,22015,4\r\n\
+TH2,\"Trường Tiểu học Lê Lợi, cơ sở 2\",tieu-hoc,22015,10\r\n\
+THCS1,Trường THCS Nguyễn Du,thcs,22045,3\r\n";
+
+const STUDENTS: &str = "code,full_name,class,grade,school,consent\n\
+HS01,Nguyễn Văn An,5A,5,TH1,\n\
+HS02,Trần Thị Bình,5A,5,TH1,\n\
+HS03,Lê Minh Châu,5B,5,TH1,có\n\
+HS04,Phạm Gia Dũng,5A,5,TH2,\n\
+HS05,Hồ Thu Giang,9A,9,THCS1,\n\
+HS06,Võ Ngọc Hà,9A,9,THCS1,\n";
+
+async fn roster(app: &TestApp) {
+    let bad = STUDENTS.replace(
+        "HS06,Võ Ngọc Hà,9A,9,THCS1,",
+        "HS06,Võ Ngọc Hà,9A,15,KHONGCO,",
+    );
+    let schools = app
+        .upload(
+            "/api/units/schools/import?file=truong.csv",
+            SCHOOLS.as_bytes(),
+        )
+        .await;
+    assert_eq!(schools.status, 200, "{}", schools.body);
+    let rejected = app
+        .upload("/api/units/students/import?file=hs.csv", bad.as_bytes())
+        .await;
+    assert_eq!(rejected.status, 422);
+    let body = rejected.json();
+    assert_eq!(body["problems"][0]["row"], 7, "{body}");
+    assert!(body["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("grade"));
+    let students = app
+        .upload(
+            "/api/units/students/import?file=hs.csv",
+            STUDENTS.as_bytes(),
+        )
+        .await;
+    assert_eq!(students.json()["imported"], 6, "{}", students.body);
+}
+
+fn results() -> Value {
+    json!([
+        {"student": "HS01", "score": 8, "time_ms": 300000, "distance": 40},
+        {"student": "HS02", "score": 8, "time_ms": 300000, "distance": 10},
+        {"student": "HS03", "score": 8, "time_ms": 299999, "distance": 99},
+        {"student": "HS04", "score": 9, "time_ms": 500000},
+        {"student": "HS05", "score": 6, "time_ms": 100000},
+        {"student": "HS06", "score": 7, "time_ms": 100000}
+    ])
+}
+
+async fn board(app: &TestApp, context: &str, scope: &str) -> Value {
+    let resp = http(
+        app.addr,
+        "GET",
+        &format!("/api/rankings/{context}/board/{scope}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(resp.status, 200, "{scope}: {}", resp.body);
+    resp.json()
+}
+
+const SCOPES: &[&str] = &[
+    "province",
+    "commune/22015",
+    "commune/22045",
+    "school/TH1",
+    "class/TH1/5A",
+    "schools",
+    "schools/commune/22015",
+    "communes",
+    "classes/TH1",
+];
+
+async fn exercise(app: TestApp) {
+    let context = format!("dot-{:x}", rand::random::<u32>());
+    roster(&app).await;
+    let recorded = app
+        .post(&format!("/api/rankings/{context}/results"), &results())
+        .await;
+    assert_eq!(recorded.status, 200, "{}", recorded.body);
+    // A retry of the same absolute results changes nothing.
+    app.post(&format!("/api/rankings/{context}/results"), &results())
+        .await;
+
+    let province = board(&app, &context, "province").await;
+    assert_eq!(province["total"], 6);
+    let labels: Vec<&str> = province["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["label"].as_str().unwrap())
+        .collect();
+    // 9 first; then three 8s by time (Châu is 1 ms faster), then by prediction distance.
+    assert_eq!(
+        labels,
+        [
+            "Phạm G. D.",
+            "Lê Minh Châu",
+            "Trần T. B.",
+            "Nguyễn V. A.",
+            "Võ N. H.",
+            "Hồ T. G."
+        ]
+    );
+    assert!(
+        !province.to_string().contains("HS0"),
+        "no student code on a public board: {province}"
+    );
+    assert!(
+        !province.to_string().contains("Nguyễn Văn An"),
+        "no full name without consent"
+    );
+    assert_eq!(
+        province["lines"][1]["detail"],
+        "5B · Trường Tiểu học Kim Đồng"
+    );
+
+    let class = board(&app, &context, "class/TH1/5A").await;
+    assert_eq!(class["lines"].as_array().unwrap().len(), 2);
+    let schools = board(&app, &context, "schools").await;
+    let order: Vec<&str> = schools["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["label"].as_str().unwrap())
+        .collect();
+    // THCS1: 2 of 3 (66 %); TH1: 3 of 4 (75 %); TH2: 1 of 10.
+    assert_eq!(
+        order,
+        [
+            "Trường Tiểu học Kim Đồng",
+            "Trường THCS Nguyễn Du",
+            "Trường Tiểu học Lê Lợi, cơ sở 2"
+        ]
+    );
+    assert_eq!(
+        schools["lines"][0]["keys"][0], 750_000,
+        "participation in parts per million"
+    );
+    let communes = board(&app, &context, "communes").await;
+    assert_eq!(
+        communes["total"], 102,
+        "every commune ranks, with or without participants"
+    );
+
+    let before: Vec<Value> =
+        futures_util::future::join_all(SCOPES.iter().map(|s| board(&app, &context, s))).await;
+    let rebuilt = app
+        .post(&format!("/api/rankings/{context}/rebuild"), &json!(null))
+        .await;
+    assert_eq!(rebuilt.status, 200, "{}", rebuilt.body);
+    assert_eq!(rebuilt.json()["results"], 6);
+    let after: Vec<Value> =
+        futures_util::future::join_all(SCOPES.iter().map(|s| board(&app, &context, s))).await;
+    assert_eq!(before, after, "the rebuilt boards equal the live ones");
+
+    // Neighbours need an organizer for individuals; units are public.
+    let around = app
+        .get(&format!(
+            "/api/rankings/{context}/around/province?member=HS02&radius=1"
+        ))
+        .await
+        .json();
+    assert_eq!(around["rank"], 3);
+    assert_eq!(around["lines"].as_array().unwrap().len(), 3);
+    let anonymous = http(
+        app.addr,
+        "GET",
+        &format!("/api/rankings/{context}/around/province?member=HS02"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(anonymous.status, 401);
+    let unknown = app
+        .post(
+            &format!("/api/rankings/{context}/results"),
+            &json!([{"student": "NOPE", "score": 1, "time_ms": 1}]),
+        )
+        .await;
+    assert_eq!(unknown.json()["code"], "unknown_student");
+
+    cleanup(&context).await;
+}
+
+/// Removes the test's boards from the shared Redis.
+async fn cleanup(context: &str) {
+    let client = redis::Client::open(redis_url()).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("hoithi:lb:{context}/*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    if !keys.is_empty() {
+        let _: () = redis::cmd("DEL")
+            .arg(keys)
+            .query_async(&mut conn)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn rankings_in_process_are_exact_private_and_rebuildable() {
+    exercise(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn rankings_in_redis_are_exact_private_and_rebuildable() {
+    exercise(spawn_app_with_redis().await).await;
+}
