@@ -7,6 +7,7 @@ pub mod bank_stats;
 pub mod bank_toml;
 pub mod game;
 pub mod nickname;
+pub mod publishing;
 pub mod question;
 pub mod ranking;
 pub mod roster;

@@ -13,6 +13,8 @@ use crate::domain::scopes::{self, collective_tallies, Scope, Tally};
 use crate::leaderboard::{Leaderboards, Ranked, Update};
 use crate::storage::{PlacedResult, ResultRow, Store};
 
+pub mod published;
+
 /// One line of a ranking, ready to show.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Line {
@@ -102,6 +104,23 @@ impl Rankings {
 
     /// Recomputes the collective boards of `context` from the database (absolute tallies).
     pub async fn refresh_collectives(&self, context: &str) -> anyhow::Result<()> {
+        let class_results = self.store.class_results(context).await?;
+        for (scope, tallies) in self.collective_boards(class_results).await? {
+            let entries: Vec<(String, String)> = tallies
+                .iter()
+                .map(|(unit, t)| (unit.clone(), self.collective.encode(&t.keys(), unit)))
+                .collect();
+            self.boards.replace(&scope.board(context), &entries).await?;
+        }
+        Ok(())
+    }
+
+    /// The tallies of every collective board, from per-class results
+    /// `(school, class, participants, total score)` and the roster.
+    async fn collective_boards(
+        &self,
+        class_results: Vec<(String, String, i64, i64)>,
+    ) -> anyhow::Result<BTreeMap<Scope, Vec<(String, Tally)>>> {
         let sizes: HashMap<(String, String), i64> = self
             .store
             .class_sizes()
@@ -110,7 +129,7 @@ impl Rankings {
             .map(|(s, c, n)| ((s, c), n))
             .collect();
         let mut classes: BTreeMap<(String, String), Tally> = BTreeMap::new();
-        for (school, class, participants, total) in self.store.class_results(context).await? {
+        for (school, class, participants, total) in class_results {
             let enrolment = sizes
                 .get(&(school.clone(), class.clone()))
                 .copied()
@@ -138,14 +157,7 @@ impl Rankings {
             .into_iter()
             .map(|c| c.code)
             .collect();
-        for (scope, tallies) in collective_tallies(&classes, &schools, &communes) {
-            let entries: Vec<(String, String)> = tallies
-                .iter()
-                .map(|(unit, t)| (unit.clone(), self.collective.encode(&t.keys(), unit)))
-                .collect();
-            self.boards.replace(&scope.board(context), &entries).await?;
-        }
-        Ok(())
+        Ok(collective_tallies(&classes, &schools, &communes))
     }
 
     /// Rebuilds every board of `context` from the database. Returns how many results it read.

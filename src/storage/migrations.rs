@@ -8,10 +8,18 @@ use super::{Backend, Store};
 const SQLITE: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/sqlite/0001_init.sql")),
     (2, include_str!("../../migrations/sqlite/0002_units.sql")),
+    (
+        3,
+        include_str!("../../migrations/sqlite/0003_published.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
     (2, include_str!("../../migrations/postgres/0002_units.sql")),
+    (
+        3,
+        include_str!("../../migrations/postgres/0003_published.sql"),
+    ),
 ];
 
 pub(super) async fn run(store: &Store) -> sqlx::Result<()> {

@@ -8,6 +8,7 @@ mod bank_status;
 mod banks;
 mod games;
 mod migrations;
+pub mod published;
 mod quizzes;
 pub mod reports;
 mod units;

@@ -43,7 +43,7 @@ pub struct PlacedResult {
 }
 
 /// `"($1, $2, …), ($8, …)"` for `rows` rows of `cols` columns.
-fn placeholders(rows: usize, cols: usize) -> String {
+pub(super) fn placeholders(rows: usize, cols: usize) -> String {
     (0..rows)
         .map(|r| {
             format!(

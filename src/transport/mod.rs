@@ -76,7 +76,7 @@ const fn rankings_upload() -> usize {
 }
 
 pub fn router(state: AppState) -> Router {
-    use http::{accounts, auth, bank_review, catalog, games, rankings};
+    use http::{accounts, auth, bank_review, catalog, games, published, rankings};
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/me", get(auth::me))
@@ -114,7 +114,35 @@ pub fn router(state: AppState) -> Router {
         .route("/rankings/{context}/results", post(rankings::record))
         .route("/rankings/{context}/rebuild", post(rankings::rebuild))
         .route("/rankings/{context}/around/{*scope}", get(rankings::around))
-        .route("/rankings/{context}/board/{*scope}", get(rankings::page));
+        .route("/rankings/{context}/board/{*scope}", get(rankings::page))
+        .route("/rankings/{context}/publish", post(published::publish))
+        .route("/rankings/{context}/versions", get(published::versions))
+        .route(
+            "/rankings/{context}/versions/{version}/board/{*scope}",
+            get(published::version_board),
+        )
+        .route(
+            "/rankings/{context}/versions/{version}/csv/{*scope}",
+            get(published::version_csv),
+        )
+        .route(
+            "/rankings/{context}/versions/{version}/xlsx/{*scope}",
+            get(published::version_xlsx),
+        )
+        .route("/published", get(published::latest_list))
+        .route("/published/{context}", get(published::latest))
+        .route(
+            "/published/{context}/board/{*scope}",
+            get(published::latest_board),
+        )
+        .route(
+            "/published/{context}/csv/{*scope}",
+            get(published::latest_csv),
+        )
+        .route(
+            "/published/{context}/xlsx/{*scope}",
+            get(published::latest_xlsx),
+        );
     Router::new()
         .nest("/api", api)
         .route("/ws", get(ws::upgrade))

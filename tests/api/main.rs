@@ -8,6 +8,7 @@ mod bank_upload;
 mod helpers;
 mod http_api;
 mod live_game;
+mod published;
 mod rankings;
 mod reconnect;
 mod shutdown;

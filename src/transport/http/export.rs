@@ -1,7 +1,8 @@
-//! The game report as files: CSV (UTF-8 with a BOM, so Excel reads Vietnamese correctly) and
-//! XLSX with two sheets.
+//! Tables as files: CSV (UTF-8 with a BOM, so Excel reads Vietnamese correctly, and text that
+//! would run as a formula defused) and XLSX — the game report (two sheets) and published
+//! rankings (one board per file).
 
-use rust_xlsxwriter::{Format, Workbook};
+use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use crate::storage::reports::Report;
 
@@ -77,7 +78,8 @@ pub fn questions_csv(report: &Report) -> String {
     csv(&QUESTION_HEADERS, &question_rows(report))
 }
 
-fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
+/// A table as CSV: a BOM, then a header line and one line per row, CRLF line ends.
+pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = String::from("\u{FEFF}");
     let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
         let quoted: Vec<String> = cells.map(csv_cell).collect();
@@ -108,29 +110,85 @@ fn csv_cell(cell: &str) -> String {
 
 pub fn report_xlsx(report: &Report) -> anyhow::Result<Vec<u8>> {
     let mut workbook = Workbook::new();
-    let bold = Format::new().set_bold();
     for (name, headers, rows) in [
         ("Người chơi", &PLAYER_HEADERS, player_rows(report)),
         ("Câu hỏi", &QUESTION_HEADERS, question_rows(report)),
     ] {
         let sheet = workbook.add_worksheet();
         sheet.set_name(name)?;
-        for (c, h) in headers.iter().enumerate() {
-            sheet.write_string_with_format(0, c as u16, *h, &bold)?;
-        }
-        for (r, row) in rows.iter().enumerate() {
-            for (c, cell) in row.iter().enumerate() {
-                let (r, c) = (r as u32 + 1, c as u16);
-                // Numbers as numbers, so a teacher can sort and sum them.
-                match cell.parse::<f64>() {
-                    Ok(n) if c != 1 => sheet.write_number(r, c, n)?,
-                    _ => sheet.write_string(r, c, cell)?,
-                };
-            }
-        }
-        sheet.autofit();
+        // Numbers as numbers, so a teacher can sort and sum them; the nickname or question
+        // text stays text even when it looks like a number.
+        write_table(sheet, 0, headers, &rows, |c| c == 1)?;
     }
     Ok(workbook.save_to_buffer()?)
+}
+
+/// One sheet: `heading` lines (the first in bold) above a table whose `text_column`s stay text
+/// and whose other cells that read as numbers are written as numbers.
+pub fn table_xlsx(
+    name: &str,
+    heading: &[String],
+    headers: &[&str],
+    rows: &[Vec<String>],
+    text_column: impl Fn(u16) -> bool,
+) -> anyhow::Result<Vec<u8>> {
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(name)?;
+    let bold = Format::new().set_bold();
+    for (r, line) in heading.iter().enumerate() {
+        if r == 0 {
+            sheet.write_string_with_format(0, 0, line, &bold)?;
+        } else {
+            sheet.write_string(r as u32, 0, line)?;
+        }
+    }
+    let top = if heading.is_empty() {
+        0
+    } else {
+        heading.len() as u32 + 1
+    };
+    write_table(sheet, top, headers, rows, text_column)?;
+    Ok(workbook.save_to_buffer()?)
+}
+
+fn write_table(
+    sheet: &mut Worksheet,
+    top: u32,
+    headers: &[&str],
+    rows: &[Vec<String>],
+    text_column: impl Fn(u16) -> bool,
+) -> anyhow::Result<()> {
+    let bold = Format::new().set_bold();
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string_with_format(top, c as u16, *h, &bold)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            let (r, c) = (top + r as u32 + 1, c as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if !text_column(c) => sheet.write_number(r, c, n)?,
+                _ => sheet.write_string(r, c, cell)?,
+            };
+        }
+    }
+    // Autofit measures every cell, slow for a province-wide board: past a few thousand rows
+    // the widths come from the header and the first rows.
+    if rows.len() <= 5000 {
+        sheet.autofit();
+    } else {
+        for (c, h) in headers.iter().enumerate() {
+            let widest = rows[..1000]
+                .iter()
+                .filter_map(|row| row.get(c))
+                .map(|cell| cell.chars().count())
+                .chain([h.chars().count()])
+                .max()
+                .unwrap_or(8);
+            sheet.set_column_width(c as u16, (widest + 2).min(60) as f64)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

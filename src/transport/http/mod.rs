@@ -7,4 +7,5 @@ pub mod catalog;
 pub mod error;
 pub mod export;
 pub mod games;
+pub mod published;
 pub mod rankings;

@@ -21,7 +21,7 @@ use crate::transport::AppState;
 /// Longest page of a ranking.
 const MAX_PAGE: u64 = 200;
 
-fn organizer(account: &Account) -> ApiResult<()> {
+pub(super) fn organizer(account: &Account) -> ApiResult<()> {
     if account.role == Role::Organizer {
         Ok(())
     } else {
@@ -29,7 +29,7 @@ fn organizer(account: &Account) -> ApiResult<()> {
     }
 }
 
-fn context_ok(context: &str) -> ApiResult<()> {
+pub(super) fn context_ok(context: &str) -> ApiResult<()> {
     if valid_context(context) {
         Ok(())
     } else {
@@ -68,8 +68,8 @@ fn scope_of(path: &str) -> ApiResult<Scope> {
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    offset: Option<u64>,
-    limit: Option<u64>,
+    pub(super) offset: Option<u64>,
+    pub(super) limit: Option<u64>,
 }
 
 /// A page of a live board. Public: individuals appear by display name (full name only with

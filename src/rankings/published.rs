@@ -1,0 +1,303 @@
+//! Published rankings: an organizer freezes every board of a context into a numbered version
+//! that later results never change; a correction is a new version with a reason. The public
+//! sees the latest version; organizers see them all.
+//!
+//! A snapshot is computed from the database in one read, with the same encoding and tallies
+//! that build the live boards (`RankOrder::encode`, `collective_tallies`), so it ranks exactly
+//! as the live boards do at that moment — and every board of it sees the same results, which
+//! reading two thousand live boards one by one while answers arrive could not promise.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::time::Instant;
+
+use serde::Serialize;
+
+use super::Rankings;
+use crate::domain::publishing::{self, PublishError};
+use crate::domain::scopes::Scope;
+use crate::storage::published::{NewVersion, SnapshotRow, StoredLine, Version};
+
+/// The name a board has in the database and in URLs: `province`, `commune/C`, `school/S`,
+/// `class/S/L`, `schools`, `schools/commune/C`, `communes`, `classes/S`.
+pub fn board_key(scope: &Scope) -> String {
+    match scope {
+        Scope::Province => "province".to_owned(),
+        Scope::Commune { commune } => format!("commune/{commune}"),
+        Scope::School { school } => format!("school/{school}"),
+        Scope::Class { school, class } => format!("class/{school}/{class}"),
+        Scope::SchoolsOfProvince => "schools".to_owned(),
+        Scope::SchoolsOfCommune { commune } => format!("schools/commune/{commune}"),
+        Scope::Communes => "communes".to_owned(),
+        Scope::ClassesOfSchool { school } => format!("classes/{school}"),
+    }
+}
+
+/// Every board of a context at one moment: lines, each built once, and per board the indexes
+/// of its lines in rank order.
+pub struct Snapshot {
+    pub lines: Vec<StoredLine>,
+    pub boards: Vec<(Scope, Vec<usize>)>,
+    pub participants: usize,
+}
+
+/// Who reads a published board.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Anyone: individuals by display name (full name only with consent), no student codes.
+    Public,
+    /// An organizer: also the member's code.
+    Organizer,
+}
+
+/// One line of a published board, ready to show or export.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublishedLine {
+    pub rank: u64,
+    /// A unit's code; a student's code only for organizers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member: Option<String>,
+    pub label: String,
+    /// Class · school of an individual.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    #[serde(skip)]
+    pub class: Option<String>,
+    #[serde(skip)]
+    pub school: Option<String>,
+    /// A collective's enrolment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enrolment: Option<i64>,
+    /// As on the live board: individuals `[score, time ms, distance, attempts, submitted]`,
+    /// collectives `[participation ppm, average ×1000, total, participants]`.
+    pub keys: Vec<i64>,
+}
+
+/// Why publishing failed.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishFailed {
+    #[error(transparent)]
+    Refused(#[from] PublishError),
+    #[error("the context has no results")]
+    NoResults,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// A new version and what it cost.
+#[derive(Debug, Serialize)]
+pub struct Published {
+    #[serde(flatten)]
+    pub version: Version,
+    pub boards: usize,
+    pub seconds: f64,
+}
+
+fn individual_keys(r: &SnapshotRow) -> [i64; 5] {
+    let r = &r.placed.result;
+    [r.score, r.time_ms, r.distance, r.attempts, r.submitted_at]
+}
+
+impl Rankings {
+    /// Every board of `context` as the live boards rank it now, from one read of the database.
+    pub async fn snapshot(&self, context: &str) -> anyhow::Result<Snapshot> {
+        let rows = self.store.snapshot_rows(context).await?;
+        // The live boards' own order: byte order of the encoded entries.
+        let mut ranked: Vec<(String, &SnapshotRow)> = rows
+            .iter()
+            .map(|r| {
+                let entry = self
+                    .individual
+                    .encode(&individual_keys(r), &r.placed.result.student);
+                (entry, r)
+            })
+            .collect();
+        ranked.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+        let mut lines = Vec::with_capacity(rows.len() + 4096);
+        let mut boards: BTreeMap<Scope, Vec<usize>> = BTreeMap::new();
+        let mut classes: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+        for (_, r) in &ranked {
+            let p = &r.placed;
+            let at = lines.len();
+            lines.push(StoredLine {
+                member: p.result.student.clone(),
+                name: r.display_name.clone(),
+                full_name: r.full_name.clone(),
+                class: Some(p.class_name.clone()),
+                school: Some(r.school_name.clone()),
+                enrolment: None,
+                keys: individual_keys(r).to_vec(),
+            });
+            for scope in Scope::of_participant(&p.commune, &p.school, &p.class_name) {
+                boards.entry(scope).or_default().push(at);
+            }
+            let class = classes
+                .entry((p.school.clone(), p.class_name.clone()))
+                .or_default();
+            class.0 += 1;
+            class.1 += p.result.score;
+        }
+        let participants = rows.len();
+        drop(ranked);
+
+        let class_results = classes
+            .into_iter()
+            .map(|((school, class), (n, total))| (school, class, n, total))
+            .collect();
+        let communes: HashMap<String, String> = self
+            .store
+            .communes()
+            .await?
+            .into_iter()
+            .map(|c| (c.code, c.name))
+            .collect();
+        let schools: HashMap<String, String> =
+            self.store.school_names().await?.into_iter().collect();
+        for (scope, tallies) in self.collective_boards(class_results).await? {
+            let names = match scope {
+                Scope::Communes => Some(&communes),
+                Scope::ClassesOfSchool { .. } => None,
+                _ => Some(&schools),
+            };
+            let mut entries: Vec<(String, usize)> = Vec::with_capacity(tallies.len());
+            for (unit, tally) in tallies {
+                entries.push((self.collective.encode(&tally.keys(), &unit), lines.len()));
+                lines.push(StoredLine {
+                    name: names
+                        .and_then(|n| n.get(&unit))
+                        .cloned()
+                        .unwrap_or_else(|| unit.clone()),
+                    member: unit,
+                    full_name: None,
+                    class: None,
+                    school: None,
+                    enrolment: Some(tally.enrolment),
+                    keys: tally.keys(),
+                });
+            }
+            entries.sort_unstable();
+            boards.insert(scope, entries.into_iter().map(|(_, at)| at).collect());
+        }
+        Ok(Snapshot {
+            lines,
+            boards: boards.into_iter().collect(),
+            participants,
+        })
+    }
+
+    /// Freezes every board of `context` into its next published version. A correction (any
+    /// version after the first) needs a reason; an empty title keeps the previous one.
+    pub async fn publish(
+        &self,
+        context: &str,
+        title: Option<&str>,
+        reason: Option<&str>,
+        published_by: i64,
+        now_ms: i64,
+    ) -> Result<Published, PublishFailed> {
+        let started = Instant::now();
+        let latest = self
+            .store
+            .published_version(context, None)
+            .await
+            .map_err(anyhow::Error::from)?;
+        let checked = publishing::check(title, reason, latest.as_ref().map(|v| v.title.as_str()))?;
+        let snapshot = self.snapshot(context).await?;
+        if snapshot.participants == 0 {
+            return Err(PublishFailed::NoResults);
+        }
+        let boards: Vec<(String, Vec<usize>)> = snapshot
+            .boards
+            .into_iter()
+            .map(|(scope, ranked)| (board_key(&scope), ranked))
+            .collect();
+        let version = self
+            .store
+            .insert_published(
+                &NewVersion {
+                    context,
+                    title: &checked.title,
+                    reason: &checked.reason,
+                    published_by,
+                    published_at: now_ms,
+                    participants: snapshot.participants as i64,
+                },
+                &snapshot.lines,
+                &boards,
+            )
+            .await
+            .map_err(anyhow::Error::from)?;
+        let seconds = started.elapsed().as_secs_f64();
+        tracing::info!(
+            context,
+            version = version.version,
+            boards = boards.len(),
+            participants = snapshot.participants,
+            seconds,
+            "published rankings"
+        );
+        Ok(Published {
+            version,
+            boards: boards.len(),
+            seconds,
+        })
+    }
+
+    /// Lines `offset + 1 ..= offset + limit` of a published board and the board's length (a
+    /// board the version does not have, such as a school nobody from took part in, is empty).
+    pub async fn published_page(
+        &self,
+        version: &Version,
+        scope: &Scope,
+        offset: u64,
+        limit: u64,
+        audience: Audience,
+    ) -> anyhow::Result<(u64, Vec<PublishedLine>)> {
+        let key = board_key(scope);
+        let Some(total) = self.store.published_total(version.id, &key).await? else {
+            return Ok((0, Vec::new()));
+        };
+        let stored = self
+            .store
+            .published_lines(version.id, &key, offset, limit)
+            .await?;
+        // Consent can be withdrawn after publication: a full name is shown only while the
+        // school's consent is still on record.
+        let named: Vec<&str> = stored
+            .iter()
+            .filter(|l| l.full_name.is_some())
+            .map(|l| l.member.as_str())
+            .collect();
+        let consenting: HashSet<String> = if named.is_empty() {
+            HashSet::new()
+        } else {
+            self.store.consenting(&named).await?
+        };
+        let individual = scope.is_individual();
+        let lines = stored
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let label = match l.full_name {
+                    Some(full) if consenting.contains(&l.member) => full,
+                    _ => l.name,
+                };
+                let detail = match (&l.class, &l.school) {
+                    (Some(class), Some(school)) => Some(format!("{class} · {school}")),
+                    _ => None,
+                };
+                PublishedLine {
+                    rank: offset + i as u64 + 1,
+                    member: (!individual || audience == Audience::Organizer).then_some(l.member),
+                    label,
+                    detail,
+                    class: l.class,
+                    school: l.school,
+                    enrolment: l.enrolment,
+                    keys: l.keys,
+                }
+            })
+            .collect();
+        Ok((total as u64, lines))
+    }
+}

@@ -1,0 +1,485 @@
+//! Published rankings over HTTP. Organizers publish a context's boards as a new version (a
+//! correction needs a reason), list the versions and read any of them; the public, with no
+//! sign-in, reads the latest version's boards and downloads them as CSV or XLSX. Public output
+//! follows the live boards' privacy rules: display names (full names only with consent), class
+//! and school, never a student code.
+
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tokio::sync::Semaphore;
+
+use super::auth::CurrentAccount;
+use super::error::{ApiError, ApiResult};
+use super::export;
+use super::rankings::{context_ok, organizer, parse_scope, PageQuery};
+use crate::domain::publishing::{date_vn, PublishError, MAX_REASON, MAX_TITLE};
+use crate::domain::scopes::Scope;
+use crate::rankings::published::{board_key, Audience, PublishFailed, PublishedLine};
+use crate::storage::now_ms;
+use crate::storage::published::Version;
+use crate::transport::AppState;
+
+/// Longest page of a published board (the print page reads boards in pages this long).
+const MAX_PAGE: u64 = 500;
+
+/// Whole-board exports in progress at once: a province-wide board is 700,000 lines, and a few
+/// requests for it must not take every core and gigabytes of memory.
+static EXPORTS: Semaphore = Semaphore::const_new(2);
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublishInput {
+    title: Option<String>,
+    reason: Option<String>,
+}
+
+/// Publishes the context's boards as its next version.
+pub async fn publish(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(context): Path<String>,
+    Json(input): Json<PublishInput>,
+) -> ApiResult<Json<Value>> {
+    organizer(&account)?;
+    context_ok(&context)?;
+    let published = state
+        .rankings()
+        .publish(
+            &context,
+            input.title.as_deref(),
+            input.reason.as_deref(),
+            account.id,
+            now_ms(),
+        )
+        .await
+        .map_err(|e| match e {
+            PublishFailed::Refused(PublishError::Title) => ApiError::Invalid(
+                "invalid_ranking_title",
+                format!("Tiêu đề cần từ 1 đến {MAX_TITLE} ký tự."),
+            ),
+            PublishFailed::Refused(PublishError::ReasonRequired) => ApiError::Invalid(
+                "reason_required",
+                "Bản công bố lại (đính chính) phải ghi rõ lý do.".into(),
+            ),
+            PublishFailed::Refused(PublishError::ReasonTooLong) => ApiError::Invalid(
+                "reason_too_long",
+                format!("Lý do dài tối đa {MAX_REASON} ký tự."),
+            ),
+            PublishFailed::NoResults => ApiError::Invalid(
+                "no_results",
+                "Đợt này chưa có kết quả nào để công bố.".into(),
+            ),
+            PublishFailed::Other(e) if is_unique_violation(&e) => ApiError::Invalid(
+                "publish_conflict",
+                "Một người khác vừa công bố đợt này. Hãy tải lại danh sách phiên bản.".into(),
+            ),
+            PublishFailed::Other(e) => ApiError::Internal(e),
+        })?;
+    Ok(Json(json!(published)))
+}
+
+/// Two organizers publishing the same context at once on PostgreSQL: one gets the number.
+fn is_unique_violation(e: &anyhow::Error) -> bool {
+    matches!(e.downcast_ref::<sqlx::Error>(), Some(sqlx::Error::Database(d)) if d.is_unique_violation())
+}
+
+/// Every version of a context, newest first, with who published it and why.
+pub async fn versions(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(context): Path<String>,
+) -> ApiResult<Json<Vec<Version>>> {
+    organizer(&account)?;
+    context_ok(&context)?;
+    Ok(Json(state.store().published_versions(&context).await?))
+}
+
+async fn version_of(state: &AppState, context: &str, version: Option<i64>) -> ApiResult<Version> {
+    context_ok(context)?;
+    state
+        .store()
+        .published_version(context, version)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+fn scope_of(path: &str) -> ApiResult<Scope> {
+    parse_scope(path)
+        .ok_or_else(|| ApiError::Invalid("invalid_scope", "Không có bảng xếp hạng này.".into()))
+}
+
+/// What the public may know of a version: not who published it, nor the reason (which may
+/// name a student).
+fn public_summary(v: &Version) -> Value {
+    json!({
+        "context": v.context,
+        "version": v.version,
+        "title": v.title,
+        "published_at": v.published_at,
+        "participants": v.participants,
+    })
+}
+
+async fn board_json(
+    state: &AppState,
+    version: &Version,
+    scope: String,
+    q: PageQuery,
+    audience: Audience,
+) -> ApiResult<Json<Value>> {
+    let scope = scope_of(&scope)?;
+    let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
+    let (total, lines) = state
+        .rankings()
+        .published_page(version, &scope, q.offset.unwrap_or(0), limit, audience)
+        .await?;
+    let summary = match audience {
+        Audience::Public => public_summary(version),
+        Audience::Organizer => json!(version),
+    };
+    Ok(Json(json!({
+        "version": summary,
+        "scope": scope,
+        "board": board_key(&scope),
+        "total": total,
+        "lines": lines,
+    })))
+}
+
+/// A page of a board of any version, for organizers (with student codes).
+pub async fn version_board(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path((context, version, scope)): Path<(String, i64, String)>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Value>> {
+    organizer(&account)?;
+    let version = version_of(&state, &context, Some(version)).await?;
+    board_json(&state, &version, scope, q, Audience::Organizer).await
+}
+
+/// Contexts with a published version, each with its latest.
+pub async fn latest_list(State(state): State<AppState>) -> ApiResult<Json<Vec<Value>>> {
+    let versions = state.store().latest_published().await?;
+    Ok(Json(versions.iter().map(public_summary).collect()))
+}
+
+/// The latest version of a context.
+pub async fn latest(
+    State(state): State<AppState>,
+    Path(context): Path<String>,
+) -> ApiResult<Json<Value>> {
+    let version = version_of(&state, &context, None).await?;
+    Ok(Json(public_summary(&version)))
+}
+
+/// A page of a board of the latest version, for anyone.
+pub async fn latest_board(
+    State(state): State<AppState>,
+    Path((context, scope)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> ApiResult<Json<Value>> {
+    let version = version_of(&state, &context, None).await?;
+    board_json(&state, &version, scope, q, Audience::Public).await
+}
+
+#[derive(Clone, Copy)]
+enum Format {
+    Csv,
+    Xlsx,
+}
+
+pub async fn latest_csv(
+    State(state): State<AppState>,
+    Path((context, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let version = version_of(&state, &context, None).await?;
+    download(&state, &version, &scope, Format::Csv, Audience::Public).await
+}
+
+pub async fn latest_xlsx(
+    State(state): State<AppState>,
+    Path((context, scope)): Path<(String, String)>,
+) -> ApiResult<Response> {
+    let version = version_of(&state, &context, None).await?;
+    download(&state, &version, &scope, Format::Xlsx, Audience::Public).await
+}
+
+pub async fn version_csv(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path((context, version, scope)): Path<(String, i64, String)>,
+) -> ApiResult<Response> {
+    organizer(&account)?;
+    let version = version_of(&state, &context, Some(version)).await?;
+    download(&state, &version, &scope, Format::Csv, Audience::Organizer).await
+}
+
+pub async fn version_xlsx(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path((context, version, scope)): Path<(String, i64, String)>,
+) -> ApiResult<Response> {
+    organizer(&account)?;
+    let version = version_of(&state, &context, Some(version)).await?;
+    download(&state, &version, &scope, Format::Xlsx, Audience::Organizer).await
+}
+
+const INDIVIDUAL_HEADERS: [&str; 8] = [
+    "Hạng",
+    "Học sinh",
+    "Lớp",
+    "Trường",
+    "Điểm",
+    "Thời gian (giây)",
+    "Chênh lệch dự đoán",
+    "Số lần làm bài",
+];
+const CODE_HEADER: &str = "Mã học sinh";
+const COLLECTIVE_HEADERS: [&str; 8] = [
+    "Hạng",
+    "Đơn vị",
+    "Mã",
+    "Số học sinh tham gia",
+    "Sĩ số",
+    "Tỉ lệ tham gia (%)",
+    "Điểm trung bình",
+    "Tổng điểm",
+];
+
+fn key(line: &PublishedLine, i: usize) -> i64 {
+    line.keys.get(i).copied().unwrap_or_default()
+}
+
+/// A board's lines as table rows (numbers in the dot-decimal form the game report uses).
+fn rows(scope: &Scope, lines: &[PublishedLine], audience: Audience) -> Vec<Vec<String>> {
+    lines
+        .iter()
+        .map(|l| {
+            if scope.is_individual() {
+                let mut row = vec![
+                    l.rank.to_string(),
+                    l.label.clone(),
+                    l.class.clone().unwrap_or_default(),
+                    l.school.clone().unwrap_or_default(),
+                    key(l, 0).to_string(),
+                    format!("{:.1}", key(l, 1) as f64 / 1000.0),
+                    key(l, 2).to_string(),
+                    key(l, 3).to_string(),
+                ];
+                if audience == Audience::Organizer {
+                    row.push(l.member.clone().unwrap_or_default());
+                }
+                row
+            } else {
+                vec![
+                    l.rank.to_string(),
+                    l.label.clone(),
+                    l.member.clone().unwrap_or_default(),
+                    key(l, 3).to_string(),
+                    l.enrolment.unwrap_or_default().to_string(),
+                    format!("{:.1}", key(l, 0) as f64 / 10_000.0),
+                    format!("{:.2}", key(l, 1) as f64 / 1000.0),
+                    key(l, 2).to_string(),
+                ]
+            }
+        })
+        .collect()
+}
+
+/// What a board is, in words: «Cá nhân — Trường Tiểu học Kim Đồng».
+async fn board_title(state: &AppState, scope: &Scope) -> ApiResult<String> {
+    let commune = |code: &str| {
+        let code = code.to_owned();
+        async move {
+            Ok::<_, ApiError>(
+                state
+                    .store()
+                    .communes()
+                    .await?
+                    .into_iter()
+                    .find(|c| c.code == code)
+                    .map_or(code, |c| c.name),
+            )
+        }
+    };
+    let school = |code: &str| {
+        let code = code.to_owned();
+        async move {
+            Ok::<_, ApiError>(
+                state
+                    .store()
+                    .school_names()
+                    .await?
+                    .into_iter()
+                    .find(|(c, _)| *c == code)
+                    .map_or(code, |(_, name)| name),
+            )
+        }
+    };
+    Ok(match scope {
+        Scope::Province => "Cá nhân — toàn tỉnh".to_owned(),
+        Scope::Commune { commune: c } => format!("Cá nhân — {}", commune(c).await?),
+        Scope::School { school: s } => format!("Cá nhân — {}", school(s).await?),
+        Scope::Class { school: s, class } => {
+            format!("Cá nhân — lớp {class}, {}", school(s).await?)
+        }
+        Scope::SchoolsOfProvince => "Các trường — toàn tỉnh".to_owned(),
+        Scope::SchoolsOfCommune { commune: c } => {
+            format!("Các trường — {}", commune(c).await?)
+        }
+        Scope::Communes => "Các xã, phường — toàn tỉnh".to_owned(),
+        Scope::ClassesOfSchool { school: s } => format!("Các lớp — {}", school(s).await?),
+    })
+}
+
+/// A file name of ASCII letters, digits and '-': `xep-hang-dot-1-v2-school-TH1.csv`.
+fn file_name(version: &Version, scope: &Scope, extension: &str) -> String {
+    let board: String = board_key(scope)
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    format!(
+        "xep-hang-{}-v{}-{board}.{extension}",
+        version.context, version.version
+    )
+}
+
+async fn download(
+    state: &AppState,
+    version: &Version,
+    scope: &str,
+    format: Format,
+    audience: Audience,
+) -> ApiResult<Response> {
+    let scope = scope_of(scope)?;
+    let _permit = EXPORTS
+        .acquire()
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let (_, lines) = state
+        .rankings()
+        .published_page(version, &scope, 0, u64::MAX / 2, audience)
+        .await?;
+    let mut headers: Vec<&str> = if scope.is_individual() {
+        INDIVIDUAL_HEADERS.to_vec()
+    } else {
+        COLLECTIVE_HEADERS.to_vec()
+    };
+    if scope.is_individual() && audience == Audience::Organizer {
+        headers.push(CODE_HEADER);
+    }
+    let rows = rows(&scope, &lines, audience);
+    drop(lines);
+    let (content_type, body) = match format {
+        Format::Csv => (
+            "text/csv; charset=utf-8",
+            export::csv(&headers, &rows).into_bytes(),
+        ),
+        Format::Xlsx => {
+            let heading = vec![
+                version.title.clone(),
+                board_title(state, &scope).await?,
+                format!(
+                    "Phiên bản {}, công bố ngày {}",
+                    version.version,
+                    date_vn(version.published_at)
+                ),
+            ];
+            let individual = scope.is_individual();
+            let bytes = tokio::task::spawn_blocking(move || {
+                // Names, classes, schools and codes stay text («10A», «0123»).
+                export::table_xlsx("Xếp hạng", &heading, &headers, &rows, |c| {
+                    if individual {
+                        matches!(c, 1..=3 | 8)
+                    } else {
+                        matches!(c, 1 | 2)
+                    }
+                })
+            })
+            .await
+            .map_err(|e| ApiError::Internal(e.into()))??;
+            (
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                bytes,
+            )
+        }
+    };
+    let extension = match format {
+        Format::Csv => "csv",
+        Format::Xlsx => "xlsx",
+    };
+    Ok((
+        [
+            (CONTENT_TYPE, content_type.to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    file_name(version, &scope, extension)
+                ),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn board_keys_are_the_paths_scopes_parse_from() {
+        let scopes = [
+            Scope::Province,
+            Scope::Commune {
+                commune: "22015".into(),
+            },
+            Scope::School {
+                school: "TH1".into(),
+            },
+            Scope::Class {
+                school: "TH1".into(),
+                class: "5A".into(),
+            },
+            Scope::SchoolsOfProvince,
+            Scope::SchoolsOfCommune {
+                commune: "22015".into(),
+            },
+            Scope::Communes,
+            Scope::ClassesOfSchool {
+                school: "TH1".into(),
+            },
+        ];
+        for scope in scopes {
+            assert_eq!(parse_scope(&board_key(&scope)), Some(scope));
+        }
+    }
+
+    #[test]
+    fn file_names_are_plain_ascii() {
+        let v = Version {
+            id: 1,
+            context: "dot-1".into(),
+            version: 2,
+            title: "Đợt 1".into(),
+            reason: String::new(),
+            published_by: "Quản trị".into(),
+            published_at: 0,
+            participants: 1,
+        };
+        let scope = Scope::Class {
+            school: "TH1".into(),
+            class: "5A".into(),
+        };
+        assert_eq!(
+            file_name(&v, &scope, "csv"),
+            "xep-hang-dot-1-v2-class-TH1-5A.csv"
+        );
+    }
+}
