@@ -98,6 +98,13 @@ test('the public sees a published board on a phone, frozen, paged and without st
   assert.ok(overflow <= 0, `nothing wider than the phone (${overflow}px too wide)`);
   await page.screenshot({ path: `${SHOTS}rankings-phone.png` });
 
+  // The same board on a hall's projector.
+  const { page: projector } = await newPage({ viewport: { width: 1920, height: 1080 } });
+  await projector.goto(`${BASE}/rankings.html?context=${context}`);
+  await projector.waitForSelector('#lines li.line');
+  assert.equal(await text(projector, '#lines li.line .name'), winner);
+  await projector.screenshot({ path: `${SHOTS}rankings-projector.png` });
+
   // The next page, then the school's boards picked from the lists.
   await page.click('#next');
   await page.waitForFunction(() => document.querySelector('#lines li.line .pos')?.textContent === '51');
@@ -136,6 +143,7 @@ test('the public sees a published board on a phone, frozen, paged and without st
   await print.emulateMedia({ media: 'print' });
   const breaks = await print.locator('.board').evaluateAll((els) => els.map((el) => getComputedStyle(el).breakBefore));
   assert.deepEqual(breaks, ['auto', 'page', 'page', 'page'], 'each board after the first starts a new page');
+  await print.screenshot({ path: `${SHOTS}rankings-print.png` });
   const pdf = await print.pdf({ format: 'A4' });
   const sheets = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
   assert.ok(sheets >= 4, `four boards on at least four A4 pages (got ${sheets})`);
