@@ -33,6 +33,7 @@ pub enum ErrorCode {
     Forbidden,
     RateLimited,
     ServerBusy,
+    InvalidBoard,
 }
 
 impl ErrorCode {
@@ -66,6 +67,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "Bạn không có quyền với phòng chơi này.",
             ErrorCode::RateLimited => "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.",
             ErrorCode::ServerBusy => "Máy chủ đang bận. Hãy thử lại sau giây lát.",
+            ErrorCode::InvalidBoard => "Không có bảng xếp hạng này.",
         }
     }
 }

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 
 use crate::banks;
 use crate::engine::Engine;
+use crate::rankings::live::Hub;
 use crate::rankings::Rankings;
 use crate::storage::Store;
 
@@ -34,6 +35,7 @@ pub struct WebConfig {
 pub struct AppState {
     engine: Engine,
     rankings: Rankings,
+    live: Hub,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
 }
@@ -45,12 +47,18 @@ impl AppState {
         config: WebConfig,
         shutdown: watch::Receiver<bool>,
     ) -> Self {
+        let live = Hub::new(rankings.clone());
         AppState {
             engine,
             rankings,
+            live,
             config: Arc::new(config),
             shutdown,
         }
+    }
+    /// Live boards for viewers.
+    pub fn live(&self) -> &Hub {
+        &self.live
     }
     pub fn rankings(&self) -> &Rankings {
         &self.rankings

@@ -22,7 +22,9 @@ use crate::engine::{token, Command, HostAction, Outbox, Outgoing, RoomHandle};
 use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
+use crate::rankings::valid_context;
 use crate::storage::{Account, Role};
+use crate::transport::http::rankings::parse_scope;
 
 /// How often the server pings, and how long a silent connection lives.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
@@ -78,9 +80,22 @@ fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
 
 /// Who this connection is, once it has said.
 enum Session {
-    Player { room: RoomHandle, player: PlayerId },
-    Host { room: RoomHandle },
+    Player {
+        room: RoomHandle,
+        player: PlayerId,
+    },
+    Host {
+        room: RoomHandle,
+    },
+    /// Follows live ranking boards; `outbox` is shared by every board it watches.
+    Viewer {
+        outbox: Outbox,
+        watches: usize,
+    },
 }
+
+/// Boards one connection may follow at once (a projector shows a few).
+const MAX_WATCHES: usize = 8;
 
 struct Conn {
     id: u64,
@@ -172,7 +187,7 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>)
                 }
             }
             // Connections in a room hear goodbye from the room; the others just close.
-            changed = shutdown.changed(), if conn.session.is_none() => {
+            changed = shutdown.changed(), if !conn.in_room() => {
                 if changed.is_err() || *shutdown.borrow() {
                     close(&mut socket, 1001).await;
                     break;
@@ -238,9 +253,23 @@ impl Conn {
                 ClientMsg::Join { .. } | ClientMsg::Resume { .. } | ClientMsg::Host { .. },
             ) => Reply::Error(ErrorCode::AlreadyJoined),
             (
-                None,
-                ClientMsg::Join { v, .. } | ClientMsg::Resume { v, .. } | ClientMsg::Host { v, .. },
+                None | Some(Session::Viewer { .. }),
+                ClientMsg::Join { v, .. }
+                | ClientMsg::Resume { v, .. }
+                | ClientMsg::Host { v, .. }
+                | ClientMsg::Watch { v, .. },
             ) if v != VERSION => Reply::Error(ErrorCode::UnsupportedVersion),
+            (
+                None | Some(Session::Viewer { .. }),
+                ClientMsg::Watch {
+                    context,
+                    scope,
+                    limit,
+                    ..
+                },
+            ) => self.watch(&context, &scope, limit),
+            (Some(_), ClientMsg::Watch { .. }) => Reply::Error(ErrorCode::AlreadyJoined),
+            (Some(Session::Viewer { .. }), _) => Reply::Error(ErrorCode::NotJoined),
             (None, ClientMsg::Join { pin, nickname, .. }) => self.join(&pin, &nickname).await,
             (None, ClientMsg::Resume { token, .. }) => self.resume(&token).await,
             (None, ClientMsg::Host { game, .. }) => self.host(game).await,
@@ -377,11 +406,48 @@ impl Conn {
         }
     }
 
+    /// Adds a live board to what this connection follows.
+    fn watch(&mut self, context: &str, scope: &str, limit: Option<u64>) -> Reply {
+        let Some(scope) = parse_scope(scope).filter(|_| valid_context(context)) else {
+            return Reply::Error(ErrorCode::InvalidBoard);
+        };
+        let outbox = match &mut self.session {
+            Some(Session::Viewer { watches, .. }) if *watches >= MAX_WATCHES => {
+                return Reply::Error(ErrorCode::RateLimited)
+            }
+            Some(Session::Viewer { outbox, watches }) => {
+                *watches += 1;
+                outbox.clone()
+            }
+            _ => {
+                let (outbox, rx) = Outbox::new(self.id);
+                self.outbox = Some(rx);
+                self.session = Some(Session::Viewer {
+                    outbox: outbox.clone(),
+                    watches: 1,
+                });
+                outbox
+            }
+        };
+        self.state
+            .live()
+            .watch(context, scope, limit.unwrap_or(10), outbox);
+        Reply::None
+    }
+
+    /// Whether a room speaks for this connection (and says goodbye at shutdown).
+    fn in_room(&self) -> bool {
+        matches!(
+            self.session,
+            Some(Session::Player { .. } | Session::Host { .. })
+        )
+    }
+
     async fn detach(self) {
         let (room, player) = match self.session {
             Some(Session::Player { room, player }) => (room, Some(player)),
             Some(Session::Host { room }) => (room, None),
-            None => return,
+            Some(Session::Viewer { .. }) | None => return,
         };
         room.send(Command::Detach {
             player,
