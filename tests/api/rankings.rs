@@ -87,6 +87,7 @@ const SCOPES: &[&str] = &[
 
 async fn exercise(app: TestApp) {
     let context = format!("dot-{:x}", rand::random::<u32>());
+    let _cleanup = Cleanup(context.clone());
     roster(&app).await;
     let recorded = app
         .post(&format!("/api/rankings/{context}/results"), &results())
@@ -193,25 +194,27 @@ async fn exercise(app: TestApp) {
         )
         .await;
     assert_eq!(unknown.json()["code"], "unknown_student");
-
-    cleanup(&context).await;
 }
 
-/// Removes the test's boards from the shared Redis.
-async fn cleanup(context: &str) {
-    let client = redis::Client::open(redis_url()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("hoithi:lb:{context}/*"))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL")
-            .arg(keys)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
+/// Removes a test's boards from the shared Redis when the test ends, pass or fail.
+struct Cleanup(String);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let Ok(client) = redis::Client::open(redis_url()) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_connection() else {
+            return;
+        };
+        let pattern = format!("hoithi:lb:{}/*", self.0);
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(pattern)
+            .query(&mut conn)
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let _: redis::RedisResult<()> = redis::cmd("DEL").arg(keys).query(&mut conn);
+        }
     }
 }
 
@@ -229,6 +232,7 @@ async fn rankings_in_redis_are_exact_private_and_rebuildable() {
 async fn a_viewer_follows_a_live_board_with_a_few_updates_a_second() {
     let app = spawn_app_with_redis().await;
     let context = format!("live-{:x}", rand::random::<u32>());
+    let _cleanup = Cleanup(context.clone());
     roster(&app).await;
     let mut viewer = crate::helpers::Ws::connect(app.addr, None).await;
     viewer
@@ -275,5 +279,4 @@ async fn a_viewer_follows_a_live_board_with_a_few_updates_a_second() {
         .send(json!({"type": "answer", "q": 0, "answer": [1]}))
         .await;
     assert_eq!(viewer.recv().await["code"], "not_joined");
-    cleanup(&context).await;
 }
