@@ -2,6 +2,7 @@
 
 pub mod assets;
 pub mod http;
+pub mod limits;
 pub mod ws;
 
 use std::path::PathBuf;
@@ -28,6 +29,7 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Origins besides the server's own that may open the WebSocket.
     pub allowed_origins: Vec<String>,
+    pub limits: limits::LimitsConfig,
 }
 
 /// Shared state of every handler: one `Clone` struct.
@@ -36,6 +38,7 @@ pub struct AppState {
     engine: Engine,
     rankings: Rankings,
     live: Hub,
+    limits: Arc<limits::Limits>,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
 }
@@ -48,13 +51,18 @@ impl AppState {
         shutdown: watch::Receiver<bool>,
     ) -> Self {
         let live = Hub::new(rankings.clone());
+        let limits = Arc::new(limits::Limits::new(config.limits.clone()));
         AppState {
             engine,
             rankings,
             live,
+            limits,
             config: Arc::new(config),
             shutdown,
         }
+    }
+    pub fn limits(&self) -> &limits::Limits {
+        &self.limits
     }
     /// Live boards for viewers.
     pub fn live(&self) -> &Hub {

@@ -2,11 +2,12 @@
 //! socket loop turns frames into room commands and the room's queued messages into frames.
 //! Nothing here knows the rules of the game.
 
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use super::http::auth::account_from_headers;
+use super::http::error::ApiError;
 use super::AppState;
 use crate::domain::game::PlayerId;
 use crate::domain::Nickname;
@@ -39,11 +41,19 @@ const MAX_REFUSALS: u32 = 50;
 
 pub async fn upgrade(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &state.config().allowed_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    let address = state.limits().client_address(peer, &headers);
+    if let Err(wait) = state.limits().upgrade(address) {
+        return ApiError::RateLimited {
+            retry_after_ms: wait.as_millis() as u64 + 1,
+        }
+        .into_response();
     }
     // Only a host screen needs the account; reading it here keeps the socket loop free of HTTP.
     let account = account_from_headers(&headers, &state).await.ok().flatten();
@@ -58,7 +68,7 @@ pub async fn upgrade(
         // A cap, not an allocation: a whole message must fit, and the host's welcome lists
         // every player (about 1 MB for 19,000). Player messages are a few hundred bytes.
         .max_write_buffer_size(8 * 1024 * 1024)
-        .on_upgrade(move |socket| serve(socket, state, account))
+        .on_upgrade(move |socket| serve(socket, state, account, address))
 }
 
 /// A browser's page must come from this server (or a configured origin); clients without an
@@ -99,6 +109,8 @@ const MAX_WATCHES: usize = 8;
 
 struct Conn {
     id: u64,
+    /// The client's address (see `limits::client_address`).
+    address: IpAddr,
     state: AppState,
     account: Option<Account>,
     session: Option<Session>,
@@ -108,11 +120,12 @@ struct Conn {
     last_question: Option<(usize, Instant)>,
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>) {
+async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>, address: IpAddr) {
     let id = state.engine().next_conn_id();
     let mut shutdown = state.shutdown();
     let mut conn = Conn {
         id,
+        address,
         state,
         account,
         session: None,
@@ -154,14 +167,14 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>)
                 if let Err(not_until) = limiter.check() {
                     refusals += 1;
                     let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-                    let msg = ServerMsg::Error { code: ErrorCode::RateLimited, message: ErrorCode::RateLimited.message(), retry_after_ms: Some(wait.as_millis() as u64 + 1) };
-                    if send(&mut socket, &msg).await.is_err() || refusals > MAX_REFUSALS { break }
+                    if send(&mut socket, &limited(wait)).await.is_err() || refusals > MAX_REFUSALS { break }
                     continue;
                 }
                 match conn.handle(&text).await {
                     Reply::None => {}
                     Reply::Text(t) => if socket.send(Message::Text(t)).await.is_err() { break },
                     Reply::Error(code) => if send(&mut socket, &ServerMsg::error(code)).await.is_err() { break },
+                    Reply::Limited(wait) => if send(&mut socket, &limited(wait)).await.is_err() { break },
                 }
             }
             out = recv_outbox(&mut conn.outbox) => match out {
@@ -205,6 +218,15 @@ async fn recv_outbox(outbox: &mut Option<mpsc::Receiver<Outgoing>>) -> Option<Ou
     }
 }
 
+/// `rate_limited` with the time to wait.
+fn limited(wait: Duration) -> ServerMsg<'static> {
+    ServerMsg::Error {
+        code: ErrorCode::RateLimited,
+        message: ErrorCode::RateLimited.message(),
+        retry_after_ms: Some(wait.as_millis() as u64 + 1),
+    }
+}
+
 /// Closes with `code` and waits briefly for the peer's close, so the close frame is not lost
 /// to a reset when unread data is still in flight.
 async fn close(socket: &mut WebSocket, code: u16) {
@@ -234,6 +256,8 @@ async fn send(socket: &mut WebSocket, msg: &ServerMsg<'_>) -> Result<(), axum::E
 
 enum Reply {
     None,
+    /// `rate_limited`, with when to try again.
+    Limited(Duration),
     Text(crate::protocol::Text),
     Error(ErrorCode),
 }
@@ -324,9 +348,19 @@ impl Conn {
         let Ok(nickname) = Nickname::parse(nickname) else {
             return Reply::Error(ErrorCode::InvalidNickname);
         };
+        let limits = self.state.limits();
+        if let Err(wait) = limits.join_allowed(self.address) {
+            return Reply::Limited(wait);
+        }
         let Some(room) = self.state.engine().by_pin(pin.trim()) else {
-            return Reply::Error(ErrorCode::GameNotFound);
+            return match limits.pin_missed(self.address) {
+                Ok(()) => Reply::Error(ErrorCode::GameNotFound),
+                Err(wait) => Reply::Limited(wait),
+            };
         };
+        if let Err(wait) = limits.join(room.game_id) {
+            return Reply::Limited(wait);
+        }
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
         let cmd = Command::Join {
