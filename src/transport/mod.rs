@@ -1,6 +1,7 @@
 //! HTTP and WebSocket: thin adapters between the network and the engine and storage.
 
 pub mod assets;
+pub mod csrf;
 pub mod http;
 pub mod limits;
 pub mod ws;
@@ -136,6 +137,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ws", get(ws::upgrade))
         .route("/bank-images/{bank}/{file}", get(assets::bank_image))
         .fallback(assets::page)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
         // Management requests are small; a bigger body is a mistake or an attack.
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(state)
