@@ -46,6 +46,9 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     #[command(flatten)]
     pub limits: crate::transport::limits::LimitsConfig,
+    /// A file of extra banned nickname words, one per line.
+    #[arg(long, env = "HOITHI_BANNED_WORDS")]
+    pub banned_words: Option<PathBuf>,
     /// Redis for the leaderboards (redis://HOST:PORT); default: in-process leaderboards.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
@@ -69,6 +72,7 @@ impl Config {
             admin_password: None,
             redis_url: None,
             limits: Default::default(),
+            banned_words: None,
         }
     }
 
@@ -149,6 +153,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         public_url: config.public_url.clone(),
         allowed_origins: config.allowed_origins.clone(),
         limits: config.limits.clone(),
+        banned_words: match &config.banned_words {
+            Some(path) => std::fs::read_to_string(path).with_context(|| {
+                format!("Failed to read the banned words in {}", path.display())
+            })?,
+            None => String::new(),
+        },
     };
     let app = transport::router(AppState::new(
         engine.clone(),

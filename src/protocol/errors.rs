@@ -34,6 +34,7 @@ pub enum ErrorCode {
     RateLimited,
     ServerBusy,
     InvalidBoard,
+    NicknameNotAllowed,
 }
 
 impl ErrorCode {
@@ -68,6 +69,9 @@ impl ErrorCode {
             ErrorCode::RateLimited => "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.",
             ErrorCode::ServerBusy => "Máy chủ đang bận. Hãy thử lại sau giây lát.",
             ErrorCode::InvalidBoard => "Không có bảng xếp hạng này.",
+            ErrorCode::NicknameNotAllowed => {
+                "Biệt danh này không phù hợp. Hãy chọn biệt danh khác."
+            }
         }
     }
 }

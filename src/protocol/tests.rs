@@ -107,6 +107,7 @@ fn every_error_code_is_documented_and_has_a_vietnamese_message() {
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
         ErrorCode::InvalidBoard,
+        ErrorCode::NicknameNotAllowed,
     ];
     for code in codes {
         let name = serde_json::to_value(code).unwrap();

@@ -14,6 +14,7 @@ use axum::Router;
 use tokio::sync::watch;
 
 use crate::banks;
+use crate::domain::moderation::BannedWords;
 use crate::engine::Engine;
 use crate::rankings::live::Hub;
 use crate::rankings::Rankings;
@@ -31,6 +32,8 @@ pub struct WebConfig {
     /// Origins besides the server's own that may open the WebSocket.
     pub allowed_origins: Vec<String>,
     pub limits: limits::LimitsConfig,
+    /// Nicknames refused on top of the built-in list (see `domain/banned-words.txt`).
+    pub banned_words: String,
 }
 
 /// Shared state of every handler: one `Clone` struct.
@@ -40,6 +43,7 @@ pub struct AppState {
     rankings: Rankings,
     live: Hub,
     limits: Arc<limits::Limits>,
+    banned_words: Arc<BannedWords>,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
 }
@@ -53,14 +57,19 @@ impl AppState {
     ) -> Self {
         let live = Hub::new(rankings.clone());
         let limits = Arc::new(limits::Limits::new(config.limits.clone()));
+        let banned_words = Arc::new(BannedWords::with_extra(&config.banned_words));
         AppState {
             engine,
             rankings,
             live,
             limits,
+            banned_words,
             config: Arc::new(config),
             shutdown,
         }
+    }
+    pub fn banned_words(&self) -> &BannedWords {
+        &self.banned_words
     }
     pub fn limits(&self) -> &limits::Limits {
         &self.limits

@@ -348,6 +348,9 @@ impl Conn {
         let Ok(nickname) = Nickname::parse(nickname) else {
             return Reply::Error(ErrorCode::InvalidNickname);
         };
+        if self.state.banned_words().forbids(nickname.as_str()) {
+            return Reply::Error(ErrorCode::NicknameNotAllowed);
+        }
         let limits = self.state.limits();
         if let Err(wait) = limits.join_allowed(self.address) {
             return Reply::Limited(wait);
