@@ -44,6 +44,11 @@ pub struct Config {
     /// Other origins allowed to open the WebSocket, comma-separated.
     #[arg(long, env = "HOITHI_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+    #[command(flatten)]
+    pub limits: crate::transport::limits::LimitsConfig,
+    /// A file of extra banned nickname words, one per line.
+    #[arg(long, env = "HOITHI_BANNED_WORDS")]
+    pub banned_words: Option<PathBuf>,
     /// Redis for the leaderboards (redis://HOST:PORT); default: in-process leaderboards.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
@@ -66,6 +71,8 @@ impl Config {
             allowed_origins: Vec::new(),
             admin_password: None,
             redis_url: None,
+            limits: Default::default(),
+            banned_words: None,
         }
     }
 
@@ -145,6 +152,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         banks: config.bank_source(),
         public_url: config.public_url.clone(),
         allowed_origins: config.allowed_origins.clone(),
+        limits: config.limits.clone(),
+        banned_words: match &config.banned_words {
+            Some(path) => std::fs::read_to_string(path).with_context(|| {
+                format!("Failed to read the banned words in {}", path.display())
+            })?,
+            None => String::new(),
+        },
     };
     let app = transport::router(AppState::new(
         engine.clone(),
@@ -160,12 +174,15 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
 
     let mut stop = shutdown_rx.clone();
     let task = tokio::spawn(async move {
-        axum::serve(listener, app)
-            .with_graceful_shutdown(async move {
-                let _ = stop.wait_for(|s| *s).await;
-            })
-            .await
-            .context("server failed")?;
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async move {
+            let _ = stop.wait_for(|s| *s).await;
+        })
+        .await
+        .context("server failed")?;
         // Rooms say goodbye and queue their last rows; then the writer drains and ends.
         engine.wait_closed().await;
         drop(engine);

@@ -457,7 +457,9 @@ async function importBank(ev) {
   try {
     const report = await send(`/api/banks/import?${query}`, {
       method: 'POST',
-      headers: { 'content-type': file.type || 'application/octet-stream' },
+      // Always raw bytes: a browser may label a .csv as text/plain, a type the server refuses
+      // on state-changing requests (cross-site forms can send it).
+      headers: { 'content-type': 'application/octet-stream' },
       body: file,
     });
     $('import-form').reset();

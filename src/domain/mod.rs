@@ -6,6 +6,7 @@ pub mod bank;
 pub mod bank_stats;
 pub mod bank_toml;
 pub mod game;
+pub mod moderation;
 pub mod nickname;
 pub mod publishing;
 pub mod question;

@@ -42,4 +42,9 @@ impl Outbox {
     pub fn push(&self, msg: Outgoing) -> bool {
         self.tx.try_send(msg).is_ok()
     }
+
+    /// Whether the connection has gone.
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
+    }
 }

@@ -9,14 +9,20 @@ use ::redis::{RedisError, Value};
 
 use super::{Ranked, Result, Update};
 
-/// Replace a member's entry. KEYS: zset, hash. ARGV: member, entry.
+/// Replace a member's entry on one or more boards. KEYS: zset, hash of each board in turn.
+/// ARGV: member, entry. A participant's four boards take one call.
 const SET: &str = r#"
-local old = redis.call('HGET', KEYS[2], ARGV[1])
-if old == ARGV[2] then return 0 end
-if old then redis.call('ZREM', KEYS[1], old) end
-redis.call('ZADD', KEYS[1], 0, ARGV[2])
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
-return 1
+local changed = 0
+for i = 1, #KEYS, 2 do
+  local old = redis.call('HGET', KEYS[i + 1], ARGV[1])
+  if old ~= ARGV[2] then
+    if old then redis.call('ZREM', KEYS[i], old) end
+    redis.call('ZADD', KEYS[i], 0, ARGV[2])
+    redis.call('HSET', KEYS[i + 1], ARGV[1], ARGV[2])
+    changed = changed + 1
+  end
+end
+return changed
 "#;
 
 /// A member's 0-based rank and its neighbours. KEYS: zset, hash. ARGV: member, radius.
@@ -98,16 +104,24 @@ impl RedisBoards {
         }
         self.with_scripts(|me| async move {
             let mut pipe = ::redis::pipe();
-            for u in updates {
-                let (z, m) = me.keys(&u.board);
-                pipe.cmd("EVALSHA")
-                    .arg(&me.set_sha)
-                    .arg(2)
-                    .arg(z)
-                    .arg(m)
-                    .arg(&u.member)
-                    .arg(&u.entry)
-                    .ignore();
+            // Consecutive updates of one member with one entry (a participant's boards) go in
+            // one script call.
+            let mut i = 0;
+            while i < updates.len() {
+                let first = &updates[i];
+                let mut cmd = ::redis::cmd("EVALSHA");
+                let same = updates[i..]
+                    .iter()
+                    .take_while(|u| u.member == first.member && u.entry == first.entry)
+                    .count();
+                cmd.arg(&me.set_sha).arg(2 * same);
+                for u in &updates[i..i + same] {
+                    let (z, m) = me.keys(&u.board);
+                    cmd.arg(z).arg(m);
+                }
+                cmd.arg(&first.member).arg(&first.entry);
+                pipe.add_command(cmd).ignore();
+                i += same;
             }
             let mut conn = me.conn.clone();
             pipe.query_async::<()>(&mut conn).await

@@ -22,6 +22,14 @@ pub enum ClientMsg {
         v: u32,
         game: i64,
     },
+    /// Follow a live ranking board (no sign-in: boards are public).
+    Watch {
+        v: u32,
+        context: String,
+        scope: String,
+        #[serde(default)]
+        limit: Option<u64>,
+    },
     Answer {
         q: usize,
         answer: Answer,
@@ -47,6 +55,7 @@ pub fn decode(text: &str) -> Result<ClientMsg, String> {
     let long = match &msg {
         ClientMsg::Join { pin, nickname, .. } => pin.len().max(nickname.len()),
         ClientMsg::Resume { token, .. } => token.len(),
+        ClientMsg::Watch { context, scope, .. } => context.len().max(scope.len()),
         _ => 0,
     };
     if long > MAX_FIELD_BYTES {

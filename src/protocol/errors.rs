@@ -33,6 +33,8 @@ pub enum ErrorCode {
     Forbidden,
     RateLimited,
     ServerBusy,
+    InvalidBoard,
+    NicknameNotAllowed,
 }
 
 impl ErrorCode {
@@ -66,6 +68,10 @@ impl ErrorCode {
             ErrorCode::Forbidden => "Bạn không có quyền với phòng chơi này.",
             ErrorCode::RateLimited => "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.",
             ErrorCode::ServerBusy => "Máy chủ đang bận. Hãy thử lại sau giây lát.",
+            ErrorCode::InvalidBoard => "Không có bảng xếp hạng này.",
+            ErrorCode::NicknameNotAllowed => {
+                "Biệt danh này không phù hợp. Hãy chọn biệt danh khác."
+            }
         }
     }
 }

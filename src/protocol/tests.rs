@@ -19,7 +19,7 @@ fn examples() -> Vec<Value> {
 }
 
 const CLIENT_TYPES: &[&str] = &[
-    "join", "resume", "host", "answer", "start", "next", "end", "kick", "lock",
+    "join", "resume", "host", "watch", "answer", "start", "next", "end", "kick", "lock",
 ];
 const SERVER_TYPES: &[&str] = &[
     "welcome",
@@ -31,6 +31,7 @@ const SERVER_TYPES: &[&str] = &[
     "reveal",
     "result",
     "leaderboard",
+    "board",
     "podium",
     "final",
     "kicked",
@@ -105,6 +106,8 @@ fn every_error_code_is_documented_and_has_a_vietnamese_message() {
         ErrorCode::Forbidden,
         ErrorCode::RateLimited,
         ErrorCode::ServerBusy,
+        ErrorCode::InvalidBoard,
+        ErrorCode::NicknameNotAllowed,
     ];
     for code in codes {
         let name = serde_json::to_value(code).unwrap();

@@ -3,6 +3,8 @@
 //! with the public labels of who is ranked. The database is the source of truth; the boards
 //! are an index of it.
 
+pub mod live;
+
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context as _;

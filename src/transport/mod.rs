@@ -1,7 +1,9 @@
 //! HTTP and WebSocket: thin adapters between the network and the engine and storage.
 
 pub mod assets;
+pub mod csrf;
 pub mod http;
+pub mod limits;
 pub mod ws;
 
 use std::path::PathBuf;
@@ -12,7 +14,9 @@ use axum::Router;
 use tokio::sync::watch;
 
 use crate::banks;
+use crate::domain::moderation::BannedWords;
 use crate::engine::Engine;
+use crate::rankings::live::Hub;
 use crate::rankings::Rankings;
 use crate::storage::Store;
 
@@ -27,6 +31,9 @@ pub struct WebConfig {
     pub public_url: Option<String>,
     /// Origins besides the server's own that may open the WebSocket.
     pub allowed_origins: Vec<String>,
+    pub limits: limits::LimitsConfig,
+    /// Nicknames refused on top of the built-in list (see `domain/banned-words.txt`).
+    pub banned_words: String,
 }
 
 /// Shared state of every handler: one `Clone` struct.
@@ -34,6 +41,9 @@ pub struct WebConfig {
 pub struct AppState {
     engine: Engine,
     rankings: Rankings,
+    live: Hub,
+    limits: Arc<limits::Limits>,
+    banned_words: Arc<BannedWords>,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
 }
@@ -45,12 +55,28 @@ impl AppState {
         config: WebConfig,
         shutdown: watch::Receiver<bool>,
     ) -> Self {
+        let live = Hub::new(rankings.clone());
+        let limits = Arc::new(limits::Limits::new(config.limits.clone()));
+        let banned_words = Arc::new(BannedWords::with_extra(&config.banned_words));
         AppState {
             engine,
             rankings,
+            live,
+            limits,
+            banned_words,
             config: Arc::new(config),
             shutdown,
         }
+    }
+    pub fn banned_words(&self) -> &BannedWords {
+        &self.banned_words
+    }
+    pub fn limits(&self) -> &limits::Limits {
+        &self.limits
+    }
+    /// Live boards for viewers.
+    pub fn live(&self) -> &Hub {
+        &self.live
     }
     pub fn rankings(&self) -> &Rankings {
         &self.rankings
@@ -148,6 +174,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ws", get(ws::upgrade))
         .route("/bank-images/{bank}/{file}", get(assets::bank_image))
         .fallback(assets::page)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            csrf::guard,
+        ))
         // Management requests are small; a bigger body is a mistake or an attack.
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(state)

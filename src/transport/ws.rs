@@ -2,11 +2,12 @@
 //! socket loop turns frames into room commands and the room's queued messages into frames.
 //! Nothing here knows the rules of the game.
 
+use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::header::{HOST, ORIGIN};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use super::http::auth::account_from_headers;
+use super::http::error::ApiError;
 use super::AppState;
 use crate::domain::game::PlayerId;
 use crate::domain::Nickname;
@@ -22,7 +24,9 @@ use crate::engine::{token, Command, HostAction, Outbox, Outgoing, RoomHandle};
 use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
+use crate::rankings::valid_context;
 use crate::storage::{Account, Role};
+use crate::transport::http::rankings::parse_scope;
 
 /// How often the server pings, and how long a silent connection lives.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
@@ -37,11 +41,19 @@ const MAX_REFUSALS: u32 = 50;
 
 pub async fn upgrade(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &state.config().allowed_origins) {
         return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+    }
+    let address = state.limits().client_address(peer, &headers);
+    if let Err(wait) = state.limits().upgrade(address) {
+        return ApiError::RateLimited {
+            retry_after_ms: wait.as_millis() as u64 + 1,
+        }
+        .into_response();
     }
     // Only a host screen needs the account; reading it here keeps the socket loop free of HTTP.
     let account = account_from_headers(&headers, &state).await.ok().flatten();
@@ -56,7 +68,7 @@ pub async fn upgrade(
         // A cap, not an allocation: a whole message must fit, and the host's welcome lists
         // every player (about 1 MB for 19,000). Player messages are a few hundred bytes.
         .max_write_buffer_size(8 * 1024 * 1024)
-        .on_upgrade(move |socket| serve(socket, state, account))
+        .on_upgrade(move |socket| serve(socket, state, account, address))
 }
 
 /// A browser's page must come from this server (or a configured origin); clients without an
@@ -78,12 +90,27 @@ fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
 
 /// Who this connection is, once it has said.
 enum Session {
-    Player { room: RoomHandle, player: PlayerId },
-    Host { room: RoomHandle },
+    Player {
+        room: RoomHandle,
+        player: PlayerId,
+    },
+    Host {
+        room: RoomHandle,
+    },
+    /// Follows live ranking boards; `outbox` is shared by every board it watches.
+    Viewer {
+        outbox: Outbox,
+        watches: usize,
+    },
 }
+
+/// Boards one connection may follow at once (a projector shows a few).
+const MAX_WATCHES: usize = 8;
 
 struct Conn {
     id: u64,
+    /// The client's address (see `limits::client_address`).
+    address: IpAddr,
     state: AppState,
     account: Option<Account>,
     session: Option<Session>,
@@ -93,11 +120,12 @@ struct Conn {
     last_question: Option<(usize, Instant)>,
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>) {
+async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>, address: IpAddr) {
     let id = state.engine().next_conn_id();
     let mut shutdown = state.shutdown();
     let mut conn = Conn {
         id,
+        address,
         state,
         account,
         session: None,
@@ -139,14 +167,14 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>)
                 if let Err(not_until) = limiter.check() {
                     refusals += 1;
                     let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-                    let msg = ServerMsg::Error { code: ErrorCode::RateLimited, message: ErrorCode::RateLimited.message(), retry_after_ms: Some(wait.as_millis() as u64 + 1) };
-                    if send(&mut socket, &msg).await.is_err() || refusals > MAX_REFUSALS { break }
+                    if send(&mut socket, &limited(wait)).await.is_err() || refusals > MAX_REFUSALS { break }
                     continue;
                 }
                 match conn.handle(&text).await {
                     Reply::None => {}
                     Reply::Text(t) => if socket.send(Message::Text(t)).await.is_err() { break },
                     Reply::Error(code) => if send(&mut socket, &ServerMsg::error(code)).await.is_err() { break },
+                    Reply::Limited(wait) => if send(&mut socket, &limited(wait)).await.is_err() { break },
                 }
             }
             out = recv_outbox(&mut conn.outbox) => match out {
@@ -172,7 +200,7 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>)
                 }
             }
             // Connections in a room hear goodbye from the room; the others just close.
-            changed = shutdown.changed(), if conn.session.is_none() => {
+            changed = shutdown.changed(), if !conn.in_room() => {
                 if changed.is_err() || *shutdown.borrow() {
                     close(&mut socket, 1001).await;
                     break;
@@ -187,6 +215,15 @@ async fn recv_outbox(outbox: &mut Option<mpsc::Receiver<Outgoing>>) -> Option<Ou
     match outbox {
         Some(rx) => rx.recv().await,
         None => std::future::pending().await,
+    }
+}
+
+/// `rate_limited` with the time to wait.
+fn limited(wait: Duration) -> ServerMsg<'static> {
+    ServerMsg::Error {
+        code: ErrorCode::RateLimited,
+        message: ErrorCode::RateLimited.message(),
+        retry_after_ms: Some(wait.as_millis() as u64 + 1),
     }
 }
 
@@ -219,6 +256,8 @@ async fn send(socket: &mut WebSocket, msg: &ServerMsg<'_>) -> Result<(), axum::E
 
 enum Reply {
     None,
+    /// `rate_limited`, with when to try again.
+    Limited(Duration),
     Text(crate::protocol::Text),
     Error(ErrorCode),
 }
@@ -238,9 +277,23 @@ impl Conn {
                 ClientMsg::Join { .. } | ClientMsg::Resume { .. } | ClientMsg::Host { .. },
             ) => Reply::Error(ErrorCode::AlreadyJoined),
             (
-                None,
-                ClientMsg::Join { v, .. } | ClientMsg::Resume { v, .. } | ClientMsg::Host { v, .. },
+                None | Some(Session::Viewer { .. }),
+                ClientMsg::Join { v, .. }
+                | ClientMsg::Resume { v, .. }
+                | ClientMsg::Host { v, .. }
+                | ClientMsg::Watch { v, .. },
             ) if v != VERSION => Reply::Error(ErrorCode::UnsupportedVersion),
+            (
+                None | Some(Session::Viewer { .. }),
+                ClientMsg::Watch {
+                    context,
+                    scope,
+                    limit,
+                    ..
+                },
+            ) => self.watch(&context, &scope, limit),
+            (Some(_), ClientMsg::Watch { .. }) => Reply::Error(ErrorCode::AlreadyJoined),
+            (Some(Session::Viewer { .. }), _) => Reply::Error(ErrorCode::NotJoined),
             (None, ClientMsg::Join { pin, nickname, .. }) => self.join(&pin, &nickname).await,
             (None, ClientMsg::Resume { token, .. }) => self.resume(&token).await,
             (None, ClientMsg::Host { game, .. }) => self.host(game).await,
@@ -295,9 +348,22 @@ impl Conn {
         let Ok(nickname) = Nickname::parse(nickname) else {
             return Reply::Error(ErrorCode::InvalidNickname);
         };
+        if self.state.banned_words().forbids(nickname.as_str()) {
+            return Reply::Error(ErrorCode::NicknameNotAllowed);
+        }
+        let limits = self.state.limits();
+        if let Err(wait) = limits.join_allowed(self.address) {
+            return Reply::Limited(wait);
+        }
         let Some(room) = self.state.engine().by_pin(pin.trim()) else {
-            return Reply::Error(ErrorCode::GameNotFound);
+            return match limits.pin_missed(self.address) {
+                Ok(()) => Reply::Error(ErrorCode::GameNotFound),
+                Err(wait) => Reply::Limited(wait),
+            };
         };
+        if let Err(wait) = limits.join(room.game_id) {
+            return Reply::Limited(wait);
+        }
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
         let cmd = Command::Join {
@@ -377,11 +443,48 @@ impl Conn {
         }
     }
 
+    /// Adds a live board to what this connection follows.
+    fn watch(&mut self, context: &str, scope: &str, limit: Option<u64>) -> Reply {
+        let Some(scope) = parse_scope(scope).filter(|_| valid_context(context)) else {
+            return Reply::Error(ErrorCode::InvalidBoard);
+        };
+        let outbox = match &mut self.session {
+            Some(Session::Viewer { watches, .. }) if *watches >= MAX_WATCHES => {
+                return Reply::Error(ErrorCode::RateLimited)
+            }
+            Some(Session::Viewer { outbox, watches }) => {
+                *watches += 1;
+                outbox.clone()
+            }
+            _ => {
+                let (outbox, rx) = Outbox::new(self.id);
+                self.outbox = Some(rx);
+                self.session = Some(Session::Viewer {
+                    outbox: outbox.clone(),
+                    watches: 1,
+                });
+                outbox
+            }
+        };
+        self.state
+            .live()
+            .watch(context, scope, limit.unwrap_or(10), outbox);
+        Reply::None
+    }
+
+    /// Whether a room speaks for this connection (and says goodbye at shutdown).
+    fn in_room(&self) -> bool {
+        matches!(
+            self.session,
+            Some(Session::Player { .. } | Session::Host { .. })
+        )
+    }
+
     async fn detach(self) {
         let (room, player) = match self.session {
             Some(Session::Player { room, player }) => (room, Some(player)),
             Some(Session::Host { room }) => (room, None),
-            None => return,
+            Some(Session::Viewer { .. }) | None => return,
         };
         room.send(Command::Detach {
             player,

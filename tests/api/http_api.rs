@@ -186,3 +186,58 @@ async fn the_organizer_creates_a_teacher_who_sees_only_their_own_games() {
     let accounts = http(app.addr, "GET", "/api/accounts", Some(&teacher), None).await;
     assert_eq!(accounts.status, 403, "only organizers manage accounts");
 }
+
+#[tokio::test]
+async fn state_changing_requests_from_forms_or_other_sites_are_refused() {
+    let app = spawn_app().await;
+    let body = br#"{"title":"A","banks":["x"]}"#;
+    let form = hoithi_loadtest::http::request_bytes(
+        app.addr,
+        "POST",
+        "/api/quizzes",
+        Some(&app.cookie),
+        Some(("text/plain", body)),
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        form.status, 415,
+        "a cross-site form can send text/plain: {}",
+        form.body
+    );
+    assert_eq!(form.json()["code"], "unsupported_media_type");
+    let bare = hoithi_loadtest::http::request_bytes(
+        app.addr,
+        "POST",
+        "/api/games/1/x",
+        Some(&app.cookie),
+        None,
+    )
+    .await
+    .unwrap();
+    assert_eq!(bare.status, 415);
+
+    // The same JSON request from another site's page.
+    let addr = app.addr;
+    let raw = format!(
+        "POST /api/quizzes HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://evil.example\r\nCookie: {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{}",
+        app.cookie,
+        body.len(),
+        std::str::from_utf8(body).unwrap()
+    );
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stream, raw.as_bytes())
+        .await
+        .unwrap();
+    let mut out = String::new();
+    tokio::io::AsyncReadExt::read_to_string(&mut stream, &mut out)
+        .await
+        .unwrap();
+    assert!(out.starts_with("HTTP/1.1 403"), "{out}");
+    assert!(out.contains("forbidden_origin"));
+    assert_eq!(
+        app.store().list_quizzes(None).await.unwrap().len(),
+        0,
+        "nothing was created"
+    );
+}

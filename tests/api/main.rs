@@ -7,6 +7,7 @@ mod bank_import;
 mod bank_upload;
 mod helpers;
 mod http_api;
+mod limits;
 mod live_game;
 mod published;
 mod rankings;

@@ -87,6 +87,7 @@ const SCOPES: &[&str] = &[
 
 async fn exercise(app: TestApp) {
     let context = format!("dot-{:x}", rand::random::<u32>());
+    let _cleanup = Cleanup(context.clone());
     roster(&app).await;
     let recorded = app
         .post(&format!("/api/rankings/{context}/results"), &results())
@@ -193,25 +194,27 @@ async fn exercise(app: TestApp) {
         )
         .await;
     assert_eq!(unknown.json()["code"], "unknown_student");
-
-    cleanup(&context).await;
 }
 
-/// Removes the test's boards from the shared Redis.
-async fn cleanup(context: &str) {
-    let client = redis::Client::open(redis_url()).unwrap();
-    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("hoithi:lb:{context}/*"))
-        .query_async(&mut conn)
-        .await
-        .unwrap();
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL")
-            .arg(keys)
-            .query_async(&mut conn)
-            .await
-            .unwrap();
+/// Removes a test's boards from the shared Redis when the test ends, pass or fail.
+struct Cleanup(String);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let Ok(client) = redis::Client::open(redis_url()) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_connection() else {
+            return;
+        };
+        let pattern = format!("hoithi:lb:{}/*", self.0);
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(pattern)
+            .query(&mut conn)
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let _: redis::RedisResult<()> = redis::cmd("DEL").arg(keys).query(&mut conn);
+        }
     }
 }
 
@@ -223,4 +226,57 @@ async fn rankings_in_process_are_exact_private_and_rebuildable() {
 #[tokio::test]
 async fn rankings_in_redis_are_exact_private_and_rebuildable() {
     exercise(spawn_app_with_redis().await).await;
+}
+
+#[tokio::test]
+async fn a_viewer_follows_a_live_board_with_a_few_updates_a_second() {
+    let app = spawn_app_with_redis().await;
+    let context = format!("live-{:x}", rand::random::<u32>());
+    let _cleanup = Cleanup(context.clone());
+    roster(&app).await;
+    let mut viewer = crate::helpers::Ws::connect(app.addr, None).await;
+    viewer
+        .send(json!({"type": "watch", "v": 1, "context": context, "scope": "province", "limit": 3}))
+        .await;
+    let first = viewer.recv_type("board").await;
+    assert_eq!(first["total"], 0, "an empty board to start with: {first}");
+
+    // Thirty result updates in quick succession...
+    let started = std::time::Instant::now();
+    for i in 0..30 {
+        let r = json!([{"student": "HS01", "score": i, "time_ms": 1000}, {"student": "HS05", "score": 5, "time_ms": 1000}]);
+        app.post(&format!("/api/rankings/{context}/results"), &r)
+            .await;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    // ...reach the viewer as at most two pages a second (plus the one in flight), the last
+    // one showing the final state.
+    let mut updates = Vec::new();
+    while let Some(msg) = viewer
+        .0
+        .try_recv(std::time::Duration::from_millis(1500))
+        .await
+    {
+        updates.push(msg);
+    }
+    let last = updates.last().expect("at least one update");
+    assert_eq!(last["lines"][0]["label"], "Nguyễn V. A.");
+    assert_eq!(last["lines"][0]["keys"][0], 29);
+    assert!(
+        updates.len() as f64 <= 2.0 * elapsed + 2.0,
+        "{} updates in {elapsed:.1} s",
+        updates.len()
+    );
+    assert!(!last.to_string().contains("HS0"), "no student code: {last}");
+    let seqs: Vec<u64> = updates.iter().map(|u| u["seq"].as_u64().unwrap()).collect();
+    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "{seqs:?}");
+
+    viewer
+        .send(json!({"type": "watch", "v": 1, "context": context, "scope": "nowhere"}))
+        .await;
+    assert_eq!(viewer.recv().await["code"], "invalid_board");
+    viewer
+        .send(json!({"type": "answer", "q": 0, "answer": [1]}))
+        .await;
+    assert_eq!(viewer.recv().await["code"], "not_joined");
 }

@@ -57,6 +57,8 @@ export default {
   'err.forbidden': 'Trò chơi này thuộc về giáo viên khác.',
   'err.rate_limited': 'Bạn thao tác quá nhanh. Thử lại sau {s} giây.',
   'err.server_busy': 'Máy chủ đang bận. Hãy thử lại sau ít phút.',
+  'err.invalid_board': 'Không có bảng xếp hạng này.',
+  'err.nickname_not_allowed': 'Biệt danh này không phù hợp. Hãy chọn biệt danh khác.',
   'err.bad_credentials': 'Sai tên đăng nhập hoặc mật khẩu.',
   'err.not_found': 'Không tìm thấy.',
   'err.invalid_title': 'Tên đề cần từ 1 đến 120 ký tự.',

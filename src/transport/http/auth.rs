@@ -4,7 +4,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
-use axum::extract::{FromRequestParts, State};
+use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue};
@@ -89,8 +89,17 @@ pub struct SignIn {
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
     Json(body): Json<SignIn>,
 ) -> ApiResult<Response> {
+    let address = state.limits().client_address(peer, &headers);
+    if let Err(wait) = state.limits().sign_in(address, &body.username) {
+        tracing::warn!(%address, "sign-in attempts limited");
+        return Err(ApiError::RateLimited {
+            retry_after_ms: wait.as_millis() as u64 + 1,
+        });
+    }
     if body.username.len() > 100 || body.password.len() > 200 {
         return Err(ApiError::BadCredentials);
     }

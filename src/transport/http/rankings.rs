@@ -179,6 +179,7 @@ pub async fn record(
     }
     state.rankings().record(&context, &rows).await?;
     state.rankings().refresh_collectives(&context).await?;
+    state.live().touched(&context);
     Ok(Json(json!({ "recorded": rows.len() })))
 }
 
@@ -191,6 +192,7 @@ pub async fn rebuild(
     context_ok(&context)?;
     let started = std::time::Instant::now();
     let results = state.rankings().rebuild(&context).await?;
+    state.live().touched(&context);
     Ok(Json(
         json!({ "results": results, "seconds": started.elapsed().as_secs_f64() }),
     ))
