@@ -14,8 +14,9 @@ use serde::Serialize;
 
 use super::Rankings;
 use crate::domain::publishing::{self, PublishError};
-use crate::domain::scopes::Scope;
-use crate::storage::published::{NewVersion, SnapshotRow, StoredLine, Version};
+use crate::domain::ranking::RankOrder;
+use crate::domain::scopes::{Scope, Tally};
+use crate::storage::published::{encode_board, NewVersion, SnapshotRow, StoredLine, Version};
 
 /// The name a board has in the database and in URLs: `province`, `commune/C`, `school/S`,
 /// `class/S/L`, `schools`, `schools/commune/C`, `communes`, `classes/S`.
@@ -32,11 +33,12 @@ pub fn board_key(scope: &Scope) -> String {
     }
 }
 
-/// Every board of a context at one moment: lines, each built once, and per board the indexes
-/// of its lines in rank order.
+/// Every board of a context at one moment, encoded for storage.
 pub struct Snapshot {
-    pub lines: Vec<StoredLine>,
-    pub boards: Vec<(Scope, Vec<usize>)>,
+    /// Each board's name ([`board_key`]) and length.
+    pub boards: Vec<(String, i64)>,
+    /// Encoded chunks: the board's index in `boards`, the chunk's number, its bytes.
+    pub chunks: Vec<(usize, i64, Vec<u8>)>,
     pub participants: usize,
 }
 
@@ -97,92 +99,138 @@ fn individual_keys(r: &SnapshotRow) -> [i64; 5] {
     [r.score, r.time_ms, r.distance, r.attempts, r.submitted_at]
 }
 
+/// What a snapshot is built from: the participants and the roster's tallies and names.
+struct Sources {
+    rows: Vec<SnapshotRow>,
+    tallies: BTreeMap<Scope, Vec<(String, Tally)>>,
+    communes: HashMap<String, String>,
+    schools: HashMap<String, String>,
+}
+
+/// Ranks and encodes every board: individuals in the live boards' own order (byte order of
+/// the encoded entries), each line built once and put on its four boards; collectives from the
+/// tallies.
+fn freeze(sources: Sources, individual: &RankOrder, collective: &RankOrder) -> Snapshot {
+    let Sources {
+        rows,
+        tallies,
+        communes,
+        schools,
+    } = sources;
+    let mut ranked: Vec<(String, &SnapshotRow)> = rows
+        .iter()
+        .map(|r| {
+            (
+                individual.encode(&individual_keys(r), &r.placed.result.student),
+                r,
+            )
+        })
+        .collect();
+    ranked.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+    let mut lines = Vec::with_capacity(rows.len() + 4096);
+    let mut boards: BTreeMap<Scope, Vec<usize>> = BTreeMap::new();
+    for (_, r) in &ranked {
+        let p = &r.placed;
+        let at = lines.len();
+        lines.push(StoredLine {
+            member: p.result.student.clone(),
+            name: r.display_name.clone(),
+            full_name: r.full_name.clone(),
+            class: Some(p.class_name.clone()),
+            school: Some(r.school_name.clone()),
+            enrolment: None,
+            keys: individual_keys(r).to_vec(),
+        });
+        for scope in Scope::of_participant(&p.commune, &p.school, &p.class_name) {
+            boards.entry(scope).or_default().push(at);
+        }
+    }
+    drop(ranked);
+
+    for (scope, tallies) in tallies {
+        let names = match scope {
+            Scope::Communes => Some(&communes),
+            Scope::ClassesOfSchool { .. } => None,
+            _ => Some(&schools),
+        };
+        let mut entries: Vec<(String, usize)> = Vec::with_capacity(tallies.len());
+        for (unit, tally) in tallies {
+            entries.push((collective.encode(&tally.keys(), &unit), lines.len()));
+            lines.push(StoredLine {
+                name: names
+                    .and_then(|n| n.get(&unit))
+                    .cloned()
+                    .unwrap_or_else(|| unit.clone()),
+                member: unit,
+                full_name: None,
+                class: None,
+                school: None,
+                enrolment: Some(tally.enrolment),
+                keys: tally.keys(),
+            });
+        }
+        entries.sort_unstable();
+        boards.insert(scope, entries.into_iter().map(|(_, at)| at).collect());
+    }
+
+    let mut names = Vec::with_capacity(boards.len());
+    let mut chunks = Vec::new();
+    for (i, (scope, ranked)) in boards.into_iter().enumerate() {
+        names.push((board_key(&scope), ranked.len() as i64));
+        for (n, bytes) in encode_board(&lines, &ranked).into_iter().enumerate() {
+            chunks.push((i, n as i64, bytes));
+        }
+    }
+    Snapshot {
+        boards: names,
+        chunks,
+        participants: rows.len(),
+    }
+}
+
 impl Rankings {
     /// Every board of `context` as the live boards rank it now, from one read of the database.
+    /// The sorting and compressing (seconds for a province) run on a blocking thread, not on
+    /// the workers that serve requests.
     pub async fn snapshot(&self, context: &str) -> anyhow::Result<Snapshot> {
+        let started = Instant::now();
         let rows = self.store.snapshot_rows(context).await?;
-        // The live boards' own order: byte order of the encoded entries.
-        let mut ranked: Vec<(String, &SnapshotRow)> = rows
-            .iter()
-            .map(|r| {
-                let entry = self
-                    .individual
-                    .encode(&individual_keys(r), &r.placed.result.student);
-                (entry, r)
-            })
-            .collect();
-        ranked.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-
-        let mut lines = Vec::with_capacity(rows.len() + 4096);
-        let mut boards: BTreeMap<Scope, Vec<usize>> = BTreeMap::new();
-        let mut classes: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
-        for (_, r) in &ranked {
-            let p = &r.placed;
-            let at = lines.len();
-            lines.push(StoredLine {
-                member: p.result.student.clone(),
-                name: r.display_name.clone(),
-                full_name: r.full_name.clone(),
-                class: Some(p.class_name.clone()),
-                school: Some(r.school_name.clone()),
-                enrolment: None,
-                keys: individual_keys(r).to_vec(),
-            });
-            for scope in Scope::of_participant(&p.commune, &p.school, &p.class_name) {
-                boards.entry(scope).or_default().push(at);
-            }
+        let mut classes: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
+        for r in &rows {
             let class = classes
-                .entry((p.school.clone(), p.class_name.clone()))
+                .entry((&r.placed.school, &r.placed.class_name))
                 .or_default();
             class.0 += 1;
-            class.1 += p.result.score;
+            class.1 += r.placed.result.score;
         }
-        let participants = rows.len();
-        drop(ranked);
-
         let class_results = classes
             .into_iter()
-            .map(|((school, class), (n, total))| (school, class, n, total))
+            .map(|((school, class), (n, total))| (school.to_owned(), class.to_owned(), n, total))
             .collect();
-        let communes: HashMap<String, String> = self
-            .store
-            .communes()
-            .await?
-            .into_iter()
-            .map(|c| (c.code, c.name))
-            .collect();
-        let schools: HashMap<String, String> =
-            self.store.school_names().await?.into_iter().collect();
-        for (scope, tallies) in self.collective_boards(class_results).await? {
-            let names = match scope {
-                Scope::Communes => Some(&communes),
-                Scope::ClassesOfSchool { .. } => None,
-                _ => Some(&schools),
-            };
-            let mut entries: Vec<(String, usize)> = Vec::with_capacity(tallies.len());
-            for (unit, tally) in tallies {
-                entries.push((self.collective.encode(&tally.keys(), &unit), lines.len()));
-                lines.push(StoredLine {
-                    name: names
-                        .and_then(|n| n.get(&unit))
-                        .cloned()
-                        .unwrap_or_else(|| unit.clone()),
-                    member: unit,
-                    full_name: None,
-                    class: None,
-                    school: None,
-                    enrolment: Some(tally.enrolment),
-                    keys: tally.keys(),
-                });
-            }
-            entries.sort_unstable();
-            boards.insert(scope, entries.into_iter().map(|(_, at)| at).collect());
-        }
-        Ok(Snapshot {
-            lines,
-            boards: boards.into_iter().collect(),
-            participants,
-        })
+        let sources = Sources {
+            tallies: self.collective_boards(class_results).await?,
+            communes: self
+                .store
+                .communes()
+                .await?
+                .into_iter()
+                .map(|c| (c.code, c.name))
+                .collect(),
+            schools: self.store.school_names().await?.into_iter().collect(),
+            rows,
+        };
+        let read = started.elapsed().as_secs_f64();
+        let (individual, collective) = (self.individual.clone(), self.collective.clone());
+        let snapshot =
+            tokio::task::spawn_blocking(move || freeze(sources, &individual, &collective)).await?;
+        tracing::info!(
+            context,
+            read_seconds = read,
+            seconds = started.elapsed().as_secs_f64(),
+            "ranking snapshot"
+        );
+        Ok(snapshot)
     }
 
     /// Freezes every board of `context` into its next published version. A correction (any
@@ -206,11 +254,6 @@ impl Rankings {
         if snapshot.participants == 0 {
             return Err(PublishFailed::NoResults);
         }
-        let boards: Vec<(String, Vec<usize>)> = snapshot
-            .boards
-            .into_iter()
-            .map(|(scope, ranked)| (board_key(&scope), ranked))
-            .collect();
         let version = self
             .store
             .insert_published(
@@ -222,8 +265,8 @@ impl Rankings {
                     published_at: now_ms,
                     participants: snapshot.participants as i64,
                 },
-                &snapshot.lines,
-                &boards,
+                &snapshot.boards,
+                &snapshot.chunks,
             )
             .await
             .map_err(anyhow::Error::from)?;
@@ -231,14 +274,14 @@ impl Rankings {
         tracing::info!(
             context,
             version = version.version,
-            boards = boards.len(),
+            boards = snapshot.boards.len(),
             participants = snapshot.participants,
             seconds,
             "published rankings"
         );
         Ok(Published {
             version,
-            boards: boards.len(),
+            boards: snapshot.boards.len(),
             seconds,
         })
     }

@@ -99,6 +99,15 @@ pub fn encode_chunk(lines: &[&StoredLine]) -> Vec<u8> {
     encoder.finish().expect("writing to memory")
 }
 
+/// A board's chunks: its lines in rank order, given as indexes into `lines`, [`CHUNK_LINES`]
+/// to a chunk.
+pub fn encode_board(lines: &[StoredLine], ranked: &[usize]) -> Vec<Vec<u8>> {
+    ranked
+        .chunks(CHUNK_LINES)
+        .map(|chunk| encode_chunk(&chunk.iter().map(|&at| &lines[at]).collect::<Vec<_>>()))
+        .collect()
+}
+
 pub fn decode_chunk(bytes: &[u8]) -> std::io::Result<Vec<StoredLine>> {
     let mut json = Vec::with_capacity(bytes.len() * 5);
     DeflateDecoder::new(bytes).read_to_end(&mut json)?;
@@ -164,25 +173,15 @@ impl Store {
     }
 
     /// Stores a new version of `new.context` with all its boards, in one transaction: readers
-    /// see a version whole or not at all. Its number is one more than the last. Each board is
-    /// its name and its lines in rank order, as indexes into `lines` (an individual's line is
-    /// on four boards but built once).
+    /// see a version whole or not at all. Its number is one more than the last. `boards` are
+    /// each board's name and length; `chunks` the encoded chunks ([`encode_board`]), each with
+    /// the index of its board in `boards` and its number.
     pub async fn insert_published(
         &self,
         new: &NewVersion<'_>,
-        lines: &[StoredLine],
-        boards: &[(String, Vec<usize>)],
+        boards: &[(String, i64)],
+        chunks: &[(usize, i64, Vec<u8>)],
     ) -> Result<Version> {
-        // Compress before taking the database's write lock.
-        let chunks: Vec<(&str, i64, Vec<u8>)> = boards
-            .iter()
-            .flat_map(|(board, ranked)| {
-                ranked.chunks(CHUNK_LINES).enumerate().map(|(i, chunk)| {
-                    let chunk: Vec<&StoredLine> = chunk.iter().map(|&at| &lines[at]).collect();
-                    (board.as_str(), i as i64, encode_chunk(&chunk))
-                })
-            })
-            .collect();
         let mut tx = self.pool().begin().await?;
         // The first statement writes, so SQLite takes its write lock at once (a read first
         // could not be upgraded if another writer committed meanwhile).
@@ -207,8 +206,8 @@ impl Store {
                 super::units::placeholders(part.len(), 3)
             );
             let mut q: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
-            for (board, lines) in part {
-                q = q.bind(id).bind(board.as_str()).bind(lines.len() as i64);
+            for (board, total) in part {
+                q = q.bind(id).bind(board.as_str()).bind(*total);
             }
             q.execute(&mut *tx).await?;
         }
@@ -219,7 +218,11 @@ impl Store {
             );
             let mut q: Query<'_, Any, AnyArguments<'_>> = sqlx::query(&sql);
             for (board, chunk, bytes) in part {
-                q = q.bind(id).bind(*board).bind(*chunk).bind(bytes.as_slice());
+                q = q
+                    .bind(id)
+                    .bind(boards[*board].0.as_str())
+                    .bind(*chunk)
+                    .bind(bytes.as_slice());
             }
             q.execute(&mut *tx).await?;
         }

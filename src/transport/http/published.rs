@@ -256,11 +256,11 @@ fn key(line: &PublishedLine, i: usize) -> i64 {
 }
 
 /// A board's lines as table rows (numbers in the dot-decimal form the game report uses).
-fn rows(scope: &Scope, lines: &[PublishedLine], audience: Audience) -> Vec<Vec<String>> {
+fn rows(individual: bool, lines: &[PublishedLine], audience: Audience) -> Vec<Vec<String>> {
     lines
         .iter()
         .map(|l| {
-            if scope.is_individual() {
+            if individual {
                 let mut row = vec![
                     l.rank.to_string(),
                     l.label.clone(),
@@ -373,41 +373,41 @@ async fn download(
     if scope.is_individual() && audience == Audience::Organizer {
         headers.push(CODE_HEADER);
     }
-    let rows = rows(&scope, &lines, audience);
-    drop(lines);
-    let (content_type, body) = match format {
-        Format::Csv => (
-            "text/csv; charset=utf-8",
-            export::csv(&headers, &rows).into_bytes(),
-        ),
-        Format::Xlsx => {
-            let heading = vec![
-                version.title.clone(),
-                board_title(state, &scope).await?,
-                format!(
-                    "Phiên bản {}, công bố ngày {}",
-                    version.version,
-                    date_vn(version.published_at)
-                ),
-            ];
-            let individual = scope.is_individual();
-            let bytes = tokio::task::spawn_blocking(move || {
-                // Names, classes, schools and codes stay text («10A», «0123»).
-                export::table_xlsx("Xếp hạng", &heading, &headers, &rows, |c| {
-                    if individual {
-                        matches!(c, 1..=3 | 8)
-                    } else {
-                        matches!(c, 1 | 2)
-                    }
-                })
-            })
-            .await
-            .map_err(|e| ApiError::Internal(e.into()))??;
-            (
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                bytes,
-            )
+    let heading = match format {
+        Format::Csv => Vec::new(),
+        Format::Xlsx => vec![
+            version.title.clone(),
+            board_title(state, &scope).await?,
+            format!(
+                "Phiên bản {}, công bố ngày {}",
+                version.version,
+                date_vn(version.published_at)
+            ),
+        ],
+    };
+    // A province-wide board is hundreds of thousands of rows: seconds of work, kept off the
+    // workers that serve requests.
+    let individual = scope.is_individual();
+    let body = tokio::task::spawn_blocking(move || -> anyhow::Result<Vec<u8>> {
+        let rows = rows(individual, &lines, audience);
+        drop(lines);
+        match format {
+            Format::Csv => Ok(export::csv(&headers, &rows).into_bytes()),
+            // Names, classes, schools and codes stay text («10A», «0123»).
+            Format::Xlsx => export::table_xlsx("Xếp hạng", &heading, &headers, &rows, |c| {
+                if individual {
+                    matches!(c, 1..=3 | 8)
+                } else {
+                    matches!(c, 1 | 2)
+                }
+            }),
         }
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))??;
+    let content_type = match format {
+        Format::Csv => "text/csv; charset=utf-8",
+        Format::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     };
     let extension = match format {
         Format::Csv => "csv",
