@@ -43,6 +43,31 @@ export async function boardLines(context, scope, max) {
 export const csvUrl = (context, scope) => `${api(context)}/csv/${scope}`;
 export const xlsxUrl = (context, scope) => `${api(context)}/xlsx/${scope}`;
 
+// Organizers: every version, and any version's boards and files (with student codes).
+const organizerApi = (context) => `/api/rankings/${encodeURIComponent(context)}`;
+export const versions = (context) => getJson(`${organizerApi(context)}/versions`);
+export const versionBoard = (context, version, scope, offset = 0, limit = 50) =>
+  getJson(`${organizerApi(context)}/versions/${version}/board/${scope}?offset=${offset}&limit=${limit}`);
+export const versionFile = (context, version, format, scope) =>
+  `${organizerApi(context)}/versions/${version}/${format}/${scope}`;
+
+/** POSTs JSON; throws like getJson. */
+export async function postJson(path, body) {
+  let res;
+  try {
+    res = await fetch(path, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw Object.assign(new Error(t('err.network')), { code: 'network' });
+  }
+  const answer = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new Error(answer.message ?? res.statusText), { code: answer.code, status: res.status });
+  return answer;
+}
+
 /** The date of a Unix-millisecond time in Vietnam: 10/10/2025. */
 export function dateVn(ms) {
   return new Date(ms).toLocaleDateString('vi-VN', {

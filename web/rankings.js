@@ -2,10 +2,11 @@
 // province, a commune or a school, individuals and collectives, a page at a time. No sign-in.
 // The address keeps the choice (?context=…&level=…&commune=…&school=…&tab=…&page=…), so a
 // link to a school's board can be shared. User data only ever goes in through textContent.
-import { t, applyI18n, h, fill, num } from './common.js';
+import { t, applyI18n, h, fill, num, errorText } from './common.js';
 import {
   latest, contexts, board, csvUrl, xlsxUrl, versionLine, tabsOf, isIndividual, boardTitle,
-  individualFigures, collectiveFigures, dateVn, PAGE_MAX,
+  individualFigures, collectiveFigures, dateVn, PAGE_MAX, versions, versionBoard, versionFile,
+  getJson, postJson,
 } from './rankings-data.js';
 
 const PAGE = 50;
@@ -19,6 +20,8 @@ const state = {
   school: params.get('school') ?? '',
   tab: params.get('tab') ?? 'individual',
   page: Math.max(1, Number.parseInt(params.get('page') ?? '1', 10) || 1),
+  /** An older version an organizer is looking at; null: the latest, as the public sees it. */
+  version: Number.parseInt(params.get('version') ?? '', 10) || null,
 };
 /** Unit names by code, for board titles. */
 const names = {};
@@ -36,7 +39,15 @@ function remember() {
   if (state.level === 'school' && state.school) q.set('school', state.school);
   if (state.tab !== 'individual') q.set('tab', state.tab);
   if (state.page > 1) q.set('page', String(state.page));
+  if (state.version) q.set('version', String(state.version));
   history.replaceState(null, '', `?${q}`);
+}
+
+/** A page of a board of the version on show. */
+function fetchBoard(scope, offset, limit) {
+  return state.version
+    ? versionBoard(state.context, state.version, scope, offset, limit)
+    : board(state.context, scope, offset, limit);
 }
 
 /** Options of a picker from a collective board's lines (unit code and name), by name. */
@@ -50,7 +61,7 @@ function fillPicker(select, lines, hintKey, chosen) {
 }
 
 async function loadCommunes() {
-  const communes = await board(state.context, 'communes', 0, PAGE_MAX);
+  const communes = await fetchBoard('communes', 0, PAGE_MAX);
   fillPicker($('commune'), communes.lines, 'rank.pickCommune', state.commune);
   if (!$('commune').value) state.commune = '';
 }
@@ -61,7 +72,7 @@ async function loadSchools() {
     state.school = '';
     return;
   }
-  const schools = await board(state.context, `schools/commune/${encodeURIComponent(state.commune)}`, 0, PAGE_MAX);
+  const schools = await fetchBoard(`schools/commune/${encodeURIComponent(state.commune)}`, 0, PAGE_MAX);
   fillPicker($('school'), schools.lines, 'rank.pickSchool', state.school);
   if (!$('school').value) state.school = '';
 }
@@ -134,7 +145,7 @@ async function show() {
   const individual = isIndividual(scope);
   let page;
   try {
-    page = await board(state.context, scope, (state.page - 1) * PAGE, PAGE);
+    page = await fetchBoard(scope, (state.page - 1) * PAGE, PAGE);
   } catch (err) {
     if (mine === ticket) showError(err);
     return;
@@ -156,26 +167,36 @@ async function show() {
   $('prev').disabled = state.page <= 1;
   $('next').disabled = state.page >= pages;
   $('board').querySelector('.downloads').hidden = page.total === 0;
-  $('csv').href = csvUrl(state.context, scope);
-  $('xlsx').href = xlsxUrl(state.context, scope);
+  $('csv').href = state.version ? versionFile(state.context, state.version, 'csv', scope) : csvUrl(state.context, scope);
+  $('xlsx').href = state.version ? versionFile(state.context, state.version, 'xlsx', scope) : xlsxUrl(state.context, scope);
+  $('print').hidden = Boolean(state.version);
   const print = new URLSearchParams({ context: state.context, level: state.level });
   if (state.commune) print.set('commune', state.commune);
   if (state.school) print.set('school', state.school);
   $('print').href = `/rankings-print.html?${print}`;
 }
 
-async function openContext() {
-  const version = await latest(state.context);
+/** The version on show: the latest, or for an organizer the one chosen. */
+async function loadHeader() {
+  const version = state.version
+    ? (await versions(state.context)).find((v) => v.version === state.version)
+    : await latest(state.context);
+  if (!version) throw Object.assign(new Error(t('err.not_found')), { code: 'not_found' });
   document.title = `${version.title} — ${t('rank.heading')}`;
   $('title').textContent = version.title;
   fill($('version'),
     versionLine(version),
     version.version > 1 ? h('span', { class: 'tag', text: t('rank.corrected') }) : null,
     h('span', { class: 'count', text: t('rank.participants', { n: num(version.participants) }) }));
-  await loadCommunes();
-  await loadSchools();
-  $('view').hidden = false;
+  $('old-version').hidden = !state.version;
+  $('old-version-text').textContent = t('rank.manage.viewing', { n: version.version });
+  return version;
+}
 
+let bound = false;
+function bindControls() {
+  if (bound) return;
+  bound = true;
   for (const b of document.querySelectorAll('.levels button')) {
     b.addEventListener('click', () => {
       state.level = b.dataset.level;
@@ -198,7 +219,75 @@ async function openContext() {
   });
   $('prev').addEventListener('click', () => { state.page -= 1; show(); });
   $('next').addEventListener('click', () => { state.page += 1; show(); });
+  $('old-version-latest').href = `?context=${encodeURIComponent(state.context)}`;
+  $('old-version-latest').addEventListener('click', (ev) => { ev.preventDefault(); view(null); });
+}
+
+async function openContext() {
+  const version = await loadHeader();
+  await loadCommunes();
+  await loadSchools();
+  $('view').hidden = false;
+  $('error').hidden = true;
+  bindControls();
   await show();
+  return version;
+}
+
+/** Shows version `n` (null: the latest). */
+async function view(n) {
+  state.version = n;
+  state.page = 1;
+  try { await openContext(); } catch (err) { showError(err); }
+}
+
+// ---- Organizers: the versions, and publishing a new one. ----
+
+async function loadVersions() {
+  const list = await versions(state.context);
+  fill($('versions'), list.length
+    ? list.map((v, i) => h('li', {},
+      h('span', { text: t('rank.manage.version', { n: v.version, date: dateVn(v.published_at), who: v.published_by }) }),
+      h('small', { class: 'reason', text: v.reason || t('rank.manage.first') }),
+      h('button', {
+        type: 'button', class: 'link', dataset: { version: v.version }, text: t('rank.manage.view'),
+        onclick: () => view(i === 0 ? null : v.version),
+      })))
+    : h('li', { class: 'hint', text: t('rank.manage.none') }));
+  if (!$('pub-title').value && list.length) $('pub-title').value = list[0].title;
+  return list;
+}
+
+async function openManage() {
+  $('manage').hidden = false;
+  $('manage-open').hidden = true;
+  let me = null;
+  try { me = await getJson('/api/me'); } catch { /* not signed in */ }
+  if (me?.role !== 'organizer') {
+    $('manage-signin').hidden = false;
+    return;
+  }
+  $('manage-tools').hidden = false;
+  let list = await loadVersions();
+  $('publish-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('publish-error').textContent = '';
+    $('publish-done').textContent = '';
+    const next = (list[0]?.version ?? 0) + 1;
+    if (!window.confirm(t('rank.manage.confirm', { n: next }))) return;
+    try {
+      const done = await postJson(`/api/rankings/${encodeURIComponent(state.context)}/publish`, {
+        title: $('pub-title').value, reason: $('pub-reason').value,
+      });
+      $('publish-done').textContent = t('rank.manage.done', { n: done.version });
+      $('pub-reason').value = '';
+      list = await loadVersions();
+      await view(null);
+    } catch (err) {
+      $('publish-error').textContent = errorText(err.code, err.message);
+    }
+  });
+  $('manage').scrollIntoView();
 }
 
 async function listContexts() {
@@ -212,6 +301,8 @@ async function listContexts() {
 }
 
 applyI18n();
+$('manage-open').hidden = !state.context;
+$('manage-open').addEventListener('click', () => openManage().catch(showError));
 (async () => {
   try {
     if (state.context) await openContext();

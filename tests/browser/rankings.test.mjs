@@ -6,7 +6,7 @@
 // Saves docs/screenshots/rankings-phone.png. How to run it: tests/browser/support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USER, PASSWORD, SHOTS, launch, pages, text } from './support.mjs';
+import { BASE, USER, PASSWORD, SHOTS, launch, pages, signIn, text } from './support.mjs';
 
 let browser;
 let newPage;
@@ -14,7 +14,8 @@ const pageErrors = [];
 
 before(async () => {
   browser = await launch();
-  newPage = pages(browser, pageErrors);
+  // The organizer's refused correction (no reason) is a 422 the page shows: expected here.
+  newPage = pages(browser, pageErrors, [401, 422]);
 });
 
 after(async () => {
@@ -147,6 +148,39 @@ test('the public sees a published board on a phone, frozen, paged and without st
   const pdf = await print.pdf({ format: 'A4' });
   const sheets = (pdf.toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length;
   assert.ok(sheets >= 4, `four boards on at least four A4 pages (got ${sheets})`);
+
+  // An organizer publishes a correction from the page: a reason is required; then the new
+  // version is what shows, and version 1 stays one click away.
+  const { page: desk } = await newPage({ viewport: { width: 1280, height: 900 } });
+  await signIn(desk, USER, PASSWORD);
+  await desk.goto(`${BASE}/rankings.html?context=${context}`);
+  await desk.waitForSelector('#lines li.line');
+  await desk.click('#manage-open');
+  await desk.waitForSelector('#versions li button');
+  assert.match(await text(desk, '#versions li'), /^Phiên bản 1 · /);
+  assert.equal(await desk.inputValue('#pub-title'), title, 'a correction keeps the title');
+  desk.on('dialog', (dialog) => dialog.accept());
+  await desk.click('#publish-form button[type=submit]');
+  await desk.waitForFunction(() => document.querySelector('#publish-error')?.textContent);
+  assert.equal(await text(desk, '#publish-error'), 'Bản công bố lại (đính chính) phải ghi rõ lý do.');
+  await desk.fill('#pub-reason', 'Bổ sung bài thi của trường THCS nộp muộn');
+  await desk.click('#publish-form button[type=submit]');
+  await desk.waitForFunction(() => document.querySelector('#publish-done')?.textContent === 'Đã công bố phiên bản 2.');
+  // The correction shows the new first place.
+  await desk.waitForFunction(() => document.querySelector('#lines li.line .name')?.textContent === 'Y B. Ê.');
+  assert.match(await text(desk, '#version'), /Phiên bản 2/);
+  assert.equal(await desk.locator('#versions li').count(), 2);
+  await desk.click('#versions li:last-child button');
+  await desk.waitForSelector('#old-version:not([hidden])');
+  await desk.waitForFunction((name) => document.querySelector('#lines li.line .name')?.textContent === name, winner);
+  assert.match(await text(desk, '#old-version'), /Đang xem phiên bản 1/);
+  assert.match(await desk.getAttribute('#csv', 'href'), new RegExp(`/api/rankings/${context}/versions/1/csv/`));
+
+  // The public now sees version 2.
+  await page.goto(`${BASE}/rankings.html?context=${context}`);
+  await page.waitForSelector('#lines li.line');
+  assert.match(await text(page, '#version'), /Phiên bản 2 · .*Bản đính chính/s);
+  assert.equal(await text(page, '#lines li.line .name'), 'Y B. Ê.');
 
   assert.deepEqual(pageErrors, []);
 });
