@@ -348,17 +348,6 @@ impl Store {
         }
         Ok(out)
     }
-
-    /// Bytes stored for a version's lines (compressed), for measurements.
-    pub async fn published_bytes(&self, version_id: i64) -> Result<(i64, i64)> {
-        let row = sqlx::query(
-            "SELECT COUNT(*), COALESCE(SUM(LENGTH(lines)), 0) FROM published_chunks WHERE version_id = $1",
-        )
-        .bind(version_id)
-        .fetch_one(self.pool())
-        .await?;
-        Ok((row.try_get(0)?, row.try_get(1)?))
-    }
 }
 
 #[cfg(test)]

@@ -317,7 +317,7 @@ impl Store {
     /// Per class of `context`: `(school, class, participants, total score)`.
     pub async fn class_results(&self, context: &str) -> Result<Vec<(String, String, i64, i64)>> {
         let rows = sqlx::query(
-            "SELECT s.school_code, s.class_name, COUNT(*), SUM(r.score) FROM results r \
+            "SELECT s.school_code, s.class_name, COUNT(*), CAST(SUM(r.score) AS BIGINT) FROM results r \
              JOIN students s ON s.code = r.student_code WHERE r.context = $1 GROUP BY s.school_code, s.class_name",
         )
         .bind(context)
