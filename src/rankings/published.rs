@@ -300,6 +300,11 @@ impl Rankings {
         let Some(total) = self.store.published_total(version.id, &key).await? else {
             return Ok((0, Vec::new()));
         };
+        let total = total as u64;
+        if offset >= total {
+            return Ok((total, Vec::new()));
+        }
+        let limit = limit.min(total - offset);
         let stored = self
             .store
             .published_lines(version.id, &key, offset, limit)
@@ -341,6 +346,6 @@ impl Rankings {
                 }
             })
             .collect();
-        Ok((total as u64, lines))
+        Ok((total, lines))
     }
 }

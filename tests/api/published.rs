@@ -109,6 +109,14 @@ async fn published(app: &TestApp, context: &str, scope: &str) -> Value {
     .await
 }
 
+async fn published_page(app: &TestApp, context: &str, scope_and_query: &str) -> Value {
+    public_json(
+        app,
+        &format!("/api/published/{context}/board/{scope_and_query}"),
+    )
+    .await
+}
+
 async fn boards(app: &TestApp, context: &str, read: bool) -> Vec<Value> {
     let mut out = Vec::new();
     for scope in SCOPES {
@@ -449,6 +457,14 @@ async fn exercise(app: TestApp) {
     // A school nobody took part from has an empty board; a scope that does not exist is refused.
     let empty = published(&app, &context, "school/TH9").await;
     assert_eq!(empty["total"], 0);
+    let beyond = published_page(&app, &context, "province?offset=18446744073709551615").await;
+    assert_eq!(
+        (
+            beyond["total"].as_u64(),
+            beyond["lines"].as_array().map(Vec::len)
+        ),
+        (Some(6), Some(0))
+    );
     let bad = public(&app, &format!("/api/published/{context}/board/nowhere")).await;
     assert_eq!(bad.json()["code"], "invalid_scope");
 }
