@@ -5,6 +5,9 @@ import vi from './i18n/vi.js';
 // One catalogue for now; adding a language means importing its file and choosing it here.
 const catalogue = vi;
 
+/** Room events, ordered by the room's seq (docs/protocol.md, "Sequence numbers"). */
+const ROOM_EVENTS = new Set(['question', 'reveal', 'leaderboard', 'podium', 'locked', 'lobby', 'answered', 'kicked', 'bye']);
+
 /** The text for `key`, with {name} placeholders filled from `params`. */
 export function t(key, params) {
   const text = catalogue[key] ?? key;
@@ -144,7 +147,9 @@ export class Live {
       this.lastSeq = msg.seq ?? -1;
       this.failures = 0;
       this.onStatus('open');
-    } else if (typeof msg.seq === 'number') {
+    } else if (typeof msg.seq === 'number' && ROOM_EVENTS.has(msg.type)) {
+      // Only room events are ordered by seq; a receipt, result or final carries the seq of the
+      // event it belongs to and may arrive after a later event (a lock, say): never drop it.
       if (msg.seq < this.lastSeq) return;
       this.lastSeq = msg.seq;
     }

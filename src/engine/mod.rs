@@ -167,6 +167,7 @@ impl Engine {
             game,
         };
         let (tx, rx) = mpsc::channel(ROOM_QUEUE);
+        let handle_tx_weak = tx.downgrade();
         let handle = RoomHandle {
             game_id,
             pin: pin.clone(),
@@ -179,12 +180,15 @@ impl Engine {
         }
         let engine = self.clone();
         let shutdown = self.inner.shutdown.clone();
+        let inbox = handle_tx_weak;
         self.inner
             .tasks
             .lock()
             .expect("tasks lock")
             .spawn(async move {
-                room::Room::new(setup, writer).run(rx, shutdown).await;
+                room::Room::new(setup, writer, inbox)
+                    .run(rx, shutdown)
+                    .await;
                 let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
                 rooms.by_pin.remove(&pin);
                 rooms.by_game.remove(&game_id);

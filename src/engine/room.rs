@@ -23,11 +23,16 @@ use crate::storage::GameStatus;
 pub const HOST_UPDATE_EVERY: Duration = Duration::from_millis(250);
 /// How long a finished game stays open for the podium and the report links.
 pub const FINISHED_LINGER: Duration = Duration::from_secs(15 * 60);
+/// Longest wait for the database before a reveal.
+const FLUSH_WAIT: Duration = Duration::from_secs(5);
 /// A room nobody is connected to closes after this long.
 pub const EMPTY_LINGER: Duration = Duration::from_secs(30 * 60);
 
 /// A welcome for a player: their id, the token (for `resume`) and the encoded message.
-pub type Joined = Result<(PlayerId, Text), ErrorCode>;
+/// With the index of the question open in the welcome's snapshot when the player joined then:
+/// the connection starts that player's answer clock when it writes the welcome. (Not on
+/// resume: reconnecting must not restart anybody's clock.)
+pub type Joined = Result<(PlayerId, Text, Option<usize>), ErrorCode>;
 
 pub enum Command {
     Join {
@@ -54,10 +59,21 @@ pub enum Command {
         q: usize,
         answer: Answer,
         sent_at: Option<Instant>,
+        /// When the connection read the answer off its socket: the deadline and the answer
+        /// time count to here, not to when the room got round to it.
+        received_at: Instant,
     },
     HostAction {
         conn: u64,
         action: HostAction,
+    },
+    /// A join could not be stored: take the player out again.
+    Unseat {
+        player: PlayerId,
+    },
+    /// An accepted answer could not be stored: a repeat of it writes it again.
+    AnswerNotStored {
+        row: AnswerRow,
     },
     /// A connection ended (`player` is `None` for a host screen).
     Detach {
@@ -110,11 +126,18 @@ pub struct Room {
     expires_at: Option<Instant>,
     /// Players to mark disconnected once the current command is done.
     deferred: Vec<PlayerId>,
+    /// Since when no player or host has been connected.
+    empty_since: Option<Instant>,
+    /// Accepted answers the database refused, by (player, question): a repeat writes them.
+    unsaved: std::collections::HashMap<(PlayerId, usize), AnswerRow>,
+    /// The room's own queue, for the writer's callbacks to report failures (weak, so the
+    /// room still ends when every handle is gone).
+    inbox: mpsc::WeakSender<Command>,
     writer: WriterHandle,
 }
 
 impl Room {
-    pub fn new(setup: RoomSetup, writer: WriterHandle) -> Room {
+    pub fn new(setup: RoomSetup, writer: WriterHandle, inbox: mpsc::WeakSender<Command>) -> Room {
         Room {
             id: setup.game_id,
             pin: setup.pin,
@@ -133,6 +156,9 @@ impl Room {
             flush_at: None,
             expires_at: Some(Instant::now() + EMPTY_LINGER),
             deferred: Vec::new(),
+            empty_since: Some(Instant::now()),
+            unsaved: std::collections::HashMap::new(),
+            inbox,
             writer,
         }
     }
@@ -154,6 +180,11 @@ impl Room {
                     None => break,
                 },
                 _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+                    // Answers already read off their sockets before the deadline count: take
+                    // what is queued before closing (each carries its own arrival time).
+                    while let Ok(cmd) = commands.try_recv() {
+                        self.handle(cmd).await;
+                    }
                     let now = self.now();
                     self.apply(&Input::Tick, now).await.ok();
                 }
@@ -161,20 +192,34 @@ impl Room {
                     self.flush_host_updates();
                 }
                 _ = sleep_until(self.expires_at.unwrap_or_else(Instant::now)), if self.expires_at.is_some() => {
-                    if self.is_empty() || self.game.phase() == Phase::Finished {
+                    // A finished game closes when its linger is over; any other only after
+                    // nobody has been connected for the whole EMPTY_LINGER (a Wi-Fi drop at the
+                    // wrong moment must not end a class's game).
+                    let empty_long = self.empty_since.is_some_and(|t| t.elapsed() >= EMPTY_LINGER);
+                    if self.game.phase() == Phase::Finished || empty_long {
                         break;
                     }
-                    self.expires_at = Some(Instant::now() + EMPTY_LINGER);
+                    let from = self.empty_since.unwrap_or_else(Instant::now);
+                    self.expires_at = Some(from + EMPTY_LINGER);
                 }
                 changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
             }
             self.drain_deferred().await;
+            self.empty_since = match (self.is_empty(), self.empty_since) {
+                (true, None) => Some(Instant::now()),
+                (true, since) => since,
+                (false, _) => None,
+            };
         }
         self.close().await;
     }
 
     fn now(&self) -> Millis {
         Millis(self.epoch.elapsed().as_millis() as u64)
+    }
+
+    fn millis(&self, at: Instant) -> Millis {
+        Millis(at.saturating_duration_since(self.epoch).as_millis() as u64)
     }
 
     fn is_empty(&self) -> bool {
@@ -245,15 +290,16 @@ impl Room {
                 q,
                 answer,
                 sent_at,
+                received_at,
             } => {
-                let sent_at = sent_at
-                    .map(|t| Millis(t.saturating_duration_since(self.epoch).as_millis() as u64));
+                let sent_at = sent_at.map(|t| self.millis(t));
                 let input = Input::Answer {
                     player,
                     question: q,
                     answer,
                     sent_at,
                 };
+                let now = self.millis(received_at).min(now);
                 if let Err(code) = self.apply(&input, now).await {
                     self.send_to_conn(player, conn, &ServerMsg::error(code));
                 }
@@ -273,6 +319,13 @@ impl Room {
                 }
             }
             Command::Detach { player: None, conn } => self.hosts.retain(|h| h.id != conn),
+            Command::Unseat { player } => {
+                self.apply(&Input::Kick { player }, now).await.ok();
+            }
+            Command::AnswerNotStored { row } => {
+                self.unsaved
+                    .insert((row.player as PlayerId, row.question as usize), row);
+            }
             Command::Detach {
                 player: Some(player),
                 conn,
@@ -319,12 +372,22 @@ impl Room {
         let nickname = self.game.players()[player as usize].nickname.to_string();
         // The welcome goes out only once the player is on disk: a token the server has
         // acknowledged must still work after a crash.
+        let open = match self.game.phase() {
+            Phase::Question { index, .. } => Some(index),
+            _ => None,
+        };
+        let inbox = self.inbox.clone();
         let done = Box::new(move |ok: bool| {
-            let _ = reply.send(if ok {
-                Ok((player, welcome))
+            if ok {
+                let _ = reply.send(Ok((player, welcome, open)));
             } else {
-                Err(ErrorCode::ServerBusy)
-            });
+                // Not on disk: the player must not stay seated (holding the nickname, shown
+                // to the host) with a token that would not survive a restart.
+                let _ = reply.send(Err(ErrorCode::ServerBusy));
+                if let Some(inbox) = inbox.upgrade() {
+                    let _ = inbox.try_send(Command::Unseat { player });
+                }
+            }
         });
         let row = Write::Player {
             game: self.id,
@@ -357,7 +420,7 @@ impl Room {
             })));
         }
         self.apply(&Input::Reconnect { player }, now).await.ok();
-        Ok((player, self.player_welcome(player, None, now)))
+        Ok((player, self.player_welcome(player, None, now), None))
     }
 
     fn game_brief(&self, host: bool) -> GameBrief<'_> {
@@ -481,18 +544,36 @@ impl Room {
                     bonus: i64::from(record.bonus),
                     elapsed_ms: i64::from(record.elapsed_ms),
                 };
-                let done = self.receipt_after_write(player, index);
+                let done = self.receipt_after_write(player, index, Some(row.clone()));
                 self.writer.write(Write::Answer(row), done).await;
                 self.answered_dirty = true;
                 self.schedule_flush();
             }
             Effect::AnswerRepeated { player, index } => {
-                // Through the writer, so the repeat's receipt never overtakes the first's.
-                let done = self.receipt_after_write(player, index);
-                self.writer.write(Write::Barrier, done).await;
+                // Through the writer, so the repeat's receipt never overtakes the first's; and
+                // if the first could not be stored, the repeat stores it.
+                match self.unsaved.remove(&(player, index)) {
+                    Some(row) => {
+                        let done = self.receipt_after_write(player, index, Some(row.clone()));
+                        self.writer.write(Write::Answer(row), done).await;
+                    }
+                    None => {
+                        let done = self.receipt_after_write(player, index, None);
+                        self.writer.write(Write::Barrier, done).await;
+                    }
+                }
             }
             Effect::QuestionClosed { index } => {
-                self.writer.flush().await;
+                // Receipts before the reveal, but a stuck database must not stop the game.
+                if tokio::time::timeout(FLUSH_WAIT, self.writer.flush())
+                    .await
+                    .is_err()
+                {
+                    tracing::error!(
+                        game = self.id,
+                        "the database did not confirm answers in time; revealing anyway"
+                    );
+                }
                 self.flush_host_updates();
                 self.seq += 1;
                 let seq = self.seq;
@@ -570,23 +651,38 @@ impl Room {
     }
 
     /// A callback that queues the receipt for `player` once the write is committed.
+    /// `row`, when given, is the answer being written: if the write fails, the room hears of
+    /// it, so that the player's repeat writes it again instead of getting a receipt for
+    /// nothing.
     fn receipt_after_write(
         &self,
         player: PlayerId,
         index: usize,
+        row: Option<AnswerRow>,
     ) -> Option<crate::storage::writer::Done> {
-        let outbox = self.conns.get(player as usize).cloned().flatten()?;
+        let outbox = self.conns.get(player as usize).cloned().flatten();
+        if outbox.is_none() && row.is_none() {
+            return None;
+        }
         let text = encode(&ServerMsg::Receipt {
             seq: self.seq,
             q: index,
         });
+        let inbox = self.inbox.clone();
         Some(Box::new(move |ok: bool| {
-            let msg = if ok {
-                text
-            } else {
-                encode(&ServerMsg::error(ErrorCode::ServerBusy))
-            };
-            outbox.push(Outgoing::Text(msg));
+            if !ok {
+                if let (Some(row), Some(inbox)) = (row, inbox.upgrade()) {
+                    let _ = inbox.try_send(Command::AnswerNotStored { row });
+                }
+            }
+            if let Some(outbox) = outbox {
+                let msg = if ok {
+                    text
+                } else {
+                    encode(&ServerMsg::error(ErrorCode::ServerBusy))
+                };
+                outbox.push(Outgoing::Text(msg));
+            }
         }))
     }
 

@@ -80,6 +80,15 @@ impl Store {
                 AnyPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
+                    // A statement stuck behind a network partition must fail, not hold the
+                    // writer (and with it every room) for as long as TCP keepalive takes.
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            use sqlx::Executor;
+                            conn.execute("SET statement_timeout = 15000").await?;
+                            Ok(())
+                        })
+                    })
                     .connect_with(options)
                     .await
             }

@@ -99,23 +99,63 @@ async fn run(store: Store, mut rx: mpsc::Receiver<(Write, Option<Done>)>) {
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         // The callbacks are not `Sync`; keep them out of what the commit borrows.
         let (rows, dones): (Vec<Write>, Vec<Option<Done>>) = batch.drain(..).unzip();
-        match commit(&store, &rows).await {
-            Ok(()) => dones.into_iter().flatten().for_each(|done| done(true)),
-            Err(e) => {
-                tracing::error!(error = %e, rows = rows.len(), "failed to write a batch; retrying row by row");
-                // One bad row must not lose the others: write them one at a time.
-                for (row, done) in rows.into_iter().zip(dones) {
-                    let ok = commit(&store, std::slice::from_ref(&row))
-                        .await
-                        .map_err(|e| tracing::error!(error = %e, "row not written"))
-                        .is_ok();
-                    if let Some(done) = done {
-                        done(ok);
-                    }
+        settle(&store, rows, dones, true).await;
+    }
+}
+
+/// Waits between attempts at a batch that failed: a busy SQLite file or a PostgreSQL failover
+/// usually clears within a couple of seconds. Rows are idempotent, so retrying is safe.
+const BACKOFF_MS: [u64; 3] = [100, 500, 2000];
+
+/// Commits `rows` and runs each callback with the outcome. A batch that keeps failing is split
+/// in halves, so one bad row costs about log2(batch) extra commits and loses only itself —
+/// unless the database does not answer at all, in which case the batch fails at once instead
+/// of taking hours row by row.
+fn settle<'a>(
+    store: &'a Store,
+    rows: Vec<Write>,
+    dones: Vec<Option<Done>>,
+    retry: bool,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>> {
+    Box::pin(async move {
+        let mut outcome = commit(store, &rows).await;
+        if retry {
+            for wait in BACKOFF_MS {
+                if outcome.is_ok() {
+                    break;
                 }
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                outcome = commit(store, &rows).await;
             }
         }
-    }
+        let error = match outcome {
+            Ok(()) => {
+                dones.into_iter().flatten().for_each(|done| done(true));
+                return;
+            }
+            Err(e) => e,
+        };
+        if rows.len() == 1 || !alive(store).await {
+            tracing::error!(error = %error, rows = rows.len(), "rows not written");
+            dones.into_iter().flatten().for_each(|done| done(false));
+            return;
+        }
+        tracing::warn!(error = %error, rows = rows.len(), "a batch failed; writing it in halves");
+        let (mut left_rows, mut left_dones) = (rows, dones);
+        let half = left_rows.len() / 2;
+        let (right_rows, right_dones) = (left_rows.split_off(half), left_dones.split_off(half));
+        settle(store, left_rows, left_dones, false).await;
+        settle(store, right_rows, right_dones, false).await;
+    })
+}
+
+/// Whether the database answers a trivial query within two seconds.
+async fn alive(store: &Store) -> bool {
+    let ping = sqlx::query("SELECT 1").execute(store.pool());
+    matches!(
+        tokio::time::timeout(std::time::Duration::from_secs(2), ping).await,
+        Ok(Ok(_))
+    )
 }
 
 async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {

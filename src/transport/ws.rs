@@ -31,6 +31,8 @@ use crate::transport::http::rankings::parse_scope;
 /// How often the server pings, and how long a silent connection lives.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
 pub const IDLE_TIMEOUT: Duration = Duration::from_secs(45);
+/// Longest wait for a peer to take one frame.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Messages a connection may send: a steady 10 a second, bursts of 20. A player sends about
 /// one a question; more is a bot or a stuck key.
@@ -74,8 +76,12 @@ pub async fn upgrade(
 /// A browser's page must come from this server (or a configured origin); clients without an
 /// Origin header (load-test tools, native apps) are not browsers and are let through.
 fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
-    let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else {
+    let Some(origin) = headers.get(ORIGIN) else {
         return true;
+    };
+    // Present but unreadable is no origin we know.
+    let Ok(origin) = origin.to_str() else {
+        return false;
     };
     let host = headers
         .get(HOST)
@@ -172,19 +178,19 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>,
                 }
                 match conn.handle(&text).await {
                     Reply::None => {}
-                    Reply::Text(t) => if socket.send(Message::Text(t)).await.is_err() { break },
+                    Reply::Text(t) => if !write(&mut socket, Message::Text(t)).await { break },
                     Reply::Error(code) => if send(&mut socket, &ServerMsg::error(code)).await.is_err() { break },
                     Reply::Limited(wait) => if send(&mut socket, &limited(wait)).await.is_err() { break },
                 }
             }
             out = recv_outbox(&mut conn.outbox) => match out {
-                Some(Outgoing::Text(t)) => if socket.send(Message::Text(t)).await.is_err() { break },
+                Some(Outgoing::Text(t)) => if !write(&mut socket, Message::Text(t)).await { break },
                 Some(Outgoing::Question { index, text }) => {
-                    if socket.send(Message::Text(text)).await.is_err() { break }
+                    if !write(&mut socket, Message::Text(text)).await { break }
                     conn.last_question = Some((index, Instant::now()));
                 }
                 Some(Outgoing::Last(t)) => {
-                    let _ = socket.send(Message::Text(t)).await;
+                    write(&mut socket, Message::Text(t)).await;
                     close(&mut socket, 1000).await;
                     break;
                 }
@@ -195,7 +201,7 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>,
                 }
             },
             _ = ping.tick() => {
-                if last_heard.elapsed() > IDLE_TIMEOUT || socket.send(Message::Ping(Default::default())).await.is_err() {
+                if last_heard.elapsed() > IDLE_TIMEOUT || !write(&mut socket, Message::Ping(Default::default())).await {
                     break;
                 }
             }
@@ -230,13 +236,14 @@ fn limited(wait: Duration) -> ServerMsg<'static> {
 /// Closes with `code` and waits briefly for the peer's close, so the close frame is not lost
 /// to a reset when unread data is still in flight.
 async fn close(socket: &mut WebSocket, code: u16) {
-    if socket
-        .send(Message::Close(Some(CloseFrame {
+    if !write(
+        socket,
+        Message::Close(Some(CloseFrame {
             code,
             reason: "".into(),
-        })))
-        .await
-        .is_err()
+        })),
+    )
+    .await
     {
         return;
     }
@@ -250,8 +257,22 @@ async fn close(socket: &mut WebSocket, code: u16) {
     let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
 }
 
-async fn send(socket: &mut WebSocket, msg: &ServerMsg<'_>) -> Result<(), axum::Error> {
-    socket.send(Message::Text(encode(msg))).await
+async fn send(socket: &mut WebSocket, msg: &ServerMsg<'_>) -> Result<(), ()> {
+    if write(socket, Message::Text(encode(msg))).await {
+        Ok(())
+    } else {
+        Err(())
+    }
+}
+
+/// Writes one frame; `false` when the peer is gone or has not taken it within
+/// [`SEND_TIMEOUT`] (a phone that stopped reading must not pin this task forever: while a
+/// send waits, neither pings nor the idle check run).
+async fn write(socket: &mut WebSocket, msg: Message) -> bool {
+    matches!(
+        tokio::time::timeout(SEND_TIMEOUT, socket.send(msg)).await,
+        Ok(Ok(()))
+    )
 }
 
 enum Reply {
@@ -309,6 +330,7 @@ impl Conn {
                     q,
                     answer,
                     sent_at,
+                    received_at: Instant::now(),
                 };
                 if room.send(cmd).await {
                     Reply::None
@@ -404,9 +426,11 @@ impl Conn {
             return Reply::Error(ErrorCode::GameNotFound);
         }
         match answer.await {
-            Ok(Ok((player, welcome))) => {
+            Ok(Ok((player, welcome, open))) => {
                 self.session = Some(Session::Player { room, player });
                 self.outbox = Some(rx);
+                // A late joiner's clock starts when the welcome (holding the question) is sent.
+                self.last_question = open.map(|q| (q, Instant::now()));
                 Reply::Text(welcome)
             }
             Ok(Err(code)) => Reply::Error(code),

@@ -286,3 +286,20 @@ async fn a_host_screen_attaching_to_a_big_lobby_gets_every_player() {
         "the host is still connected"
     );
 }
+
+#[tokio::test]
+async fn a_late_joiner_is_timed_from_when_the_question_reached_them() {
+    let app = spawn_app().await;
+    let (game, pin) = app.open_game(&[question("a", 20)], json!({})).await;
+    let mut host = app.host(game).await;
+    let mut early = app.player(&pin, "Sớm").await;
+    host.send(json!({"type": "start"})).await;
+    early.recv_type("question").await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let mut late = app.player(&pin, "Muộn").await;
+    assert_eq!(late.welcome["state"]["phase"], "question");
+    late.answer(0, 1).await;
+    early.answer(0, 2).await;
+    let result = late.recv_type("result").await;
+    assert_eq!(result["points"], 1000, "answered at once after the question reached this phone: {result}");
+}

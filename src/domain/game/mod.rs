@@ -367,6 +367,10 @@ impl Game {
     }
 
     fn kick(&mut self, id: PlayerId, now: Millis) -> Result<Vec<Effect>, GameError> {
+        // After the podium, the standings are published: nobody leaves them any more.
+        if self.phase == Phase::Finished {
+            return Err(GameError::GameOver);
+        }
         let player = self.live_player(id)?;
         let answered_open = self
             .open_index()

@@ -64,10 +64,17 @@ pub async fn open_game(
         settings.auto_advance_ms = Some(ms);
     }
     let base = join_base(&state, &headers);
-    let (id, pin) = state
-        .engine()
-        .open_game(body.quiz, account.id, settings, &base)
-        .await?;
+    // In its own task: if the teacher's request is dropped half-way, the game is still opened
+    // whole (a reserved PIN and a stored game row are never left behind without a room).
+    let engine = state.engine().clone();
+    let join_base = base.clone();
+    let (id, pin) = tokio::spawn(async move {
+        engine
+            .open_game(body.quiz, account.id, settings, &join_base)
+            .await
+    })
+    .await
+    .map_err(anyhow::Error::from)??;
     Ok(Json(
         json!({ "id": id, "pin": pin, "join_url": format!("{base}/?pin={pin}") }),
     ))
