@@ -301,5 +301,8 @@ async fn a_late_joiner_is_timed_from_when_the_question_reached_them() {
     late.answer(0, 1).await;
     early.answer(0, 2).await;
     let result = late.recv_type("result").await;
-    assert_eq!(result["points"], 1000, "answered at once after the question reached this phone: {result}");
+    assert_eq!(
+        result["points"], 1000,
+        "answered at once after the question reached this phone: {result}"
+    );
 }
