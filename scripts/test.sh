@@ -23,5 +23,8 @@ cargo run --quiet --locked -- bank check question-banks
 step "browser test (Debian Chromium driven by playwright-core)"
 scripts/browser-test.sh
 
+step "fuzzing the protocol decoder and the game state machine (bounded)"
+scripts/fuzz.sh 30
+
 echo
 echo "all tests passed"
