@@ -52,8 +52,9 @@ impl Store {
         // the leaderboard order (score, then time) when it was interrupted.
         let rows = sqlx::query(
             "SELECT p.id, p.nickname, p.kicked, p.final_rank, \
-                    COALESCE(SUM(a.points), 0) AS score, COALESCE(SUM(a.correct), 0) AS correct, \
-                    COUNT(a.question) AS answered, COALESCE(SUM(a.elapsed_ms), 0) AS time_ms \
+                    CAST(COALESCE(SUM(a.points), 0) AS BIGINT) AS score, \
+                    CAST(COALESCE(SUM(a.correct), 0) AS BIGINT) AS correct, \
+                    COUNT(a.question) AS answered, CAST(COALESCE(SUM(a.elapsed_ms), 0) AS BIGINT) AS time_ms \
              FROM players p LEFT JOIN answers a ON a.game_id = p.game_id AND a.player_id = p.id \
              WHERE p.game_id = $1 \
              GROUP BY p.id, p.nickname, p.kicked, p.final_rank \
