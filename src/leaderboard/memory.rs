@@ -55,7 +55,7 @@ impl MemoryBoards {
             .take(limit as usize)
             .enumerate()
             .map(|(i, e)| Ranked {
-                rank: offset + i as u64 + 1,
+                rank: offset.saturating_add(i as u64 + 1),
                 entry: e.clone(),
             })
             .collect()

@@ -130,7 +130,9 @@ impl RedisBoards {
     }
 
     pub(super) async fn page(&self, board: &str, offset: u64, limit: u64) -> Result<Vec<Ranked>> {
-        if limit == 0 {
+        // Redis takes signed 64-bit ranks: past that there is nothing to show anyway.
+        let last_rank = i64::MAX as u64;
+        if limit == 0 || offset >= last_rank {
             return Ok(Vec::new());
         }
         let (z, _) = self.keys(board);
@@ -138,7 +140,7 @@ impl RedisBoards {
         let entries: Vec<String> = ::redis::cmd("ZRANGE")
             .arg(z)
             .arg(offset)
-            .arg(offset + limit - 1)
+            .arg(offset.saturating_add(limit - 1).min(last_rank))
             .query_async(&mut conn)
             .await?;
         Ok(ranked(offset, entries))
@@ -243,7 +245,7 @@ fn ranked(offset: u64, entries: Vec<String>) -> Vec<Ranked> {
         .into_iter()
         .enumerate()
         .map(|(i, entry)| Ranked {
-            rank: offset + i as u64 + 1,
+            rank: offset.saturating_add(i as u64 + 1),
             entry,
         })
         .collect()

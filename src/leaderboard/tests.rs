@@ -150,6 +150,11 @@ async fn pages_follow_each_other() {
         assert_eq!(third.len(), 5, "{name}");
         assert_eq!(third[4].rank, 25, "{name}");
         assert!(lb.page("b", 100, 10).await.unwrap().is_empty(), "{name}");
+        assert!(
+            lb.page("b", u64::MAX, 10).await.unwrap().is_empty(),
+            "{name}: a huge offset is an empty page, not a panic"
+        );
+        assert!(lb.page("b", 0, 0).await.unwrap().is_empty(), "{name}");
     }
 }
 
