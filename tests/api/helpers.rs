@@ -38,6 +38,28 @@ pub fn redis_url() -> String {
     std::env::var("HOITHI_TEST_REDIS_URL").unwrap_or_else(|_| "redis://127.0.0.1:6379".into())
 }
 
+/// Removes the boards of a ranking context from the shared Redis when a test ends, pass or
+/// fail (tests use a fresh context each, so they never see each other's boards).
+pub struct BoardsCleanup(pub String);
+
+impl Drop for BoardsCleanup {
+    fn drop(&mut self) {
+        let Ok(client) = redis::Client::open(redis_url()) else {
+            return;
+        };
+        let Ok(mut conn) = client.get_connection() else {
+            return;
+        };
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("hoithi:lb:{}/*", self.0))
+            .query(&mut conn)
+            .unwrap_or_default();
+        if !keys.is_empty() {
+            let _: redis::RedisResult<()> = redis::cmd("DEL").arg(keys).query(&mut conn);
+        }
+    }
+}
+
 /// A server whose leaderboards are in Redis.
 pub async fn spawn_app_with_redis() -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -8,7 +8,9 @@ use std::io::Cursor;
 use calamine::{Reader as _, Xlsx};
 use serde_json::{json, Value};
 
-use crate::helpers::{http, redis_url, spawn_app, spawn_app_with_redis, Response, TestApp};
+use crate::helpers::{
+    http, spawn_app, spawn_app_with_redis, BoardsCleanup as Cleanup, Response, TestApp,
+};
 
 const SCHOOLS: &str = "code,name,levels,commune,enrolment\n\
 TH1,Trường Tiểu học Kim Đồng,tieu-hoc,22015,4\n\
@@ -467,27 +469,6 @@ async fn exercise(app: TestApp) {
     );
     let bad = public(&app, &format!("/api/published/{context}/board/nowhere")).await;
     assert_eq!(bad.json()["code"], "invalid_scope");
-}
-
-/// Removes a test's boards from the shared Redis when the test ends, pass or fail.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let Ok(client) = redis::Client::open(redis_url()) else {
-            return;
-        };
-        let Ok(mut conn) = client.get_connection() else {
-            return;
-        };
-        let keys: Vec<String> = redis::cmd("KEYS")
-            .arg(format!("hoithi:lb:{}/*", self.0))
-            .query(&mut conn)
-            .unwrap_or_default();
-        if !keys.is_empty() {
-            let _: redis::RedisResult<()> = redis::cmd("DEL").arg(keys).query(&mut conn);
-        }
-    }
 }
 
 #[tokio::test]

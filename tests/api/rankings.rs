@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{http, redis_url, spawn_app, spawn_app_with_redis, TestApp};
+use crate::helpers::{http, spawn_app, spawn_app_with_redis, BoardsCleanup as Cleanup, TestApp};
 
 const SCHOOLS: &str = "\u{feff}Mã trường (code),Tên trường (name),Cấp học (levels),Mã xã/phường (commune),Sĩ số (enrolment)\r\n\
 TH1,Trường Tiểu học Kim Đồng,tieu-hoc,22015,4\r\n\
@@ -194,28 +194,6 @@ async fn exercise(app: TestApp) {
         )
         .await;
     assert_eq!(unknown.json()["code"], "unknown_student");
-}
-
-/// Removes a test's boards from the shared Redis when the test ends, pass or fail.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let Ok(client) = redis::Client::open(redis_url()) else {
-            return;
-        };
-        let Ok(mut conn) = client.get_connection() else {
-            return;
-        };
-        let pattern = format!("hoithi:lb:{}/*", self.0);
-        let keys: Vec<String> = redis::cmd("KEYS")
-            .arg(pattern)
-            .query(&mut conn)
-            .unwrap_or_default();
-        if !keys.is_empty() {
-            let _: redis::RedisResult<()> = redis::cmd("DEL").arg(keys).query(&mut conn);
-        }
-    }
 }
 
 #[tokio::test]
