@@ -104,8 +104,13 @@ fn code_ok(code: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
-/// Reads schools. `communes` holds the valid commune codes.
-pub fn parse_schools(grid: &Grid, communes: &HashSet<String>) -> Parsed<School> {
+/// Reads the data rows of a sheet whose header has `required` columns. `row` checks one row:
+/// it returns the parsed value, or pushes its reasons onto `why`. Blank rows are skipped.
+fn read_rows<T>(
+    grid: &Grid,
+    required: &[&str],
+    mut row: impl FnMut(&dyn Fn(&str) -> String, &mut Vec<String>) -> Option<T>,
+) -> Parsed<T> {
     let mut out = Parsed {
         rows: Vec::new(),
         problems: Vec::new(),
@@ -114,142 +119,132 @@ pub fn parse_schools(grid: &Grid, communes: &HashSet<String>) -> Parsed<School> 
         out.problems.push(Problem::file("the sheet is empty"));
         return out;
     };
-    if let Err(p) = cols.require(&["code", "name", "levels", "commune", "enrolment"]) {
+    if let Err(p) = cols.require(required) {
         out.problems.push(p);
         return out;
     }
-    let mut seen = HashSet::new();
-    for (i, row) in grid.iter().enumerate().skip(cols.header_row + 1) {
-        if row.iter().all(|c| c.trim().is_empty()) {
+    for (i, cells) in grid.iter().enumerate().skip(cols.header_row + 1) {
+        if cells.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let n = i + 1;
-        let cell = |k: &str| get(row, cols.col(k));
-        let (code, name, commune) = (cell("code"), cell("name"), cell("commune"));
+        let cell = |k: &str| get(cells, cols.col(k));
         let mut why = Vec::new();
-        if !code_ok(&code) {
-            why.push(format!(
-                "school code {code:?} must be 1–40 letters, digits, '-' or '_'"
-            ));
-        } else if !seen.insert(code.clone()) {
-            why.push(format!("school code {code} appears twice"));
-        }
-        if name.is_empty() || text::char_len(&name) > 200 {
-            why.push("the school name must have 1–200 characters".into());
-        }
-        let levels: Option<Vec<Level>> = cell("levels")
-            .split([',', ';', ' '])
-            .filter(|s| !s.is_empty())
-            .map(Level::parse)
-            .collect();
-        match &levels {
-            Some(l) if !l.is_empty() => {}
-            _ => why.push("levels must be tieu-hoc, thcs, thpt (comma-separated)".into()),
-        }
-        if !communes.contains(&commune) {
-            why.push(format!(
-                "commune code {commune:?} is not one of the province's 102"
-            ));
-        }
-        let enrolment = whole(&cell("enrolment")).filter(|e| (0..=100_000).contains(e));
-        if enrolment.is_none() {
-            why.push("enrolment must be a whole number from 0 to 100000".into());
-        }
-        if why.is_empty() {
-            out.rows.push(School {
-                code,
-                name,
-                levels: levels.unwrap_or_default(),
-                commune,
-                enrolment: enrolment.unwrap_or_default(),
-            });
-        } else {
-            out.problems.push(Problem::row(n, why.join("; ")));
+        match row(&cell, &mut why) {
+            Some(value) if why.is_empty() => out.rows.push(value),
+            _ => out.problems.push(Problem::row(i + 1, why.join("; "))),
         }
     }
     out
 }
 
+/// Checks a unit's code and that it appears once in the sheet.
+fn check_code(what: &str, code: &str, seen: &mut HashSet<String>, why: &mut Vec<String>) {
+    if !code_ok(code) {
+        why.push(format!(
+            "{what} code {code:?} must be 1–40 letters, digits, '-' or '_'"
+        ));
+    } else if !seen.insert(code.to_owned()) {
+        why.push(format!("{what} code {code} appears twice"));
+    }
+}
+
+/// Reads schools. `communes` holds the valid commune codes.
+pub fn parse_schools(grid: &Grid, communes: &HashSet<String>) -> Parsed<School> {
+    let mut seen = HashSet::new();
+    read_rows(
+        grid,
+        &["code", "name", "levels", "commune", "enrolment"],
+        |cell, why| {
+            let (code, name, commune) = (cell("code"), cell("name"), cell("commune"));
+            check_code("school", &code, &mut seen, why);
+            if name.is_empty() || text::char_len(&name) > 200 {
+                why.push("the school name must have 1–200 characters".into());
+            }
+            let levels: Option<Vec<Level>> = cell("levels")
+                .split([',', ';', ' '])
+                .filter(|s| !s.is_empty())
+                .map(Level::parse)
+                .collect();
+            let levels = levels.filter(|l| !l.is_empty());
+            if levels.is_none() {
+                why.push("levels must be tieu-hoc, thcs, thpt (comma-separated)".into());
+            }
+            if !communes.contains(&commune) {
+                why.push(format!(
+                    "commune code {commune:?} is not one of the province's 102"
+                ));
+            }
+            let enrolment = whole(&cell("enrolment")).filter(|e| (0..=100_000).contains(e));
+            if enrolment.is_none() {
+                why.push("enrolment must be a whole number from 0 to 100000".into());
+            }
+            Some(School {
+                code,
+                name,
+                levels: levels?,
+                commune,
+                enrolment: enrolment?,
+            })
+        },
+    )
+}
+
 /// Reads students. `schools` holds the school codes they may belong to (a school admin
 /// importing its roster passes only its own).
 pub fn parse_students(grid: &Grid, schools: &HashSet<String>) -> Parsed<Student> {
-    let mut out = Parsed {
-        rows: Vec::new(),
-        problems: Vec::new(),
-    };
-    let Some(cols) = Columns::find(grid) else {
-        out.problems.push(Problem::file("the sheet is empty"));
-        return out;
-    };
-    if let Err(p) = cols.require(&["code", "full_name", "class", "grade", "school"]) {
-        out.problems.push(p);
-        return out;
-    }
     let mut seen = HashSet::new();
-    for (i, row) in grid.iter().enumerate().skip(cols.header_row + 1) {
-        if row.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let n = i + 1;
-        let cell = |k: &str| get(row, cols.col(k));
-        let (code, full_name, class_name, school) = (
-            cell("code"),
-            cell("full_name"),
-            cell("class"),
-            cell("school"),
-        );
-        let mut why = Vec::new();
-        if !code_ok(&code) {
-            why.push(format!(
-                "student code {code:?} must be 1–40 letters, digits, '-' or '_'"
-            ));
-        } else if !seen.insert(code.clone()) {
-            why.push(format!("student code {code} appears twice"));
-        }
-        if full_name.is_empty() || text::char_len(&full_name) > 100 {
-            why.push("the full name must have 1–100 characters".into());
-        }
-        let display = match cell("display_name") {
-            d if d.is_empty() => display_name(&full_name),
-            d if text::char_len(&d) > 40 => {
-                why.push("the display name must have at most 40 characters".into());
-                d
+    read_rows(
+        grid,
+        &["code", "full_name", "class", "grade", "school"],
+        |cell, why| {
+            let (code, full_name, class_name, school) = (
+                cell("code"),
+                cell("full_name"),
+                cell("class"),
+                cell("school"),
+            );
+            check_code("student", &code, &mut seen, why);
+            if full_name.is_empty() || text::char_len(&full_name) > 100 {
+                why.push("the full name must have 1–100 characters".into());
             }
-            d => d,
-        };
-        if class_name.is_empty() || text::char_len(&class_name) > 20 {
-            why.push("the class must have 1–20 characters".into());
-        }
-        let grade = whole(&cell("grade")).filter(|g| (1..=12).contains(g));
-        if grade.is_none() {
-            why.push("grade must be 1–12".into());
-        }
-        if !schools.contains(&school) {
-            why.push(format!("school {school:?} is not a known school"));
-        }
-        let consent = match text::fold(&cell("consent")).as_str() {
-            "" | "0" | "khong" | "no" | "false" => Some(false),
-            "1" | "co" | "yes" | "true" => Some(true),
-            _ => None,
-        };
-        if consent.is_none() {
-            why.push("consent must be «có» or «không»".into());
-        }
-        if why.is_empty() {
-            out.rows.push(Student {
+            let display = match cell("display_name") {
+                d if d.is_empty() => display_name(&full_name),
+                d => {
+                    if text::char_len(&d) > 40 {
+                        why.push("the display name must have at most 40 characters".into());
+                    }
+                    d
+                }
+            };
+            if class_name.is_empty() || text::char_len(&class_name) > 20 {
+                why.push("the class must have 1–20 characters".into());
+            }
+            let grade = whole(&cell("grade")).filter(|g| (1..=12).contains(g));
+            if grade.is_none() {
+                why.push("grade must be 1–12".into());
+            }
+            if !schools.contains(&school) {
+                why.push(format!("school {school:?} is not a known school"));
+            }
+            let consent = match text::fold(&cell("consent")).as_str() {
+                "" | "0" | "khong" | "no" | "false" => Some(false),
+                "1" | "co" | "yes" | "true" => Some(true),
+                _ => None,
+            };
+            if consent.is_none() {
+                why.push("consent must be «có» or «không»".into());
+            }
+            Some(Student {
                 code,
                 full_name,
                 display_name: display,
                 class_name,
-                grade: grade.unwrap_or_default(),
+                grade: grade?,
                 school,
-                consent_public: consent.unwrap_or(false),
-            });
-        } else {
-            out.problems.push(Problem::row(n, why.join("; ")));
-        }
-    }
-    out
+                consent_public: consent?,
+            })
+        },
+    )
 }
 
 #[cfg(test)]
