@@ -56,16 +56,7 @@ pub fn check(
 /// The calendar date of a Unix-millisecond time in Vietnam (UTC+7 all year), as `dd/mm/yyyy`.
 pub fn date_vn(unix_ms: i64) -> String {
     let days = (unix_ms + 7 * 3_600_000).div_euclid(86_400_000);
-    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (year, month, day) = super::sheet::cells::civil_from_days(days);
     format!("{day:02}/{month:02}/{year}")
 }
 

@@ -151,19 +151,7 @@ impl Store {
         rows.iter()
             .map(|r| {
                 Ok(SnapshotRow {
-                    placed: super::PlacedResult {
-                        result: super::ResultRow {
-                            student: r.try_get(0)?,
-                            score: r.try_get(1)?,
-                            time_ms: r.try_get(2)?,
-                            distance: r.try_get(3)?,
-                            attempts: r.try_get(4)?,
-                            submitted_at: r.try_get(5)?,
-                        },
-                        class_name: r.try_get(6)?,
-                        school: r.try_get(7)?,
-                        commune: r.try_get(8)?,
-                    },
+                    placed: super::units::placed_result(r)?,
                     display_name: r.try_get(9)?,
                     full_name: r.try_get(10)?,
                     school_name: r.try_get(11)?,

@@ -42,6 +42,24 @@ pub struct PlacedResult {
     pub commune: String,
 }
 
+/// A result with its class, school and commune from the first nine columns of `r`
+/// (student, score, time, distance, attempts, submitted, class, school, commune).
+pub(super) fn placed_result(r: &sqlx::any::AnyRow) -> Result<PlacedResult> {
+    Ok(PlacedResult {
+        result: ResultRow {
+            student: r.try_get(0)?,
+            score: r.try_get(1)?,
+            time_ms: r.try_get(2)?,
+            distance: r.try_get(3)?,
+            attempts: r.try_get(4)?,
+            submitted_at: r.try_get(5)?,
+        },
+        class_name: r.try_get(6)?,
+        school: r.try_get(7)?,
+        commune: r.try_get(8)?,
+    })
+}
+
 /// `"($1, $2, …), ($8, …)"` for `rows` rows of `cols` columns.
 pub(super) fn placeholders(rows: usize, cols: usize) -> String {
     (0..rows)
@@ -248,23 +266,7 @@ impl Store {
                 rows
             }
         };
-        rows.iter()
-            .map(|r| {
-                Ok(PlacedResult {
-                    result: ResultRow {
-                        student: r.try_get(0)?,
-                        score: r.try_get(1)?,
-                        time_ms: r.try_get(2)?,
-                        distance: r.try_get(3)?,
-                        attempts: r.try_get(4)?,
-                        submitted_at: r.try_get(5)?,
-                    },
-                    class_name: r.try_get(6)?,
-                    school: r.try_get(7)?,
-                    commune: r.try_get(8)?,
-                })
-            })
-            .collect()
+        rows.iter().map(placed_result).collect()
     }
 
     /// Public labels of students: `(code, shown name, class, school name)`. The full name is

@@ -85,9 +85,9 @@ pub fn is_date(s: &str) -> bool {
     (1..=days).contains(&d)
 }
 
-/// The date `days` after 1970-01-01, as `YYYY-MM-DD` (the civil-from-days algorithm of
-/// Howard Hinnant's date library). For "today" and for dates typed into a spreadsheet.
-pub fn date_from_days(days: i64) -> String {
+/// The civil date `(year, month, day)` `days` after 1970-01-01 (the civil-from-days
+/// algorithm of Howard Hinnant's date library).
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
@@ -96,7 +96,13 @@ pub fn date_from_days(days: i64) -> String {
     let mp = (5 * doy + 2) / 153;
     let d = doy - (153 * mp + 2) / 5 + 1;
     let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
+/// The date `days` after 1970-01-01, as `YYYY-MM-DD`. For "today" and for dates typed into a
+/// spreadsheet.
+pub fn date_from_days(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")
 }
 
