@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use crate::banks;
 use crate::engine::Engine;
 use crate::leaderboard::{Leaderboards, MemoryBoards, RedisBoards};
+use crate::rankings::feed::BoardFeed;
 use crate::rankings::Rankings;
 use crate::storage::{writer, Role, Store};
 use crate::transport::{self, http::auth::hash_password, AppState, WebConfig};
@@ -146,7 +147,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let (writer, writer_task) = writer::spawn(store.clone());
-    let engine = Engine::new(store.clone(), writer, shutdown_rx.clone());
+    let feed = BoardFeed::spawn(rankings.boards().clone());
+    let engine = Engine::new(store.clone(), writer, feed, shutdown_rx.clone());
     let web = WebConfig {
         web_dir: config.web_dir.clone(),
         banks: config.bank_source(),

@@ -5,6 +5,7 @@ mod bad_input;
 mod bank_check;
 mod bank_import;
 mod bank_upload;
+mod faults_redis;
 mod helpers;
 mod http_api;
 mod limits;
