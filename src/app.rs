@@ -396,6 +396,7 @@ async fn ensure_first_account(
             "admin",
             "Quản trị viên",
             Role::Organizer,
+            None,
             &hash_password(&password)?,
         )
         .await?;

@@ -10,6 +10,7 @@ use tokio::time::{sleep_until, Instant};
 
 use super::outbox::{Outbox, Outgoing};
 use super::views;
+use crate::domain::access::{may, Action, Actor, Role as AccountRole, Target};
 use crate::domain::game::{Effect, Game, Input, Phase, PlayerId};
 use crate::domain::{Answer, Millis, Nickname};
 use crate::protocol::{
@@ -48,9 +49,12 @@ pub enum Command {
         outbox: Outbox,
         reply: oneshot::Sender<Joined>,
     },
+    /// A signed-in account asks to host; the room knows the game's owner, so it asks the
+    /// access rule (the owner, and the organizer for any game).
     Host {
         account: i64,
-        organizer: bool,
+        role: AccountRole,
+        unit: Option<String>,
         outbox: Outbox,
         reply: oneshot::Sender<Result<Text, ErrorCode>>,
     },
@@ -281,11 +285,17 @@ impl Room {
             }
             Command::Host {
                 account,
-                organizer,
+                role,
+                unit,
                 outbox,
                 reply,
             } => {
-                if account != self.host_id && !organizer {
+                let actor = Actor {
+                    id: account,
+                    role,
+                    unit: unit.as_deref(),
+                };
+                if !may(&actor, Action::RunGame, Target::OwnedBy(self.host_id)) {
                     let _ = reply.send(Err(ErrorCode::Forbidden));
                     return;
                 }

@@ -12,7 +12,10 @@ const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../../migrations/sqlite/0003_published.sql"),
     ),
-    // 4 is the roles migration (accounts bound to a unit).
+    (
+        4,
+        include_str!("../../migrations/sqlite/0004_account_units.sql"),
+    ),
     (5, include_str!("../../migrations/sqlite/0005_misses.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
@@ -21,6 +24,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         3,
         include_str!("../../migrations/postgres/0003_published.sql"),
+    ),
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_account_units.sql"),
     ),
     (5, include_str!("../../migrations/postgres/0005_misses.sql")),
 ];

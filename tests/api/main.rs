@@ -13,4 +13,5 @@ mod live_game;
 mod published;
 mod rankings;
 mod reconnect;
+mod roles;
 mod shutdown;
