@@ -48,7 +48,8 @@ async fn pipe(mut phone: TcpStream, mut server: TcpStream, mut cut: watch::Recei
         tokio::select! {
             n = phone.read(&mut a) => match n {
                 Ok(n) if n > 0 => if server.write_all(&a[..n]).await.is_err() { return },
-                _ => return,
+                // The phone gave up on its side: on a dead network, the server hears nothing.
+                _ => break,
             },
             n = server.read(&mut b) => match n {
                 Ok(n) if n > 0 => if phone.write_all(&b[..n]).await.is_err() { return },
@@ -69,8 +70,15 @@ fn is_room_event(msg: &Value) -> bool {
     matches!(
         msg["type"].as_str(),
         Some(
-            "question" | "reveal" | "leaderboard" | "podium" | "locked" | "lobby" | "answered"
-                | "kicked" | "bye"
+            "question"
+                | "reveal"
+                | "leaderboard"
+                | "podium"
+                | "locked"
+                | "lobby"
+                | "answered"
+                | "kicked"
+                | "bye"
         )
     )
 }

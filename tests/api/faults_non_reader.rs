@@ -91,7 +91,8 @@ async fn play_with_non_readers(server: &Server, dir: &std::path::Path, round: us
     loop {
         let host = &mut hosts[turn % HOSTS];
         turn += 1;
-        host.send(json!({"type": "next"})).await;
+        let command = if turn == 1 { "start" } else { "next" };
+        host.send(json!({"type": command})).await;
         // The event this `next` caused: the next room sequence number.
         let event = loop {
             let msg = host.recv().await;

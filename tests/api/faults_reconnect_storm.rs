@@ -105,7 +105,10 @@ async fn two_thousand_phones_reconnecting_at_once_all_resume_and_the_server_stay
     drop(phones);
     let until = Instant::now() + Duration::from_secs(30);
     while connected(&server, game).await > 0 {
-        assert!(Instant::now() < until, "the server notices the dropped phones");
+        assert!(
+            Instant::now() < until,
+            "the server notices the dropped phones"
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
 

@@ -308,10 +308,13 @@ pub async fn ws_from(
     let config = WebSocketConfig::default()
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0);
-    let (stream, _) =
-        tokio_tungstenite::client_async_with_config(request, MaybeTlsStream::Plain(stream), Some(config))
-            .await
-            .map_err(std::io::Error::other)?;
+    let (stream, _) = tokio_tungstenite::client_async_with_config(
+        request,
+        MaybeTlsStream::Plain(stream),
+        Some(config),
+    )
+    .await
+    .map_err(std::io::Error::other)?;
     Ok(Ws(hoithi_loadtest::ws::Ws {
         stream,
         token: String::new(),
