@@ -86,6 +86,7 @@ async fn play_with_non_readers(server: &Server, dir: &std::path::Path, round: us
     }
 
     // The host runs the whole game: question, reveal, leaderboard, … podium.
+    let game_started = Instant::now();
     let mut seq = 0;
     let mut turn = 0;
     loop {
@@ -114,6 +115,19 @@ async fn play_with_non_readers(server: &Server, dir: &std::path::Path, round: us
     assert!(
         events >= 4 * QUESTIONS,
         "the phone that reads gets everything: {events}"
+    );
+
+    // Measured, not asserted: a game shorter than the 10 s write timeout whose non-readers are
+    // all gone at the podium shows the bounded outbox at work.
+    let at_podium = server.host(game).await.welcome["players"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["connected"] == true)
+        .count();
+    eprintln!(
+        "game {round}: {QUESTIONS} questions in {:.1} s; players connected at the podium: {at_podium} (the reader among them)",
+        game_started.elapsed().as_secs_f64()
     );
 
     // The server let every non-reader go, and only them.
