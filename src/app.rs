@@ -345,8 +345,10 @@ pub async fn leaderboards(redis_url: Option<&str>) -> anyhow::Result<Leaderboard
         // silently lose players. Refuse, and say what to set.
         anyhow::ensure!(
             !policy.starts_with("allkeys"),
-            "Redis at {url} has maxmemory-policy {policy}, which may evict leaderboard keys; \
-             set it to noeviction (redis-cli CONFIG SET maxmemory-policy noeviction)"
+            "Redis tại {url} có maxmemory-policy {policy}: khi đầy bộ nhớ, Redis có thể xoá \
+             khoá của bảng xếp hạng; hãy đặt noeviction. / Redis at {url} has \
+             maxmemory-policy {policy}, which may evict leaderboard keys; set it to noeviction \
+             (redis-cli CONFIG SET maxmemory-policy noeviction)"
         );
     }
     Ok(Leaderboards::Redis(

@@ -38,6 +38,9 @@ pub struct Report {
     pub game: i64,
     pub title: String,
     pub status: GameStatus,
+    /// The status in words: an interrupted game (the server stopped while it was open; it is
+    /// not resumed) says «Trò chơi bị gián đoạn», so nobody takes its scores for final ones.
+    pub status_text: &'static str,
     pub created_at: i64,
     pub players: Vec<PlayerLine>,
     pub questions: Vec<QuestionLine>,
@@ -122,6 +125,7 @@ impl Store {
             game,
             title: row.title,
             status: row.status,
+            status_text: row.status.text(),
             created_at: row.created_at,
             players,
             questions: lines,

@@ -124,6 +124,8 @@ export default {
   'host.title': 'Màn hình trình chiếu — Hội thi',
   'host.noGame': 'Thiếu mã trò chơi. Hãy mở trò chơi từ trang quản lý.',
   'host.gameNotFound': 'Không tìm thấy trò chơi này, hoặc trò chơi đã đóng.',
+  'host.interrupted': 'Trò chơi bị gián đoạn',
+  'host.interruptedWhy': 'Máy chủ đã dừng khi trò chơi đang diễn ra. Mọi câu trả lời đã được xác nhận đều có trong báo cáo; trò chơi không thể tiếp tục, hãy mở một trò chơi mới nếu cần.',
   'host.toAdmin': 'Về trang quản lý',
   'host.signIn': 'Đăng nhập',
   'host.joinHow': 'Trên điện thoại, vào',
