@@ -2,7 +2,6 @@
 //! database), the live board catches up once Redis is back, and a board rebuilt from the
 //! database equals the totals SQL computes.
 
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use hoithi::leaderboard::{Leaderboards, RedisBoards};
@@ -10,62 +9,9 @@ use hoithi::rankings::feed;
 use serde_json::json;
 
 use crate::helpers::{question, spawn_app_with_redis_at, TestApp, Ws};
+use crate::process::Redis;
 
 const PLAYERS: usize = 500;
-
-/// A private redis-server that keeps nothing on disk, killed with SIGKILL when dropped.
-struct PrivateRedis {
-    child: Child,
-    port: u16,
-}
-
-impl PrivateRedis {
-    fn start(port: u16) -> PrivateRedis {
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .spawn()
-            .expect("redis-server (scripts/test.sh installs it) starts");
-        let redis = PrivateRedis { child, port };
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while redis.ping().is_err() {
-            assert!(Instant::now() < deadline, "redis-server on {port} answers");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        redis
-    }
-
-    fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    fn ping(&self) -> redis::RedisResult<String> {
-        let client = redis::Client::open(self.url())?;
-        redis::cmd("PING").query(&mut client.get_connection()?)
-    }
-
-    /// SIGKILL: no goodbye, nothing saved.
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
-
-impl Drop for PrivateRedis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .expect("a free port")
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 /// From a reveal to the next question: the leaderboard, then the question.
 async fn next_question(host: &mut Ws) {
@@ -133,9 +79,8 @@ async fn play_question(players: &mut [Ws], host: &mut Ws, q: u64) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_killed_mid_game_the_game_goes_on_and_the_board_catches_up() {
-    let port = free_port();
-    let redis = PrivateRedis::start(port);
-    let url = redis.url();
+    let redis = Redis::start(&[]).await;
+    let (port, url) = (redis.port, redis.url.clone());
     let app = spawn_app_with_redis_at(&url).await;
     let questions = [question("a", 5), question("b", 5), question("c", 5)];
     let (game, pin) = app.open_game(&questions, json!({})).await;
@@ -161,7 +106,7 @@ async fn redis_killed_mid_game_the_game_goes_on_and_the_board_catches_up() {
     assert_eq!(play_question(&mut players, &mut host, 1).await, 400);
 
     // Redis comes back empty, on the same address; the game goes on.
-    let redis = PrivateRedis::start(port);
+    let redis = Redis::start_on(port, &[]).await;
     next_question(&mut host).await;
     assert_eq!(play_question(&mut players, &mut host, 2).await, 400);
 

@@ -236,12 +236,17 @@ pub fn rss_kib(pid: u32) -> u64 {
 /// A private redis-server on a free port, with extra arguments; killed when dropped.
 pub struct Redis {
     child: Child,
+    pub port: u16,
     pub url: String,
 }
 
 impl Redis {
     pub async fn start(args: &[&str]) -> Redis {
-        let port = free_port();
+        Redis::start_on(free_port(), args).await
+    }
+
+    /// On a given port: a Redis coming back on the address it died on.
+    pub async fn start_on(port: u16, args: &[&str]) -> Redis {
         let child = Command::new("redis-server")
             .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
             .args(["--save", "", "--appendonly", "no"])
@@ -252,6 +257,7 @@ impl Redis {
             .expect("redis-server is installed");
         let redis = Redis {
             child,
+            port,
             url: format!("redis://127.0.0.1:{port}"),
         };
         let until = Instant::now() + START_TIMEOUT;
@@ -268,6 +274,14 @@ impl Redis {
             assert!(Instant::now() < until, "redis-server did not start");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
+    }
+}
+
+impl Redis {
+    /// SIGKILL: no goodbye, nothing saved.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
     }
 }
 
