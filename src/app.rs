@@ -53,6 +53,11 @@ pub struct Config {
     /// Redis for the leaderboards (redis://HOST:PORT); default: in-process leaderboards.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// Days the players, answers and nicknames of a finished game are kept (a school year and a
+    /// bit); 0 keeps them forever.
+    #[arg(long, env = "HOITHI_RETENTION_DAYS", default_value_t = 400)]
+    pub retention_days: u32,
+
     /// Password for the first organizer account "admin" (default: a random one, printed once).
     #[arg(long, env = "HOITHI_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
@@ -71,6 +76,7 @@ impl Config {
             public_url: None,
             allowed_origins: Vec::new(),
             admin_password: None,
+            retention_days: 400,
             redis_url: None,
             limits: Default::default(),
             banned_words: None,
@@ -146,6 +152,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let admin_password = ensure_first_account(&store, config.admin_password.as_deref()).await?;
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    if config.retention_days > 0 {
+        tokio::spawn(purge_daily(
+            store.clone(),
+            config.retention_days,
+            shutdown_rx.clone(),
+        ));
+    }
     let (writer, writer_task) = writer::spawn(store.clone());
     let feed = BoardFeed::spawn(rankings.boards().clone());
     let engine = Engine::new(store.clone(), writer, feed, shutdown_rx.clone());
@@ -322,6 +335,23 @@ pub mod tools {
             );
         }
         Ok(())
+    }
+}
+
+/// Empties games older than the retention limit, at start and then once a day.
+async fn purge_daily(store: Store, days: u32, mut shutdown: watch::Receiver<bool>) {
+    let day = std::time::Duration::from_secs(24 * 3600);
+    loop {
+        let cutoff = crate::storage::now_ms() - i64::from(days) * day.as_millis() as i64;
+        match store.purge_games_before(cutoff).await {
+            Ok(0) => {}
+            Ok(games) => tracing::info!(games, days, "old games' players and answers deleted"),
+            Err(e) => tracing::error!(error = %e, "deleting old games' data failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(day) => {}
+            _ = shutdown.changed() => return,
+        }
     }
 }
 

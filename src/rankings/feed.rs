@@ -90,7 +90,7 @@ impl BoardFeed {
 }
 
 /// Most updates in one round trip.
-const BATCH: usize = 20_000;
+const BATCH: usize = 5_000;
 /// A write that takes longer is treated as failed (Redis unreachable rather than refusing).
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
 const BACKOFF: [Duration; 4] = [
@@ -162,9 +162,10 @@ impl State {
                 }
             }
         }
-        for chunk in sets.chunks(BATCH) {
-            boards.set(chunk).await?;
-        }
+        // Each member appears once, so the chunks may land in any order: send them all at
+        // once, and the client encodes one while Redis applies another.
+        futures_util::future::try_join_all(sets.chunks(BATCH).map(|chunk| boards.set(chunk)))
+            .await?;
         boards.unset(&unsets).await?;
         self.dirty.clear();
         // Finished boards are written in full: nothing more to keep.

@@ -11,6 +11,7 @@ mod migrations;
 pub mod published;
 mod quizzes;
 pub mod reports;
+mod retention;
 mod unit_views;
 mod units;
 pub mod writer;

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::HeaderMap;
 use governor::clock::{Clock, DefaultClock};
-use governor::{DefaultKeyedRateLimiter, Quota};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota};
 
 /// How long an address that scanned PINs is refused any join.
 const SCAN_BLOCK: Duration = Duration::from_secs(60);
@@ -33,6 +33,10 @@ pub struct LimitsConfig {
         default_value_t = 30_000
     )]
     pub joins_per_game_per_minute: u32,
+    /// Joins per minute over the whole server, every game together: what one node is sized
+    /// for, so a flood spread over many PINs still stops here.
+    #[arg(long, env = "HOITHI_JOINS_PER_MINUTE", default_value_t = 120_000)]
+    pub joins_per_minute: u32,
     /// Sign-in attempts per address per minute.
     #[arg(
         long,
@@ -59,6 +63,7 @@ impl Default for LimitsConfig {
             upgrades_per_minute: 3000,
             pin_misses_per_minute: 60,
             joins_per_game_per_minute: 30_000,
+            joins_per_minute: 120_000,
             sign_ins_per_address_per_minute: 30,
             sign_ins_per_account_per_minute: 10,
             trusted_proxies: Vec::new(),
@@ -76,6 +81,7 @@ pub struct Limits {
     upgrades: DefaultKeyedRateLimiter<IpAddr>,
     pin_misses: DefaultKeyedRateLimiter<IpAddr>,
     joins: DefaultKeyedRateLimiter<i64>,
+    all_joins: DefaultDirectRateLimiter,
     sign_in_address: DefaultKeyedRateLimiter<IpAddr>,
     sign_in_account: DefaultKeyedRateLimiter<String>,
     // A std mutex: a lookup or insert, never held across an await.
@@ -100,6 +106,7 @@ impl Limits {
             upgrades: DefaultKeyedRateLimiter::keyed(per_minute(config.upgrades_per_minute)),
             pin_misses: DefaultKeyedRateLimiter::keyed(per_minute(config.pin_misses_per_minute)),
             joins: DefaultKeyedRateLimiter::keyed(per_minute(config.joins_per_game_per_minute)),
+            all_joins: DefaultDirectRateLimiter::direct(per_minute(config.joins_per_minute)),
             sign_in_address: DefaultKeyedRateLimiter::keyed(per_minute(
                 config.sign_ins_per_address_per_minute,
             )),
@@ -158,8 +165,12 @@ impl Limits {
         })
     }
 
+    /// A join to `game`: within the game's quota and the server's.
     pub fn join(&self, game: i64) -> Result<(), RetryAfter> {
-        check(&self.joins, &game)
+        check(&self.joins, &game)?;
+        self.all_joins
+            .check()
+            .map_err(|not_until| not_until.wait_time_from(DefaultClock::default().now()))
     }
 
     pub fn sign_in(&self, address: IpAddr, username: &str) -> Result<(), RetryAfter> {
@@ -226,6 +237,24 @@ mod tests {
             limits.client_address("198.51.100.1:5000".parse().unwrap(), &headers),
             "198.51.100.1".parse::<IpAddr>().unwrap(),
             "an untrusted peer cannot choose its address"
+        );
+    }
+
+    #[test]
+    fn joins_are_limited_per_game_and_over_the_whole_server() {
+        let limits = Limits::new(LimitsConfig {
+            joins_per_game_per_minute: 2,
+            joins_per_minute: 3,
+            ..LimitsConfig::default()
+        });
+        assert!(limits.join(1).is_ok());
+        assert!(limits.join(1).is_ok());
+        assert!(limits.join(1).is_err(), "a third join to one game");
+        assert!(limits.join(2).is_ok());
+        let wait = limits.join(3).expect_err("a fourth join anywhere");
+        assert!(
+            wait > Duration::ZERO && wait <= Duration::from_secs(60),
+            "{wait:?}"
         );
     }
 

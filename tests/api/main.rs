@@ -19,5 +19,6 @@ mod process;
 mod published;
 mod rankings;
 mod reconnect;
+mod retention;
 mod roles;
 mod shutdown;
