@@ -235,6 +235,23 @@ fn limited(wait: Duration) -> ServerMsg<'static> {
 
 /// Closes with `code` and waits briefly for the peer's close, so the close frame is not lost
 /// to a reset when unread data is still in flight.
+/// Sends a room a command that answers on `answer`: a room that is gone is `game_not_found`, a
+/// room that dropped the reply (stopping) is `server_busy`.
+async fn ask<T>(
+    room: &RoomHandle,
+    cmd: Command,
+    answer: oneshot::Receiver<Result<T, ErrorCode>>,
+) -> Result<T, Reply> {
+    if !room.send(cmd).await {
+        return Err(Reply::Error(ErrorCode::GameNotFound));
+    }
+    match answer.await {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(code)) => Err(Reply::Error(code)),
+        Err(_) => Err(Reply::Error(ErrorCode::ServerBusy)),
+    }
+}
+
 async fn close(socket: &mut WebSocket, code: u16) {
     if !write(
         socket,
@@ -422,19 +439,15 @@ impl Conn {
         rx: mpsc::Receiver<Outgoing>,
         answer: oneshot::Receiver<crate::engine::room::Joined>,
     ) -> Reply {
-        if !room.send(cmd).await {
-            return Reply::Error(ErrorCode::GameNotFound);
-        }
-        match answer.await {
-            Ok(Ok((player, welcome, open))) => {
+        match ask(&room, cmd, answer).await {
+            Ok((player, welcome, open)) => {
                 self.session = Some(Session::Player { room, player });
                 self.outbox = Some(rx);
                 // A late joiner's clock starts when the welcome (holding the question) is sent.
                 self.last_question = open.map(|q| (q, Instant::now()));
                 Reply::Text(welcome)
             }
-            Ok(Err(code)) => Reply::Error(code),
-            Err(_) => Reply::Error(ErrorCode::ServerBusy),
+            Err(reply) => reply,
         }
     }
 
@@ -454,17 +467,13 @@ impl Conn {
             outbox,
             reply,
         };
-        if !room.send(cmd).await {
-            return Reply::Error(ErrorCode::GameNotFound);
-        }
-        match answer.await {
-            Ok(Ok(welcome)) => {
+        match ask(&room, cmd, answer).await {
+            Ok(welcome) => {
                 self.session = Some(Session::Host { room });
                 self.outbox = Some(rx);
                 Reply::Text(welcome)
             }
-            Ok(Err(code)) => Reply::Error(code),
-            Err(_) => Reply::Error(ErrorCode::ServerBusy),
+            Err(reply) => reply,
         }
     }
 

@@ -249,7 +249,12 @@ impl Game {
     }
     /// Players who are in the game (not kicked), connected or not.
     pub fn active_players(&self) -> usize {
-        self.players.iter().filter(|p| !p.kicked).count()
+        // Every player still in the game holds a nickname: O(1), asked on every welcome.
+        debug_assert_eq!(
+            self.nicknames.len(),
+            self.players.iter().filter(|p| !p.kicked).count()
+        );
+        self.nicknames.len()
     }
     /// Player ids in leaderboard order as of the last closed question.
     pub fn standings(&self) -> &[PlayerId] {
