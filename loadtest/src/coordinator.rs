@@ -27,6 +27,7 @@ pub struct Run {
     pub report: Report,
     progress: Option<JoinHandle<()>>,
     peak: Option<(JoinHandle<()>, Arc<AtomicU64>)>,
+    overflows_before: Option<u64>,
 }
 
 impl Run {
@@ -64,6 +65,7 @@ impl Run {
             report,
             progress: None,
             peak: None,
+            overflows_before: procfs::listen_overflows(),
         })
     }
 
@@ -148,6 +150,10 @@ impl Run {
             self.memory.peak_kb = Some(peak.load(Relaxed));
         }
         self.memory.settle(self.report.joined);
+        self.memory.listen_overflows = self
+            .overflows_before
+            .zip(procfs::listen_overflows())
+            .map(|(before, after)| after.saturating_sub(before));
         let mut report = self.report;
         report.server = self.memory;
         report.completed = report.incomplete_because.is_none();

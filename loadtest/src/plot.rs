@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::Report;
+use crate::report::{Report, SeriesPoint};
 
 const WIDTH: f64 = 960.0;
 const LEFT: f64 = 70.0;
@@ -44,16 +44,34 @@ pub fn svg(r: &Report) -> String {
 fn series_panel(out: &mut String, r: &Report) {
     let (y0, h) = TOP_PANEL;
     let plot_w = WIDTH - LEFT - RIGHT;
-    let t_max = r
-        .series
+    // Viewers acknowledge nothing: their panel shows each batch's delivery over time.
+    let viewers = r.scenario == "viewers";
+    let by_event: Vec<SeriesPoint> = r
+        .per_event
+        .iter()
+        .filter(|e| e.latency.count > 0)
+        .map(|e| SeriesPoint {
+            t_s: e.sent_at_s,
+            acks: 0,
+            p50_ms: e.latency.p50_ms,
+            p99_ms: e.latency.p99_ms,
+        })
+        .collect();
+    let series = if viewers { &by_event } else { &r.series };
+    let t_max = series
         .iter()
         .map(|p| p.t_s + 0.1)
         .chain(r.per_event.iter().map(|e| e.sent_at_s))
         .fold(1.0_f64, f64::max);
-    let v_max = nice(r.series.iter().map(|p| p.p99_ms).fold(1.0, f64::max));
+    let v_max = nice(series.iter().map(|p| p.p99_ms).fold(1.0, f64::max));
     let x = |t: f64| LEFT + t / t_max * plot_w;
     let y = |v: f64| y0 + h - v.min(v_max) / v_max * h;
-    axes(out, y0, h, v_max, "ack latency (ms)");
+    let label = if viewers {
+        "board update latency by batch (ms)"
+    } else {
+        "ack latency (ms)"
+    };
+    axes(out, y0, h, v_max, label);
     for i in 0..=5 {
         let t = t_max * f64::from(i) / 5.0;
         let _ = writeln!(
@@ -63,7 +81,7 @@ fn series_panel(out: &mut String, r: &Report) {
             y0 + h + 16.0
         );
     }
-    for e in &r.per_event {
+    for e in r.per_event.iter().filter(|_| !viewers) {
         let _ = writeln!(
             out,
             r##"<line x1="{0:.1}" x2="{0:.1}" y1="{y0}" y2="{1}" stroke="#999" stroke-dasharray="4 3"/><text x="{0:.1}" y="{2}" fill="#666">{3}</text>"##,
@@ -81,7 +99,7 @@ fn series_panel(out: &mut String, r: &Report) {
     let most = r.series.iter().map(|p| p.acks).max().unwrap_or(0).max(1) as f64;
     let acks_max = nice(most * 10.0);
     let bar_w = (0.1 / t_max * plot_w).max(1.0);
-    for p in &r.series {
+    for p in series {
         let bh = p.acks as f64 * 10.0 / acks_max * h;
         let _ = writeln!(
             out,
@@ -90,19 +108,22 @@ fn series_panel(out: &mut String, r: &Report) {
             y0 + h - bh
         );
     }
-    let _ = writeln!(
-        out,
-        r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#888">acks/s (grey): {} at the top</text>"##,
-        WIDTH - RIGHT,
-        y0 + h + 32.0,
-        trim(acks_max)
-    );
+    if !viewers {
+        let _ = writeln!(
+            out,
+            r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#888">acks/s (grey): {} at the top</text>"##,
+            WIDTH - RIGHT,
+            y0 + h + 32.0,
+            trim(acks_max)
+        );
+    }
     for (pick, colour, name) in [(0usize, "#1f77b4", "p50"), (1usize, "#d62728", "p99")] {
         // One polyline per run of adjacent buckets: no line across a time without answers.
         let mut runs: Vec<Vec<String>> = Vec::new();
         let mut last_t = f64::NEG_INFINITY;
-        for p in &r.series {
-            if p.t_s - last_t > 0.15 {
+        let gap = if viewers { f64::INFINITY } else { 0.15 };
+        for p in series {
+            if runs.is_empty() || p.t_s - last_t > gap {
                 runs.push(Vec::new());
             }
             last_t = p.t_s;
@@ -127,7 +148,7 @@ fn series_panel(out: &mut String, r: &Report) {
             y0 - 6.0
         );
     }
-    if r.series.is_empty() {
+    if series.is_empty() {
         let _ = writeln!(
             out,
             r##"<text x="{}" y="{}" text-anchor="middle" fill="#666">no answers acknowledged</text>"##,
@@ -269,7 +290,7 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::histogram::Summary;
-    use crate::report::{EventFigures, SeriesPoint};
+    use crate::report::EventFigures;
 
     #[test]
     fn axes_end_on_round_numbers() {

@@ -54,6 +54,24 @@ pub fn vm_rss_kb(pid: u32) -> Option<u64> {
     field_kb(&status, "VmRSS:")
 }
 
+/// Connections the kernel dropped because a listener's accept queue was full, machine-wide
+/// (`ListenOverflows` of /proc/net/netstat). A dropped SYN is retried after a second, which
+/// shows as joins taking just over 1 s.
+pub fn listen_overflows() -> Option<u64> {
+    netstat_field(
+        &fs::read_to_string("/proc/net/netstat").ok()?,
+        "TcpExt:",
+        "ListenOverflows",
+    )
+}
+
+fn netstat_field(table: &str, prefix: &str, name: &str) -> Option<u64> {
+    let mut rows = table.lines().filter(|l| l.starts_with(prefix));
+    let (names, values) = (rows.next()?, rows.next()?);
+    let at = names.split_whitespace().position(|n| n == name)?;
+    values.split_whitespace().nth(at)?.parse().ok()
+}
+
 fn field_kb(status: &str, name: &str) -> Option<u64> {
     status
         .lines()
@@ -75,6 +93,16 @@ mod tests {
    1: 0100007F:205A 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 515151 1 0000000000000000 20 4 30 10 -1\n";
         assert_eq!(listening_inodes(table, 8282), vec!["424242".to_owned()]);
         assert!(listening_inodes(table, 8080).is_empty());
+    }
+
+    #[test]
+    fn listen_overflows_are_read_by_name() {
+        let table = "TcpExt: SyncookiesSent ListenOverflows ListenDrops\nTcpExt: 0 116 116\nIpExt: InNoRoutes\nIpExt: 0\n";
+        assert_eq!(
+            netstat_field(table, "TcpExt:", "ListenOverflows"),
+            Some(116)
+        );
+        assert_eq!(netstat_field(table, "TcpExt:", "Nothing"), None);
     }
 
     #[test]
