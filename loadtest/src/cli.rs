@@ -39,6 +39,9 @@ pub struct Args {
     /// Players in the one game (`live`).
     #[arg(long, default_value_t = 100)]
     pub players: usize,
+    /// Rooms (games) the players are spread over, each with its own host screen (`live`).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub rooms: u16,
     /// Questions to play, taken from the start of the bank (`live`).
     #[arg(long, default_value_t = 3)]
     pub questions: usize,

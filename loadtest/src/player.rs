@@ -17,13 +17,14 @@ use tokio_tungstenite::tungstenite::Message;
 
 use crate::answer::choose;
 use crate::recorder::Recorder;
-use crate::wire::{now_us, stopped, Behaviour};
+use crate::wire::{now_us, question_mark, stopped, Behaviour};
 use hoithi_loadtest::ws::Ws;
 
 /// What every player of a worker shares.
 pub struct Game {
     pub server: SocketAddr,
-    pub pin: String,
+    /// One PIN per room.
+    pub pins: Vec<String>,
     pub keys: Vec<Value>,
     pub behaviour: Behaviour,
     pub rec: Arc<Recorder>,
@@ -57,6 +58,10 @@ pub async fn play(
     mut stop: watch::Receiver<bool>,
 ) {
     let rec = &game.rec;
+    let room = index % game.pins.len().max(1);
+    if game.pins.is_empty() {
+        return rec.join_failed("no game to join");
+    }
     let started = now_us();
     let mut ws = {
         let Ok(_permit) = game.gate.acquire().await else {
@@ -66,7 +71,8 @@ pub async fn play(
             Ok(ws) => ws,
             Err(e) => return rec.join_failed(&connect_error(&e)),
         };
-        if let Err(reply) = ws.join(&game.pin, &format!("Người chơi {index}")).await {
+        let pin = &game.pins[room];
+        if let Err(reply) = ws.join(pin, &format!("Người chơi {index}")).await {
             return rec.join_failed(&format!("join: {}", error_code(&reply)));
         }
         ws
@@ -133,7 +139,7 @@ pub async fn play(
         match msg["type"].as_str().unwrap_or_default() {
             "question" => {
                 let q = msg["q"].as_u64().unwrap_or(0) as usize;
-                rec.received(q as u64, now);
+                rec.received(question_mark(room, q), now);
                 if q >= game.keys.len() {
                     rec.error("question beyond the quiz");
                     continue;

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::report::{Report, SeriesPoint};
+use crate::report::{EventFigures, Report, SeriesPoint};
 
 const WIDTH: f64 = 960.0;
 const LEFT: f64 = 70.0;
@@ -66,12 +66,12 @@ fn series_panel(out: &mut String, r: &Report) {
     let v_max = nice(series.iter().map(|p| p.p99_ms).fold(1.0, f64::max));
     let x = |t: f64| LEFT + t / t_max * plot_w;
     let y = |v: f64| y0 + h - v.min(v_max) / v_max * h;
-    let label = if viewers {
+    let axis_label = if viewers {
         "board update latency by batch (ms)"
     } else {
         "ack latency (ms)"
     };
-    axes(out, y0, h, v_max, label);
+    axes(out, y0, h, v_max, axis_label);
     for i in 0..=5 {
         let t = t_max * f64::from(i) / 5.0;
         let _ = writeln!(
@@ -91,7 +91,7 @@ fn series_panel(out: &mut String, r: &Report) {
             if r.scenario == "viewers" {
                 String::new()
             } else {
-                format!("q{}", e.id)
+                format!("q{}", label(r, e))
             }
         );
     }
@@ -201,7 +201,7 @@ fn events_panel(out: &mut String, r: &Report) {
                 r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
                 x0 + 1.5 * bar,
                 y0 + h + 16.0,
-                e.id
+                label(r, e)
             );
         }
     }
@@ -260,6 +260,16 @@ fn axes(out: &mut String, y0: f64, h: f64, v_max: f64, label: &str) {
     );
 }
 
+/// An event's name on the axis: the question (room.question with several rooms), or the
+/// batch's number.
+fn label(r: &Report, e: &EventFigures) -> String {
+    match (e.room, e.question) {
+        (Some(room), Some(q)) if r.rooms > 1 => format!("{room}.{q}"),
+        (_, Some(q)) => q.to_string(),
+        _ => e.id.to_string(),
+    }
+}
+
 /// A round upper bound for an axis: 1, 2 or 5 times a power of ten.
 fn nice(v: f64) -> f64 {
     let p = 10f64.powf(v.max(1e-3).log10().floor());
@@ -290,7 +300,6 @@ fn escape(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::histogram::Summary;
-    use crate::report::EventFigures;
 
     #[test]
     fn axes_end_on_round_numbers() {

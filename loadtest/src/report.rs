@@ -19,6 +19,8 @@ pub struct Report {
     pub command: String,
     pub started_at_unix_ms: u64,
     pub clients: usize,
+    /// Games the players were spread over (`live`).
+    pub rooms: usize,
     pub procs: usize,
     pub source_addresses: usize,
 
@@ -66,8 +68,11 @@ pub struct Report {
 
 #[derive(Debug, Default, Clone, Serialize)]
 pub struct EventFigures {
-    /// The question's index, or the batch's number.
+    /// The mark: `room × 1000 + question` (`live`), or the batch's number (`viewers`).
     pub id: u64,
+    /// The room and the question's index (`live`).
+    pub room: Option<u64>,
+    pub question: Option<u64>,
     /// When it was sent, in seconds from the start of the run.
     pub sent_at_s: f64,
     pub latency: Summary,
@@ -242,8 +247,8 @@ pub fn table(r: &Report) -> String {
     }
     let _ = writeln!(
         out,
-        "  clients {} in {} process(es) from {} source address(es); joined {} (failed {}) in {:.2} s = {:.0}/s",
-        r.clients, r.procs, r.source_addresses, r.joined, r.join_failed, r.join_seconds, r.joins_per_s
+        "  clients {} in {} room(s), {} process(es), from {} source address(es); joined {} (failed {}) in {:.2} s = {:.0}/s",
+        r.clients, r.rooms.max(1), r.procs, r.source_addresses, r.joined, r.join_failed, r.join_seconds, r.joins_per_s
     );
     let _ = writeln!(
         out,
@@ -261,7 +266,12 @@ pub fn table(r: &Report) -> String {
     // the JSON and the plot).
     if r.per_event.len() <= 30 {
         for e in &r.per_event {
-            row(&mut out, &format!("  {what} {}", e.id), &e.latency);
+            let name = match (e.room, e.question) {
+                (Some(room), Some(q)) if r.rooms > 1 => format!("  room {room} question {q}"),
+                (_, Some(q)) => format!("  {what} {q}"),
+                _ => format!("  {what} {}", e.id),
+            };
+            row(&mut out, &name, &e.latency);
         }
     }
     if r.acks > 0 || r.answers > 0 {

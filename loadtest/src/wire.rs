@@ -32,6 +32,14 @@ pub async fn stopped(stop: &mut tokio::sync::watch::Receiver<bool>) {
     }
 }
 
+/// The mark of question `q` in room `room`: rooms run their questions at their own pace.
+pub fn question_mark(room: usize, q: usize) -> u64 {
+    (room as u64) * MARKS_PER_ROOM + q as u64
+}
+
+/// Questions a room may have, as far as marks go (a quiz has at most 100).
+pub const MARKS_PER_ROOM: u64 = 1000;
+
 /// Width of a bucket of the acknowledgement time series.
 pub const BUCKET_US: u64 = 100_000;
 
@@ -57,7 +65,8 @@ pub struct WorkerConfig {
 #[serde(tag = "role", rename_all = "snake_case")]
 pub enum Role {
     Players {
-        pin: String,
+        /// One PIN per room; client `i` joins room `i % pins.len()`.
+        pins: Vec<String>,
         /// The answer key of each question (`key` of `GET /api/banks/{id}`).
         keys: Vec<Value>,
         behaviour: Behaviour,

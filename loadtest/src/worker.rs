@@ -64,13 +64,13 @@ pub async fn run() -> anyhow::Result<()> {
     let mut set = JoinSet::new();
     match &config.role {
         Role::Players {
-            pin,
+            pins,
             keys,
             behaviour,
         } => {
             let game = Arc::new(Game {
                 server: config.server,
-                pin: pin.clone(),
+                pins: pins.clone(),
                 keys: keys.clone(),
                 behaviour: *behaviour,
                 rec: rec.clone(),
