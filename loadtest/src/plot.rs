@@ -88,7 +88,8 @@ fn series_panel(out: &mut String, r: &Report) {
             x(e.sent_at_s),
             y0 + h,
             y0 - 4.0,
-            if r.scenario == "viewers" {
+            // With several rooms the moments crowd together: lines only.
+            if r.scenario == "viewers" || r.rooms > 1 {
                 String::new()
             } else {
                 format!("q{}", label(r, e))
@@ -281,9 +282,7 @@ fn nice(v: f64) -> f64 {
 }
 
 fn trim(v: f64) -> String {
-    if v == 0.0 {
-        "0".into()
-    } else if v >= 10.0 {
+    if v.fract() == 0.0 || v >= 10.0 {
         format!("{v:.0}")
     } else {
         format!("{v:.2}")

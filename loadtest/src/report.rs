@@ -322,6 +322,13 @@ pub fn table(r: &Report) -> String {
             .per_client_kb
             .map_or("?".to_owned(), |k| format!("{k:.1} KB"))
     );
+    if r.server.per_client_kb.is_some_and(|k| k < 1.0) {
+        // The allocator hands back what an earlier run freed: the growth says nothing then.
+        let _ = writeln!(
+            out,
+            "  (the server kept memory from an earlier run: measure memory on a fresh server)"
+        );
+    }
     if let Some(n) = r.server.listen_overflows.filter(|&n| n > 0) {
         let _ = writeln!(
             out,
