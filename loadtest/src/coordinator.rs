@@ -43,7 +43,7 @@ impl Run {
         };
         let report = Report {
             scenario,
-            command: std::env::args().collect::<Vec<_>>().join(" "),
+            command: redacted(std::env::args()),
             started_at_unix_ms: now_us() / 1000,
             clients: args.clients(),
             procs: args.procs(),
@@ -158,5 +158,47 @@ impl Run {
         report.server = self.memory;
         report.completed = report.incomplete_because.is_none();
         report
+    }
+}
+
+/// The command line as given, without the password: the report is a file people share.
+fn redacted(args: impl Iterator<Item = String>) -> String {
+    let mut out = Vec::new();
+    let mut hide_next = false;
+    for arg in args {
+        if hide_next {
+            out.push("***".to_owned());
+            hide_next = false;
+        } else if arg == "--admin-password" {
+            hide_next = true;
+            out.push(arg);
+        } else if arg.starts_with("--admin-password=") {
+            out.push("--admin-password=***".to_owned());
+        } else {
+            out.push(arg);
+        }
+    }
+    out.join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_stays_out_of_the_report() {
+        let args = [
+            "loadtest",
+            "--admin-password",
+            "secret",
+            "--players",
+            "5",
+            "--admin-password=also",
+        ];
+        let line = redacted(args.iter().map(|a| a.to_string()));
+        assert_eq!(
+            line,
+            "loadtest --admin-password *** --players 5 --admin-password=***"
+        );
     }
 }
