@@ -4,8 +4,12 @@
 //! results can update all four boards of each student. Figures go to docs/performance.md.
 //!
 //! ```text
-//! cargo run --release --example leaderboard_bench -- redis://127.0.0.1:6379 700000
+//! cargo run --release --example leaderboard_bench -- redis://127.0.0.1:6379 700000 contest
+//! cargo run --release --example leaderboard_bench -- redis://127.0.0.1:6379 700000 live
 //! ```
+//! `contest` ranks by the contest's five keys (score and time in the sorted set's score, three
+//! tie-breaks after it: a Lua script per student); `live` by a live event's score and time
+//! (all in the score: plain `ZADD`s).
 //! Uses keys under `hoithi-bench:` and deletes them at the end.
 
 use std::time::{Duration, Instant};
@@ -40,6 +44,13 @@ fn students(n: usize) -> Vec<Student> {
 }
 
 fn entry(order: &RankOrder, rng: &mut StdRng, code: &str) -> String {
+    if order.all_in_head() {
+        // A live event: points and total answer time.
+        return order.encode(
+            &[rng.random_range(0..=20_000), rng.random_range(0..3_600_000)],
+            code,
+        );
+    }
     order.encode(
         &[
             rng.random_range(0..=10),
@@ -89,7 +100,11 @@ async fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(700_000);
     let boards = Leaderboards::Redis(RedisBoards::connect(&url, "hoithi-bench:").await?);
-    let order = RankOrder::contest();
+    let order = match args.get(3).map(String::as_str) {
+        None | Some("contest") => RankOrder::contest(),
+        Some("live") => RankOrder::live_game(),
+        Some(other) => anyhow::bail!("order {other:?}: contest or live"),
+    };
     let mut rng = StdRng::seed_from_u64(7);
     let roster = students(n);
 

@@ -13,6 +13,7 @@ use tokio::sync::watch;
 use crate::banks;
 use crate::engine::Engine;
 use crate::leaderboard::{Leaderboards, MemoryBoards, RedisBoards};
+use crate::rankings::feed::BoardFeed;
 use crate::rankings::Rankings;
 use crate::storage::{writer, Role, Store};
 use crate::transport::{self, http::auth::hash_password, AppState, WebConfig};
@@ -146,7 +147,8 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     let (writer, writer_task) = writer::spawn(store.clone());
-    let engine = Engine::new(store.clone(), writer, shutdown_rx.clone());
+    let feed = BoardFeed::spawn(rankings.boards().clone());
+    let engine = Engine::new(store.clone(), writer, feed, shutdown_rx.clone());
     let web = WebConfig {
         web_dir: config.web_dir.clone(),
         banks: config.bank_source(),
@@ -343,8 +345,10 @@ pub async fn leaderboards(redis_url: Option<&str>) -> anyhow::Result<Leaderboard
         // silently lose players. Refuse, and say what to set.
         anyhow::ensure!(
             !policy.starts_with("allkeys"),
-            "Redis at {url} has maxmemory-policy {policy}, which may evict leaderboard keys; \
-             set it to noeviction (redis-cli CONFIG SET maxmemory-policy noeviction)"
+            "Redis tại {url} có maxmemory-policy {policy}: khi đầy bộ nhớ, Redis có thể xoá \
+             khoá của bảng xếp hạng; hãy đặt noeviction. / Redis at {url} has \
+             maxmemory-policy {policy}, which may evict leaderboard keys; set it to noeviction \
+             (redis-cli CONFIG SET maxmemory-policy noeviction)"
         );
     }
     Ok(Leaderboards::Redis(
@@ -394,6 +398,7 @@ async fn ensure_first_account(
             "admin",
             "Quản trị viên",
             Role::Organizer,
+            None,
             &hash_password(&password)?,
         )
         .await?;

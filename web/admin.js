@@ -1,6 +1,8 @@
 // The organizer / teacher page: sign in, pick questions from the banks, make a quiz, open a
 // game on the projector, find past games' reports; organizers also import banks from
-// spreadsheets, approve them and create teacher accounts. Talks to the HTTP API of
+// spreadsheets, approve them and create accounts of every role; a school admin creates its
+// school's teachers. What each role may do is the server's rule (docs/security.md); this page
+// only hides what would be refused. Talks to the HTTP API of
 // docs/protocol.md.
 import { t, h, fill, applyI18n, errorText, num, plain } from './common.js';
 
@@ -115,10 +117,14 @@ function wire() {
     showFileName();
   });
   $('account-form').addEventListener('submit', createAccount);
+  $('account-role').addEventListener('change', showUnitPicker);
   fillImportForm();
 }
 
 const isOrganizer = () => me?.role === 'organizer';
+const isSchoolAdmin = () => me?.role === 'school_admin';
+// Commune officers build no quizzes; the banks and games routes refuse them.
+const buildsQuizzes = () => me?.role !== 'commune_officer';
 
 async function load() {
   try {
@@ -128,9 +134,16 @@ async function load() {
     $('loading').hidden = true;
     $('sign-in').hidden = true;
     $('dashboard').hidden = false;
-    // Importing banks and managing accounts are the organizer's (the server checks it too).
-    $('org').hidden = !isOrganizer();
-    await Promise.all([loadBanks(), loadQuizzes(), loadGames(), isOrganizer() && loadAccounts()]);
+    // Importing banks is the organizer's; accounts the organizer's and a school admin's
+    // (the server checks it too).
+    const managesAccounts = isOrganizer() || isSchoolAdmin();
+    $('org').hidden = !managesAccounts;
+    $('import').hidden = !isOrganizer();
+    if (managesAccounts) fillRolePicker();
+    await Promise.all([
+      buildsQuizzes() && loadBanks(), buildsQuizzes() && loadQuizzes(), buildsQuizzes() && loadGames(),
+      managesAccounts && loadAccounts(),
+    ]);
   } catch (err) {
     if (err.status === 401) return showSignIn();
     $('loading').textContent = errorText(err.code, err.message);
@@ -509,7 +522,38 @@ async function showBank(id) {
   document.querySelector(`#banks li[data-bank="${CSS.escape(id)}"]`)?.scrollIntoView({ behavior: 'smooth', block: 'start' });
 }
 
-// ---- Organizer: teacher accounts ----
+// ---- Accounts: the organizer's (every role) and a school admin's (its teachers) ----
+
+/** Roles this account may create: the server refuses any other. */
+function creatableRoles() {
+  return isOrganizer() ? ['teacher', 'school_admin', 'commune_officer', 'organizer'] : ['teacher'];
+}
+
+function fillRolePicker() {
+  fill($('account-role'), ...creatableRoles().map((r) => h('option', { value: r, text: named('role', r) })));
+  showUnitPicker();
+}
+
+let communes = null; // [{code, name, kind}], loaded once for the commune picker
+
+/** The unit field for the chosen role: a commune, a school code, or none. */
+async function showUnitPicker() {
+  const role = $('account-role').value;
+  const unit = $('account-unit');
+  const kind = role === 'commune_officer' ? 'commune' : role === 'organizer' ? 'none' : 'school';
+  const fixed = isSchoolAdmin(); // its teachers are of its school
+  for (const id of ['account-unit-label', 'account-unit', 'account-unit-hint']) $(id).hidden = kind === 'none';
+  $('account-unit-label').textContent = t(`accounts.unit.${kind === 'commune' ? 'commune' : 'school'}`);
+  $('account-unit-hint').textContent = t(`accounts.unitHint.${kind === 'commune' ? 'commune' : role}`);
+  unit.readOnly = fixed;
+  if (fixed) unit.value = me.unit ?? '';
+  else if (kind === 'none') unit.value = '';
+  fill($('account-units'));
+  if (kind === 'commune') {
+    try { communes ??= await api('GET', '/api/units/communes'); } catch { communes = []; }
+    fill($('account-units'), ...communes.map((c) => h('option', { value: c.code, text: c.name })));
+  }
+}
 
 async function loadAccounts() {
   let accounts;
@@ -517,7 +561,7 @@ async function loadAccounts() {
   fill($('accounts'), accounts.length ? accounts.map((a) => h('li', { dataset: { username: a.username } },
     h('strong', { text: a.display_name }), ' ',
     h('span', { class: `tag role ${a.role}`, text: named('role', a.role) }),
-    h('div', { class: 'meta', text: a.username })))
+    h('div', { class: 'meta', text: a.unit ? `${a.username} · ${a.unit}` : a.username })))
     : h('li', { class: 'hint', text: t('accounts.none') }));
 }
 
@@ -529,11 +573,15 @@ async function createAccount(ev) {
     username: $('account-username').value.trim(),
     display_name: $('account-name').value.trim(),
     password: $('account-password').value,
+    role: $('account-role').value || 'teacher',
   };
+  const unit = $('account-unit').value.trim();
+  if (unit && body.role !== 'organizer') body.unit = unit;
   $('account-create').disabled = true;
   try {
     const created = await api('POST', '/api/accounts', body);
     $('account-form').reset();
+    showUnitPicker();
     $('account-done').textContent = t('accounts.created', { username: created.username ?? body.username, name: body.display_name });
     await loadAccounts();
   } catch (err) {

@@ -58,6 +58,30 @@ function showProblem(text, signIn) {
     h('a', { class: 'button', href: '/admin.html', text: t(signIn ? 'host.signIn' : 'host.toAdmin') })));
 }
 
+/** The game has no room: closed, or interrupted by a server restart (games are not resumed
+ *  across one). An interrupted game says so, with its report as it stands. */
+async function showClosed() {
+  // The catalogue's game_not_found speaks of a PIN, which the host never typed.
+  showProblem(t('host.gameNotFound'));
+  let report;
+  try {
+    const resp = await fetch(`/api/games/${gameId}/report`);
+    if (!resp.ok) return;
+    report = await resp.json();
+  } catch { return; }
+  if (report.status !== 'interrupted') return;
+  const base = `/api/games/${gameId}`;
+  fill(main, h('section', { class: 'problem', id: 'interrupted' },
+    h('h1', { id: 'problem', text: t('host.interrupted') }),
+    h('p', { text: t('host.interruptedWhy') }),
+    h('div', { class: 'reports' },
+      h('h2', { text: t('host.report') }),
+      h('a', { class: 'button', href: `${base}/report.csv?part=players`, download: true, text: t('host.reportPlayers') }),
+      h('a', { class: 'button', href: `${base}/report.csv?part=questions`, download: true, text: t('host.reportQuestions') }),
+      h('a', { class: 'button', href: `${base}/report.xlsx`, download: true, text: t('host.reportXlsx') }),
+      h('a', { class: 'button', href: '/admin.html', text: t('host.toAdmin') }))));
+}
+
 function onMessage(msg) {
   switch (msg.type) {
     case 'welcome': return onWelcome(msg);
@@ -93,8 +117,8 @@ function onError(msg) {
   const text = errorText(msg.code, msg.message, msg.retry_after_ms);
   if (helloPending) {
     if (msg.code === 'server_busy' || msg.code === 'rate_limited') return live.drop();
-    // The catalogue's game_not_found speaks of a PIN, which the host never typed.
-    return showProblem(msg.code === 'game_not_found' ? t('host.gameNotFound') : text, msg.code === 'unauthorized');
+    if (msg.code === 'game_not_found') return showClosed();
+    return showProblem(text, msg.code === 'unauthorized');
   }
   showStatus(text, 5000);
 }

@@ -1,7 +1,8 @@
-//! The rules of hoithi, with no I/O: questions and banks, scoring, nicknames and the live game's
-//! state machine. Nothing here reads a clock, a socket or a database; time arrives as a
+//! The rules of hoithi, with no I/O: who may do what (`access`), questions and banks, scoring,
+//! nicknames and the live game's state machine. Nothing here reads a clock, a socket or a database; time arrives as a
 //! [`Millis`] parameter and randomness as a seed, so every rule is testable with plain values.
 
+pub mod access;
 pub mod bank;
 pub mod bank_stats;
 pub mod bank_toml;

@@ -224,7 +224,9 @@ pub fn parse_students(grid: &Grid, schools: &HashSet<String>) -> Parsed<Student>
                 why.push("grade must be 1–12".into());
             }
             if !schools.contains(&school) {
-                why.push(format!("school {school:?} is not a known school"));
+                why.push(format!(
+                    "school {school:?} is not a known school, or not one this account may import"
+                ));
             }
             let consent = match text::fold(&cell("consent")).as_str() {
                 "" | "0" | "khong" | "no" | "false" => Some(false),

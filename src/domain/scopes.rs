@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::ranking::{Better, RankOrder};
+use super::ranking::{Better, Key, RankOrder};
 
 /// A board within a ranking context.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -82,7 +82,13 @@ pub fn individual_order() -> RankOrder {
 /// participants, all higher-is-better. (A contest may configure another; this is the default
 /// the province's rules suggest: full participation first.)
 pub fn collective_order() -> RankOrder {
-    RankOrder(vec![Better::Higher; 4])
+    // Participation in parts per million (20 bits) and the average ×1000 (33 bits) fill the
+    // head; total and participants follow whole.
+    let higher = |head_bits| Key {
+        better: Better::Higher,
+        head_bits,
+    };
+    RankOrder::new(vec![higher(20), higher(33), higher(0), higher(0)])
 }
 
 /// What a collective has: participants against enrolment, and their scores.

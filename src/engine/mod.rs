@@ -19,6 +19,7 @@ pub use outbox::{Outbox, Outgoing};
 pub use room::{Command, HostAction};
 
 use crate::domain::game::{Game, Settings};
+use crate::rankings::feed::BoardFeed;
 use crate::storage::writer::WriterHandle;
 use crate::storage::{NewGame, Store};
 
@@ -59,18 +60,25 @@ struct Inner {
     rooms: Mutex<Rooms>,
     // Taken at shutdown, so the writer ends once the last room has let go of its clone.
     writer: Mutex<Option<WriterHandle>>,
+    feed: BoardFeed,
     shutdown: watch::Receiver<bool>,
     next_conn: AtomicU64,
     tasks: Mutex<tokio::task::JoinSet<()>>,
 }
 
 impl Engine {
-    pub fn new(store: Store, writer: WriterHandle, shutdown: watch::Receiver<bool>) -> Engine {
+    pub fn new(
+        store: Store,
+        writer: WriterHandle,
+        feed: BoardFeed,
+        shutdown: watch::Receiver<bool>,
+    ) -> Engine {
         Engine {
             inner: Arc::new(Inner {
                 store,
                 rooms: Mutex::new(Rooms::default()),
                 writer: Mutex::new(Some(writer)),
+                feed,
                 shutdown,
                 next_conn: AtomicU64::new(1),
                 tasks: Mutex::new(tokio::task::JoinSet::new()),
@@ -181,12 +189,13 @@ impl Engine {
         let engine = self.clone();
         let shutdown = self.inner.shutdown.clone();
         let inbox = handle_tx_weak;
+        let feed = self.inner.feed.clone();
         self.inner
             .tasks
             .lock()
             .expect("tasks lock")
             .spawn(async move {
-                room::Room::new(setup, writer, inbox)
+                room::Room::new(setup, writer, feed, inbox)
                     .run(rx, shutdown)
                     .await;
                 let mut rooms = engine.inner.rooms.lock().expect("rooms lock");

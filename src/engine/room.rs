@@ -10,12 +10,14 @@ use tokio::time::{sleep_until, Instant};
 
 use super::outbox::{Outbox, Outgoing};
 use super::views;
+use crate::domain::access::{may, Action, Actor, Role as AccountRole, Target};
 use crate::domain::game::{Effect, Game, Input, Phase, PlayerId};
 use crate::domain::{Answer, Millis, Nickname};
 use crate::protocol::{
     encode, ByeReason, ErrorCode, GameBrief, PlayerBrief, PlayerSelf, Role, ServerMsg, Text,
     Welcome, VERSION,
 };
+use crate::rankings::feed::{self, BoardFeed};
 use crate::storage::writer::{AnswerRow, Write, WriterHandle};
 use crate::storage::GameStatus;
 
@@ -47,9 +49,12 @@ pub enum Command {
         outbox: Outbox,
         reply: oneshot::Sender<Joined>,
     },
+    /// A signed-in account asks to host; the room knows the game's owner, so it asks the
+    /// access rule (the owner, and the organizer for any game).
     Host {
         account: i64,
-        organizer: bool,
+        role: AccountRole,
+        unit: Option<String>,
         outbox: Outbox,
         reply: oneshot::Sender<Result<Text, ErrorCode>>,
     },
@@ -134,10 +139,17 @@ pub struct Room {
     /// room still ends when every handle is gone).
     inbox: mpsc::WeakSender<Command>,
     writer: WriterHandle,
+    /// Totals to the game's live board, after each question.
+    feed: BoardFeed,
 }
 
 impl Room {
-    pub fn new(setup: RoomSetup, writer: WriterHandle, inbox: mpsc::WeakSender<Command>) -> Room {
+    pub fn new(
+        setup: RoomSetup,
+        writer: WriterHandle,
+        feed: BoardFeed,
+        inbox: mpsc::WeakSender<Command>,
+    ) -> Room {
         Room {
             id: setup.game_id,
             pin: setup.pin,
@@ -160,6 +172,7 @@ impl Room {
             unsaved: std::collections::HashMap::new(),
             inbox,
             writer,
+            feed,
         }
     }
 
@@ -272,11 +285,17 @@ impl Room {
             }
             Command::Host {
                 account,
-                organizer,
+                role,
+                unit,
                 outbox,
                 reply,
             } => {
-                if account != self.host_id && !organizer {
+                let actor = Actor {
+                    id: account,
+                    role,
+                    unit: unit.as_deref(),
+                };
+                if !may(&actor, Action::RunGame, Target::OwnedBy(self.host_id)) {
                     let _ = reply.send(Err(ErrorCode::Forbidden));
                     return;
                 }
@@ -482,6 +501,10 @@ impl Room {
                 }
                 self.pending_removed.push(player);
                 self.schedule_flush();
+                self.feed.unset(
+                    feed::game_board(self.id),
+                    feed::game_member(i64::from(player)),
+                );
                 self.writer
                     .write(
                         Write::Kick {
@@ -564,6 +587,30 @@ impl Room {
                 }
             }
             Effect::QuestionClosed { index } => {
+                // The time the game charged for a missing answer is kept beside the answers,
+                // so totals from the database equal the room's.
+                let missed: Vec<i64> = self
+                    .game
+                    .players()
+                    .iter()
+                    .filter(|p| p.missed(index))
+                    .map(|p| i64::from(p.id))
+                    .collect();
+                if !missed.is_empty() {
+                    let charged_ms = self.game.rounds()[index].question.time_limit.millis() as i64;
+                    self.writer
+                        .write(
+                            Write::Missed {
+                                game: self.id,
+                                question: index as i64,
+                                players: missed,
+                                charged_ms,
+                            },
+                            None,
+                        )
+                        .await;
+                }
+                self.feed_board();
                 // Receipts before the reveal, but a stuck database must not stop the game.
                 if tokio::time::timeout(FLUSH_WAIT, self.writer.flush())
                     .await
@@ -600,6 +647,7 @@ impl Room {
                 self.broadcast(|_| Outgoing::Text(text.clone()));
             }
             Effect::Finished => {
+                self.feed.done(feed::game_board(self.id));
                 self.seq += 1;
                 let seq = self.seq;
                 let top = views::top(&self.game, views::PODIUM_SIZE);
@@ -745,6 +793,24 @@ impl Room {
             let now = self.now();
             self.apply(&Input::Disconnect { player }, now).await.ok();
         }
+    }
+
+    /// Every ranked player's total to the game's live board (the feed writes only changes).
+    fn feed_board(&self) {
+        let entries = self
+            .game
+            .players()
+            .iter()
+            .filter(|p| !p.kicked)
+            .map(|p| {
+                let id = i64::from(p.id);
+                (
+                    feed::game_member(id),
+                    feed::game_entry(i64::from(p.score), p.answer_time_ms as i64, id),
+                )
+            })
+            .collect();
+        self.feed.set(feed::game_board(self.id), entries);
     }
 
     fn schedule_flush(&mut self) {

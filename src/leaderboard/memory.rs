@@ -44,6 +44,17 @@ impl MemoryBoards {
         }
     }
 
+    pub(super) fn unset(&self, members: &[(String, String)]) {
+        let mut boards = self.boards.lock().expect("boards lock");
+        for (board, member) in members {
+            if let Some(b) = boards.get_mut(board) {
+                if let Some(old) = b.by_member.remove(member) {
+                    b.sorted.remove(&old);
+                }
+            }
+        }
+    }
+
     pub(super) fn page(&self, board: &str, offset: u64, limit: u64) -> Vec<Ranked> {
         let boards = self.boards.lock().expect("boards lock");
         let Some(b) = boards.get(board) else {

@@ -58,6 +58,17 @@ impl Leaderboards {
         }
     }
 
+    /// Takes members off boards (`(board, member)` pairs): a player removed from a game.
+    pub async fn unset(&self, members: &[(String, String)]) -> Result<()> {
+        match self {
+            Leaderboards::Memory(m) => {
+                m.unset(members);
+                Ok(())
+            }
+            Leaderboards::Redis(r) => r.unset(members).await,
+        }
+    }
+
     /// Entries ranked `offset + 1 ..= offset + limit`.
     pub async fn page(&self, board: &str, offset: u64, limit: u64) -> Result<Vec<Ranked>> {
         match self {

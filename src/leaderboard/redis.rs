@@ -1,23 +1,28 @@
-//! The Redis backend. Each board is a sorted set whose members are the encoded entries, all
-//! with score 0 — Redis then orders them by bytes, which is the exact ranking order — and a
-//! hash from member id to its current entry, so an update replaces the old entry and a rank
-//! lookup needs only the member id. Updates run as a Lua script (atomic, and a no-op when the
-//! entry is unchanged), many per round trip.
+//! The Redis backend. Each board is a sorted set. An entry's head (the leading keys packed
+//! in 53 bits, see [`crate::domain::ranking`]) is the numeric score, so Redis compares numbers,
+//! and the rest of the entry (`|member` or further keys, `|`, member) is the set's member;
+//! Redis orders equal scores by member bytes, which is exactly the entry's byte order.
+//!
+//! When the rest is `|member` (every key in the head: live games), a member has one fixed
+//! element and `ZADD` alone replaces its entry: one command per board, pipelined. Otherwise
+//! (further keys: the contest's tie-breaks) a hash from member id to its current entry lets a
+//! Lua script remove the old element before adding the new one, atomically.
 
 use ::redis::aio::ConnectionManager;
 use ::redis::{RedisError, Value};
 
 use super::{Ranked, Result, Update};
+use crate::domain::ranking::HEAD_HEX;
 
-/// Replace a member's entry on one or more boards. KEYS: zset, hash of each board in turn.
-/// ARGV: member, entry. A participant's four boards take one call.
+/// Replace a member's entry on one or more boards whose entries have keys after the head.
+/// KEYS: zset, hash of each board in turn. ARGV: member, entry, score, element.
 const SET: &str = r#"
 local changed = 0
 for i = 1, #KEYS, 2 do
   local old = redis.call('HGET', KEYS[i + 1], ARGV[1])
   if old ~= ARGV[2] then
-    if old then redis.call('ZREM', KEYS[i], old) end
-    redis.call('ZADD', KEYS[i], 0, ARGV[2])
+    if old then redis.call('ZREM', KEYS[i], string.sub(old, HEAD + 1)) end
+    redis.call('ZADD', KEYS[i], ARGV[3], ARGV[4])
     redis.call('HSET', KEYS[i + 1], ARGV[1], ARGV[2])
     changed = changed + 1
   end
@@ -25,16 +30,61 @@ end
 return changed
 "#;
 
-/// A member's 0-based rank and its neighbours. KEYS: zset, hash. ARGV: member, radius.
+/// A member's 0-based rank and its neighbours with their scores. KEYS: zset, hash.
+/// ARGV: member, radius. The member's element is `|member` on head-only boards, else the
+/// hash knows its entry.
 const AROUND: &str = r#"
-local entry = redis.call('HGET', KEYS[2], ARGV[1])
-if not entry then return false end
-local rank = redis.call('ZRANK', KEYS[1], entry)
+local rank = redis.call('ZRANK', KEYS[1], '|' .. ARGV[1])
+if not rank then
+  local entry = redis.call('HGET', KEYS[2], ARGV[1])
+  if not entry then return false end
+  rank = redis.call('ZRANK', KEYS[1], string.sub(entry, HEAD + 1))
+  if not rank then return false end
+end
 local radius = tonumber(ARGV[2])
 local from = rank - radius
 if from < 0 then from = 0 end
-return {rank, from, redis.call('ZRANGE', KEYS[1], from, rank + radius)}
+return {rank, from, redis.call('ZRANGE', KEYS[1], from, rank + radius, 'WITHSCORES')}
 "#;
+
+/// Takes a member off a board. KEYS: zset, hash. ARGV: member.
+const UNSET: &str = r#"
+local removed = redis.call('ZREM', KEYS[1], '|' .. ARGV[1])
+local entry = redis.call('HGET', KEYS[2], ARGV[1])
+if entry then
+  removed = removed + redis.call('ZREM', KEYS[1], string.sub(entry, HEAD + 1))
+  redis.call('HDEL', KEYS[2], ARGV[1])
+end
+return removed
+"#;
+
+/// An entry split for Redis: its head as a score (an exact integer below 2^53) and the rest.
+struct Split<'a> {
+    score: u64,
+    element: &'a str,
+}
+
+fn split(entry: &str) -> Option<Split<'_>> {
+    let score = u64::from_str_radix(entry.get(..HEAD_HEX)?, 16).ok()?;
+    Some(Split {
+        score,
+        element: entry.get(HEAD_HEX..)?,
+    })
+}
+
+/// Whether the element is just `|member`: no hash needed.
+fn head_only(element: &str, member: &str) -> bool {
+    element.strip_prefix('|') == Some(member)
+}
+
+fn script(source: &str) -> String {
+    source.replace("HEAD", &HEAD_HEX.to_string())
+}
+
+/// An entry back from its score and element.
+fn join(score: f64, element: &str) -> String {
+    format!("{:0w$x}{element}", score as u64, w = HEAD_HEX)
+}
 
 #[derive(Clone)]
 pub struct RedisBoards {
@@ -43,6 +93,7 @@ pub struct RedisBoards {
     prefix: String,
     set_sha: String,
     around_sha: String,
+    unset_sha: String,
 }
 
 impl RedisBoards {
@@ -55,6 +106,7 @@ impl RedisBoards {
             prefix: prefix.to_owned(),
             set_sha: String::new(),
             around_sha: String::new(),
+            unset_sha: String::new(),
         };
         boards.load_scripts().await?;
         Ok(boards)
@@ -64,12 +116,17 @@ impl RedisBoards {
         let mut conn = self.conn.clone();
         self.set_sha = ::redis::cmd("SCRIPT")
             .arg("LOAD")
-            .arg(SET)
+            .arg(script(SET))
             .query_async(&mut conn)
             .await?;
         self.around_sha = ::redis::cmd("SCRIPT")
             .arg("LOAD")
-            .arg(AROUND)
+            .arg(script(AROUND))
+            .query_async(&mut conn)
+            .await?;
+        self.unset_sha = ::redis::cmd("SCRIPT")
+            .arg("LOAD")
+            .arg(script(UNSET))
             .query_async(&mut conn)
             .await?;
         Ok(())
@@ -104,24 +161,61 @@ impl RedisBoards {
         }
         self.with_scripts(|me| async move {
             let mut pipe = ::redis::pipe();
-            // Consecutive updates of one member with one entry (a participant's boards) go in
-            // one script call.
             let mut i = 0;
             while i < updates.len() {
                 let first = &updates[i];
-                let mut cmd = ::redis::cmd("EVALSHA");
+                let Some(Split { score, element }) = split(&first.entry) else {
+                    // Entries come from RankOrder::encode; anything else is a bug upstream.
+                    tracing::error!(entry = %first.entry, "not a ranking entry; skipped");
+                    i += 1;
+                    continue;
+                };
+                if head_only(element, &first.member) {
+                    let (z, _) = me.keys(&first.board);
+                    pipe.cmd("ZADD").arg(z).arg(score).arg(element).ignore();
+                    i += 1;
+                    continue;
+                }
+                // Consecutive updates of one member with one entry (a participant's boards)
+                // go in one script call.
                 let same = updates[i..]
                     .iter()
                     .take_while(|u| u.member == first.member && u.entry == first.entry)
                     .count();
+                let mut cmd = ::redis::cmd("EVALSHA");
                 cmd.arg(&me.set_sha).arg(2 * same);
                 for u in &updates[i..i + same] {
                     let (z, m) = me.keys(&u.board);
                     cmd.arg(z).arg(m);
                 }
-                cmd.arg(&first.member).arg(&first.entry);
+                cmd.arg(&first.member)
+                    .arg(&first.entry)
+                    .arg(score)
+                    .arg(element);
                 pipe.add_command(cmd).ignore();
                 i += same;
+            }
+            let mut conn = me.conn.clone();
+            pipe.query_async::<()>(&mut conn).await
+        })
+        .await
+    }
+
+    pub(super) async fn unset(&self, members: &[(String, String)]) -> Result<()> {
+        if members.is_empty() {
+            return Ok(());
+        }
+        self.with_scripts(|me| async move {
+            let mut pipe = ::redis::pipe();
+            for (board, member) in members {
+                let (z, m) = me.keys(board);
+                pipe.cmd("EVALSHA")
+                    .arg(&me.unset_sha)
+                    .arg(2)
+                    .arg(z)
+                    .arg(m)
+                    .arg(member)
+                    .ignore();
             }
             let mut conn = me.conn.clone();
             pipe.query_async::<()>(&mut conn).await
@@ -137,10 +231,11 @@ impl RedisBoards {
         }
         let (z, _) = self.keys(board);
         let mut conn = self.conn.clone();
-        let entries: Vec<String> = ::redis::cmd("ZRANGE")
+        let entries: Vec<(String, f64)> = ::redis::cmd("ZRANGE")
             .arg(z)
             .arg(offset)
             .arg(offset.saturating_add(limit - 1).min(last_rank))
+            .arg("WITHSCORES")
             .query_async(&mut conn)
             .await?;
         Ok(ranked(offset, entries))
@@ -177,7 +272,7 @@ impl RedisBoards {
             ([Value::Int(r), Value::Int(f), _], 3) => (*r as u64, *f as u64),
             _ => return Ok(None),
         };
-        let entries: Vec<String> = ::redis::from_redis_value(&parts[2])?;
+        let entries: Vec<(String, f64)> = ::redis::from_redis_value(&parts[2])?;
         Ok(Some((rank + 1, ranked(from, entries))))
     }
 
@@ -197,32 +292,47 @@ impl RedisBoards {
             .query_async::<()>(&mut conn)
             .await?;
         // Build beside the live board in chunks, then swap both keys in one transaction.
+        let (mut sorted, mut indexed) = (0, 0);
         for chunk in entries.chunks(10_000) {
             let mut pipe = ::redis::pipe();
             let mut zadd = ::redis::cmd("ZADD");
             zadd.arg(&tz);
             let mut hset = ::redis::cmd("HSET");
             hset.arg(&tm);
+            let (sorted_before, indexed_before) = (sorted, indexed);
             for (member, entry) in chunk {
-                zadd.arg(0).arg(entry);
-                hset.arg(member).arg(entry);
+                let Some(Split { score, element }) = split(entry) else {
+                    tracing::error!(%entry, "not a ranking entry; skipped");
+                    continue;
+                };
+                zadd.arg(score).arg(element);
+                sorted += 1;
+                if !head_only(element, member) {
+                    hset.arg(member).arg(entry);
+                    indexed += 1;
+                }
             }
-            pipe.add_command(zadd).ignore().add_command(hset).ignore();
+            if sorted > sorted_before {
+                pipe.add_command(zadd).ignore();
+            }
+            if indexed > indexed_before {
+                pipe.add_command(hset).ignore();
+            }
             pipe.query_async::<()>(&mut conn).await?;
         }
         let mut swap = ::redis::pipe();
         swap.atomic();
-        if entries.is_empty() {
-            swap.cmd("DEL").arg(&z).arg(&m).ignore();
+        // RENAME needs its source: a board without entries, or whose entries need no index,
+        // loses the old key instead.
+        if sorted == 0 {
+            swap.cmd("DEL").arg(&z).ignore();
         } else {
-            swap.cmd("RENAME")
-                .arg(&tz)
-                .arg(&z)
-                .ignore()
-                .cmd("RENAME")
-                .arg(&tm)
-                .arg(&m)
-                .ignore();
+            swap.cmd("RENAME").arg(&tz).arg(&z).ignore();
+        }
+        if indexed == 0 {
+            swap.cmd("DEL").arg(&m).ignore();
+        } else {
+            swap.cmd("RENAME").arg(&tm).arg(&m).ignore();
         }
         swap.query_async::<()>(&mut conn).await?;
         Ok(())
@@ -240,13 +350,13 @@ impl RedisBoards {
     }
 }
 
-fn ranked(offset: u64, entries: Vec<String>) -> Vec<Ranked> {
+fn ranked(offset: u64, entries: Vec<(String, f64)>) -> Vec<Ranked> {
     entries
         .into_iter()
         .enumerate()
-        .map(|(i, entry)| Ranked {
+        .map(|(i, (element, score))| Ranked {
             rank: offset.saturating_add(i as u64 + 1),
-            entry,
+            entry: join(score, &element),
         })
         .collect()
 }

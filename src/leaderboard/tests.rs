@@ -185,3 +185,87 @@ async fn replacing_a_board_swaps_it_whole() {
         assert_eq!(lb.len("b").await.unwrap(), 0, "{name}");
     }
 }
+
+/// A contest entry: score and time in the head, three tie-breaks after it (the path where
+/// Redis keeps a member index beside the sorted set).
+fn contest(board: &str, member: &str, keys: [i64; 5]) -> Update {
+    Update {
+        board: board.into(),
+        member: member.into(),
+        entry: RankOrder::contest().encode(&keys, member),
+    }
+}
+
+#[tokio::test]
+async fn tie_breaks_after_the_head_rank_exactly_and_replace_the_old_entry() {
+    for (name, lb, _cleanup) in backends().await {
+        lb.set(&[
+            contest("c", "an", [9, 300_000, 5, 1, 100]),
+            contest("c", "binh", [9, 300_000, 5, 1, 99]),
+            contest("c", "chi", [9, 300_000, 4, 2, 500]),
+            contest("c", "dung", [10, 900_000, 0, 7, 900]),
+        ])
+        .await
+        .unwrap();
+        let names = |ranked: &[Ranked]| -> Vec<String> {
+            ranked
+                .iter()
+                .map(|r| RankOrder::contest().decode(&r.entry).unwrap().1.to_owned())
+                .collect()
+        };
+        let top = lb.page("c", 0, 10).await.unwrap();
+        assert_eq!(names(&top), ["dung", "chi", "binh", "an"], "{name}");
+        assert_eq!(
+            RankOrder::contest().decode(&top[1].entry).unwrap().0,
+            [9, 300_000, 4, 2, 500],
+            "{name}: every key comes back"
+        );
+        // A better attempt replaces the old entry; the same one again changes nothing.
+        let better = contest("c", "an", [10, 100_000, 9, 2, 1000]);
+        lb.set(&[better.clone(), better]).await.unwrap();
+        assert_eq!(lb.len("c").await.unwrap(), 4, "{name}");
+        let (rank, near) = lb.around("c", "an", 1).await.unwrap().unwrap();
+        assert_eq!(rank, 1, "{name}");
+        assert_eq!(names(&near), ["an", "dung"], "{name}");
+        let fresh = vec![{
+            let u = contest("c", "em", [1, 1, 1, 1, 1]);
+            (u.member, u.entry)
+        }];
+        lb.replace("c", &fresh).await.unwrap();
+        assert_eq!(names(&lb.page("c", 0, 10).await.unwrap()), ["em"], "{name}");
+        assert!(lb.around("c", "an", 1).await.unwrap().is_none(), "{name}");
+        assert_eq!(
+            lb.around("c", "em", 1).await.unwrap().unwrap().0,
+            1,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unset_takes_a_member_off_either_kind_of_board() {
+    for (name, lb, _cleanup) in backends().await {
+        lb.set(&[up("g", "a", 5, 0), up("g", "b", 4, 0)])
+            .await
+            .unwrap();
+        lb.set(&[
+            contest("c", "a", [5, 0, 0, 0, 0]),
+            contest("c", "b", [4, 0, 0, 0, 0]),
+        ])
+        .await
+        .unwrap();
+        lb.unset(&[("g".into(), "a".into()), ("c".into(), "a".into())])
+            .await
+            .unwrap();
+        lb.unset(&[("g".into(), "nobody".into())]).await.unwrap();
+        assert_eq!(lb.len("g").await.unwrap(), 1, "{name}");
+        assert_eq!(lb.len("c").await.unwrap(), 1, "{name}");
+        assert!(lb.around("g", "a", 1).await.unwrap().is_none(), "{name}");
+        assert!(lb.around("c", "a", 1).await.unwrap().is_none(), "{name}");
+        assert_eq!(
+            lb.around("c", "b", 1).await.unwrap().unwrap().0,
+            1,
+            "{name}"
+        );
+    }
+}

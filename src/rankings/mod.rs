@@ -3,6 +3,7 @@
 //! with the public labels of who is ranked. The database is the source of truth; the boards
 //! are an index of it.
 
+pub mod feed;
 pub mod live;
 
 use std::collections::{BTreeMap, HashMap};
@@ -164,6 +165,9 @@ impl Rankings {
 
     /// Rebuilds every board of `context` from the database. Returns how many results it read.
     pub async fn rebuild(&self, context: &str) -> anyhow::Result<usize> {
+        if let Some(game) = feed::game_of_context(context) {
+            return self.rebuild_game(game).await;
+        }
         let placed = self.store.placed_results(context, None).await?;
         let mut boards: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for u in individual_updates(&self.individual, context, &placed) {
@@ -174,6 +178,31 @@ impl Rankings {
         }
         self.refresh_collectives(context).await?;
         Ok(placed.len())
+    }
+
+    /// Rebuilds a live game's board from its answers (and the time charged for missed
+    /// questions) in the database. Returns how many players it ranked.
+    pub async fn rebuild_game(&self, game: i64) -> anyhow::Result<usize> {
+        let report = self
+            .store
+            .report(game)
+            .await?
+            .with_context(|| format!("no game {game}"))?;
+        let entries: Vec<(String, String)> = report
+            .players
+            .iter()
+            .filter(|p| !p.kicked)
+            .map(|p| {
+                (
+                    feed::game_member(p.player),
+                    feed::game_entry(p.score, p.answer_time_ms, p.player),
+                )
+            })
+            .collect();
+        self.boards
+            .replace(&feed::game_board(game), &entries)
+            .await?;
+        Ok(entries.len())
     }
 
     /// Ranks `offset + 1 ..= offset + limit` of a scope, with public labels.

@@ -6,31 +6,8 @@ use sqlx::Row;
 
 use super::{unix_ms, Result, Store};
 
-/// What an account may do. Later issues add commune officers and school admins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Role {
-    /// Province organizer (Sở GDĐT): everything.
-    Organizer,
-    /// Teacher: own quizzes and games.
-    Teacher,
-}
-
-impl Role {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Organizer => "organizer",
-            Role::Teacher => "teacher",
-        }
-    }
-
-    fn parse(s: &str) -> Role {
-        match s {
-            "organizer" => Role::Organizer,
-            _ => Role::Teacher,
-        }
-    }
-}
+use crate::domain::access::Actor;
+pub use crate::domain::access::Role;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
@@ -38,21 +15,38 @@ pub struct Account {
     pub username: String,
     pub display_name: String,
     pub role: Role,
+    /// The commune or school the account is bound to (see [`Role::unit`]).
+    pub unit: Option<String>,
     #[serde(skip)]
     pub password_hash: String,
 }
 
+impl Account {
+    /// The account as the access rule sees it.
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            id: self.id,
+            role: self.role,
+            unit: self.unit.as_deref(),
+        }
+    }
+}
+
 fn account(row: &sqlx::any::AnyRow) -> Result<Account> {
+    let role: String = row.try_get("role")?;
     Ok(Account {
         id: row.try_get("id")?,
         username: row.try_get("username")?,
         display_name: row.try_get("display_name")?,
-        role: Role::parse(&row.try_get::<String, _>("role")?),
+        // A role this build does not know is an error, never a guess at some rights.
+        role: Role::parse(&role)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown account role {role:?}").into()))?,
+        unit: row.try_get("unit_code")?,
         password_hash: row.try_get("password_hash")?,
     })
 }
 
-const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, password_hash";
+const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, unit_code, password_hash";
 
 impl Store {
     pub async fn count_accounts(&self) -> Result<i64> {
@@ -62,21 +56,24 @@ impl Store {
             .try_get(0)
     }
 
-    /// Creates an account; `password_hash` is already an argon2 PHC string.
+    /// Creates an account bound to `unit` (a commune or school code, checked by the caller);
+    /// `password_hash` is already an argon2 PHC string.
     pub async fn create_account(
         &self,
         username: &str,
         display_name: &str,
         role: Role,
+        unit: Option<&str>,
         password_hash: &str,
     ) -> Result<i64> {
         sqlx::query(
-            "INSERT INTO accounts (username, display_name, role, password_hash, created_at) \
-             VALUES ($1, $2, $3, $4, $5) RETURNING id",
+            "INSERT INTO accounts (username, display_name, role, unit_code, password_hash, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
         .bind(username)
         .bind(display_name)
         .bind(role.as_str())
+        .bind(unit)
         .bind(password_hash)
         .bind(unix_ms())
         .fetch_one(self.pool())
@@ -133,14 +130,21 @@ impl Store {
             .transpose()
     }
 
-    pub async fn list_accounts(&self) -> Result<Vec<Account>> {
-        let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id");
-        sqlx::query(&sql)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(account)
-            .collect()
+    /// Every account, or those bound to `unit`.
+    pub async fn list_accounts(&self, unit: Option<&str>) -> Result<Vec<Account>> {
+        let rows = match unit {
+            None => {
+                let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id");
+                sqlx::query(&sql).fetch_all(self.pool()).await?
+            }
+            Some(unit) => {
+                let sql = format!(
+                    "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE unit_code = $1 ORDER BY id"
+                );
+                sqlx::query(&sql).bind(unit).fetch_all(self.pool()).await?
+            }
+        };
+        rows.iter().map(account).collect()
     }
 
     pub async fn delete_session(&self, token_hash: &str) -> Result<()> {

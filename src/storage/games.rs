@@ -27,6 +27,17 @@ impl GameStatus {
         }
     }
 
+    /// What a report says about the status, in Vietnamese (the teacher reads it in a
+    /// downloaded file, away from the page's message catalogue).
+    pub fn text(self) -> &'static str {
+        match self {
+            GameStatus::Lobby => "Đang chờ",
+            GameStatus::Running => "Đang chơi",
+            GameStatus::Finished => "Đã kết thúc",
+            GameStatus::Interrupted => "Trò chơi bị gián đoạn",
+        }
+    }
+
     fn parse(s: &str) -> GameStatus {
         match s {
             "lobby" => GameStatus::Lobby,

@@ -12,6 +12,11 @@ const SQLITE: &[(i64, &str)] = &[
         3,
         include_str!("../../migrations/sqlite/0003_published.sql"),
     ),
+    (
+        4,
+        include_str!("../../migrations/sqlite/0004_account_units.sql"),
+    ),
+    (5, include_str!("../../migrations/sqlite/0005_misses.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -20,6 +25,11 @@ const POSTGRES: &[(i64, &str)] = &[
         3,
         include_str!("../../migrations/postgres/0003_published.sql"),
     ),
+    (
+        4,
+        include_str!("../../migrations/postgres/0004_account_units.sql"),
+    ),
+    (5, include_str!("../../migrations/postgres/0005_misses.sql")),
 ];
 
 pub(super) async fn run(store: &Store) -> sqlx::Result<()> {

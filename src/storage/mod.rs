@@ -11,6 +11,7 @@ mod migrations;
 pub mod published;
 mod quizzes;
 pub mod reports;
+mod unit_views;
 mod units;
 pub mod writer;
 
@@ -26,6 +27,7 @@ pub use bank_status::{BankStatus, Saved};
 pub use banks::BankSummary;
 pub use games::{GameRow, GameStatus, NewGame};
 pub use quizzes::QuizSummary;
+pub use unit_views::{SchoolParticipation, SchoolUnit};
 pub use units::{now_ms, Commune, PlacedResult, ResultRow};
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;

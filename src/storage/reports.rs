@@ -38,6 +38,9 @@ pub struct Report {
     pub game: i64,
     pub title: String,
     pub status: GameStatus,
+    /// The status in words: an interrupted game (the server stopped while it was open; it is
+    /// not resumed) says «Trò chơi bị gián đoạn», so nobody takes its scores for final ones.
+    pub status_text: &'static str,
     pub created_at: i64,
     pub players: Vec<PlayerLine>,
     pub questions: Vec<QuestionLine>,
@@ -54,10 +57,13 @@ impl Store {
             "SELECT p.id, p.nickname, p.kicked, p.final_rank, \
                     CAST(COALESCE(SUM(a.points), 0) AS BIGINT) AS score, \
                     CAST(COALESCE(SUM(a.correct), 0) AS BIGINT) AS correct, \
-                    COUNT(a.question) AS answered, CAST(COALESCE(SUM(a.elapsed_ms), 0) AS BIGINT) AS time_ms \
+                    COUNT(a.question) AS answered, \
+                    CAST(COALESCE(SUM(a.elapsed_ms), 0) + COALESCE(m.charged, 0) AS BIGINT) AS time_ms \
              FROM players p LEFT JOIN answers a ON a.game_id = p.game_id AND a.player_id = p.id \
+             LEFT JOIN (SELECT player_id, SUM(charged_ms) AS charged FROM misses \
+                        WHERE game_id = $1 GROUP BY player_id) m ON m.player_id = p.id \
              WHERE p.game_id = $1 \
-             GROUP BY p.id, p.nickname, p.kicked, p.final_rank \
+             GROUP BY p.id, p.nickname, p.kicked, p.final_rank, m.charged \
              ORDER BY p.kicked, p.final_rank IS NULL, p.final_rank, score DESC, time_ms, p.id",
         )
         .bind(game)
@@ -119,6 +125,7 @@ impl Store {
             game,
             title: row.title,
             status: row.status,
+            status_text: row.status.text(),
             created_at: row.created_at,
             players,
             questions: lines,

@@ -23,6 +23,13 @@ pub enum Write {
         game: i64,
         player: i64,
     },
+    /// Players who let a question close unanswered, charged its full time (as the game does).
+    Missed {
+        game: i64,
+        question: i64,
+        players: Vec<i64>,
+        charged_ms: i64,
+    },
     Status {
         game: i64,
         status: GameStatus,
@@ -197,6 +204,25 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
+            }
+            Write::Missed {
+                game,
+                question,
+                players,
+                charged_ms,
+            } => {
+                for player in players {
+                    sqlx::query(
+                        "INSERT INTO misses (game_id, player_id, question, charged_ms) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (game_id, player_id, question) DO NOTHING",
+                    )
+                    .bind(game)
+                    .bind(player)
+                    .bind(question)
+                    .bind(charged_ms)
+                    .execute(&mut *tx)
+                    .await?;
+                }
             }
             Write::Kick { game, player } => {
                 sqlx::query("UPDATE players SET kicked = 1 WHERE game_id = $1 AND id = $2")

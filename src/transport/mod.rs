@@ -102,7 +102,7 @@ const fn rankings_upload() -> usize {
 }
 
 pub fn router(state: AppState) -> Router {
-    use http::{accounts, auth, bank_review, catalog, games, published, rankings};
+    use http::{accounts, auth, bank_review, catalog, games, published, rankings, units};
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/me", get(auth::me))
@@ -127,6 +127,15 @@ pub fn router(state: AppState) -> Router {
         .route("/games/{id}/report.csv", get(games::report_csv))
         .route("/games/{id}/report.xlsx", get(games::report_xlsx))
         .route("/units/communes", get(rankings::communes))
+        .route(
+            "/units/communes/{code}/schools",
+            get(units::commune_schools),
+        )
+        .route("/units/schools/{code}", get(units::school_summary))
+        .route(
+            "/units/schools/{code}/students",
+            get(units::school_students),
+        )
         .route(
             "/units/schools/import",
             post(rankings::import_schools)

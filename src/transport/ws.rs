@@ -25,7 +25,7 @@ use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
 use crate::rankings::valid_context;
-use crate::storage::{Account, Role};
+use crate::storage::Account;
 use crate::transport::http::rankings::parse_scope;
 
 /// How often the server pings, and how long a silent connection lives.
@@ -449,7 +449,8 @@ impl Conn {
         let (reply, answer) = oneshot::channel();
         let cmd = Command::Host {
             account: account.id,
-            organizer: account.role == Role::Organizer,
+            role: account.role,
+            unit: account.unit.clone(),
             outbox,
             reply,
         };

@@ -62,9 +62,14 @@ impl Drop for BoardsCleanup {
 
 /// A server whose leaderboards are in Redis.
 pub async fn spawn_app_with_redis() -> TestApp {
+    spawn_app_with_redis_at(&redis_url()).await
+}
+
+/// A server whose leaderboards are in the Redis at `url`.
+pub async fn spawn_app_with_redis_at(url: &str) -> TestApp {
     let dir = tempfile::tempdir().expect("temp dir");
     let config = Config {
-        redis_url: Some(redis_url()),
+        redis_url: Some(url.to_owned()),
         ..config(dir.path())
     };
     start_with(dir, config).await

@@ -54,7 +54,8 @@ export default {
   'err.kicked': 'Giáo viên đã mời bạn ra khỏi phòng.',
   'err.invalid_token': 'Phiên chơi cũ không còn hiệu lực. Hãy vào phòng lại.',
   'err.unauthorized': 'Bạn cần đăng nhập.',
-  'err.forbidden': 'Trò chơi này thuộc về giáo viên khác.',
+  'err.forbidden': 'Bạn không có quyền làm việc này (trò chơi hoặc đơn vị này không thuộc tài khoản của bạn).',
+  'err.invalid_unit': 'Xã/phường hoặc trường không đúng với vai trò đã chọn, hoặc không có mã này.',
   'err.rate_limited': 'Bạn thao tác quá nhanh. Thử lại sau {s} giây.',
   'err.server_busy': 'Máy chủ đang bận. Hãy thử lại sau ít phút.',
   'err.invalid_board': 'Không có bảng xếp hạng này.',
@@ -123,6 +124,8 @@ export default {
   'host.title': 'Màn hình trình chiếu — Hội thi',
   'host.noGame': 'Thiếu mã trò chơi. Hãy mở trò chơi từ trang quản lý.',
   'host.gameNotFound': 'Không tìm thấy trò chơi này, hoặc trò chơi đã đóng.',
+  'host.interrupted': 'Trò chơi bị gián đoạn',
+  'host.interruptedWhy': 'Máy chủ đã dừng khi trò chơi đang diễn ra. Mọi câu trả lời đã được xác nhận đều có trong báo cáo; trò chơi không thể tiếp tục, hãy mở một trò chơi mới nếu cần.',
   'host.toAdmin': 'Về trang quản lý',
   'host.signIn': 'Đăng nhập',
   'host.joinHow': 'Trên điện thoại, vào',
@@ -272,8 +275,8 @@ export default {
   'import.rowN': 'Dòng {n}',
   'import.wholeFile': 'Cả tệp',
 
-  // Organizer: teacher accounts.
-  'accounts.heading': 'Tài khoản giáo viên',
+  // Accounts: the organizer creates every role, a school admin its teachers.
+  'accounts.heading': 'Tài khoản',
   'accounts.username': 'Tên đăng nhập',
   'accounts.usernameHint': 'Chữ không dấu, chữ số và các dấu . _ -; ví dụ: hoa.nguyen',
   'accounts.displayName': 'Họ và tên',
@@ -284,8 +287,16 @@ export default {
   'accounts.created': 'Đã tạo tài khoản «{username}» cho {name}.',
   'accounts.list': 'Các tài khoản',
   'accounts.none': 'Chưa có tài khoản nào.',
+  'accounts.role': 'Vai trò',
+  'accounts.unit.commune': 'Xã/phường (mã)',
+  'accounts.unit.school': 'Trường (mã trường)',
+  'accounts.unitHint.commune': 'Gõ tên hoặc mã xã/phường rồi chọn trong danh sách.',
+  'accounts.unitHint.school_admin': 'Mã trường như trong danh sách trường đã nhập, ví dụ: TH-HOABINH.',
+  'accounts.unitHint.teacher': 'Không bắt buộc: mã trường của giáo viên (để quản trị trường quản lý tài khoản).',
 
   'role.organizer': 'Ban tổ chức',
+  'role.commune_officer': 'Cán bộ xã/phường',
+  'role.school_admin': 'Quản trị trường',
   'role.teacher': 'Giáo viên',
 
   'status.lobby': 'Đang chờ',

@@ -508,11 +508,9 @@ impl Game {
             return Vec::new();
         };
         let limit = self.rounds[index].question.time_limit.millis();
-        for p in self.players.iter_mut().filter(|p| !p.kicked) {
-            if p.answers[index].is_none() {
-                p.streak = 0;
-                p.answer_time_ms += limit;
-            }
+        for p in self.players.iter_mut().filter(|p| p.missed(index)) {
+            p.streak = 0;
+            p.answer_time_ms += limit;
         }
         self.standings = standings::assign_ranks(&mut self.players);
         self.phase = Phase::Reveal { index, at: now };

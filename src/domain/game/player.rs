@@ -55,4 +55,10 @@ impl Player {
     pub fn answer(&self, index: usize) -> Option<&Recorded> {
         self.answers.get(index).and_then(Option::as_ref)
     }
+
+    /// Whether the player let question `index` close without answering (and was charged its
+    /// full time): in the game then, not removed, no answer.
+    pub fn missed(&self, index: usize) -> bool {
+        !self.kicked && self.answers.get(index).is_some_and(Option::is_none)
+    }
 }

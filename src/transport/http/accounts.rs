@@ -1,12 +1,16 @@
-//! Accounts: the organizer creates teacher accounts (issue 7 brings the other roles).
+//! Accounts: the organizer creates accounts of every role, each bound to its unit (a commune
+//! officer to a commune, a school admin to a school, a teacher optionally to a school); a school
+//! admin creates the teachers of its school and lists its school's accounts.
 
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::access::{own_school, province_wide, require, school_target};
 use super::auth::{hash_password, CurrentAccount};
 use super::error::{ApiError, ApiResult};
+use crate::domain::access::{Action, Target, UnitKind};
 use crate::domain::text;
 use crate::storage::{Account, Role};
 use crate::transport::AppState;
@@ -17,6 +21,17 @@ pub struct NewAccount {
     username: String,
     display_name: String,
     password: String,
+    /// A teacher when left out (what this API created before roles had units).
+    #[serde(default)]
+    role: Option<Role>,
+    /// The commune or school code the account is bound to. A school admin creating a teacher
+    /// may leave it out: the teacher is then of the admin's school.
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+fn invalid_unit(message: &str) -> ApiError {
+    ApiError::Invalid("invalid_unit", message.into())
 }
 
 pub async fn create(
@@ -24,9 +39,49 @@ pub async fn create(
     CurrentAccount(me): CurrentAccount,
     Json(body): Json<NewAccount>,
 ) -> ApiResult<Json<Value>> {
-    if me.role != Role::Organizer {
-        return Err(ApiError::Forbidden);
-    }
+    let role = body.role.unwrap_or(Role::Teacher);
+    let unit = match body.unit.as_deref().map(str::trim) {
+        Some("") | None if role == Role::Teacher && me.role == Role::SchoolAdmin => me.unit.clone(),
+        Some("") | None => None,
+        Some(code) => Some(code.to_owned()),
+    };
+    // The unit is checked before the rule, which needs to know the school's commune; a unit
+    // that does not exist is `invalid_unit` whoever asks (codes are public).
+    let school_unit = match (role.unit(), unit.as_deref()) {
+        (UnitKind::None, None) => None,
+        (UnitKind::None, Some(_)) => {
+            return Err(invalid_unit(
+                "Tài khoản Ban tổ chức không gắn với xã/phường hay trường nào.",
+            ))
+        }
+        (UnitKind::Commune, Some(code)) => {
+            if !state.store().commune_exists(code).await? {
+                return Err(invalid_unit("Không có xã/phường với mã này."));
+            }
+            None
+        }
+        (UnitKind::Commune, None) => {
+            return Err(invalid_unit("Cần chọn xã/phường cho cán bộ xã/phường."))
+        }
+        (UnitKind::School | UnitKind::OptionalSchool, Some(code)) => Some(
+            state
+                .store()
+                .school_unit(code)
+                .await?
+                .ok_or_else(|| invalid_unit("Không có trường với mã này."))?,
+        ),
+        (UnitKind::School, None) => {
+            return Err(invalid_unit("Cần chọn trường cho quản trị trường."))
+        }
+        (UnitKind::OptionalSchool, None) => None,
+    };
+    let target = match (&school_unit, unit.as_deref()) {
+        (Some(school), _) => school_target(school),
+        (None, Some(commune)) => Target::Commune(commune),
+        (None, None) => Target::Province,
+    };
+    require(&me, Action::CreateAccount(role), target)?;
+
     let username = body.username.trim().to_lowercase();
     let valid_name = (3..=40).contains(&username.len())
         && username
@@ -68,19 +123,23 @@ pub async fn create(
         .map_err(anyhow::Error::from)??;
     let id = state
         .store()
-        .create_account(&username, &display_name, Role::Teacher, &hash)
+        .create_account(&username, &display_name, role, unit.as_deref(), &hash)
         .await?;
+    tracing::info!(%username, role = role.as_str(), unit = ?unit, by = %me.username, "account created");
     Ok(Json(
-        json!({ "id": id, "username": username, "role": Role::Teacher }),
+        json!({ "id": id, "username": username, "role": role, "unit": unit }),
     ))
 }
 
+/// Every account for the organizer; the accounts of its school for a school admin.
 pub async fn list(
     State(state): State<AppState>,
     CurrentAccount(me): CurrentAccount,
 ) -> ApiResult<Json<Vec<Account>>> {
-    if me.role != Role::Organizer {
-        return Err(ApiError::Forbidden);
+    if province_wide(&me, Action::ListAccounts) {
+        return Ok(Json(state.store().list_accounts(None).await?));
     }
-    Ok(Json(state.store().list_accounts().await?))
+    let school = own_school(&state, &me).await?.ok_or(ApiError::Forbidden)?;
+    require(&me, Action::ListAccounts, school_target(&school))?;
+    Ok(Json(state.store().list_accounts(Some(&school.code)).await?))
 }

@@ -1,5 +1,5 @@
 //! Banks through the server: an organizer uploads a spreadsheet, which is stored as a `draft`
-//! bank, and approves it after review; anyone signed in downloads a bank as a spreadsheet.
+//! bank, and approves it after review; those who build quizzes download a bank as a spreadsheet.
 //!
 //! The upload is the file itself as the request body, with its name and the bank's fields in
 //! the query: `fetch('/api/banks/import?file=' + encodeURIComponent(f.name), {method: 'POST',
@@ -13,23 +13,17 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::access::require;
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
 use crate::banks::{self, sheets, sheets::Format};
+use crate::domain::access::{Action, Target};
 use crate::domain::sheet::{self, Settings};
-use crate::storage::{Account, BankStatus, Role, Saved};
+use crate::storage::{BankStatus, Saved};
 use crate::transport::AppState;
 
 /// The largest spreadsheet accepted: a bank of a thousand questions is well under 1 MiB.
 pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
-
-fn organizer(account: &Account) -> ApiResult<()> {
-    if account.role == Role::Organizer {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -53,7 +47,7 @@ pub async fn import(
     Query(query): Query<ImportQuery>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    require(&account, Action::ManageBanks, Target::Province)?;
     let grid = sheets::read(&query.file, &body)
         .map_err(|message| ApiError::Invalid("unreadable_file", message))?;
     let settings = Settings {
@@ -129,7 +123,7 @@ pub async fn approve(
     CurrentAccount(account): CurrentAccount,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    require(&account, Action::ManageBanks, Target::Province)?;
     if !state
         .store()
         .set_bank_status(&id, BankStatus::Approved)
@@ -150,10 +144,11 @@ pub struct ExportQuery {
 /// `GET /api/banks/{id}/export?format=xlsx|csv`: the bank in the template layout.
 pub async fn export(
     State(state): State<AppState>,
-    _: CurrentAccount,
+    CurrentAccount(account): CurrentAccount,
     Path(id): Path<String>,
     Query(query): Query<ExportQuery>,
 ) -> ApiResult<Response> {
+    require(&account, Action::UseBanks, Target::Province)?;
     let bank = state
         .store()
         .load_bank(&id)

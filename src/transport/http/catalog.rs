@@ -5,10 +5,12 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
+use crate::domain::access::{Action, Target};
 use crate::domain::{text, Question};
-use crate::storage::{BankSummary, QuizSummary, Role};
+use crate::storage::{BankSummary, QuizSummary};
 use crate::transport::AppState;
 
 /// Most questions in one quiz: a class period is 45 minutes.
@@ -16,16 +18,18 @@ const MAX_QUIZ_QUESTIONS: usize = 100;
 
 pub async fn list_banks(
     State(state): State<AppState>,
-    _: CurrentAccount,
+    CurrentAccount(account): CurrentAccount,
 ) -> ApiResult<Json<Vec<BankSummary>>> {
+    require(&account, Action::UseBanks, Target::Province)?;
     Ok(Json(state.store().list_banks().await?))
 }
 
 pub async fn bank(
     State(state): State<AppState>,
-    _: CurrentAccount,
+    CurrentAccount(account): CurrentAccount,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Value>> {
+    require(&account, Action::UseBanks, Target::Province)?;
     let banks = state.store().list_banks().await?;
     let summary = banks
         .into_iter()
@@ -57,6 +61,9 @@ pub async fn create_quiz(
     CurrentAccount(account): CurrentAccount,
     Json(body): Json<NewQuiz>,
 ) -> ApiResult<Json<Value>> {
+    // The quiz will be the account's own: it must be one that builds and runs games.
+    require(&account, Action::UseBanks, Target::Province)?;
+    require(&account, Action::RunGame, Target::OwnedBy(account.id))?;
     let title = text::normalize(&body.title);
     if title.is_empty() || text::char_len(&title) > 120 {
         return Err(ApiError::Invalid(
@@ -99,6 +106,11 @@ pub async fn list_quizzes(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
 ) -> ApiResult<Json<Vec<QuizSummary>>> {
-    let owner = (account.role != Role::Organizer).then_some(account.id);
+    let owner = if province_wide(&account, Action::RunGame) {
+        None
+    } else {
+        require(&account, Action::RunGame, Target::OwnedBy(account.id))?;
+        Some(account.id)
+    };
     Ok(Json(state.store().list_quizzes(owner).await?))
 }

@@ -5,6 +5,7 @@
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
 use crate::storage::reports::Report;
+use crate::storage::GameStatus;
 
 const PLAYER_HEADERS: [&str; 7] = [
     "Hạng",
@@ -37,14 +38,22 @@ fn player_rows(report: &Report) -> Vec<Vec<String>> {
                 p.correct.to_string(),
                 p.answered.to_string(),
                 format!("{:.1}", p.answer_time_ms as f64 / 1000.0),
-                if p.kicked {
-                    "Đã bị mời ra".to_owned()
-                } else {
-                    String::new()
-                },
+                note(report, p.kicked),
             ]
         })
         .collect()
+}
+
+/// The «Ghi chú» cell: a kicked player, and on every line of an interrupted game, so a
+/// sorted or filtered sheet still says its scores are not final.
+fn note(report: &Report, kicked: bool) -> String {
+    let interrupted = report.status == GameStatus::Interrupted;
+    match (kicked, interrupted) {
+        (true, true) => format!("Đã bị mời ra; {}", report.status_text.to_lowercase()),
+        (true, false) => "Đã bị mời ra".to_owned(),
+        (false, true) => report.status_text.to_owned(),
+        (false, false) => String::new(),
+    }
 }
 
 fn question_rows(report: &Report) -> Vec<Vec<String>> {

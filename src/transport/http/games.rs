@@ -8,12 +8,14 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
 use super::export;
+use crate::domain::access::{Action, Target};
 use crate::domain::game::Settings;
 use crate::domain::TimeLimit;
-use crate::storage::{Account, GameRow, Role};
+use crate::storage::{Account, GameRow};
 use crate::transport::AppState;
 
 #[derive(Deserialize)]
@@ -44,9 +46,7 @@ pub async fn open_game(
         .quiz(body.quiz)
         .await?
         .ok_or(ApiError::NotFound)?;
-    if owner != account.id && account.role != Role::Organizer {
-        return Err(ApiError::Forbidden);
-    }
+    require(&account, Action::RunGame, Target::OwnedBy(owner))?;
     let mut settings = Settings::default();
     if let Some(late) = body.settings.late_join {
         settings.late_join = late;
@@ -96,16 +96,19 @@ pub async fn list_games(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
 ) -> ApiResult<Json<Vec<GameRow>>> {
-    let host = (account.role != Role::Organizer).then_some(account.id);
+    let host = if province_wide(&account, Action::RunGame) {
+        None
+    } else {
+        require(&account, Action::RunGame, Target::OwnedBy(account.id))?;
+        Some(account.id)
+    };
     Ok(Json(state.store().list_games(host).await?))
 }
 
 /// The game, if this account may see it.
 async fn owned_game(state: &AppState, account: &Account, id: i64) -> ApiResult<GameRow> {
     let game = state.store().game(id).await?.ok_or(ApiError::NotFound)?;
-    if game.host_id != account.id && account.role != Role::Organizer {
-        return Err(ApiError::Forbidden);
-    }
+    require(account, Action::RunGame, Target::OwnedBy(game.host_id))?;
     Ok(game)
 }
 

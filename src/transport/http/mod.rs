@@ -1,5 +1,6 @@
 //! The REST API for teachers and organizers.
 
+pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod bank_review;
@@ -9,3 +10,4 @@ pub mod export;
 pub mod games;
 pub mod published;
 pub mod rankings;
+pub mod units;

@@ -12,10 +12,12 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::sync::Semaphore;
 
+use super::access::require;
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
 use super::export;
-use super::rankings::{context_ok, organizer, parse_scope, PageQuery};
+use super::rankings::{context_ok, parse_scope, PageQuery};
+use crate::domain::access::{Action, Target};
 use crate::domain::publishing::{date_vn, PublishError, MAX_REASON, MAX_TITLE};
 use crate::domain::scopes::Scope;
 use crate::rankings::published::{board_key, Audience, PublishFailed, PublishedLine};
@@ -44,7 +46,7 @@ pub async fn publish(
     Path(context): Path<String>,
     Json(input): Json<PublishInput>,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    require(&account, Action::ManageRankings, Target::Province)?;
     context_ok(&context)?;
     let published = state
         .rankings()
@@ -93,7 +95,7 @@ pub async fn versions(
     CurrentAccount(account): CurrentAccount,
     Path(context): Path<String>,
 ) -> ApiResult<Json<Vec<Version>>> {
-    organizer(&account)?;
+    require(&account, Action::ManageRankings, Target::Province)?;
     context_ok(&context)?;
     Ok(Json(state.store().published_versions(&context).await?))
 }
@@ -157,7 +159,7 @@ pub async fn version_board(
     Path((context, version, scope)): Path<(String, i64, String)>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    require(&account, Action::ManageRankings, Target::Province)?;
     let version = version_of(&state, &context, Some(version)).await?;
     board_json(&state, &version, scope, q, Audience::Organizer).await
 }
@@ -214,7 +216,7 @@ pub async fn version_csv(
     CurrentAccount(account): CurrentAccount,
     Path((context, version, scope)): Path<(String, i64, String)>,
 ) -> ApiResult<Response> {
-    organizer(&account)?;
+    require(&account, Action::ManageRankings, Target::Province)?;
     let version = version_of(&state, &context, Some(version)).await?;
     download(&state, &version, &scope, Format::Csv, Audience::Organizer).await
 }
@@ -224,7 +226,7 @@ pub async fn version_xlsx(
     CurrentAccount(account): CurrentAccount,
     Path((context, version, scope)): Path<(String, i64, String)>,
 ) -> ApiResult<Response> {
-    organizer(&account)?;
+    require(&account, Action::ManageRankings, Target::Province)?;
     let version = version_of(&state, &context, Some(version)).await?;
     download(&state, &version, &scope, Format::Xlsx, Audience::Organizer).await
 }

@@ -9,25 +9,19 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
+use super::access::{own_school, province_wide, require, school, school_target};
 use super::auth::{account_from_headers, CurrentAccount};
 use super::error::{ApiError, ApiResult};
 use crate::banks::sheets;
+use crate::domain::access::{Action, Target};
 use crate::domain::roster;
 use crate::domain::scopes::Scope;
 use crate::rankings::valid_context;
-use crate::storage::{now_ms, Account, ResultRow, Role};
+use crate::storage::{now_ms, ResultRow};
 use crate::transport::AppState;
 
 /// Longest page of a ranking.
 const MAX_PAGE: u64 = 200;
-
-pub(super) fn organizer(account: &Account) -> ApiResult<()> {
-    if account.role == Role::Organizer {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
 
 pub(super) fn context_ok(context: &str) -> ApiResult<()> {
     if valid_context(context) {
@@ -101,8 +95,9 @@ pub struct AroundQuery {
     radius: Option<u64>,
 }
 
-/// A member's rank and neighbours. Units are public; asking by student code needs an
-/// organizer (a code is personal data).
+/// A member's rank and neighbours. Units are public; asking by student code needs someone
+/// who may read the unit's individual ranks (a code is personal data): the organizer, the
+/// commune's officer, the school's admin.
 pub async fn around(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
@@ -115,7 +110,20 @@ pub async fn around(
         let account = account_from_headers(&headers, &state)
             .await?
             .ok_or(ApiError::Unauthorized)?;
-        organizer(&account)?;
+        let action = Action::ReadIndividualRanks;
+        match &scope {
+            Scope::Commune { commune } => require(&account, action, Target::Commune(commune))?,
+            Scope::School { school: code } | Scope::Class { school: code, .. } => {
+                if !province_wide(&account, action) {
+                    require(
+                        &account,
+                        action,
+                        school_target(&school(&state, code).await?),
+                    )?;
+                }
+            }
+            _ => require(&account, action, Target::Province)?,
+        }
     }
     let radius = q.radius.unwrap_or(5).min(50);
     let (rank, lines) = state
@@ -150,7 +158,7 @@ pub async fn record(
     Path(context): Path<String>,
     Json(input): Json<Vec<ResultInput>>,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    require(&account, Action::ManageRankings, Target::Province)?;
     context_ok(&context)?;
     let now = now_ms();
     let rows: Vec<ResultRow> = input
@@ -188,7 +196,7 @@ pub async fn rebuild(
     CurrentAccount(account): CurrentAccount,
     Path(context): Path<String>,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    require(&account, Action::ManageRankings, Target::Province)?;
     context_ok(&context)?;
     let started = std::time::Instant::now();
     let results = state.rankings().rebuild(&context).await?;
@@ -216,7 +224,7 @@ pub async fn import_schools(
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    require(&account, Action::ManageSchools, Target::Province)?;
     let grid = sheets::read(&q.file, &body)
         .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
     let communes: HashSet<String> = state
@@ -238,18 +246,47 @@ pub async fn import_schools(
     ))
 }
 
-/// Imports students from a sheet, as [`import_schools`].
+/// Imports students from a sheet, as [`import_schools`]. The organizer imports any school's;
+/// a school admin only its own: a row of another school is refused, and so is a student code
+/// already on another school's roster (re-importing it would move the child to this school).
 pub async fn import_students(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Query(q): Query<ImportQuery>,
     body: Bytes,
 ) -> ApiResult<Json<Value>> {
-    organizer(&account)?;
+    let only = if province_wide(&account, Action::EditRoster) {
+        None
+    } else {
+        let own = own_school(&state, &account)
+            .await?
+            .ok_or(ApiError::Forbidden)?;
+        require(&account, Action::EditRoster, school_target(&own))?;
+        Some(own.code)
+    };
     let grid = sheets::read(&q.file, &body)
         .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
-    let schools: HashSet<String> = state.store().school_codes().await?.into_iter().collect();
-    let parsed = roster::parse_students(&grid, &schools);
+    let schools: HashSet<String> = match &only {
+        None => state.store().school_codes().await?.into_iter().collect(),
+        Some(own) => HashSet::from([own.clone()]),
+    };
+    let mut parsed = roster::parse_students(&grid, &schools);
+    if let Some(own) = &only {
+        let codes: Vec<String> = parsed.rows.iter().map(|s| s.code.clone()).collect();
+        let taken = state.store().student_schools(&codes).await?;
+        parsed
+            .problems
+            .extend(
+                taken
+                    .into_iter()
+                    .filter(|(_, school)| school != own)
+                    .map(|(code, school)| {
+                        crate::domain::sheet::Problem::file(format!(
+                            "student {code} is on the roster of school {school}, not {own}"
+                        ))
+                    }),
+            );
+    }
     if !parsed.problems.is_empty()
         && (!q.skip_errors || parsed.problems.iter().any(|p| p.row.is_none()))
     {

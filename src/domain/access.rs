@@ -1,0 +1,355 @@
+//! Who may do what: the one rule behind every REST route and the host command of the
+//! WebSocket. Handlers describe the request as an [`Action`] on a [`Target`] and ask [`may`];
+//! nothing else in the code compares roles. Pure: the caller has already read the account and
+//! the unit (a school's commune, a game's owner) from the database.
+//!
+//! Students are not here: they have no accounts. A player is whoever holds the connection that
+//! joined (see `transport/ws.rs`), which can answer for itself and do nothing else.
+
+use serde::{Deserialize, Serialize};
+
+/// What an account is. Each role but the organizer's is bound to a unit (see [`Role::unit`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Province organizer (Sở GDĐT, «Ban tổ chức»): everything.
+    Organizer,
+    /// Commune or ward officer («Cán bộ xã/phường»): the schools of one commune, their
+    /// participation and results; nothing else.
+    CommuneOfficer,
+    /// School admin («Quản trị trường»): one school, its roster and its teachers.
+    SchoolAdmin,
+    /// Teacher («Giáo viên»): own quizzes and games; optionally bound to a school, which only
+    /// says whose school admin manages the account.
+    Teacher,
+}
+
+/// Which kind of unit an account of a role is bound to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitKind {
+    /// No unit (organizers).
+    None,
+    /// A commune code, required.
+    Commune,
+    /// A school code, required.
+    School,
+    /// A school code, or none.
+    OptionalSchool,
+}
+
+impl Role {
+    pub const ALL: [Role; 4] = [
+        Role::Organizer,
+        Role::CommuneOfficer,
+        Role::SchoolAdmin,
+        Role::Teacher,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Organizer => "organizer",
+            Role::CommuneOfficer => "commune_officer",
+            Role::SchoolAdmin => "school_admin",
+            Role::Teacher => "teacher",
+        }
+    }
+
+    /// The role stored as `s`; `None` for anything else, so an unknown role gets no rights.
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// The unit an account of this role is bound to.
+    pub fn unit(self) -> UnitKind {
+        match self {
+            Role::Organizer => UnitKind::None,
+            Role::CommuneOfficer => UnitKind::Commune,
+            Role::SchoolAdmin => UnitKind::School,
+            Role::Teacher => UnitKind::OptionalSchool,
+        }
+    }
+}
+
+/// The signed-in account, as far as the rule needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor<'a> {
+    pub id: i64,
+    pub role: Role,
+    /// The commune code of an officer, the school code of a school admin or bound teacher.
+    pub unit: Option<&'a str>,
+}
+
+/// What is being done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Browse and export question banks and build quizzes from them.
+    UseBanks,
+    /// Import banks and approve them for everyone.
+    ManageBanks,
+    /// Open a game from a quiz, host it over the WebSocket, read its QR code and report; on
+    /// [`Target::Province`], list everyone's quizzes and games.
+    RunGame,
+    /// Import the province's school list.
+    ManageSchools,
+    /// Record results, rebuild boards, publish rankings and read every published version
+    /// (with student codes and who published why).
+    ManageRankings,
+    /// See a commune's or a school's participation and results.
+    ReadUnit,
+    /// Find a student by code on a ranking of the unit (a code is personal data).
+    ReadIndividualRanks,
+    /// Read a school's roster: student codes and full names.
+    ReadRoster,
+    /// Import or edit a school's students.
+    EditRoster,
+    /// List the accounts of the unit (of the province: every account).
+    ListAccounts,
+    /// Create an account of this role bound to the target unit.
+    CreateAccount(Role),
+}
+
+/// What it is done to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target<'a> {
+    /// The whole province, or everything of a kind (every game, every account).
+    Province,
+    Commune(&'a str),
+    /// A school, with the commune it belongs to (so a commune's officer can be allowed).
+    School {
+        code: &'a str,
+        commune: &'a str,
+    },
+    /// A quiz or a game, by the account that owns it.
+    OwnedBy(i64),
+}
+
+/// Whether `actor` may do `action` on `target`. Anything not granted here is refused.
+pub fn may(actor: &Actor<'_>, action: Action, target: Target<'_>) -> bool {
+    use Action::*;
+    use Role::*;
+    use Target::*;
+    // An unbound account of a bound role matches no unit: it is refused, never let through.
+    let mine = |code: &str| actor.unit == Some(code);
+    match (actor.role, action, target) {
+        (Organizer, _, _) => true,
+        // Quizzes and games: their owner's. A school runs its own stage contests, so its
+        // admin may build and host games too; officers follow results and do not.
+        (Teacher | SchoolAdmin, UseBanks, Province) => true,
+        (Teacher | SchoolAdmin, RunGame, OwnedBy(owner)) => owner == actor.id,
+        // A commune officer: its commune and the schools in it, read only, no rosters.
+        (CommuneOfficer, ReadUnit | ReadIndividualRanks, Commune(commune)) => mine(commune),
+        (CommuneOfficer, ReadUnit | ReadIndividualRanks, School { commune, .. }) => mine(commune),
+        // A school admin: its school, its roster, its teachers.
+        (
+            SchoolAdmin,
+            ReadUnit | ReadIndividualRanks | ReadRoster | EditRoster | ListAccounts,
+            School { code, .. },
+        ) => mine(code),
+        (SchoolAdmin, CreateAccount(Teacher), School { code, .. }) => mine(code),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Action::*;
+    use Role::*;
+
+    const ORGANIZER: Actor<'static> = Actor {
+        id: 1,
+        role: Organizer,
+        unit: None,
+    };
+    /// Officer of commune 24001.
+    const OFFICER: Actor<'static> = Actor {
+        id: 2,
+        role: CommuneOfficer,
+        unit: Some("24001"),
+    };
+    /// Admin of school TH-A, in commune 24001.
+    const SCHOOL_ADMIN: Actor<'static> = Actor {
+        id: 3,
+        role: SchoolAdmin,
+        unit: Some("TH-A"),
+    };
+    /// A teacher of school TH-A.
+    const TEACHER: Actor<'static> = Actor {
+        id: 4,
+        role: Teacher,
+        unit: Some("TH-A"),
+    };
+    const SCHOOL_A: Target<'static> = Target::School {
+        code: "TH-A",
+        commune: "24001",
+    };
+    /// Another school of the same commune.
+    const SCHOOL_B: Target<'static> = Target::School {
+        code: "TH-B",
+        commune: "24001",
+    };
+    /// A school of another commune.
+    const SCHOOL_C: Target<'static> = Target::School {
+        code: "TH-C",
+        commune: "24002",
+    };
+    const COMMUNE: Target<'static> = Target::Commune("24001");
+    const OTHER_COMMUNE: Target<'static> = Target::Commune("24002");
+
+    /// Every action on every target, for checks that must hold for all of them.
+    fn everything() -> Vec<(Action, Target<'static>)> {
+        let actions = [
+            UseBanks,
+            ManageBanks,
+            RunGame,
+            ManageSchools,
+            ManageRankings,
+            ReadUnit,
+            ReadIndividualRanks,
+            ReadRoster,
+            EditRoster,
+            ListAccounts,
+            CreateAccount(Organizer),
+            CreateAccount(CommuneOfficer),
+            CreateAccount(SchoolAdmin),
+            CreateAccount(Teacher),
+        ];
+        let targets = [
+            Target::Province,
+            COMMUNE,
+            OTHER_COMMUNE,
+            SCHOOL_A,
+            SCHOOL_B,
+            SCHOOL_C,
+            Target::OwnedBy(1),
+            Target::OwnedBy(2),
+            Target::OwnedBy(3),
+            Target::OwnedBy(4),
+        ];
+        actions
+            .iter()
+            .flat_map(|a| targets.iter().map(move |t| (*a, *t)))
+            .collect()
+    }
+
+    #[test]
+    fn the_organizer_may_do_everything() {
+        for (action, target) in everything() {
+            assert!(may(&ORGANIZER, action, target), "{action:?} on {target:?}");
+        }
+    }
+
+    /// The table: (who, what, on what, allowed).
+    #[test]
+    fn each_role_reaches_its_own_unit_and_nothing_else() {
+        let table: &[(&Actor, Action, Target, bool)] = &[
+            // Commune officer: its commune and its schools, read only.
+            (&OFFICER, ReadUnit, COMMUNE, true),
+            (&OFFICER, ReadUnit, SCHOOL_A, true),
+            (&OFFICER, ReadUnit, SCHOOL_B, true),
+            (&OFFICER, ReadIndividualRanks, SCHOOL_A, true),
+            (&OFFICER, ReadIndividualRanks, COMMUNE, true),
+            (&OFFICER, ReadUnit, OTHER_COMMUNE, false),
+            (&OFFICER, ReadUnit, SCHOOL_C, false),
+            (&OFFICER, ReadIndividualRanks, OTHER_COMMUNE, false),
+            (&OFFICER, ReadUnit, Target::Province, false),
+            (&OFFICER, ReadRoster, SCHOOL_A, false),
+            (&OFFICER, EditRoster, SCHOOL_A, false),
+            (&OFFICER, ListAccounts, COMMUNE, false),
+            (&OFFICER, CreateAccount(SchoolAdmin), SCHOOL_A, false),
+            (&OFFICER, UseBanks, Target::Province, false),
+            (&OFFICER, RunGame, Target::OwnedBy(2), false),
+            (&OFFICER, ManageRankings, Target::Province, false),
+            // School admin: its school, roster and teachers; its own games.
+            (&SCHOOL_ADMIN, ReadUnit, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, ReadRoster, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, EditRoster, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, ReadIndividualRanks, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, ListAccounts, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, CreateAccount(Teacher), SCHOOL_A, true),
+            (&SCHOOL_ADMIN, RunGame, Target::OwnedBy(3), true),
+            (&SCHOOL_ADMIN, UseBanks, Target::Province, true),
+            (&SCHOOL_ADMIN, ReadUnit, SCHOOL_B, false),
+            (&SCHOOL_ADMIN, ReadRoster, SCHOOL_B, false),
+            (&SCHOOL_ADMIN, EditRoster, SCHOOL_B, false),
+            (&SCHOOL_ADMIN, EditRoster, SCHOOL_C, false),
+            (&SCHOOL_ADMIN, ReadUnit, COMMUNE, false),
+            (&SCHOOL_ADMIN, ListAccounts, SCHOOL_B, false),
+            (&SCHOOL_ADMIN, ListAccounts, Target::Province, false),
+            (&SCHOOL_ADMIN, CreateAccount(Teacher), SCHOOL_B, false),
+            (&SCHOOL_ADMIN, CreateAccount(SchoolAdmin), SCHOOL_A, false),
+            (
+                &SCHOOL_ADMIN,
+                CreateAccount(Organizer),
+                Target::Province,
+                false,
+            ),
+            (&SCHOOL_ADMIN, RunGame, Target::OwnedBy(4), false),
+            (&SCHOOL_ADMIN, RunGame, Target::Province, false),
+            (&SCHOOL_ADMIN, ManageSchools, Target::Province, false),
+            // Teacher: own quizzes and games only, even in its own school.
+            (&TEACHER, UseBanks, Target::Province, true),
+            (&TEACHER, RunGame, Target::OwnedBy(4), true),
+            (&TEACHER, RunGame, Target::OwnedBy(3), false),
+            (&TEACHER, RunGame, Target::OwnedBy(1), false),
+            (&TEACHER, RunGame, Target::Province, false),
+            (&TEACHER, ReadUnit, SCHOOL_A, false),
+            (&TEACHER, ReadRoster, SCHOOL_A, false),
+            (&TEACHER, EditRoster, SCHOOL_A, false),
+            (&TEACHER, ListAccounts, SCHOOL_A, false),
+            (&TEACHER, CreateAccount(Teacher), SCHOOL_A, false),
+            (&TEACHER, ManageBanks, Target::Province, false),
+        ];
+        for (actor, action, target, allowed) in table {
+            assert_eq!(
+                may(actor, *action, *target),
+                *allowed,
+                "{:?} {action:?} on {target:?}",
+                actor.role
+            );
+        }
+    }
+
+    #[test]
+    fn province_wide_work_is_the_organizers_alone() {
+        for actor in [&OFFICER, &SCHOOL_ADMIN, &TEACHER] {
+            for action in [ManageBanks, ManageSchools, ManageRankings, ListAccounts] {
+                assert!(
+                    !may(actor, action, Target::Province),
+                    "{actor:?} {action:?}"
+                );
+            }
+            for role in Role::ALL {
+                assert!(!may(actor, CreateAccount(role), Target::Province));
+            }
+        }
+    }
+
+    #[test]
+    fn an_account_of_a_bound_role_without_a_unit_gets_nothing_of_any_unit() {
+        for role in [CommuneOfficer, SchoolAdmin, Teacher] {
+            let unbound = Actor {
+                id: 9,
+                role,
+                unit: None,
+            };
+            for (action, target) in everything() {
+                if matches!(target, Target::Commune(_) | Target::School { .. }) {
+                    assert!(
+                        !may(&unbound, action, target),
+                        "{role:?} {action:?} {target:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn roles_round_trip_through_their_stored_names() {
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+        }
+        assert_eq!(Role::parse("admin"), None);
+        assert_eq!(Role::parse(""), None);
+    }
+}

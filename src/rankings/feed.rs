@@ -1,0 +1,294 @@
+//! The feed from live rooms to the leaderboards. A room hands over its players' absolute totals
+//! when a question closes and never waits: the feed keeps the latest entry of every member of
+//! every live board, writes what changed in pipelined batches, and when Redis fails (down,
+//! restarted empty) keeps trying and then writes every member again, since a restarted Redis
+//! may have lost them all. Games go on whatever Redis does: answers are in the database, and the
+//! boards catch up.
+//!
+//! Memory is bounded by the players of running games (one entry each), not by the number of
+//! answers: a member written twice before a flush is written once.
+
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+
+use crate::domain::ranking::RankOrder;
+use crate::leaderboard::{Leaderboards, Update};
+
+/// The live board of a game. Its context (`game-{id}`) is what `leaderboard rebuild` takes.
+pub fn game_board(game: i64) -> String {
+    format!("{}/players", game_context(game))
+}
+
+pub fn game_context(game: i64) -> String {
+    format!("game-{game}")
+}
+
+/// The game of a `game-{id}` context.
+pub fn game_of_context(context: &str) -> Option<i64> {
+    let id = context.strip_prefix("game-")?;
+    // Digits only: "game-+1" or "game-01" are contexts of their own, not game 1.
+    (!id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| id.parse().ok())
+        .flatten()
+}
+
+/// A player as a board member: zero-padded, so that equal totals rank by join order as on the
+/// host's screen (members compare as bytes).
+pub fn game_member(player: i64) -> String {
+    format!("{player:07}")
+}
+
+/// A player's entry on a game board: score, then total answer time.
+pub fn game_entry(score: i64, answer_time_ms: i64, player: i64) -> String {
+    RankOrder::live_game().encode(&[score, answer_time_ms], &game_member(player))
+}
+
+enum Feed {
+    /// Members' current entries (`(member, entry)`).
+    Set {
+        board: String,
+        entries: Vec<(String, String)>,
+    },
+    Unset {
+        board: String,
+        member: String,
+    },
+    /// The board gets no more updates: forget it once it is written.
+    Done {
+        board: String,
+    },
+}
+
+/// Where rooms send their totals. Cheap to clone; sending never waits.
+#[derive(Clone)]
+pub struct BoardFeed {
+    tx: mpsc::UnboundedSender<Feed>,
+}
+
+impl BoardFeed {
+    /// Starts the feed's task; it ends when every handle is dropped and what it holds is
+    /// written (or Redis is still failing, then the boards wait for a rebuild).
+    pub fn spawn(boards: Leaderboards) -> BoardFeed {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(boards, rx));
+        BoardFeed { tx }
+    }
+
+    pub fn set(&self, board: String, entries: Vec<(String, String)>) {
+        let _ = self.tx.send(Feed::Set { board, entries });
+    }
+
+    pub fn unset(&self, board: String, member: String) {
+        let _ = self.tx.send(Feed::Unset { board, member });
+    }
+
+    pub fn done(&self, board: String) {
+        let _ = self.tx.send(Feed::Done { board });
+    }
+}
+
+/// Most updates in one round trip.
+const BATCH: usize = 20_000;
+/// A write that takes longer is treated as failed (Redis unreachable rather than refusing).
+const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+const BACKOFF: [Duration; 4] = [
+    Duration::from_millis(100),
+    Duration::from_millis(300),
+    Duration::from_secs(1),
+    Duration::from_secs(2),
+];
+
+#[derive(Default)]
+struct State {
+    /// What each live board should hold: member → entry, `None` for taken off.
+    known: HashMap<String, HashMap<String, Option<String>>>,
+    /// Members whose entry is not written yet, per board.
+    dirty: HashMap<String, HashSet<String>>,
+    done: HashSet<String>,
+}
+
+impl State {
+    fn apply(&mut self, feed: Feed) {
+        match feed {
+            Feed::Set { board, entries } => {
+                let known = self.known.entry(board.clone()).or_default();
+                let dirty = self.dirty.entry(board).or_default();
+                for (member, entry) in entries {
+                    if known.get(&member).and_then(Option::as_ref) != Some(&entry) {
+                        dirty.insert(member.clone());
+                        known.insert(member, Some(entry));
+                    }
+                }
+            }
+            Feed::Unset { board, member } => {
+                self.known
+                    .entry(board.clone())
+                    .or_default()
+                    .insert(member.clone(), None);
+                self.dirty.entry(board).or_default().insert(member);
+            }
+            Feed::Done { board } => {
+                self.done.insert(board);
+            }
+        }
+        self.dirty.retain(|_, members| !members.is_empty());
+    }
+
+    /// After a failure Redis may have restarted empty: everything is to be written again.
+    fn all_dirty(&mut self) {
+        for (board, members) in &self.known {
+            self.dirty
+                .entry(board.clone())
+                .or_default()
+                .extend(members.keys().cloned());
+        }
+    }
+
+    async fn write(&mut self, boards: &Leaderboards) -> crate::leaderboard::Result<()> {
+        let mut sets = Vec::new();
+        let mut unsets = Vec::new();
+        for (board, members) in &self.dirty {
+            let known = &self.known[board];
+            for member in members {
+                match &known[member] {
+                    Some(entry) => sets.push(Update {
+                        board: board.clone(),
+                        member: member.clone(),
+                        entry: entry.clone(),
+                    }),
+                    None => unsets.push((board.clone(), member.clone())),
+                }
+            }
+        }
+        for chunk in sets.chunks(BATCH) {
+            boards.set(chunk).await?;
+        }
+        boards.unset(&unsets).await?;
+        self.dirty.clear();
+        // Finished boards are written in full: nothing more to keep.
+        for board in self.done.drain() {
+            self.known.remove(&board);
+        }
+        Ok(())
+    }
+}
+
+async fn run(boards: Leaderboards, mut rx: mpsc::UnboundedReceiver<Feed>) {
+    let mut state = State::default();
+    let mut failures = 0usize;
+    loop {
+        if state.dirty.is_empty() && state.done.is_empty() {
+            match rx.recv().await {
+                Some(feed) => state.apply(feed),
+                None => return,
+            }
+        }
+        // Everything queued meanwhile goes in the same write.
+        while let Ok(feed) = rx.try_recv() {
+            state.apply(feed);
+        }
+        let outcome = tokio::time::timeout(WRITE_TIMEOUT, state.write(&boards)).await;
+        match outcome {
+            Ok(Ok(())) => {
+                if failures > 0 {
+                    tracing::info!("leaderboards reachable again; live boards caught up");
+                }
+                failures = 0;
+            }
+            Ok(Err(_)) | Err(_) => {
+                if failures == 0 {
+                    let error = match outcome {
+                        Ok(Err(e)) => e.to_string(),
+                        _ => "timed out".to_owned(),
+                    };
+                    tracing::warn!(%error, "leaderboards unreachable; games go on, boards will catch up");
+                }
+                state.all_dirty();
+                let wait = BACKOFF[failures.min(BACKOFF.len() - 1)];
+                failures += 1;
+                if rx.is_closed() && failures > 20 {
+                    tracing::error!("server stopping with live boards unwritten; rebuild them");
+                    return;
+                }
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::leaderboard::MemoryBoards;
+
+    #[test]
+    fn game_contexts_name_exactly_one_game() {
+        assert_eq!(game_of_context(&game_context(42)), Some(42));
+        assert_eq!(game_of_context("game-042"), None);
+        assert_eq!(game_of_context("game-"), None);
+        assert_eq!(game_of_context("game-1x"), None);
+        assert_eq!(game_of_context("dot-1"), None);
+        assert_eq!(game_board(7), "game-7/players");
+    }
+
+    #[test]
+    fn a_member_set_twice_before_a_write_is_written_once_and_unchanged_entries_not_at_all() {
+        let mut state = State::default();
+        let b = game_board(1);
+        state.apply(Feed::Set {
+            board: b.clone(),
+            entries: vec![("a".into(), "e1".into()), ("b".into(), "e1".into())],
+        });
+        state.apply(Feed::Set {
+            board: b.clone(),
+            entries: vec![("a".into(), "e2".into())],
+        });
+        assert_eq!(state.dirty[&b].len(), 2);
+        assert_eq!(state.known[&b]["a"].as_deref(), Some("e2"));
+        state.dirty.clear();
+        state.apply(Feed::Set {
+            board: b.clone(),
+            entries: vec![("a".into(), "e2".into())],
+        });
+        assert!(
+            state.dirty.is_empty(),
+            "the same total again is not written"
+        );
+        state.all_dirty();
+        assert_eq!(
+            state.dirty[&b].len(),
+            2,
+            "after a failure every member again"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_feed_writes_totals_removals_and_forgets_finished_boards() {
+        let memory = Leaderboards::Memory(MemoryBoards::new());
+        let mut state = State::default();
+        let b = game_board(3);
+        state.apply(Feed::Set {
+            board: b.clone(),
+            entries: vec![
+                (game_member(1), game_entry(900, 4000, 1)),
+                (game_member(2), game_entry(900, 3000, 2)),
+                (game_member(3), game_entry(100, 1000, 3)),
+            ],
+        });
+        state.apply(Feed::Unset {
+            board: b.clone(),
+            member: game_member(3),
+        });
+        state.apply(Feed::Done { board: b.clone() });
+        state.write(&memory).await.unwrap();
+        let top = memory.page(&b, 0, 10).await.unwrap();
+        let members: Vec<&str> = top
+            .iter()
+            .map(|r| RankOrder::live_game().decode(&r.entry).unwrap().1)
+            .collect();
+        assert_eq!(members, ["0000002", "0000001"]);
+        assert!(state.known.is_empty() && state.dirty.is_empty());
+    }
+}

@@ -1,0 +1,356 @@
+//! Real processes for the fault tests: the `hoithi` binary on a temporary data folder, a
+//! private redis-server, the server's resident memory, and WebSocket clients that choose
+//! their source address (a second "school" on 127.0.0.2) and their receive buffer.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::Path;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use hoithi::domain::Question;
+use serde_json::{json, Value};
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
+use tokio_tungstenite::MaybeTlsStream;
+
+use crate::helpers::{http, Response, Ws, ADMIN_PASSWORD};
+
+/// How long the binary may take to start listening (a loaded CI machine, a cold disk).
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A port nobody listens on right now (for processes that cannot be told port 0).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+/// The `hoithi` binary serving on a port of its choice, killed when dropped.
+pub struct Server {
+    pub child: Child,
+    pub addr: SocketAddr,
+    /// Everything the process wrote to stderr so far (its log).
+    pub stderr: Arc<Mutex<String>>,
+    /// The organizer's session cookie.
+    pub cookie: String,
+}
+
+/// The command that runs the binary on `dir`, with no configuration from the environment the
+/// tests run in (a developer's REDIS_URL must not leak into a test).
+pub fn hoithi(dir: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_hoithi"));
+    cmd.arg("serve")
+        .args(["--port", "0", "--data-dir"])
+        .arg(dir)
+        .env("HOITHI_ADMIN_PASSWORD", ADMIN_PASSWORD)
+        .env("HOITHI_LOG", "hoithi=info,warn")
+        .env_remove("REDIS_URL")
+        .env_remove("DATABASE_URL")
+        .env_remove("HOITHI_PORT")
+        .env_remove("HOITHI_BIND")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Collects a pipe into a string on a thread of its own, so the child never blocks on it.
+fn collect(mut pipe: impl Read + Send + 'static) -> Arc<Mutex<String>> {
+    let out = Arc::new(Mutex::new(String::new()));
+    let sink = out.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = pipe.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
+    out
+}
+
+impl Server {
+    /// Starts `hoithi serve` on `dir` and returns once it listens and the organizer is signed in.
+    pub async fn start(dir: &Path) -> Server {
+        Server::start_with(hoithi(dir)).await
+    }
+
+    pub async fn start_with(mut cmd: Command) -> Server {
+        let mut child = cmd.spawn().expect("the hoithi binary starts");
+        let stderr = collect(child.stderr.take().expect("stderr"));
+        // The server prints its address on stdout once it listens.
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        std::thread::spawn(move || {
+            let mut tx = Some(tx);
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(rest) = line.trim().strip_prefix("hoithi: http://") {
+                    let addr = rest.split('/').next().unwrap_or_default().to_owned();
+                    if let Some(tx) = tx.take() {
+                        let _ = tx.send(addr);
+                    }
+                }
+            }
+        });
+        let addr = match tokio::time::timeout(START_TIMEOUT, rx).await {
+            Ok(Ok(addr)) => addr.parse().expect("a socket address"),
+            _ => {
+                let _ = child.kill();
+                panic!(
+                    "hoithi did not start listening; its log:\n{}",
+                    stderr.lock().unwrap()
+                );
+            }
+        };
+        let mut server = Server {
+            child,
+            addr,
+            stderr,
+            cookie: String::new(),
+        };
+        let resp = server
+            .post(
+                "/api/session",
+                &json!({"username": "admin", "password": ADMIN_PASSWORD}),
+            )
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.body);
+        server.cookie = resp
+            .header("set-cookie")
+            .expect("cookie")
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
+        server
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        http(self.addr, "GET", path, Some(&self.cookie), None).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> Response {
+        let cookie = (!self.cookie.is_empty()).then_some(self.cookie.as_str());
+        http(self.addr, "POST", path, cookie, Some(body)).await
+    }
+
+    /// A quiz of `questions` written into the server's database from this process (SQLite
+    /// in WAL mode takes a second process), so tests choose time limits; then a game opened
+    /// from it through the API. Returns the game's id and PIN.
+    pub async fn open_game(&self, dir: &Path, questions: &[Question]) -> (i64, String) {
+        let store = hoithi::storage::Store::open(&hoithi::storage::Store::sqlite_url(
+            &dir.join("hoithi.db"),
+        ))
+        .await
+        .expect("the server's database opens from the test");
+        let quiz = store
+            .create_quiz(1, "Bài kiểm tra", questions)
+            .await
+            .expect("quiz stored");
+        store.close().await;
+        let resp = self
+            .post("/api/games", &json!({"quiz": quiz, "settings": {}}))
+            .await;
+        assert_eq!(resp.status, 200, "{}", resp.body);
+        let v = resp.json();
+        (
+            v["id"].as_i64().unwrap(),
+            v["pin"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    pub async fn host(&self, game: i64) -> Ws {
+        let mut ws = Ws::connect(self.addr, Some(&self.cookie)).await;
+        ws.send(json!({"type": "host", "v": 1, "game": game})).await;
+        let welcome = ws.recv().await;
+        assert_eq!(welcome["role"], "host", "{welcome}");
+        ws.welcome = welcome;
+        ws
+    }
+
+    /// Sends SIGTERM, as systemd or `docker stop` does.
+    pub fn terminate(&self) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.pid().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -TERM {}", self.pid());
+    }
+
+    /// Waits for the process to exit, at most `limit`.
+    pub async fn wait_exit(&mut self, limit: Duration) -> Option<ExitStatus> {
+        wait_exit(&mut self.child, limit).await
+    }
+
+    /// The server's resident memory, in KiB.
+    pub fn rss_kib(&self) -> u64 {
+        rss_kib(self.pid())
+    }
+
+    pub fn log(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub async fn wait_exit(child: &mut Child, limit: Duration) -> Option<ExitStatus> {
+    let until = Instant::now() + limit;
+    loop {
+        if let Some(status) = child.try_wait().expect("try_wait") {
+            return Some(status);
+        }
+        if Instant::now() > until {
+            return None;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// VmRSS of a process, in KiB (Linux).
+pub fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("/proc status");
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmRSS in /proc/PID/status")
+}
+
+/// A private redis-server on a free port, with extra arguments; killed when dropped.
+pub struct Redis {
+    child: Child,
+    pub port: u16,
+    pub url: String,
+}
+
+impl Redis {
+    pub async fn start(args: &[&str]) -> Redis {
+        Redis::start_on(free_port(), args).await
+    }
+
+    /// On a given port: a Redis coming back on the address it died on.
+    pub async fn start_on(port: u16, args: &[&str]) -> Redis {
+        let child = Command::new("redis-server")
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("redis-server is installed");
+        let redis = Redis {
+            child,
+            port,
+            url: format!("redis://127.0.0.1:{port}"),
+        };
+        let until = Instant::now() + START_TIMEOUT;
+        loop {
+            if let Ok(mut s) = tokio::net::TcpStream::connect(("127.0.0.1", port)).await {
+                use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                let mut buf = [0u8; 16];
+                if s.write_all(b"PING\r\n").await.is_ok()
+                    && matches!(s.read(&mut buf).await, Ok(n) if buf[..n].starts_with(b"+PONG"))
+                {
+                    return redis;
+                }
+            }
+            assert!(Instant::now() < until, "redis-server did not start");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+}
+
+impl Redis {
+    /// SIGKILL: no goodbye, nothing saved.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+}
+
+impl Drop for Redis {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A WebSocket client to `server` from the source address `from` (127.0.0.0/8 has them all,
+/// so a second school behind its own NAT address is 127.0.0.2), with a receive buffer of
+/// `recv_buffer` bytes when given (a phone that stops reading fills it quickly).
+pub async fn ws_from(
+    server: SocketAddr,
+    from: IpAddr,
+    recv_buffer: Option<u32>,
+) -> std::io::Result<Ws> {
+    let raw = socket2::Socket::new(
+        socket2::Domain::IPV4,
+        socket2::Type::STREAM,
+        Some(socket2::Protocol::TCP),
+    )?;
+    if let Some(size) = recv_buffer {
+        // Before connecting, so the peer sees a small window and small segments from the
+        // start. Loopback's 64 KiB segments would let the server's kernel queue megabytes for
+        // a phone that does not read; a real phone's link has segments of about 1.4 KB.
+        raw.set_recv_buffer_size(size as usize)?;
+        raw.set_tcp_mss(536)?;
+    }
+    raw.set_nonblocking(true)?;
+    let socket = tokio::net::TcpSocket::from_std_stream(raw.into());
+    socket.bind(SocketAddr::new(from, 0))?;
+    let stream = socket.connect(server).await?;
+    let request = format!("ws://{server}/ws")
+        .into_client_request()
+        .map_err(std::io::Error::other)?;
+    let config = WebSocketConfig::default()
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0);
+    let (stream, _) = tokio_tungstenite::client_async_with_config(
+        request,
+        MaybeTlsStream::Plain(stream),
+        Some(config),
+    )
+    .await
+    .map_err(std::io::Error::other)?;
+    Ok(Ws(hoithi_loadtest::ws::Ws {
+        stream,
+        token: String::new(),
+        welcome: Value::Null,
+    }))
+}
+
+/// Joins `pin` as `nickname` from the address `from`.
+pub async fn join_from(server: SocketAddr, from: IpAddr, pin: &str, nickname: &str) -> Ws {
+    let mut ws = ws_from(server, from, None).await.expect("connects");
+    ws.send(json!({"type": "join", "v": 1, "pin": pin, "nickname": nickname}))
+        .await;
+    let welcome = ws.recv().await;
+    assert_eq!(welcome["type"], "welcome", "{nickname}: {welcome}");
+    ws.token = welcome["token"].as_str().unwrap().to_owned();
+    ws.welcome = welcome;
+    ws
+}
+
+/// How many files (sockets included) a process has open (Linux).
+pub fn open_fds(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .expect("/proc fd")
+        .count()
+}
