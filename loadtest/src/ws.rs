@@ -1,11 +1,11 @@
 //! A WebSocket client of the hoithi protocol.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use futures_util::{SinkExt, StreamExt};
 use serde_json::Value;
-use tokio::net::TcpStream;
+use tokio::net::{TcpSocket, TcpStream};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
@@ -27,18 +27,43 @@ impl Ws {
         addr: SocketAddr,
         cookie: Option<&str>,
     ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+        Ws::connect_from(addr, None, cookie).await
+    }
+
+    /// Connects to `/ws` from a chosen local address (e.g. 127.0.0.2). Thousands of clients
+    /// from one address would use up its ephemeral ports and meet the server's per-address
+    /// limit on upgrades; spreading them over loopback addresses avoids both.
+    pub async fn connect_from(
+        addr: SocketAddr,
+        source: Option<IpAddr>,
+        cookie: Option<&str>,
+    ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
         let mut request = format!("ws://{addr}/ws").into_client_request()?;
         if let Some(cookie) = cookie {
-            request
-                .headers_mut()
-                .insert("cookie", cookie.parse().expect("cookie is a header value"));
+            let value = cookie
+                .parse()
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidInput, e))?;
+            request.headers_mut().insert("cookie", value);
         }
+        let socket = match addr {
+            SocketAddr::V4(_) => TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => TcpSocket::new_v6()?,
+        };
+        if let Some(ip) = source {
+            socket.bind(SocketAddr::new(ip, 0))?;
+        }
+        let tcp = socket.connect(addr).await?;
+        tcp.set_nodelay(true)?;
         // Many clients in one process: keep their buffers small.
         let config = WebSocketConfig::default()
             .read_buffer_size(8 * 1024)
             .write_buffer_size(0);
-        let (stream, _) =
-            tokio_tungstenite::connect_async_with_config(request, Some(config), true).await?;
+        let (stream, _) = tokio_tungstenite::client_async_with_config(
+            request,
+            MaybeTlsStream::Plain(tcp),
+            Some(config),
+        )
+        .await?;
         Ok(Ws {
             stream,
             token: String::new(),
@@ -97,6 +122,24 @@ impl Ws {
             return Err(reply);
         }
         self.token = reply["token"].as_str().unwrap_or_default().to_owned();
+        self.welcome = reply;
+        Ok(())
+    }
+
+    /// Comes back as the player of `token`; `Err` carries the server's error message.
+    pub async fn resume(&mut self, token: &str) -> Result<(), Value> {
+        let msg = serde_json::json!({"type": "resume", "v": 1, "token": token});
+        self.send(&msg)
+            .await
+            .map_err(|e| Value::String(e.to_string()))?;
+        let reply = self
+            .try_recv(Duration::from_secs(60))
+            .await
+            .unwrap_or(Value::Null);
+        if reply["type"] != "welcome" {
+            return Err(reply);
+        }
+        self.token = token.to_owned();
         self.welcome = reply;
         Ok(())
     }

@@ -1,0 +1,261 @@
+//! The command line. Every run is bounded: a number of clients, a number of questions or a
+//! duration, and a global `--timeout` after which everything stops by itself.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Sockets one worker process holds at most by default: this machine allows about 20,000
+/// open files per process, and a worker also needs a few for itself.
+pub const SOCKETS_PER_PROC: usize = 9_000;
+
+/// Connections per source address by default: the server allows 3,000 WebSocket upgrades per
+/// client address and minute (`--upgrades-per-minute`), and a join of 19,000 players takes
+/// under a minute, reconnects included.
+const CLIENTS_PER_SOURCE: usize = 2_500;
+
+#[derive(Parser, Debug, Clone)]
+#[command(
+    name = "loadtest",
+    about = "Simulated players and viewers for hoithi, spread over several processes"
+)]
+pub struct Args {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// What to simulate.
+    #[arg(long, value_enum, default_value_t = Scenario::Live)]
+    pub scenario: Scenario,
+    /// The server's address.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    pub url: String,
+    #[arg(long, default_value = "admin")]
+    pub admin_user: String,
+    #[arg(long, env = "HOITHI_ADMIN_PASSWORD")]
+    pub admin_password: Option<String>,
+
+    /// Players in the one game (`live`).
+    #[arg(long, default_value_t = 100)]
+    pub players: usize,
+    /// Rooms (games) the players are spread over, each with its own host screen (`live`).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub rooms: u16,
+    /// Questions to play, taken from the start of the bank (`live`).
+    #[arg(long, default_value_t = 3)]
+    pub questions: usize,
+    /// Bank to build the quiz from (default: the first bank the server lists).
+    #[arg(long)]
+    pub bank: Option<String>,
+    /// Players answer at a uniformly random moment within this window after the question
+    /// arrives (never later than the question's own limit), e.g. `3s`.
+    #[arg(long, default_value = "3s", value_parser = parse_duration)]
+    pub answer_within: Duration,
+    /// Old name of `--answer-within`, in milliseconds.
+    #[arg(long, hide = true)]
+    pub think_ms: Option<u64>,
+    /// Share of answers that are wrong on purpose.
+    #[arg(long, default_value_t = 0.3, value_parser = parse_share)]
+    pub wrong: f64,
+    /// Share of answers sent after the deadline and its grace (the server refuses them).
+    #[arg(long, default_value_t = 0.01, value_parser = parse_share)]
+    pub late: f64,
+    /// Share of questions a player leaves unanswered.
+    #[arg(long, default_value_t = 0.01, value_parser = parse_share)]
+    pub silent: f64,
+    /// Share of players who drop their connection once during the game and come back with
+    /// `resume`, as the web client does after losing Wi-Fi.
+    #[arg(long, default_value_t = 0.01, value_parser = parse_share)]
+    pub reconnect: f64,
+
+    /// How long the host shows each reveal and leaderboard before moving on (`live`); late
+    /// answers arrive during the reveal, as they do in class.
+    #[arg(long, default_value = "1s", value_parser = parse_duration)]
+    pub pause: Duration,
+
+    /// Ranking viewers (`viewers`).
+    #[arg(long, default_value_t = 1000)]
+    pub viewers: usize,
+    /// Ranking context the viewers watch and the results go to (`viewers`).
+    #[arg(long, default_value = "loadtest")]
+    pub context: String,
+    /// Board the viewers watch (`viewers`).
+    #[arg(long, default_value = "province")]
+    pub scope: String,
+    /// Students on the load-test roster the results are posted for (`viewers`).
+    #[arg(long, default_value_t = 1000)]
+    pub students: usize,
+    /// Results per `POST /api/rankings/{context}/results` (`viewers`).
+    #[arg(long, default_value_t = 100)]
+    pub batch: usize,
+    /// Time between two posts (`viewers`).
+    #[arg(long, default_value = "100ms", value_parser = parse_duration)]
+    pub post_every: Duration,
+    /// How long results are posted (`viewers`).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub duration: Duration,
+
+    /// Worker processes (default: enough for at most 9,000 sockets each).
+    #[arg(long)]
+    pub procs: Option<usize>,
+    /// Loopback source addresses the clients connect from, 127.0.0.2 upwards (default: one
+    /// per 2,500 clients, at least one per process; 0: let the system choose).
+    #[arg(long)]
+    pub sources: Option<usize>,
+    /// Connections being opened at once, over all processes.
+    #[arg(long, default_value_t = 200)]
+    pub connect_concurrency: usize,
+    /// Everything stops after this long, finished or not.
+    #[arg(long, default_value = "10m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// The server's process id, for its memory (default: the process listening on the
+    /// `--url` port, found in /proc).
+    #[arg(long)]
+    pub server_pid: Option<u32>,
+    /// Write every figure to this JSON file.
+    #[arg(long)]
+    pub json: Option<PathBuf>,
+    /// Draw latency over time into this SVG file.
+    #[arg(long)]
+    pub plot: Option<PathBuf>,
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// A worker process, started by the coordinator: reads its share on stdin, reports JSON
+    /// lines on stdout.
+    #[command(hide = true)]
+    Worker,
+}
+
+#[derive(ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scenario {
+    /// N players in one live game: join, answer, reconnect; fan-out and acknowledgements.
+    Live,
+    /// N viewers watch a ranking board while results are posted; update delivery latency.
+    Viewers,
+    /// A round of the online contest (not in the server yet).
+    Contest,
+}
+
+impl Args {
+    /// The server as a socket address (`http://IP:PORT`).
+    pub fn server(&self) -> Result<SocketAddr, String> {
+        self.url
+            .trim_start_matches("http://")
+            .trim_end_matches('/')
+            .parse()
+            .map_err(|_| format!("--url must be http://IP:PORT, not {}", self.url))
+    }
+
+    /// The think-time window, honouring the old `--think-ms`.
+    pub fn answer_window(&self) -> Duration {
+        self.think_ms
+            .map_or(self.answer_within, Duration::from_millis)
+    }
+
+    /// Simulated clients of this scenario.
+    pub fn clients(&self) -> usize {
+        match self.scenario {
+            Scenario::Viewers => self.viewers,
+            Scenario::Live | Scenario::Contest => self.players,
+        }
+    }
+
+    pub fn procs(&self) -> usize {
+        self.procs
+            .unwrap_or_else(|| self.clients().div_ceil(SOCKETS_PER_PROC))
+            .clamp(1, 64)
+    }
+
+    /// The loopback addresses to connect from; empty when the server is not on loopback or
+    /// `--sources 0` was given.
+    pub fn source_addrs(&self, server: SocketAddr) -> Vec<IpAddr> {
+        if !server.ip().is_loopback() || !server.is_ipv4() {
+            return Vec::new();
+        }
+        let wanted = self.sources.unwrap_or_else(|| {
+            self.clients()
+                .div_ceil(CLIENTS_PER_SOURCE)
+                .max(self.procs())
+        });
+        (0..wanted.min(250))
+            .map(|i| IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2 + i as u8)))
+            .collect()
+    }
+}
+
+/// `250ms`, `3s`, `1.5s`, `2m`, or a bare number of seconds.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = match text.find(|c: char| c.is_ascii_alphabetic()) {
+        Some(at) => text.split_at(at),
+        None => (text, "s"),
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a duration: {text} (e.g. 500ms, 3s, 2m)"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        "h" => value * 3600.0,
+        _ => return Err(format!("unknown unit in {text}: use ms, s, m or h")),
+    };
+    if !(0.0..=86_400.0).contains(&seconds) {
+        return Err(format!("out of range: {text}"));
+    }
+    Ok(Duration::from_secs_f64(seconds))
+}
+
+/// A share between 0 and 1.
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("a share between 0 and 1, not {text}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("3s"), Ok(Duration::from_secs(3)));
+        assert_eq!(parse_duration("1.5s"), Ok(Duration::from_millis(1500)));
+        assert_eq!(parse_duration("2m"), Ok(Duration::from_secs(120)));
+        assert_eq!(parse_duration("7"), Ok(Duration::from_secs(7)));
+        assert!(parse_duration("3 parsecs").is_err());
+        assert!(parse_duration("-1s").is_err());
+        assert!(parse_duration("1e30s").is_err());
+    }
+
+    #[test]
+    fn nineteen_thousand_players_get_three_processes_and_eight_sources() {
+        let args = Args::parse_from(["loadtest", "--players", "19000"]);
+        assert_eq!(args.procs(), 3);
+        let server = "127.0.0.1:8080".parse().unwrap();
+        let sources = args.source_addrs(server);
+        assert_eq!(sources.len(), 8);
+        assert_eq!(sources[0], IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2)));
+        assert!(args
+            .source_addrs("10.0.0.5:8080".parse().unwrap())
+            .is_empty());
+    }
+
+    #[test]
+    fn the_worker_subcommand_needs_no_other_argument() {
+        let args = Args::parse_from(["loadtest", "worker"]);
+        assert!(matches!(args.command, Some(Command::Worker)));
+    }
+
+    #[test]
+    fn shares_outside_zero_to_one_are_refused() {
+        assert!(Args::try_parse_from(["loadtest", "--wrong", "1.5"]).is_err());
+        assert!(Args::try_parse_from(["loadtest", "--late", "0.02"]).is_ok());
+    }
+}

@@ -1,0 +1,170 @@
+//! The `live` scenario: one game, N players in worker processes, the host screen here. The
+//! coordinator opens each question with the host's `start`/`next` and tells the workers when
+//! it did: the protocol's `question` carries no server timestamp, so fan-out is measured from
+//! the coordinator's wall clock just before it sends that command, to each player's receipt
+//! (wall clock too, in its own process; one machine, one clock). That includes the host's
+//! command reaching the room, so it is an upper bound of the server's own fan-out.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+use crate::cli::Args;
+use crate::coordinator::Run;
+use crate::host::Host;
+use crate::progress::Status;
+use crate::report::{merge, EventFigures, Report};
+use crate::setup;
+use crate::wire::{now_us, question_mark, Behaviour, Role};
+
+pub const REFERENCE: &str = "the coordinator's wall clock just before it sends the host command that opens the question (`start` or `next`): the protocol's `question` carries no server timestamp";
+
+pub async fn run(args: &Args) -> anyhow::Result<Report> {
+    let mut run = Run::begin(args, "live", "joined")?;
+    run.report.delivery_reference = REFERENCE;
+    let rooms = usize::from(args.rooms);
+    run.report.rooms = rooms;
+    let cookie = setup::organizer(run.server, args).await?;
+    let mut games = Vec::with_capacity(rooms);
+    let mut hosts = Vec::with_capacity(rooms);
+    for _ in 0..rooms {
+        let game = setup::open_game(run.server, &cookie, args).await?;
+        hosts.push(Host::attach(run.server, &cookie, game.id).await?);
+        games.push(game);
+    }
+    let keys = games[0].keys.clone();
+    eprintln!(
+        "{} game(s) (first: {}, PIN {}), {} questions from {}; {} players in {} process(es)",
+        rooms,
+        games[0].id,
+        games[0].pin,
+        keys.len(),
+        games[0].bank,
+        args.players,
+        args.procs()
+    );
+    let behaviour = Behaviour {
+        answer_within_ms: args.answer_window().as_millis() as u64,
+        wrong: args.wrong,
+        late: args.late,
+        silent: args.silent,
+        reconnect: args.reconnect,
+    };
+    let role = Role::Players {
+        pins: games.iter().map(|g| g.pin.clone()).collect(),
+        keys: keys.clone(),
+        behaviour,
+    };
+    let mut fleet = run.spawn(args, role).await?;
+
+    let mut marks = BTreeMap::new();
+    let mut events: Vec<EventFigures> = Vec::new();
+    if !run.seated(&fleet).await {
+        run.cut_short("the players were not all seated before the timeout");
+    } else if fleet.totals().joined == 0 {
+        run.cut_short("no player could join");
+    } else {
+        // Rooms play at their own pace; their marks reach the workers through one channel.
+        let (mark_tx, mut mark_rx) = mpsc::unbounded_channel();
+        let status = run.status.clone();
+        let played =
+            futures_util::future::join_all(hosts.into_iter().enumerate().map(|(room, host)| {
+                let room_play = Room {
+                    room,
+                    questions: keys.len(),
+                    pause: args.pause,
+                    deadline: run.deadline,
+                    marks: mark_tx.clone(),
+                    status: (room == 0).then(|| status.clone()),
+                };
+                room_play.play(host)
+            }));
+        drop(mark_tx);
+        let forward = async {
+            while let Some((id, at)) = mark_rx.recv().await {
+                marks.insert(id, at);
+                fleet.mark(id, at).await;
+            }
+        };
+        let (outcomes, ()) = tokio::join!(played, forward);
+        for outcome in outcomes {
+            let (figures, failure) = outcome;
+            events.extend(figures);
+            if let Some(e) = failure {
+                run.cut_short(e);
+            }
+        }
+    }
+    run.status.set("gathering the workers' figures");
+    let finish =
+        Duration::from_secs(20).min(run.deadline.saturating_duration_since(Instant::now()));
+    let workers = fleet.reports(finish, Duration::from_secs(8)).await;
+    let procs = args.procs();
+    if workers.len() < procs {
+        run.cut_short(format!(
+            "{} of {procs} worker(s) sent no report",
+            procs - workers.len()
+        ));
+    }
+    run.report.per_event = events;
+    let epoch = run.epoch_us;
+    merge(&mut run.report, &workers, &marks, epoch);
+    Ok(run.end())
+}
+
+/// One room's host screen playing the quiz through.
+struct Room {
+    room: usize,
+    questions: usize,
+    pause: Duration,
+    deadline: Instant,
+    /// (mark, wall-clock µs) of each question opened.
+    marks: mpsc::UnboundedSender<(u64, u64)>,
+    /// The progress line follows the first room.
+    status: Option<Arc<Status>>,
+}
+
+impl Room {
+    /// The figures of the questions played, and what stopped the room early, if anything.
+    async fn play(self, mut host: Host) -> (Vec<EventFigures>, Option<anyhow::Error>) {
+        let mut events = Vec::new();
+        let outcome = async {
+            for q in 0..self.questions {
+                if let Some(status) = &self.status {
+                    status.set(format!("question {}/{}", q + 1, self.questions));
+                }
+                let at = now_us();
+                host.command(if q == 0 { "start" } else { "next" }).await?;
+                let mark = question_mark(self.room, q);
+                let _ = self.marks.send((mark, at));
+                let reveal = host.wait_for("reveal", self.deadline).await?;
+                events.push(EventFigures {
+                    id: mark,
+                    room: Some(self.room as u64),
+                    question: Some(q as u64),
+                    answered: reveal["answered"].as_u64(),
+                    right: reveal["right"].as_u64(),
+                    ..EventFigures::default()
+                });
+                tokio::time::sleep(self.pause).await;
+                host.command("next").await?;
+                host.wait_for("leaderboard", self.deadline).await?;
+                tokio::time::sleep(self.pause).await;
+            }
+            if let Some(status) = &self.status {
+                status.set("podium");
+            }
+            host.command("next").await?;
+            host.wait_for("podium", self.deadline).await?;
+            anyhow::Ok(())
+        }
+        .await;
+        let failure = outcome
+            .err()
+            .map(|e| anyhow::anyhow!("room {}: {e:#}", self.room));
+        (events, failure)
+    }
+}

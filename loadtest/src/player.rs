@@ -1,0 +1,281 @@
+//! One simulated player: joins with the PIN, and for each question thinks for a random time
+//! within the window, then answers (right or wrong), or answers after the deadline, or not at
+//! all; a few drop their connection once and come back with `resume`, as the web client does.
+//! It keeps reading while it thinks: a client that stops reading is cut off by the server.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures_util::StreamExt;
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::{json, Value};
+use tokio::sync::{watch, Semaphore};
+use tokio::time::{sleep, sleep_until, Instant};
+use tokio_tungstenite::tungstenite::Message;
+
+use crate::answer::choose;
+use crate::recorder::Recorder;
+use crate::wire::{now_us, question_mark, stopped, Behaviour};
+use hoithi_loadtest::ws::Ws;
+
+/// What every player of a worker shares.
+pub struct Game {
+    pub server: SocketAddr,
+    /// One PIN per room.
+    pub pins: Vec<String>,
+    pub keys: Vec<Value>,
+    pub behaviour: Behaviour,
+    pub rec: Arc<Recorder>,
+    /// Bounds the connections being opened at once.
+    pub gate: Arc<Semaphore>,
+}
+
+/// The server accepts answers this long after the time limit (docs/protocol.md).
+const GRACE_MS: u64 = 500;
+
+/// An answer waiting for its moment.
+struct Planned {
+    q: usize,
+    at: Instant,
+    question: Value,
+    wrong: bool,
+    late: bool,
+}
+
+/// An answer waiting for its receipt.
+struct Sent {
+    q: usize,
+    at_us: u64,
+    late: bool,
+}
+
+pub async fn play(
+    game: Arc<Game>,
+    index: usize,
+    source: Option<IpAddr>,
+    mut stop: watch::Receiver<bool>,
+) {
+    let rec = &game.rec;
+    let room = index % game.pins.len().max(1);
+    if game.pins.is_empty() {
+        return rec.join_failed("no game to join");
+    }
+    let started = now_us();
+    let mut ws = {
+        let Ok(_permit) = game.gate.acquire().await else {
+            return;
+        };
+        let mut ws = match Ws::connect_from(game.server, source, None).await {
+            Ok(ws) => ws,
+            Err(e) => return rec.join_failed(&connect_error(&e)),
+        };
+        let pin = &game.pins[room];
+        if let Err(reply) = ws.join(pin, &format!("Người chơi {index}")).await {
+            return rec.join_failed(&format!("join: {}", error_code(&reply)));
+        }
+        ws
+    };
+    rec.joined(started, now_us());
+    let token = ws.token.clone();
+
+    let mut rng = StdRng::from_rng(&mut rand::rng());
+    let b = game.behaviour;
+    let drop_during = (rng.random_bool(b.reconnect) && !game.keys.is_empty())
+        .then(|| rng.random_range(0..game.keys.len()));
+    let mut planned: Option<Planned> = None;
+    let mut sent: Option<Sent> = None;
+    let mut drop_at: Option<Instant> = None;
+    let far = Instant::now() + Duration::from_secs(86_400);
+
+    loop {
+        let frame = tokio::select! {
+            _ = stopped(&mut stop) => return,
+            _ = sleep_until(drop_at.unwrap_or(far)), if drop_at.is_some() => {
+                drop_at = None;
+                match reconnect(&game, source, &token, ws, &mut planned, &mut rng).await {
+                    Some(fresh) => { ws = fresh; continue; }
+                    None => return,
+                }
+            }
+            _ = sleep_until(planned.as_ref().map_or(far, |p| p.at)), if planned.is_some() => {
+                let Some(p) = planned.take() else { continue };
+                let answer = json!({"type": "answer", "q": p.q,
+                                    "answer": choose(&game.keys[p.q], &p.question, p.wrong)});
+                let at_us = now_us();
+                if ws.send(&answer).await.is_err() {
+                    rec.error("send failed");
+                    return;
+                }
+                rec.answered();
+                sent = Some(Sent { q: p.q, at_us, late: p.late });
+                continue;
+            }
+            frame = ws.stream.next() => frame,
+        };
+        let msg = match frame {
+            Some(Ok(Message::Text(text))) => match serde_json::from_str::<Value>(&text) {
+                Ok(msg) => msg,
+                Err(_) => {
+                    rec.error("not JSON");
+                    continue;
+                }
+            },
+            Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
+                // The server cut us off (a slow reader, a restart): come back as a phone would.
+                rec.error("connection lost");
+                match reconnect(&game, source, &token, ws, &mut planned, &mut rng).await {
+                    Some(fresh) => {
+                        ws = fresh;
+                        continue;
+                    }
+                    None => return,
+                }
+            }
+            Some(Ok(_)) => continue,
+        };
+        let now = now_us();
+        match msg["type"].as_str().unwrap_or_default() {
+            "question" => {
+                let q = msg["q"].as_u64().unwrap_or(0) as usize;
+                rec.received(question_mark(room, q), now);
+                if q >= game.keys.len() {
+                    rec.error("question beyond the quiz");
+                    continue;
+                }
+                planned = plan(q, msg, &b, &mut rng);
+                if drop_during == Some(q) {
+                    // Before the answer, so the answer goes over the new connection.
+                    let until = planned.as_ref().map_or(Duration::from_millis(500), |p| {
+                        p.at.saturating_duration_since(Instant::now()) / 2
+                    });
+                    drop_at = Some(Instant::now() + until);
+                }
+            }
+            "receipt" => match sent.take() {
+                Some(s) if msg["q"].as_u64() == Some(s.q as u64) => rec.acked(s.at_us, now),
+                other => {
+                    sent = other;
+                    rec.error("receipt for another question");
+                }
+            },
+            "error" => {
+                let code = error_code(&msg);
+                let late = sent.as_ref().is_some_and(|s| s.late);
+                if late && matches!(code.as_str(), "too_late" | "question_closed") {
+                    sent = None;
+                    rec.late_refused();
+                } else {
+                    rec.error(&format!("error: {code}"));
+                }
+            }
+            "final" => return rec.finished(),
+            "kicked" => return rec.error("kicked"),
+            "bye" => return rec.error(&format!("bye: {}", msg["reason"].as_str().unwrap_or("?"))),
+            _ => {}
+        }
+    }
+}
+
+/// When and how to answer a question that just arrived, or `None` to stay silent.
+fn plan(q: usize, question: Value, b: &Behaviour, rng: &mut StdRng) -> Option<Planned> {
+    if rng.random_bool(b.silent) {
+        return None;
+    }
+    let remaining = question["remaining_ms"]
+        .as_u64()
+        .or_else(|| question["time_limit_ms"].as_u64())
+        .unwrap_or(20_000);
+    let late = rng.random_bool(b.late);
+    let after_ms = if late {
+        // Just after the grace, while the host still shows the reveal (`--pause`).
+        remaining + GRACE_MS + rng.random_range(100..=400)
+    } else {
+        // Within the window, and early enough that the answer is in before the limit.
+        rng.random_range(0..=b.answer_within_ms.min(remaining.saturating_sub(300)))
+    };
+    Some(Planned {
+        q,
+        at: Instant::now() + Duration::from_millis(after_ms),
+        question,
+        wrong: rng.random_bool(b.wrong),
+        late,
+    })
+}
+
+/// Drops the connection and comes back with the token, with the web client's backoff (1 s,
+/// 2 s, 4 s, with jitter). An answer still to give is given on the new connection; if the
+/// question is still open and was missed, it is answered soon.
+async fn reconnect(
+    game: &Game,
+    source: Option<IpAddr>,
+    token: &str,
+    old: Ws,
+    planned: &mut Option<Planned>,
+    rng: &mut StdRng,
+) -> Option<Ws> {
+    drop(old);
+    let rec = &game.rec;
+    for attempt in 0..3u32 {
+        let backoff = 1000 * (1 << attempt) + rng.random_range(0..500);
+        sleep(Duration::from_millis(backoff)).await;
+        let started = now_us();
+        let Ok(mut ws) = Ws::connect_from(game.server, source, None).await else {
+            continue;
+        };
+        match ws.resume(token).await {
+            Ok(()) => {
+                rec.resumed(now_us().saturating_sub(started));
+                let state = &ws.welcome["state"];
+                if state["phase"] == "finished" {
+                    rec.finished();
+                    return None;
+                }
+                if state["phase"] == "question" && state["answered"] == false && planned.is_none() {
+                    let question = state["question"].clone();
+                    let q = question["q"].as_u64().unwrap_or(0) as usize;
+                    if q < game.keys.len() {
+                        *planned = Some(Planned {
+                            q,
+                            at: Instant::now() + Duration::from_millis(rng.random_range(0..300)),
+                            question,
+                            wrong: rng.random_bool(game.behaviour.wrong),
+                            late: false,
+                        });
+                    }
+                }
+                return Some(ws);
+            }
+            Err(reply) => {
+                rec.error(&format!("resume: {}", error_code(&reply)));
+                return None;
+            }
+        }
+    }
+    rec.error("resume: could not connect");
+    None
+}
+
+/// The `code` of an error message, or what came instead.
+pub fn error_code(reply: &Value) -> String {
+    match (&reply["code"], reply) {
+        (Value::String(code), _) => code.clone(),
+        (_, Value::Null) => "no reply".into(),
+        (_, Value::String(text)) => text.chars().take(60).collect(),
+        _ => format!("unexpected {}", reply["type"]),
+    }
+}
+
+/// A connection failure, by kind (not by message: ports and addresses would split the counts).
+pub fn connect_error(e: &tokio_tungstenite::tungstenite::Error) -> String {
+    use tokio_tungstenite::tungstenite::Error;
+    match e {
+        Error::Io(io) => format!("connect: {:?}", io.kind()),
+        Error::Http(response) => format!("connect: HTTP {}", response.status().as_u16()),
+        other => format!(
+            "connect: {}",
+            other.to_string().chars().take(40).collect::<String>()
+        ),
+    }
+}

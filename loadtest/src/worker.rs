@@ -1,0 +1,148 @@
+//! A worker process (`loadtest worker`, started by the coordinator): reads its share of the
+//! clients on stdin, runs them, and reports on stdout, one JSON line at a time. It stops when
+//! its clients are done, when told to, when stdin closes (the coordinator is gone) or at its
+//! deadline, whichever comes first: nothing outlives a run.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::{sleep, timeout, Instant};
+
+use crate::player::{play, Game};
+use crate::recorder::Recorder;
+use crate::viewer::{watch_board, Board};
+use crate::wire::{now_us, stopped, FromWorker, Role, ToWorker, WorkerConfig};
+
+pub async fn run() -> anyhow::Result<()> {
+    let mut lines = BufReader::new(tokio::io::stdin()).lines();
+    let first = lines
+        .next_line()
+        .await?
+        .context("a worker reads its share on stdin; it is started by the coordinator")?;
+    let config: WorkerConfig = serde_json::from_str(&first).context("the worker's share")?;
+    let rec = Arc::new(Recorder::new(config.epoch_us));
+    // Marks arrive while clients run; a std mutex, never held across an await.
+    let marks = Arc::new(Mutex::new(BTreeMap::<u64, u64>::new()));
+    let (stop_tx, stop) = watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+
+    let (m, s) = (marks.clone(), stop_tx.clone());
+    tokio::spawn(async move {
+        while let Ok(Some(line)) = lines.next_line().await {
+            match serde_json::from_str(&line) {
+                Ok(ToWorker::Mark { id, at_us }) => {
+                    m.lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .insert(id, at_us);
+                }
+                Ok(ToWorker::Stop) => break,
+                Err(_) => {}
+            }
+        }
+        let _ = s.send(true);
+    });
+
+    let (r, clients) = (rec.clone(), config.clients);
+    let reporter = tokio::spawn(async move {
+        loop {
+            emit(&FromWorker::Progress(r.progress(clients)));
+            sleep(Duration::from_millis(200)).await;
+        }
+    });
+
+    let gate = Arc::new(Semaphore::new(config.connect_concurrency.max(1)));
+    let source = |k: usize| {
+        let global = config.first + k;
+        (!config.sources.is_empty()).then(|| config.sources[global % config.sources.len()])
+    };
+    let mut set = JoinSet::new();
+    match &config.role {
+        Role::Players {
+            pins,
+            keys,
+            behaviour,
+        } => {
+            let game = Arc::new(Game {
+                server: config.server,
+                pins: pins.clone(),
+                keys: keys.clone(),
+                behaviour: *behaviour,
+                rec: rec.clone(),
+                gate,
+            });
+            for k in 0..config.clients {
+                set.spawn(play(
+                    game.clone(),
+                    config.first + k,
+                    source(k),
+                    stop.clone(),
+                ));
+            }
+        }
+        Role::Viewers {
+            context,
+            scope,
+            limit,
+        } => {
+            let board = Arc::new(Board {
+                server: config.server,
+                context: context.clone(),
+                scope: scope.clone(),
+                limit: *limit,
+                rec: rec.clone(),
+                gate,
+            });
+            for k in 0..config.clients {
+                set.spawn(watch_board(board.clone(), source(k), stop.clone()));
+            }
+        }
+    }
+
+    let deadline =
+        Instant::now() + Duration::from_micros(config.deadline_us.saturating_sub(now_us()));
+    let mut told = stop.clone();
+    tokio::select! {
+        _ = async { while set.join_next().await.is_some() {} } => {}
+        _ = stopped(&mut told) => {}
+        _ = tokio::time::sleep_until(deadline) => {}
+    }
+    let _ = stop_tx.send(true);
+    let _ = timeout(Duration::from_secs(2), async {
+        while set.join_next().await.is_some() {}
+    })
+    .await;
+    set.abort_all();
+
+    // The reference time of an event reaches us a moment after the event itself may have.
+    for _ in 0..50 {
+        let missing = rec.unmarked(&marks.lock().unwrap_or_else(|p| p.into_inner()));
+        if missing == 0 {
+            break;
+        }
+        sleep(Duration::from_millis(100)).await;
+    }
+    reporter.abort();
+    let marks = marks.lock().unwrap_or_else(|p| p.into_inner()).clone();
+    emit(&FromWorker::Report(Box::new(rec.report(
+        config.index,
+        config.clients,
+        &marks,
+    ))));
+    Ok(())
+}
+
+/// One line on stdout, whole: lines from several tasks must not interleave.
+fn emit(msg: &FromWorker) {
+    let Ok(line) = serde_json::to_string(msg) else {
+        return;
+    };
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
