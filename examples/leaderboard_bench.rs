@@ -6,6 +6,7 @@
 //! ```text
 //! cargo run --release --example leaderboard_bench -- redis://127.0.0.1:6379 700000 contest
 //! cargo run --release --example leaderboard_bench -- redis://127.0.0.1:6379 700000 live
+//! cargo run --release --example leaderboard_bench -- redis://127.0.0.1:6379 700000 live 4
 //! ```
 //! `contest` ranks by the contest's five keys (score and time in the sorted set's score, three
 //! tie-breaks after it: a Lua script per student); `live` by a live event's score and time
@@ -158,12 +159,13 @@ async fn main() -> anyhow::Result<()> {
     percentiles("top 100 of a school", school_top);
 
     // Sustained updates: results of random students, each updating its four boards, in
-    // pipelined batches of 2,000 results, for 10 seconds. Two submitters run at once (as two
-    // rooms' feeds or two nodes do), each over its own half of the roster, so the client builds
-    // one batch while Redis applies the other.
+    // pipelined batches of 2,000 results, for 10 seconds. Several submitters (default two;
+    // the fifth argument) run at once, as several rooms' feeds or nodes do, each over its own
+    // share of the roster, so the client builds one batch while Redis applies another.
+    let lanes: usize = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(2);
     let started = Instant::now();
-    let half = n / 2;
-    let lanes = (0..2).map(|lane| {
+    let share = n / lanes;
+    let lanes = (0..lanes).map(|lane| {
         let (boards, order, roster) = (boards.clone(), order.clone(), &roster);
         async move {
             let mut rng = StdRng::seed_from_u64(100 + lane as u64);
@@ -171,7 +173,7 @@ async fn main() -> anyhow::Result<()> {
             while started.elapsed() < Duration::from_secs(10) {
                 let mut batch = Vec::with_capacity(8_000);
                 for _ in 0..2_000 {
-                    let who = lane * half + rng.random_range(0..half);
+                    let who = lane * share + rng.random_range(0..share);
                     batch.extend(updates(&order, &mut rng, &roster[who]));
                 }
                 boards.set(&batch).await?;

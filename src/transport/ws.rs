@@ -233,8 +233,6 @@ fn limited(wait: Duration) -> ServerMsg<'static> {
     }
 }
 
-/// Closes with `code` and waits briefly for the peer's close, so the close frame is not lost
-/// to a reset when unread data is still in flight.
 /// Sends a room a command that answers on `answer`: a room that is gone is `game_not_found`, a
 /// room that dropped the reply (stopping) is `server_busy`.
 async fn ask<T>(
@@ -252,6 +250,8 @@ async fn ask<T>(
     }
 }
 
+/// Closes with `code` and waits briefly for the peer's close, so the close frame is not lost
+/// to a reset when unread data is still in flight.
 async fn close(socket: &mut WebSocket, code: u16) {
     if !write(
         socket,
