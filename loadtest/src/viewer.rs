@@ -15,8 +15,9 @@ use crate::recorder::Recorder;
 use crate::wire::{now_us, stopped};
 use hoithi_loadtest::ws::Ws;
 
-/// The marker's score for batch `n` is `MARK_SCORE + n`: above any real score.
-pub const MARK_SCORE: i64 = 1_000_000_000;
+/// The marker's score for batch `n` is `MARK_SCORE + n`: above any random student's score
+/// (below 10,000) and within what a ranking holds exactly (2,097,151; the server refuses more).
+pub const MARK_SCORE: i64 = 1_000_000;
 
 pub struct Board {
     pub server: SocketAddr,

@@ -109,6 +109,19 @@ impl RankOrder {
         self.0.iter().all(|k| k.head_bits > 0)
     }
 
+    /// The first key outside what the head can hold exactly, with its largest value: such a
+    /// value would be clamped, so input must be refused rather than ranked.
+    pub fn out_of_range(&self, keys: &[i64]) -> Option<(usize, i64)> {
+        self.0
+            .iter()
+            .zip(keys)
+            .enumerate()
+            .filter(|(_, (key, _))| key.head_bits > 0)
+            .map(|(i, (key, &value))| (i, value, (1i64 << key.head_bits) - 1))
+            .find(|&(_, value, max)| !(0..=max).contains(&value))
+            .map(|(i, _, max)| (i, max))
+    }
+
     /// Compares two key vectors under this order (`Less`: `a` ranks higher).
     pub fn compare(&self, a: &[i64], b: &[i64]) -> Ordering {
         for (i, key) in self.0.iter().enumerate() {
@@ -258,6 +271,24 @@ mod tests {
         assert!(e.ends_with("|p7"));
         assert!(RankOrder::live_game().all_in_head());
         assert!(!RankOrder::contest().all_in_head());
+    }
+
+    #[test]
+    fn values_a_head_cannot_hold_are_found() {
+        let order = RankOrder::contest();
+        assert_eq!(
+            order.out_of_range(&[10, 5000, -1, 99, 1]),
+            None,
+            "tail keys hold any i64"
+        );
+        assert_eq!(
+            order.out_of_range(&[2_097_152, 0, 0, 0, 0]),
+            Some((0, 2_097_151))
+        );
+        assert_eq!(
+            order.out_of_range(&[1, -1, 0, 0, 0]),
+            Some((1, 4_294_967_295))
+        );
     }
 
     #[test]

@@ -194,6 +194,28 @@ async fn exercise(app: TestApp) {
         )
         .await;
     assert_eq!(unknown.json()["code"], "unknown_student");
+    // A score the ranking cannot hold exactly is refused, not clamped; nothing changes.
+    let before = app
+        .get(&format!("/api/rankings/{context}/board/province"))
+        .await
+        .body;
+    let huge = app
+        .post(
+            &format!("/api/rankings/{context}/results"),
+            &json!([{"student": "HS02", "score": 3_000_000, "time_ms": 1}]),
+        )
+        .await;
+    assert_eq!(huge.status, 422, "{}", huge.body);
+    assert_eq!(huge.json()["code"], "invalid_result");
+    assert!(huge.json()["message"]
+        .as_str()
+        .unwrap()
+        .contains("điểm phải từ 0 đến 2097151"));
+    let after = app
+        .get(&format!("/api/rankings/{context}/board/province"))
+        .await
+        .body;
+    assert_eq!(before, after);
 }
 
 #[tokio::test]

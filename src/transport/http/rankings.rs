@@ -172,6 +172,26 @@ pub async fn record(
             submitted_at: r.submitted_at.unwrap_or(now),
         })
         .collect();
+    let order = crate::domain::scopes::individual_order();
+    for r in &rows {
+        let keys = [r.score, r.time_ms, r.distance, r.attempts, r.submitted_at];
+        if let Some((key, max)) = order.out_of_range(&keys) {
+            let what = [
+                "điểm",
+                "thời gian (ms)",
+                "độ lệch dự đoán",
+                "số lượt",
+                "thời điểm nộp",
+            ];
+            return Err(ApiError::Invalid(
+                "invalid_result",
+                format!(
+                    "Kết quả của học sinh «{}»: {} phải từ 0 đến {max}.",
+                    r.student, what[key]
+                ),
+            ));
+        }
+    }
     let known: HashSet<String> = state
         .rankings()
         .store()
