@@ -241,6 +241,9 @@ impl Room {
 
     /// Says goodbye to every connection; an unfinished game is marked interrupted.
     async fn close(&mut self) {
+        // Whatever ended the room, the feed may forget its board once written (a game that
+        // never finished would otherwise stay in the feed's memory).
+        self.feed.done(feed::game_board(self.id));
         let bye = encode(&ServerMsg::Bye {
             seq: self.seq,
             reason: ByeReason::Shutdown,

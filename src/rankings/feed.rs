@@ -266,6 +266,20 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_board_said_done_twice_or_never_fed_is_forgotten_without_trouble() {
+        let memory = Leaderboards::Memory(MemoryBoards::new());
+        let mut state = State::default();
+        state.apply(Feed::Done {
+            board: game_board(9),
+        });
+        state.apply(Feed::Done {
+            board: game_board(9),
+        });
+        state.write(&memory).await.unwrap();
+        assert!(state.known.is_empty() && state.done.is_empty());
+    }
+
+    #[tokio::test]
     async fn the_feed_writes_totals_removals_and_forgets_finished_boards() {
         let memory = Leaderboards::Memory(MemoryBoards::new());
         let mut state = State::default();
