@@ -150,6 +150,8 @@ impl Room {
         feed: BoardFeed,
         inbox: mpsc::WeakSender<Command>,
     ) -> Room {
+        // A new game id: a board of that name in Redis can only be left from an old database.
+        feed.reset(feed::game_board(setup.game_id));
         Room {
             id: setup.game_id,
             pin: setup.pin,

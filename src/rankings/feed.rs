@@ -59,6 +59,11 @@ enum Feed {
     Done {
         board: String,
     },
+    /// A new game: whatever a board of that name holds goes (a database started afresh reuses
+    /// game ids while Redis may still hold an old game's board).
+    Reset {
+        board: String,
+    },
 }
 
 /// Where rooms send their totals. Cheap to clone; sending never waits.
@@ -87,6 +92,10 @@ impl BoardFeed {
     pub fn done(&self, board: String) {
         let _ = self.tx.send(Feed::Done { board });
     }
+
+    pub fn reset(&self, board: String) {
+        let _ = self.tx.send(Feed::Reset { board });
+    }
 }
 
 /// Most updates in one round trip.
@@ -107,6 +116,8 @@ struct State {
     /// Members whose entry is not written yet, per board.
     dirty: HashMap<String, HashSet<String>>,
     done: HashSet<String>,
+    /// Boards to empty before anything else is written.
+    resets: HashSet<String>,
 }
 
 impl State {
@@ -132,6 +143,11 @@ impl State {
             Feed::Done { board } => {
                 self.done.insert(board);
             }
+            Feed::Reset { board } => {
+                self.known.remove(&board);
+                self.dirty.remove(&board);
+                self.resets.insert(board);
+            }
         }
         self.dirty.retain(|_, members| !members.is_empty());
     }
@@ -147,6 +163,11 @@ impl State {
     }
 
     async fn write(&mut self, boards: &Leaderboards) -> crate::leaderboard::Result<()> {
+        // Resets come first: a board's entries set after its reset are in `dirty` below.
+        for board in &self.resets {
+            boards.remove(board).await?;
+        }
+        self.resets.clear();
         let mut sets = Vec::new();
         let mut unsets = Vec::new();
         for (board, members) in &self.dirty {
@@ -180,7 +201,7 @@ async fn run(boards: Leaderboards, mut rx: mpsc::UnboundedReceiver<Feed>) {
     let mut state = State::default();
     let mut failures = 0usize;
     loop {
-        if state.dirty.is_empty() && state.done.is_empty() {
+        if state.dirty.is_empty() && state.done.is_empty() && state.resets.is_empty() {
             match rx.recv().await {
                 Some(feed) => state.apply(feed),
                 None => return,
@@ -262,6 +283,32 @@ mod tests {
             state.dirty[&b].len(),
             2,
             "after a failure every member again"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_reset_empties_an_old_board_before_the_new_games_totals() {
+        let memory = Leaderboards::Memory(MemoryBoards::new());
+        let b = game_board(1);
+        memory
+            .set(&[Update {
+                board: b.clone(),
+                member: game_member(5),
+                entry: game_entry(10, 10, 5),
+            }])
+            .await
+            .unwrap();
+        let mut state = State::default();
+        state.apply(Feed::Reset { board: b.clone() });
+        state.apply(Feed::Set {
+            board: b.clone(),
+            entries: vec![(game_member(1), game_entry(1, 1, 1))],
+        });
+        state.write(&memory).await.unwrap();
+        assert_eq!(
+            memory.len(&b).await.unwrap(),
+            1,
+            "only the new game's player"
         );
     }
 
