@@ -652,6 +652,9 @@ impl Room {
                 self.broadcast(|_| Outgoing::Text(text.clone()));
             }
             Effect::Finished => {
+                // Players who joined after the last close are ranked too (score 0), as a board
+                // rebuilt from the database ranks them.
+                self.feed_board();
                 self.feed.done(feed::game_board(self.id));
                 self.seq += 1;
                 let seq = self.seq;

@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use super::{Ranked, Update};
 
@@ -11,6 +12,8 @@ use super::{Ranked, Update};
 struct Board {
     sorted: BTreeSet<String>,
     by_member: HashMap<String, String>,
+    /// When the board goes, if it was told to.
+    expires: Option<Instant>,
 }
 
 impl Board {
@@ -34,8 +37,22 @@ impl MemoryBoards {
         Self::default()
     }
 
-    pub(super) fn set(&self, updates: &[Update]) {
+    /// The boards, without those whose time is up (dropped here, lazily).
+    fn boards(&self) -> std::sync::MutexGuard<'_, HashMap<String, Board>> {
         let mut boards = self.boards.lock().expect("boards lock");
+        let now = Instant::now();
+        boards.retain(|_, b| b.expires.is_none_or(|at| at > now));
+        boards
+    }
+
+    pub(super) fn expire(&self, board: &str, ttl: Duration) {
+        if let Some(b) = self.boards().get_mut(board) {
+            b.expires = Some(Instant::now() + ttl);
+        }
+    }
+
+    pub(super) fn set(&self, updates: &[Update]) {
+        let mut boards = self.boards();
         for u in updates {
             boards
                 .entry(u.board.clone())
@@ -45,7 +62,7 @@ impl MemoryBoards {
     }
 
     pub(super) fn unset(&self, members: &[(String, String)]) {
-        let mut boards = self.boards.lock().expect("boards lock");
+        let mut boards = self.boards();
         for (board, member) in members {
             if let Some(b) = boards.get_mut(board) {
                 if let Some(old) = b.by_member.remove(member) {
@@ -56,7 +73,7 @@ impl MemoryBoards {
     }
 
     pub(super) fn page(&self, board: &str, offset: u64, limit: u64) -> Vec<Ranked> {
-        let boards = self.boards.lock().expect("boards lock");
+        let boards = self.boards();
         let Some(b) = boards.get(board) else {
             return Vec::new();
         };
@@ -79,7 +96,7 @@ impl MemoryBoards {
         radius: u64,
     ) -> Option<(u64, Vec<Ranked>)> {
         let rank = {
-            let boards = self.boards.lock().expect("boards lock");
+            let boards = self.boards();
             let b = boards.get(board)?;
             let entry = b.by_member.get(member)?;
             b.sorted.range::<String, _>(..entry.clone()).count() as u64 + 1
@@ -89,9 +106,7 @@ impl MemoryBoards {
     }
 
     pub(super) fn len(&self, board: &str) -> u64 {
-        self.boards
-            .lock()
-            .expect("boards lock")
+        self.boards()
             .get(board)
             .map_or(0, |b| b.sorted.len() as u64)
     }
@@ -101,13 +116,10 @@ impl MemoryBoards {
         for (member, entry) in entries {
             fresh.set(member, entry);
         }
-        self.boards
-            .lock()
-            .expect("boards lock")
-            .insert(board.to_owned(), fresh);
+        self.boards().insert(board.to_owned(), fresh);
     }
 
     pub(super) fn remove(&self, board: &str) {
-        self.boards.lock().expect("boards lock").remove(board);
+        self.boards().remove(board);
     }
 }

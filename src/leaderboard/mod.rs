@@ -110,6 +110,28 @@ impl Leaderboards {
         }
     }
 
+    /// Lets a board go after `ttl` (a finished game's board: kept for a while to be looked at,
+    /// then gone, so boards do not pile up in a Redis that must never evict).
+    pub async fn expire(&self, board: &str, ttl: std::time::Duration) -> Result<()> {
+        match self {
+            Leaderboards::Memory(m) => {
+                m.expire(board, ttl);
+                Ok(())
+            }
+            Leaderboards::Redis(r) => r.expire(board, ttl).await,
+        }
+    }
+
+    /// Which running instance holds the boards: Redis's `run_id`, which changes when Redis
+    /// restarts (possibly empty). `None` for the in-process boards, which live as long as
+    /// the server.
+    pub async fn instance(&self) -> Result<Option<String>> {
+        match self {
+            Leaderboards::Memory(_) => Ok(None),
+            Leaderboards::Redis(r) => r.instance().await.map(Some),
+        }
+    }
+
     /// Removes a board.
     pub async fn remove(&self, board: &str) -> Result<()> {
         match self {

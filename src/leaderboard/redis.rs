@@ -8,7 +8,7 @@
 //! (further keys: the contest's tie-breaks) a hash from member id to its current entry lets a
 //! Lua script remove the old element before adding the new one, atomically.
 
-use ::redis::aio::ConnectionManager;
+use ::redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use ::redis::{RedisError, Value};
 
 use super::{Ranked, Result, Update};
@@ -100,7 +100,15 @@ impl RedisBoards {
     /// Connects to `url`; keys are `{prefix}lb:{board}:z` and `…:m`.
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisBoards> {
         let client = ::redis::Client::open(url)?;
-        let conn = ConnectionManager::new(client).await?;
+        // Bounded waits: a request on a connection Redis dropped fails (and reconnects) within
+        // seconds instead of hanging, and reconnecting tries at most every second, so boards
+        // come back soon after Redis does.
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(std::time::Duration::from_secs(1))
+            .set_response_timeout(std::time::Duration::from_secs(3))
+            .set_number_of_retries(3)
+            .set_max_delay(1000);
+        let conn = ConnectionManager::new_with_config(client, config).await?;
         let mut boards = RedisBoards {
             conn,
             prefix: prefix.to_owned(),
@@ -336,6 +344,38 @@ impl RedisBoards {
         }
         swap.query_async::<()>(&mut conn).await?;
         Ok(())
+    }
+
+    pub(super) async fn expire(&self, board: &str, ttl: std::time::Duration) -> Result<()> {
+        let (z, m) = self.keys(board);
+        let secs = ttl.as_secs().max(1);
+        let mut conn = self.conn.clone();
+        ::redis::pipe()
+            .cmd("EXPIRE")
+            .arg(z)
+            .arg(secs)
+            .ignore()
+            .cmd("EXPIRE")
+            .arg(m)
+            .arg(secs)
+            .ignore()
+            .query_async::<()>(&mut conn)
+            .await?;
+        Ok(())
+    }
+
+    pub(super) async fn instance(&self) -> Result<String> {
+        let mut conn = self.conn.clone();
+        let info: String = ::redis::cmd("INFO")
+            .arg("server")
+            .query_async(&mut conn)
+            .await?;
+        Ok(info
+            .lines()
+            .find_map(|l| l.strip_prefix("run_id:"))
+            .unwrap_or_default()
+            .trim()
+            .to_owned())
     }
 
     pub(super) async fn remove(&self, board: &str) -> Result<()> {

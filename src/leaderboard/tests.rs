@@ -269,3 +269,28 @@ async fn unset_takes_a_member_off_either_kind_of_board() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_expired_board_is_gone_and_the_instance_is_known_for_redis_only() {
+    for (name, lb, _cleanup) in backends().await {
+        lb.set(&[up("x", "a", 1, 0), up("keep", "a", 1, 0)])
+            .await
+            .unwrap();
+        lb.expire("x", std::time::Duration::from_secs(1))
+            .await
+            .unwrap();
+        assert_eq!(
+            lb.len("x").await.unwrap(),
+            1,
+            "{name}: still there at first"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+        assert_eq!(lb.len("x").await.unwrap(), 0, "{name}: gone after its time");
+        assert_eq!(lb.len("keep").await.unwrap(), 1, "{name}: others stay");
+        let instance = lb.instance().await.unwrap();
+        match name {
+            "redis" => assert!(instance.is_some_and(|id| id.len() == 40), "{name}"),
+            _ => assert!(instance.is_none(), "{name}"),
+        }
+    }
+}

@@ -102,6 +102,10 @@ impl BoardFeed {
 const BATCH: usize = 5_000;
 /// A write that takes longer is treated as failed (Redis unreachable rather than refusing).
 const WRITE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a finished game's board stays to be looked at.
+const FINISHED_BOARD_TTL: Duration = Duration::from_secs(7 * 24 * 3600);
+/// While games run, how often an idle feed checks that Redis did not restart empty.
+const IDLE_CHECK: Duration = Duration::from_secs(2);
 const BACKOFF: [Duration; 4] = [
     Duration::from_millis(100),
     Duration::from_millis(300),
@@ -118,6 +122,8 @@ struct State {
     done: HashSet<String>,
     /// Boards to empty before anything else is written.
     resets: HashSet<String>,
+    /// The leaderboards' instance at the last write (Redis's run_id).
+    instance: Option<String>,
 }
 
 impl State {
@@ -163,6 +169,14 @@ impl State {
     }
 
     async fn write(&mut self, boards: &Leaderboards) -> crate::leaderboard::Result<()> {
+        // A Redis that restarted (empty, most likely) without this feed's writes failing —
+        // another request met the broken connection first — is noticed by its new run_id.
+        let instance = boards.instance().await?;
+        if self.instance.is_some() && self.instance != instance {
+            tracing::warn!("the leaderboards' Redis restarted; writing every live board again");
+            self.all_dirty();
+        }
+        self.instance = instance;
         // Resets come first: a board's entries set after its reset are in `dirty` below.
         for board in &self.resets {
             boards.remove(board).await?;
@@ -189,8 +203,11 @@ impl State {
             .await?;
         boards.unset(&unsets).await?;
         self.dirty.clear();
-        // Finished boards are written in full: nothing more to keep.
-        for board in self.done.drain() {
+        // Finished boards are written in full: nothing more to keep here, and in Redis they
+        // stay a week to be looked at (Redis must never evict, so nothing may pile up).
+        for board in self.done.iter().cloned().collect::<Vec<_>>() {
+            boards.expire(&board, FINISHED_BOARD_TTL).await?;
+            self.done.remove(&board);
             self.known.remove(&board);
         }
         Ok(())
@@ -202,9 +219,13 @@ async fn run(boards: Leaderboards, mut rx: mpsc::UnboundedReceiver<Feed>) {
     let mut failures = 0usize;
     loop {
         if state.dirty.is_empty() && state.done.is_empty() && state.resets.is_empty() {
-            match rx.recv().await {
-                Some(feed) => state.apply(feed),
-                None => return,
+            tokio::select! {
+                feed = rx.recv() => match feed {
+                    Some(feed) => state.apply(feed),
+                    None => return,
+                },
+                // Live boards: look now and then whether Redis restarted (the write checks).
+                _ = tokio::time::sleep(IDLE_CHECK), if !state.known.is_empty() => {}
             }
         }
         // Everything queued meanwhile goes in the same write.

@@ -243,17 +243,17 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                 players,
                 charged_ms,
             } => {
-                for player in players {
-                    sqlx::query(
-                        "INSERT INTO misses (game_id, player_id, question, charged_ms) \
-                         VALUES ($1, $2, $3, $4) ON CONFLICT (game_id, player_id, question) DO NOTHING",
-                    )
-                    .bind(game)
-                    .bind(player)
-                    .bind(question)
-                    .bind(charged_ms)
-                    .execute(&mut *tx)
-                    .await?;
+                for part in players.chunks(ROWS_PER_STATEMENT) {
+                    let sql = format!(
+                        "INSERT INTO misses (game_id, player_id, question, charged_ms) VALUES {} \
+                         ON CONFLICT (game_id, player_id, question) DO NOTHING",
+                        super::units::placeholders(part.len(), 4)
+                    );
+                    let mut q = sqlx::query(&sql);
+                    for player in part {
+                        q = q.bind(game).bind(player).bind(question).bind(charged_ms);
+                    }
+                    q.execute(&mut *tx).await?;
                 }
             }
             Write::Kick { game, player } => {

@@ -216,6 +216,18 @@ async fn exercise(app: TestApp) {
         .await
         .body;
     assert_eq!(before, after);
+    let game_context = app
+        .post(
+            "/api/rankings/game-7/results",
+            &json!([{"student": "HS02", "score": 1, "time_ms": 1}]),
+        )
+        .await;
+    assert_eq!(
+        game_context.json()["code"],
+        "invalid_context",
+        "{}",
+        game_context.body
+    );
 }
 
 #[tokio::test]

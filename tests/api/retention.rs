@@ -42,6 +42,12 @@ async fn games_older_than_the_limit_lose_their_players_and_answers_and_nothing_e
 
     let day = 24 * 3600 * 1000;
     let store = app.store();
+    let (players, answers, _) = store.game_row_counts(done).await.unwrap();
+    assert_eq!(
+        (players, answers),
+        (2, 2),
+        "the finished game holds its rows"
+    );
     assert_eq!(
         store.purge_games_before(now_ms() - day).await.unwrap(),
         0,
@@ -55,6 +61,11 @@ async fn games_older_than_the_limit_lose_their_players_and_answers_and_nothing_e
         "the game itself is still listed"
     );
     assert_eq!(report["players"], json!([]), "{report}");
+    assert_eq!(
+        store.game_row_counts(done).await.unwrap(),
+        (0, 0, 0),
+        "players, answers and misses are gone"
+    );
     let report = app.get(&format!("/api/games/{open}/report")).await.json();
     assert_eq!(
         report["players"].as_array().unwrap().len(),

@@ -16,7 +16,7 @@ use super::access::require;
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
 use super::export;
-use super::rankings::{context_ok, parse_scope, PageQuery};
+use super::rankings::{context_ok, parse_scope, results_context_ok, PageQuery};
 use crate::domain::access::{Action, Target};
 use crate::domain::publishing::{date_vn, PublishError, MAX_REASON, MAX_TITLE};
 use crate::domain::scopes::Scope;
@@ -47,7 +47,7 @@ pub async fn publish(
     Json(input): Json<PublishInput>,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    context_ok(&context)?;
+    results_context_ok(&context)?;
     let published = state
         .rankings()
         .publish(

@@ -23,6 +23,19 @@ use crate::transport::AppState;
 /// Longest page of a ranking.
 const MAX_PAGE: u64 = 200;
 
+/// A context results can be recorded or published under: not a live game's (`game-{id}`),
+/// whose board is fed by its room.
+pub(super) fn results_context_ok(context: &str) -> ApiResult<()> {
+    context_ok(context)?;
+    if crate::rankings::feed::game_of_context(context).is_some() {
+        return Err(ApiError::Invalid(
+            "invalid_context",
+            "Mã «game-…» dành cho bảng xếp hạng của trò chơi trực tiếp.".into(),
+        ));
+    }
+    Ok(())
+}
+
 pub(super) fn context_ok(context: &str) -> ApiResult<()> {
     if valid_context(context) {
         Ok(())
@@ -159,7 +172,7 @@ pub async fn record(
     Json(input): Json<Vec<ResultInput>>,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    context_ok(&context)?;
+    results_context_ok(&context)?;
     let now = now_ms();
     let rows: Vec<ResultRow> = input
         .into_iter()
