@@ -20,8 +20,9 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
-cargo build --quiet --locked
-bin="${CARGO_TARGET_DIR:-target}/debug/hoithi"
+# scripts/test.sh passes the binary its tests built; run alone, this builds it.
+if [ -z "${HOITHI_BIN:-}" ]; then cargo build --quiet --locked; fi
+bin="${HOITHI_BIN:-${CARGO_TARGET_DIR:-target}/debug/hoithi}"
 data=$(mktemp -d)
 log="$data/server.log"
 password="browser-test-$RANDOM$RANDOM"

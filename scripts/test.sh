@@ -7,8 +7,16 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n==> %s\n' "$*"; }
 
-step "services the tests need (Redis)"
+step "services the tests need (Redis, PostgreSQL)"
 eval "$(scripts/services.sh)"
+trap hoithi_stop_services EXIT
+
+# Each integration test on PostgreSQL makes a database of its own, named hoithi_t_…
+drop_test_databases() {
+  psql "$HOITHI_TEST_POSTGRES_URL" -Atc \
+    "SELECT datname FROM pg_database WHERE datname LIKE 'hoithi\_t\_%'" |
+    while read -r db; do psql "$HOITHI_TEST_POSTGRES_URL" -qc "DROP DATABASE $db WITH (FORCE)"; done
+}
 
 step "formatting and lints"
 cargo fmt --all -- --check
@@ -17,8 +25,16 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "unit, property and integration tests (real server, real WebSocket clients)"
 cargo test --workspace --locked
 
+step "the same integration tests with PostgreSQL as the database"
+drop_test_databases
+HOITHI_TEST_DATABASE=postgres cargo test --workspace --locked --test api
+drop_test_databases
+
 step "bundled question banks"
-cargo run --quiet --locked -- bank check question-banks
+# The binary the tests just built: `cargo run` or `cargo build` of the package alone would
+# build everything again with another set of features.
+export HOITHI_BIN="${CARGO_TARGET_DIR:-target}/debug/hoithi"
+"$HOITHI_BIN" bank check question-banks
 
 step "browser test (Debian Chromium driven by playwright-core)"
 scripts/browser-test.sh

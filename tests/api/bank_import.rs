@@ -488,7 +488,7 @@ fn the_shipped_templates_are_what_the_template_command_writes_and_they_import() 
 #[tokio::test]
 async fn an_import_against_the_database_stores_a_draft() {
     let dir = tempfile::tempdir().unwrap();
-    let url = hoithi::storage::Store::sqlite_url(&dir.path().join("hoithi.db"));
+    let url = crate::database::url_for(dir.path());
     let template =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("question-banks/templates/mau-ngan-hang.csv");
     let out = dir.path().join("banks");

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use hoithi::storage::Backend;
 use sqlx::Row;
 
 use crate::helpers::spawn_app;
@@ -50,9 +51,11 @@ async fn the_same_redis_with_noeviction_is_accepted() {
 }
 
 #[tokio::test]
-async fn every_sqlite_connection_commits_durably() {
-    // There is no setting that weakens SQLite's sync (contest answers must survive a power
-    // cut): every connection of the pool runs WAL with synchronous=FULL (2).
+async fn every_database_connection_commits_durably() {
+    // No setting weakens a commit (contest answers must survive a power cut): every connection
+    // of the pool runs SQLite in WAL with synchronous=FULL (2), or PostgreSQL with
+    // synchronous_commit on (set per connection, whatever the server's default) and fsync on
+    // (the server refuses to start without it).
     let app = spawn_app().await;
     let pool = app.store().pool();
     let mut conns = Vec::new();
@@ -60,19 +63,40 @@ async fn every_sqlite_connection_commits_durably() {
         conns.push(pool.acquire().await.unwrap());
     }
     for conn in conns.iter_mut() {
-        let sync: i64 = sqlx::query("PRAGMA synchronous")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap();
-        assert_eq!(sync, 2, "synchronous=FULL");
-        let journal: String = sqlx::query("PRAGMA journal_mode")
-            .fetch_one(&mut **conn)
-            .await
-            .unwrap()
-            .try_get(0)
-            .unwrap();
-        assert_eq!(journal.to_lowercase(), "wal");
+        match app.store().backend() {
+            Backend::Sqlite => {
+                let sync: i64 = sqlx::query("PRAGMA synchronous")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap()
+                    .try_get(0)
+                    .unwrap();
+                assert_eq!(sync, 2, "synchronous=FULL");
+                let journal: String = sqlx::query("PRAGMA journal_mode")
+                    .fetch_one(&mut **conn)
+                    .await
+                    .unwrap()
+                    .try_get(0)
+                    .unwrap();
+                assert_eq!(journal.to_lowercase(), "wal");
+            }
+            Backend::Postgres => {
+                for (name, want) in [("synchronous_commit", "on"), ("fsync", "on")] {
+                    let value: String = sqlx::query("SELECT current_setting($1)")
+                        .bind(name)
+                        .fetch_one(&mut **conn)
+                        .await
+                        .unwrap()
+                        .try_get(0)
+                        .unwrap();
+                    assert_eq!(value, want, "{name}");
+                }
+            }
+        }
     }
+    assert_eq!(
+        app.store().backend() == Backend::Postgres,
+        crate::database::on_postgres(),
+        "the server runs on the database this run asked for"
+    );
 }

@@ -22,6 +22,7 @@ fn config(dir: &std::path::Path) -> Config {
     Config {
         port: 0,
         data_dir: dir.to_path_buf(),
+        database_url: Some(crate::database::url_for(dir)),
         admin_password: Some(ADMIN_PASSWORD.into()),
         ..Config::defaults()
     }

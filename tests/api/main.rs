@@ -1,10 +1,12 @@
-//! Integration tests: the real server on port 0 with a fresh SQLite database per test, driven
-//! by real WebSocket clients (tokio-tungstenite) and plain HTTP.
+//! Integration tests: the real server on port 0 with a fresh database per test (SQLite, or
+//! PostgreSQL with `HOITHI_TEST_DATABASE=postgres`: see `database.rs`), driven by real
+//! WebSocket clients (tokio-tungstenite) and plain HTTP.
 
 mod bad_input;
 mod bank_check;
 mod bank_import;
 mod bank_upload;
+mod database;
 mod faults_cut;
 mod faults_non_reader;
 mod faults_reconnect_storm;

@@ -48,7 +48,7 @@ pub fn hoithi(dir: &Path) -> Command {
         .env("HOITHI_ADMIN_PASSWORD", ADMIN_PASSWORD)
         .env("HOITHI_LOG", "hoithi=info,warn")
         .env_remove("REDIS_URL")
-        .env_remove("DATABASE_URL")
+        .env("DATABASE_URL", crate::database::url_for(dir))
         .env_remove("HOITHI_PORT")
         .env_remove("HOITHI_BIND")
         .stdin(Stdio::null())
@@ -149,11 +149,9 @@ impl Server {
     /// in WAL mode takes a second process), so tests choose time limits; then a game opened
     /// from it through the API. Returns the game's id and PIN.
     pub async fn open_game(&self, dir: &Path, questions: &[Question]) -> (i64, String) {
-        let store = hoithi::storage::Store::open(&hoithi::storage::Store::sqlite_url(
-            &dir.join("hoithi.db"),
-        ))
-        .await
-        .expect("the server's database opens from the test");
+        let store = hoithi::storage::Store::open(&crate::database::url_for(dir))
+            .await
+            .expect("the server's database opens from the test");
         let quiz = store
             .create_quiz(1, "Bài kiểm tra", questions)
             .await
