@@ -41,5 +41,6 @@ if [ -z "$url" ]; then
   echo "the server did not start:"; cat "$log"; exit 1
 fi
 
-HOITHI_URL="${url%/}" HOITHI_ADMIN_USER=admin HOITHI_ADMIN_PASSWORD="$password" \
+# HOITHI_BIN: restart.test.mjs runs a server of its own, which it stops and restarts.
+HOITHI_URL="${url%/}" HOITHI_ADMIN_USER=admin HOITHI_ADMIN_PASSWORD="$password" HOITHI_BIN="$bin" \
   node --test tests/browser/

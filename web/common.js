@@ -110,7 +110,8 @@ export class Live {
   /**
    * @param {() => object} hello the first message of each connection (join/resume/host)
    * @param {(msg: object) => void} onMessage
-   * @param {(state: string, info?: number) => void} onStatus 'open' | 'down' (ms until retry)
+   * @param {(state: string, info?: number) => void} onStatus 'open' | 'down' | 'restarting'
+   *   (with the ms until the retry)
    */
   constructor(hello, onMessage, onStatus = () => {}) {
     this.hello = hello;
@@ -121,6 +122,7 @@ export class Live {
     this.failures = 0;
     this.timer = 0;
     this.stopped = false;
+    this.serverRestart = false; // the server said `bye: shutdown`: it is coming back
     // Phones come back online before the backoff timer fires: try again at once.
     this.onOnline = () => { if (this.timer) this.reconnectNow(); };
     addEventListener('online', this.onOnline);
@@ -146,6 +148,7 @@ export class Live {
     if (msg.type === 'welcome') {
       this.lastSeq = msg.seq ?? -1;
       this.failures = 0;
+      this.serverRestart = false;
       this.onStatus('open');
     } else if (typeof msg.seq === 'number' && ROOM_EVENTS.has(msg.type)) {
       // Only room events are ordered by seq; a receipt, result or final carries the seq of the
@@ -162,7 +165,8 @@ export class Live {
     // ±25 % jitter so a classroom whose Wi-Fi comes back does not reconnect in one burst.
     const delay = Math.round(base * (0.75 + Math.random() * 0.5));
     this.timer = setTimeout(() => { this.timer = 0; this.start(); }, delay);
-    this.onStatus('down', delay); // may call stop(), which clears the timer
+    // 'restarting' keeps «the server is restarting» up while we wait, not «connection lost».
+    this.onStatus(this.serverRestart ? 'restarting' : 'down', delay); // may call stop()
   }
 
   reconnectNow() {
@@ -176,6 +180,13 @@ export class Live {
     if (this.ws?.readyState !== WebSocket.OPEN) return false;
     this.ws.send(JSON.stringify(msg));
     return true;
+  }
+
+  /** The server is shutting down (`bye: shutdown`): reconnect after the usual backoff, and
+   *  report 'restarting' rather than 'down' until a welcome. */
+  restarting() {
+    this.serverRestart = true;
+    this.drop();
   }
 
   /** Drops the current connection and reconnects (after the usual backoff). */

@@ -44,6 +44,8 @@ function command(msg) {
 function onStatus(state, delay) {
   if (state === 'open') {
     if (!statusBar.hidden) showStatus(t('conn.back'), 2000);
+  } else if (state === 'restarting') {
+    showStatus(t('conn.shutdown'));
   } else {
     showStatus(t('conn.lost', { s: Math.ceil(delay / 1000) }));
   }
@@ -52,7 +54,9 @@ function onStatus(state, delay) {
 /** A message that ends this screen (no game, not signed in…), with a way out. */
 function showProblem(text, signIn) {
   live?.stop();
-  stopClock();
+  // The game is over for this screen: no end button, PIN or progress; no reconnect banner.
+  setPhase('closed');
+  showStatus('');
   fill(main, h('section', { class: 'problem' },
     h('h1', { id: 'problem', text }),
     h('a', { class: 'button', href: '/admin.html', text: t(signIn ? 'host.signIn' : 'host.toAdmin') })));
@@ -103,10 +107,7 @@ function onMessage(msg) {
     case 'leaderboard': return showLeaderboard(msg);
     case 'podium': return showPodium(msg.top);
     case 'bye':
-      if (msg.reason === 'shutdown') {
-        showStatus(t('conn.shutdown'));
-        live.drop();
-      }
+      if (msg.reason === 'shutdown') live.restarting();
       return;
     case 'error': return onError(msg);
     default:

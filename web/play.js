@@ -107,6 +107,8 @@ function onStatus(state, delay) {
   } else if (helloPending && hello.type === 'join') {
     // The join itself could not get through: say so on the form rather than retrying a join.
     showForm(t('err.network'));
+  } else if (state === 'restarting') {
+    showStatus(t('conn.shutdown'));
   } else {
     showStatus(t('conn.lost', { s: Math.ceil(delay / 1000) }));
   }
@@ -147,8 +149,7 @@ function onMessage(msg) {
       return showEnd(t('play.kicked'));
     case 'bye':
       if (msg.reason === 'replaced') return showEnd(t('play.replaced'));
-      showStatus(t('conn.shutdown'));
-      live.drop(); // come back with `resume` after the usual backoff
+      live.restarting(); // come back with `resume` after the usual backoff
       return;
     case 'error': return onError(msg);
     default: return; // lobby, answered, locked: for the host screen

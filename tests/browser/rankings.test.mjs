@@ -3,7 +3,7 @@
 // changes the live boards but the page, with no sign-in, still shows the published first
 // place, the version and its date, pages through a school's 60 students, and never a student
 // code. The print page lays a school's boards out on A4 pages, one board after another.
-// Saves docs/screenshots/rankings-phone.png. How to run it: tests/browser/support.mjs.
+// Saves rankings-phone.png (see SHOTS in support.mjs). How to run it: tests/browser/support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, USER, PASSWORD, SHOTS, launch, pages, signIn, text } from './support.mjs';
