@@ -117,20 +117,20 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     }
     let (Some(bank), Some(saved)) = (&done.report.bank, &done.saved) else {
         let n = done.report.problems.len();
-        println!("nothing imported: {n} problem(s) in {file}");
+        println!("chưa nhập câu hỏi nào: {file} có {n} lỗi");
         if done.report.problems.iter().all(|p| p.row.is_some()) {
-            println!("fix the rows above, or give --skip-errors to import the other rows");
+            println!("hãy sửa các dòng trên, hoặc dùng «--skip-errors» để nhập các dòng còn lại");
         }
         return Ok(ExitCode::FAILURE);
     };
     let skipped = done.report.rows - bank.questions.len();
     println!(
-        "imported {} questions into {} (bank {}){}",
+        "đã nhập {} câu hỏi vào {} (ngân hàng {}){}",
         bank.questions.len(),
         saved.display(),
         bank.id,
         if skipped > 0 {
-            format!("; {skipped} row(s) skipped")
+            format!("; bỏ qua {skipped} dòng")
         } else {
             String::new()
         }
@@ -143,10 +143,13 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             Ok(saved?)
         })?;
         match saved {
-            Saved::Draft => println!("stored bank {} in the database as a draft", bank.id),
+            Saved::Draft => println!(
+                "đã lưu ngân hàng {} vào cơ sở dữ liệu dưới dạng bản nháp",
+                bank.id
+            ),
             Saved::BundledExists => {
                 println!(
-                    "not stored in the database: a bundled bank is named {}",
+                    "chưa lưu vào cơ sở dữ liệu: đã có ngân hàng câu hỏi gốc mang mã {}",
                     bank.id
                 );
                 return Ok(ExitCode::FAILURE);
@@ -176,7 +179,7 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     std::fs::write(&out, sheets::write(&bank, format)?)
         .with_context(|| format!("Failed to write {}", out.display()))?;
     println!(
-        "exported bank {} ({} questions) to {}",
+        "đã xuất ngân hàng {} ({} câu hỏi) ra {}",
         bank.id,
         bank.questions.len(),
         out.display()
@@ -193,7 +196,7 @@ fn find_bank(spec: &str, dir: &Path, database_url: Option<&str>) -> anyhow::Resu
         let images = path.parent().unwrap_or(Path::new(".")).join("images");
         return bank::parse(spec, &text, &|image| images.join(image).is_file()).map_err(|issues| {
             let lines: Vec<String> = issues.iter().map(ToString::to_string).collect();
-            anyhow::anyhow!("the bank has problems:\n{}", lines.join("\n"))
+            anyhow::anyhow!("ngân hàng có lỗi:\n{}", lines.join("\n"))
         });
     }
     if dir.is_dir() {
@@ -214,7 +217,7 @@ fn find_bank(spec: &str, dir: &Path, database_url: Option<&str>) -> anyhow::Resu
         }
     }
     bail!(
-        "no bank file or bank id {spec:?} (looked in {})",
+        "không có tệp ngân hàng hay mã ngân hàng {spec:?} (đã tìm trong {})",
         dir.display()
     )
 }

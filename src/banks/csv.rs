@@ -19,7 +19,7 @@ pub fn read(bytes: &[u8]) -> Result<Grid, String> {
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
-        format!("the file is not UTF-8 text (line {line}): save it as «CSV UTF-8»")
+        format!("tệp không phải văn bản UTF-8 (dòng {line}): hãy lưu lại dưới dạng «CSV UTF-8»")
     })?;
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
@@ -54,7 +54,11 @@ pub fn read(bytes: &[u8]) -> Result<Grid, String> {
                             }
                             cell.push(c);
                         }
-                        None => return Err(format!("row {start}: a quoted cell is never closed")),
+                        None => {
+                            return Err(format!(
+                                "dòng {start}: một ô mở dấu ngoặc kép nhưng không có dấu đóng"
+                            ))
+                        }
                     }
                 }
             }
@@ -157,10 +161,12 @@ mod tests {
 
     #[test]
     fn refuses_other_encodings_and_open_quotes() {
-        assert!(read(b"a\nb\xff").unwrap_err().contains("line 2"));
+        assert!(read(b"a\nb\xff")
+            .unwrap_err()
+            .contains("không phải văn bản UTF-8 (dòng 2)"));
         assert_eq!(
             read(b"a\n\"b").unwrap_err(),
-            "row 2: a quoted cell is never closed"
+            "dòng 2: một ô mở dấu ngoặc kép nhưng không có dấu đóng"
         );
     }
 

@@ -55,7 +55,7 @@ pub fn import_file(path: &Path, settings: &Settings, dir: &Path) -> anyhow::Resu
         report.problems.push(Problem {
             row: None,
             message: format!(
-                "{} exists already: give another --id, or delete the file to replace it",
+                "{} đã có: hãy dùng «--id» khác, hoặc xoá tệp đó nếu muốn thay thế",
                 target.display()
             ),
         });

@@ -51,7 +51,7 @@ pub fn load(source: &Source) -> anyhow::Result<Loaded> {
                         file: name.clone(),
                         line: None,
                         question: None,
-                        message: format!("bank id {:?} differs from the file name", bank.id),
+                        message: format!("mã ngân hàng {:?} không khớp với tên tệp", bank.id),
                     });
                 }
                 banks.push((name.clone(), bank));

@@ -49,7 +49,8 @@ pub fn read(file_name: &str, bytes: &[u8]) -> Result<Grid, String> {
         Some(Format::Xlsx) => xlsx::read(bytes),
         Some(Format::Csv) => csv::read(bytes),
         None => Err(format!(
-            "{file_name:?} is neither .xlsx nor .csv: save the sheet in one of those formats"
+            "{file_name:?} không phải tệp .xlsx hay .csv: hãy lưu bảng tính dưới một trong hai \
+             dạng này"
         )),
     }
 }
@@ -136,6 +137,6 @@ mod tests {
         assert_eq!(Format::of_file("a.xls"), None);
         assert!(read("a.ods", b"")
             .unwrap_err()
-            .contains("neither .xlsx nor .csv"));
+            .contains("\"a.ods\" không phải tệp .xlsx hay .csv"));
     }
 }

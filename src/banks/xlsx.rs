@@ -17,10 +17,10 @@ const UNIX_EPOCH_SERIAL: f64 = 25_569.0;
 /// `c + 1`, wherever the sheet's used range starts; empty cells at a row's end are left out.
 pub fn read(bytes: &[u8]) -> Result<Grid, String> {
     let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("not a readable .xlsx file: {e}"))?;
+        .map_err(|e| format!("không đọc được tệp .xlsx: {e}"))?;
     let range = match workbook.worksheet_range_at(0) {
-        Some(range) => range.map_err(|e| format!("the first sheet cannot be read: {e}"))?,
-        None => return Err("the workbook has no sheet".into()),
+        Some(range) => range.map_err(|e| format!("không đọc được trang tính đầu tiên: {e}"))?,
+        None => return Err("tệp Excel không có trang tính nào".into()),
     };
     let Some((top, left)) = range.start() else {
         return Ok(Vec::new());
@@ -152,6 +152,6 @@ mod tests {
     fn garbage_is_refused_with_a_reason() {
         assert!(read(b"not a workbook")
             .unwrap_err()
-            .starts_with("not a readable .xlsx file"));
+            .starts_with("không đọc được tệp .xlsx: "));
     }
 }

@@ -7,6 +7,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::bank_toml::kind_str;
 use super::question::{
     AnswerKey, OptionId, Points, Question, QuestionKind, TimeLimit, MAX_OPTIONS,
 };
@@ -207,31 +208,31 @@ pub fn parse(
     };
     if !is_slug(&raw.id) {
         bank_issue(format!(
-            "bank id {:?} must be lowercase letters, digits and '-'",
+            "mã ngân hàng {:?} chỉ được gồm chữ thường không dấu, chữ số và dấu -",
             raw.id
         ));
     }
     let topic = Topic::parse(&raw.topic);
     if topic.is_none() {
-        bank_issue(format!("unknown topic {:?}", raw.topic));
+        bank_issue(format!("chủ đề {:?} không hợp lệ", raw.topic));
     }
     let mut levels = Vec::new();
     for l in &raw.levels {
         match Level::parse(l) {
             Some(level) => levels.push(level),
-            None => bank_issue(format!("unknown level {l:?}")),
+            None => bank_issue(format!("cấp học {l:?} không hợp lệ")),
         }
     }
     if raw.levels.is_empty() {
-        bank_issue("a bank needs at least one level".into());
+        bank_issue("ngân hàng cần ít nhất một cấp học".into());
     }
     if raw.title.trim().is_empty() {
-        bank_issue("the bank has no title".into());
+        bank_issue("ngân hàng chưa có tên".into());
     } else if !text::is_normalized(&raw.title) {
-        bank_issue("the title is not in Unicode NFC".into());
+        bank_issue("tên ngân hàng chưa ở dạng Unicode dựng sẵn (NFC)".into());
     }
     if raw.questions.is_empty() {
-        bank_issue("the bank has no questions".into());
+        bank_issue("ngân hàng chưa có câu hỏi nào".into());
     }
 
     let mut questions = Vec::with_capacity(raw.questions.len());
@@ -256,7 +257,7 @@ pub fn parse(
                     file: file.into(),
                     line: Some(line),
                     question: Some(q.id.clone()),
-                    message: format!("duplicate question id (first at line {first})"),
+                    message: format!("mã câu hỏi bị trùng (lần đầu ở dòng {first})"),
                 });
             }
             questions.push(q);
@@ -291,19 +292,27 @@ pub(crate) fn parse_question(
         "ordering" => Some(QuestionKind::Ordering),
         "numeric" => Some(QuestionKind::Numeric),
         other => {
-            issues.push(format!("unknown kind {other:?}"));
+            issues.push(format!(
+                "loại câu {other:?} không hợp lệ: hãy dùng «single», «multiple», «true_false», \
+                 «ordering» hoặc «numeric»"
+            ));
             None
         }
     };
     if !is_slug(&raw.id) {
         issues.push(format!(
-            "question id {:?} must be lowercase letters, digits and '-'",
+            "mã câu hỏi {:?} chỉ được gồm chữ thường không dấu, chữ số và dấu -",
             raw.id
         ));
     }
-    check_text("text", &raw.text, MAX_TEXT_CHARS, issues);
-    check_text("explanation", &raw.explanation, usize::MAX, issues);
-    check_text("source", &raw.source, usize::MAX, issues);
+    check_text("câu hỏi («text»)", &raw.text, MAX_TEXT_CHARS, issues);
+    check_text(
+        "giải thích («explanation»)",
+        &raw.explanation,
+        usize::MAX,
+        issues,
+    );
+    check_text("nguồn («source»)", &raw.source, usize::MAX, issues);
     let time_limit = TimeLimit::from_secs(raw.time_limit)
         .map_err(|e| issues.push(e))
         .ok();
@@ -313,31 +322,33 @@ pub(crate) fn parse_question(
         Some("double") => Some(Points::Double),
         Some(other) => {
             issues.push(format!(
-                "points must be none, standard or double, got {other:?}"
+                "điểm («points») phải là «none», «standard» hoặc «double» (đang ghi {other:?})"
             ));
             None
         }
     };
     if !(1..=3).contains(&raw.difficulty) {
         issues.push(format!(
-            "difficulty must be 1, 2 or 3, got {}",
+            "độ khó («difficulty») phải là 1, 2 hoặc 3 (đang ghi {})",
             raw.difficulty
         ));
     }
     if let Some(image) = &raw.image {
         if image.contains("..") || image.starts_with('/') || !image_exists(image) {
-            issues.push(format!("image {image:?} does not exist beside the bank"));
+            issues.push(format!(
+                "không có hình ảnh {image:?} trong thư mục images/ cạnh ngân hàng"
+            ));
         }
     }
 
     let options = raw.options.unwrap_or_default();
     for (i, o) in options.iter().enumerate() {
-        check_text(&format!("option {}", i + 1), o, MAX_OPTION_CHARS, issues);
+        check_text(&format!("phương án {}", i + 1), o, MAX_OPTION_CHARS, issues);
     }
     let mut folded = BTreeSet::new();
     for o in &options {
         if !folded.insert(text::same_key(o)) {
-            issues.push(format!("option {o:?} repeats another option"));
+            issues.push(format!("phương án {o:?} trùng với một phương án khác"));
         }
     }
 
@@ -376,20 +387,25 @@ fn answer_key(
     issues: &mut Vec<String>,
 ) -> Option<AnswerKey> {
     let n = options.len();
+    let name = kind_str(kind);
     let needs_options = matches!(
         kind,
         QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Ordering
     );
     if needs_options && !(2..=MAX_OPTIONS).contains(&n) {
-        issues.push(format!("{kind:?} needs 2–{MAX_OPTIONS} options, has {n}"));
+        issues.push(format!(
+            "câu «{name}» cần từ 2 đến {MAX_OPTIONS} phương án, đang có {n}"
+        ));
         return None;
     }
     if !needs_options && n > 0 {
-        issues.push(format!("{kind:?} takes no options"));
+        issues.push(format!(
+            "câu «{name}» không dùng phương án: hãy để trống các phương án"
+        ));
         return None;
     }
     if tolerance.is_some() && kind != QuestionKind::Numeric {
-        issues.push("only numeric questions take a tolerance".into());
+        issues.push("chỉ câu «numeric» mới có sai số cho phép («tolerance»)".into());
     }
     let option_id = |v: &toml::Value| -> Option<OptionId> {
         let i = v.as_integer()?;
@@ -400,7 +416,7 @@ fn answer_key(
             Some(id) => Some(AnswerKey::Options { ids: vec![id] }),
             None => {
                 issues.push(format!(
-                    "single needs exactly one correct option number in 1..={n}"
+                    "câu «single» cần đúng một đáp án đúng, là số thứ tự phương án từ 1 đến {n}"
                 ));
                 None
             }
@@ -417,7 +433,8 @@ fn answer_key(
                 }
                 _ => {
                     issues.push(format!(
-                        "multiple needs a list of distinct correct option numbers in 1..={n}"
+                        "câu «multiple» cần một danh sách đáp án đúng gồm các số thứ tự \
+                         phương án khác nhau, từ 1 đến {n}"
                     ));
                     None
                 }
@@ -427,14 +444,20 @@ fn answer_key(
             Some(true) => Some(AnswerKey::Options { ids: vec![1] }),
             Some(false) => Some(AnswerKey::Options { ids: vec![2] }),
             None => {
-                issues.push("true_false needs correct = true or false".into());
+                issues.push(
+                    "câu «true_false» cần đáp án đúng («correct»): «true» hoặc «false» \
+                     (trong bảng tính: «Đúng» hoặc «Sai»)"
+                        .into(),
+                );
                 None
             }
         },
         QuestionKind::Ordering => {
             if correct.is_some() {
                 issues.push(
-                    "ordering lists its options in the correct order and takes no `correct`".into(),
+                    "câu «ordering» không ghi đáp án đúng («correct»): hãy ghi các phương án \
+                     theo đúng thứ tự"
+                        .into(),
                 );
                 return None;
             }
@@ -452,7 +475,9 @@ fn answer_key(
                 }
                 _ => {
                     issues.push(
-                        "numeric needs a finite number in `correct` and a tolerance ≥ 0".into(),
+                        "câu «numeric» cần đáp án đúng («correct») là một số và sai số cho \
+                         phép («tolerance») từ 0 trở lên"
+                            .into(),
                     );
                     None
                 }
@@ -463,12 +488,12 @@ fn answer_key(
 
 fn check_text(what: &str, s: &str, max_chars: usize, issues: &mut Vec<String>) {
     if s.trim().is_empty() {
-        issues.push(format!("{what} is empty"));
+        issues.push(format!("{what} đang để trống"));
     } else if !text::is_normalized(s) {
-        issues.push(format!("{what} is not in Unicode NFC"));
+        issues.push(format!("{what} chưa ở dạng Unicode dựng sẵn (NFC)"));
     } else if text::char_len(s) > max_chars {
         issues.push(format!(
-            "{what} has {} characters, more than {max_chars} fit a phone screen",
+            "{what} dài {} ký tự, nhiều hơn {max_chars} ký tự vừa màn hình điện thoại",
             text::char_len(s)
         ));
     }
@@ -500,7 +525,7 @@ pub fn check_across(banks: &[(String, Bank)]) -> Vec<Issue> {
                 file: file.clone(),
                 line: None,
                 question: None,
-                message: format!("bank id {:?} is also used by {other}", bank.id),
+                message: format!("mã ngân hàng {:?} đã được dùng ở {other}", bank.id),
             });
         }
         for q in &bank.questions {
@@ -510,7 +535,7 @@ pub fn check_across(banks: &[(String, Bank)]) -> Vec<Issue> {
                         file: file.clone(),
                         line: None,
                         question: Some(q.id.clone()),
-                        message: format!("question id is also used in {other}"),
+                        message: format!("mã câu hỏi đã được dùng trong {other}"),
                     });
                 }
             }
@@ -563,8 +588,12 @@ fn near_duplicates(banks: &[(String, Bank)]) -> Vec<Issue> {
                     line: None,
                     question: Some(b.id.to_owned()),
                     message: format!(
-                        "question text {} question {} in {}",
-                        if same { "repeats" } else { "nearly repeats" },
+                        "nội dung câu hỏi {} câu {} trong {}",
+                        if same {
+                            "trùng với"
+                        } else {
+                            "gần giống"
+                        },
                         a.id,
                         a.file
                     ),
@@ -639,7 +668,7 @@ source = "Công an TP.HCM (dantri.com.vn)"
         let issues = issues_of(&src);
         assert_eq!(issues.len(), 1, "{issues:?}");
         assert!(
-            issues[0].starts_with("bad.toml:9 [t-001]: single needs"),
+            issues[0].starts_with("bad.toml:9 [t-001]: câu «single» cần đúng một đáp án đúng"),
             "{issues:?}"
         );
     }
@@ -651,9 +680,15 @@ source = "Công an TP.HCM (dantri.com.vn)"
             .replace("\"Đọc mã cho họ\"", "\"Không đưa và báo cho mẹ\"")
             .replace("time_limit = 20", "time_limit = 2");
         let issues = issues_of(&src).join("\n");
-        assert!(issues.contains("explanation is empty"), "{issues}");
-        assert!(issues.contains("repeats another option"), "{issues}");
-        assert!(issues.contains("time limit must be 5–240 s"), "{issues}");
+        assert!(
+            issues.contains("giải thích («explanation») đang để trống"),
+            "{issues}"
+        );
+        assert!(issues.contains("trùng với một phương án khác"), "{issues}");
+        assert!(
+            issues.contains("thời gian trả lời («time_limit») phải từ 5 đến 240 giây"),
+            "{issues}"
+        );
     }
 
     #[test]
@@ -662,9 +697,12 @@ source = "Công an TP.HCM (dantri.com.vn)"
             .replace("Thử", "Thu\u{309}")
             .replace("id = \"t-002\"", "id = \"t-002\"\nimage = \"otp.png\"");
         let issues = issues_of(&src).join("\n");
-        assert!(issues.contains("title is not in Unicode NFC"), "{issues}");
         assert!(
-            issues.contains("image \"otp.png\" does not exist"),
+            issues.contains("tên ngân hàng chưa ở dạng Unicode dựng sẵn (NFC)"),
+            "{issues}"
+        );
+        assert!(
+            issues.contains("không có hình ảnh \"otp.png\" trong thư mục images/"),
             "{issues}"
         );
     }
@@ -689,10 +727,13 @@ source = "Công an TP.HCM (dantri.com.vn)"
             .collect();
         let all = issues.join("\n");
         assert!(
-            all.contains("b.toml [t-001]: question id is also used in a.toml"),
+            all.contains("b.toml [t-001]: mã câu hỏi đã được dùng trong a.toml"),
             "{all}"
         );
-        assert!(all.contains("repeats question t-001"), "{all}");
+        assert!(
+            all.contains("b.toml [t-001]: nội dung câu hỏi trùng với câu t-001 trong a.toml"),
+            "{all}"
+        );
         assert!(!all.contains("t-003"), "{all}");
     }
 }

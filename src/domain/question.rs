@@ -102,7 +102,7 @@ impl TimeLimit {
             Ok(TimeLimit(secs))
         } else {
             Err(format!(
-                "time limit must be {}–{} s, got {secs}",
+                "thời gian trả lời («time_limit») phải từ {} đến {} giây (đang ghi {secs})",
                 Self::MIN_SECS,
                 Self::MAX_SECS
             ))

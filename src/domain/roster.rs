@@ -89,10 +89,7 @@ impl Columns {
         if missing.is_empty() {
             Ok(())
         } else {
-            Err(Problem::file(format!(
-                "missing columns: {}",
-                missing.join(", ")
-            )))
+            Err(Problem::file(format!("thiếu cột: {}", missing.join(", "))))
         }
     }
 }
@@ -116,7 +113,8 @@ fn read_rows<T>(
         problems: Vec::new(),
     };
     let Some(cols) = Columns::find(grid) else {
-        out.problems.push(Problem::file("the sheet is empty"));
+        out.problems
+            .push(Problem::file("Bảng tính không có dòng nào"));
         return out;
     };
     if let Err(p) = cols.require(required) {
@@ -137,14 +135,15 @@ fn read_rows<T>(
     out
 }
 
-/// Checks a unit's code and that it appears once in the sheet.
+/// Checks a unit's code and that it appears once in the sheet. `what` names the code in the
+/// message («mã trường», «mã học sinh»).
 fn check_code(what: &str, code: &str, seen: &mut HashSet<String>, why: &mut Vec<String>) {
     if !code_ok(code) {
         why.push(format!(
-            "{what} code {code:?} must be 1–40 letters, digits, '-' or '_'"
+            "{what} {code:?} phải dài 1–40 ký tự, chỉ gồm chữ không dấu, chữ số và các dấu - _"
         ));
     } else if !seen.insert(code.to_owned()) {
-        why.push(format!("{what} code {code} appears twice"));
+        why.push(format!("{what} {code} bị trùng với một dòng trước"));
     }
 }
 
@@ -156,9 +155,9 @@ pub fn parse_schools(grid: &Grid, communes: &HashSet<String>) -> Parsed<School> 
         &["code", "name", "levels", "commune", "enrolment"],
         |cell, why| {
             let (code, name, commune) = (cell("code"), cell("name"), cell("commune"));
-            check_code("school", &code, &mut seen, why);
+            check_code("mã trường", &code, &mut seen, why);
             if name.is_empty() || text::char_len(&name) > 200 {
-                why.push("the school name must have 1–200 characters".into());
+                why.push("tên trường cần từ 1 đến 200 ký tự".into());
             }
             let levels: Option<Vec<Level>> = cell("levels")
                 .split([',', ';', ' '])
@@ -167,16 +166,16 @@ pub fn parse_schools(grid: &Grid, communes: &HashSet<String>) -> Parsed<School> 
                 .collect();
             let levels = levels.filter(|l| !l.is_empty());
             if levels.is_none() {
-                why.push("levels must be tieu-hoc, thcs, thpt (comma-separated)".into());
+                why.push("cấp học phải là «tieu-hoc», «thcs» hoặc «thpt» (nhiều cấp thì cách nhau bằng dấu phẩy)".into());
             }
             if !communes.contains(&commune) {
                 why.push(format!(
-                    "commune code {commune:?} is not one of the province's 102"
+                    "mã xã/phường {commune:?} không thuộc 102 xã, phường của tỉnh"
                 ));
             }
             let enrolment = whole(&cell("enrolment")).filter(|e| (0..=100_000).contains(e));
             if enrolment.is_none() {
-                why.push("enrolment must be a whole number from 0 to 100000".into());
+                why.push("sĩ số phải là số nguyên từ 0 đến 100000".into());
             }
             Some(School {
                 code,
@@ -203,29 +202,29 @@ pub fn parse_students(grid: &Grid, schools: &HashSet<String>) -> Parsed<Student>
                 cell("class"),
                 cell("school"),
             );
-            check_code("student", &code, &mut seen, why);
+            check_code("mã học sinh", &code, &mut seen, why);
             if full_name.is_empty() || text::char_len(&full_name) > 100 {
-                why.push("the full name must have 1–100 characters".into());
+                why.push("họ và tên cần từ 1 đến 100 ký tự".into());
             }
             let display = match cell("display_name") {
                 d if d.is_empty() => display_name(&full_name),
                 d => {
                     if text::char_len(&d) > 40 {
-                        why.push("the display name must have at most 40 characters".into());
+                        why.push("tên hiển thị dài tối đa 40 ký tự".into());
                     }
                     d
                 }
             };
             if class_name.is_empty() || text::char_len(&class_name) > 20 {
-                why.push("the class must have 1–20 characters".into());
+                why.push("tên lớp cần từ 1 đến 20 ký tự".into());
             }
             let grade = whole(&cell("grade")).filter(|g| (1..=12).contains(g));
             if grade.is_none() {
-                why.push("grade must be 1–12".into());
+                why.push("khối phải từ 1 đến 12".into());
             }
             if !schools.contains(&school) {
                 why.push(format!(
-                    "school {school:?} is not a known school, or not one this account may import"
+                    "mã trường {school:?} không có trong danh sách trường, hoặc tài khoản này không được nhập học sinh cho trường đó"
                 ));
             }
             let consent = match text::fold(&cell("consent")).as_str() {
@@ -234,7 +233,7 @@ pub fn parse_students(grid: &Grid, schools: &HashSet<String>) -> Parsed<Student>
                 _ => None,
             };
             if consent.is_none() {
-                why.push("consent must be «có» or «không»".into());
+                why.push("đồng ý công khai phải ghi «có» hoặc «không»".into());
             }
             Some(Student {
                 code,
@@ -302,12 +301,16 @@ mod tests {
         assert_eq!(parsed.rows[1].levels, vec![Level::Thcs, Level::Thpt]);
         assert_eq!(parsed.problems.len(), 2);
         assert_eq!(parsed.problems[0].row, Some(3));
-        assert!(parsed.problems[0].message.contains("appears twice"));
+        assert!(parsed.problems[0]
+            .message
+            .contains("mã trường TH001 bị trùng với một dòng trước"));
         assert_eq!(parsed.problems[1].row, Some(4));
         assert!(parsed.problems[1]
             .message
-            .contains("not one of the province's 102"));
-        assert!(parsed.problems[1].message.contains("enrolment"));
+            .contains("mã xã/phường \"99999\" không thuộc 102 xã, phường của tỉnh"));
+        assert!(parsed.problems[1]
+            .message
+            .contains("sĩ số phải là số nguyên từ 0 đến 100000"));
     }
 
     #[test]
@@ -326,7 +329,9 @@ mod tests {
         assert_eq!(parsed.problems.len(), 1);
         let why = &parsed.problems[0].message;
         assert!(
-            why.contains("grade") && why.contains("not a known school") && why.contains("consent"),
+            why.contains("khối phải từ 1 đến 12")
+                && why.contains("mã trường \"KHAC\" không có trong danh sách trường")
+                && why.contains("đồng ý công khai phải ghi «có» hoặc «không»"),
             "{why}"
         );
         assert_eq!(parsed.problems[0].row, Some(4));
@@ -338,6 +343,6 @@ mod tests {
         assert_eq!(parsed.problems[0].row, None);
         assert!(parsed.problems[0]
             .message
-            .contains("missing columns: full_name, class, grade, school"));
+            .contains("thiếu cột: full_name, class, grade, school"));
     }
 }

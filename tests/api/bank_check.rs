@@ -24,51 +24,51 @@ const BROKEN: &str = "tests/fixtures/banks-broken";
 const CASES: &[(&str, &[&str])] = &[
     (
         "duplicate-ids",
-        &["hong-trung-ma.toml:20 [tm-001]: duplicate question id (first at line 9)"],
+        &["hong-trung-ma.toml:20 [tm-001]: mã câu hỏi bị trùng (lần đầu ở dòng 9)"],
     ),
     (
         "near-duplicate-text",
-        &["hong-gan-trung.toml [gt-002]: question text nearly repeats question gt-001 in \
+        &["hong-gan-trung.toml [gt-002]: nội dung câu hỏi gần giống câu gt-001 trong \
            tests/fixtures/banks-broken/near-duplicate-text/hong-gan-trung.toml"],
     ),
     (
         "missing-correct",
-        &["hong-thieu-dap-an.toml:9 [td-001]: single needs exactly one correct option number in 1..=4"],
+        &["hong-thieu-dap-an.toml:9 [td-001]: câu «single» cần đúng một đáp án đúng, là số thứ tự phương án từ 1 đến 4"],
     ),
     (
         "correct-out-of-range",
         &[
-            "hong-dap-an-ngoai-khoang.toml:9 [dk-001]: single needs exactly one correct option number in 1..=4",
-            "hong-dap-an-ngoai-khoang.toml:20 [dk-002]: multiple needs a list of distinct correct option numbers in 1..=4",
+            "hong-dap-an-ngoai-khoang.toml:9 [dk-001]: câu «single» cần đúng một đáp án đúng, là số thứ tự phương án từ 1 đến 4",
+            "hong-dap-an-ngoai-khoang.toml:20 [dk-002]: câu «multiple» cần một danh sách đáp án đúng gồm các số thứ tự phương án khác nhau, từ 1 đến 4",
         ],
     ),
     (
         "single-two-correct",
-        &["hong-hai-dap-an.toml:9 [hd-001]: single needs exactly one correct option number in 1..=4"],
+        &["hong-hai-dap-an.toml:9 [hd-001]: câu «single» cần đúng một đáp án đúng, là số thứ tự phương án từ 1 đến 4"],
     ),
     (
         "repeated-options",
-        &["hong-lap-phuong-an.toml:9 [lp-001]: option \"không đưa và  báo cho người lớn\" repeats another option"],
+        &["hong-lap-phuong-an.toml:9 [lp-001]: phương án \"không đưa và  báo cho người lớn\" trùng với một phương án khác"],
     ),
     (
         "not-nfc",
-        &["hong-chua-chuan-hoa.toml:9 [cn-001]: text is not in Unicode NFC"],
+        &["hong-chua-chuan-hoa.toml:9 [cn-001]: câu hỏi («text») chưa ở dạng Unicode dựng sẵn (NFC)"],
     ),
     (
         "empty-explanation",
-        &["hong-thieu-giai-thich.toml:9 [gth-001]: explanation is empty"],
+        &["hong-thieu-giai-thich.toml:9 [gth-001]: giải thích («explanation») đang để trống"],
     ),
     (
         "missing-source",
-        &["hong-thieu-nguon.toml:9 [tn-001]: source is empty"],
+        &["hong-thieu-nguon.toml:9 [tn-001]: nguồn («source») đang để trống"],
     ),
     (
         "text-too-long",
-        &["hong-qua-dai.toml:9 [qd-001]: text has 397 characters, more than 300 fit a phone screen"],
+        &["hong-qua-dai.toml:9 [qd-001]: câu hỏi («text») dài 397 ký tự, nhiều hơn 300 ký tự vừa màn hình điện thoại"],
     ),
     (
         "missing-image",
-        &["hong-thieu-hinh.toml:9 [th-001]: image \"tin-nhan-otp.png\" does not exist beside the bank"],
+        &["hong-thieu-hinh.toml:9 [th-001]: không có hình ảnh \"tin-nhan-otp.png\" trong thư mục images/ cạnh ngân hàng"],
     ),
 ];
 

@@ -23,8 +23,8 @@ fn import_ok(file: &Path, out: &Path, extra: &[&str]) -> PathBuf {
     let written = text
         .lines()
         .last()
-        .and_then(|l| l.split(" into ").nth(1))
-        .and_then(|l| l.split(" (bank ").next())
+        .and_then(|l| l.split(" câu hỏi vào ").nth(1))
+        .and_then(|l| l.split(" (ngân hàng ").next())
         .unwrap_or_else(|| panic!("no bank file named in: {text}"));
     let check = hoithi(&["bank", "check", path_str(out)]);
     assert!(check.status.success(), "{}", stdout(&check));
@@ -407,7 +407,9 @@ fn a_kahoot_sheet_without_explanations_is_refused_row_by_row() {
     assert_eq!(output.status.code(), Some(1), "{text}");
     for row in 9..=11 {
         assert!(
-            text.contains(&format!("kahoot.xlsx: row {row}: explanation is empty\n")),
+            text.contains(&format!(
+                "kahoot.xlsx: dòng {row}: giải thích («explanation») đang để trống\n"
+            )),
             "{text}"
         );
     }
@@ -435,10 +437,10 @@ fn a_file_with_bad_rows_reports_each_row_number_and_imports_nothing() {
     assert_eq!(
         text.lines().collect::<Vec<_>>(),
         vec![
-            format!("{file_name}: row 10: multiple needs a list of distinct correct option numbers in 1..=4"),
-            format!("{file_name}: row 12: time limit must be 5–240 s, got 4"),
-            format!("nothing imported: 2 problem(s) in {file_name}"),
-            "fix the rows above, or give --skip-errors to import the other rows".to_owned(),
+            format!("{file_name}: dòng 10: câu «multiple» cần một danh sách đáp án đúng gồm các số thứ tự phương án khác nhau, từ 1 đến 4"),
+            format!("{file_name}: dòng 12: thời gian trả lời («time_limit») phải từ 5 đến 240 giây (đang ghi 4)"),
+            format!("chưa nhập câu hỏi nào: {file_name} có 2 lỗi"),
+            "hãy sửa các dòng trên, hoặc dùng «--skip-errors» để nhập các dòng còn lại".to_owned(),
         ]
     );
     assert_eq!(output.status.code(), Some(1));
@@ -455,9 +457,9 @@ fn a_file_with_bad_rows_reports_each_row_number_and_imports_nothing() {
     ]);
     let text = stdout(&output);
     assert!(output.status.success(), "{text}");
-    assert!(text.contains("imported 3 questions into"), "{text}");
+    assert!(text.contains("đã nhập 3 câu hỏi vào"), "{text}");
     assert!(
-        text.ends_with("(bank mau-ngan-hang); 2 row(s) skipped\n"),
+        text.ends_with("(ngân hàng mau-ngan-hang); bỏ qua 2 dòng\n"),
         "{text}"
     );
 }
@@ -504,7 +506,7 @@ async fn an_import_against_the_database_stores_a_draft() {
     let text = stdout(&output);
     assert!(output.status.success(), "{text}");
     assert!(
-        text.ends_with("stored bank mau-ngan-hang in the database as a draft\n"),
+        text.ends_with("đã lưu ngân hàng mau-ngan-hang vào cơ sở dữ liệu dưới dạng bản nháp\n"),
         "{text}"
     );
     let store = hoithi::storage::Store::open(&url).await.unwrap();

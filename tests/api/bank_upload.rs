@@ -144,8 +144,8 @@ async fn a_sheet_with_bad_rows_is_reported_row_by_row_and_nothing_is_stored() {
     assert_eq!(
         body["problems"],
         json!([
-            {"row": 7, "message": "time limit must be 5–240 s, got 2"},
-            {"row": 8, "message": "multiple needs a list of distinct correct option numbers in 1..=3"},
+            {"row": 7, "message": "thời gian trả lời («time_limit») phải từ 5 đến 240 giây (đang ghi 2)"},
+            {"row": 8, "message": "câu «multiple» cần một danh sách đáp án đúng gồm các số thứ tự phương án khác nhau, từ 1 đến 3"},
         ])
     );
     assert_eq!(

@@ -39,7 +39,7 @@ async fn roster(app: &TestApp) {
     assert!(body["problems"][0]["message"]
         .as_str()
         .unwrap()
-        .contains("grade"));
+        .contains("khối phải từ 1 đến 12"));
     let students = app
         .upload(
             "/api/units/students/import?file=hs.csv",

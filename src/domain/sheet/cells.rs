@@ -46,8 +46,9 @@ pub fn option_numbers(s: &str) -> Result<Vec<i64>, String> {
     s.split([',', ';', ' ', '\n', '.'])
         .filter(|p| !p.is_empty())
         .map(|p| {
-            whole(p)
-                .ok_or_else(|| format!("correct answer {s:?} must be option numbers like 2 or 1,3"))
+            whole(p).ok_or_else(|| {
+                format!("đáp án đúng {s:?} phải là số thứ tự phương án, ví dụ 2 hoặc 1,3")
+            })
         })
         .collect()
 }

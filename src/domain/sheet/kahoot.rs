@@ -96,7 +96,8 @@ impl Columns {
             Vec::new()
         });
         if correct_text.is_empty() {
-            errors.push("no correct answer: write its number, e.g. 2 or 1,3".into());
+            errors
+                .push("chưa có đáp án đúng: hãy ghi số thứ tự của đáp án, ví dụ 2 hoặc 1,3".into());
         }
         let time_text = get(row, self.time_limit);
         let time_limit = match cells::whole(&time_text) {
@@ -104,7 +105,7 @@ impl Columns {
             Some(n) if (0..=i64::from(u32::MAX)).contains(&n) => n as u32,
             _ => {
                 errors.push(format!(
-                    "time limit {time_text:?} is not a whole number of seconds"
+                    "thời gian trả lời {time_text:?} không phải là số giây nguyên"
                 ));
                 DEFAULT_TIME_LIMIT
             }

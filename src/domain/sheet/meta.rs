@@ -42,7 +42,10 @@ pub(super) fn resolve_meta(
     if !cells::is_slug(&id) {
         fail(
             id_row,
-            format!("bank id {id:?} must be lowercase letters, digits and '-' (give --id)"),
+            format!(
+                "mã ngân hàng {id:?} chỉ được gồm chữ thường không dấu, chữ số và dấu - \
+                 (hãy dùng «--id»)"
+            ),
         );
     }
     let (_, title) = pick(&settings.title, "title").unwrap_or((None, text::normalize(&stem)));
@@ -51,7 +54,7 @@ pub(super) fn resolve_meta(
             fail(
                 None,
                 format!(
-                    "the file names no topic: give --topic, one of {}",
+                    "tệp không ghi chủ đề: hãy dùng «--topic» với một trong các mã {}",
                     list(Topic::ALL.map(Topic::as_str))
                 ),
             );
@@ -61,7 +64,7 @@ pub(super) fn resolve_meta(
             fail(
                 row,
                 format!(
-                    "unknown topic {t:?}: use one of {}",
+                    "chủ đề {t:?} không hợp lệ: hãy dùng một trong các mã {}",
                     list(Topic::ALL.map(Topic::as_str))
                 ),
             );
@@ -78,7 +81,7 @@ pub(super) fn resolve_meta(
         None => fail(
             None,
             format!(
-                "the file names no level: give --level, one or more of {}",
+                "tệp không ghi cấp học: hãy dùng «--level» với một hoặc nhiều mã trong {}",
                 list(Level::ALL.map(Level::as_str))
             ),
         ),
@@ -90,14 +93,14 @@ pub(super) fn resolve_meta(
                     None => fail(
                         row,
                         format!(
-                            "unknown level {l:?}: use {}",
+                            "cấp học {l:?} không hợp lệ: hãy dùng {}",
                             list(Level::ALL.map(Level::as_str))
                         ),
                     ),
                 }
             }
             if levels.is_empty() {
-                fail(row, "the bank needs at least one level".into());
+                fail(row, "ngân hàng cần ít nhất một cấp học".into());
             }
         }
     }
@@ -106,7 +109,7 @@ pub(super) fn resolve_meta(
     if !cells::is_date(&checked) {
         fail(
             checked_row,
-            format!("checked date {checked:?} must be YYYY-MM-DD"),
+            format!("ngày kiểm tra {checked:?} phải có dạng «YYYY-MM-DD», ví dụ 2026-11-25"),
         );
     }
     if problems.len() > start {
@@ -122,8 +125,9 @@ pub(super) fn resolve_meta(
     })
 }
 
+/// The ids a person may type, each in «», e.g. «thcs», «thpt».
 fn list<const N: usize>(items: [&str; N]) -> String {
-    items.join(", ")
+    items.map(|i| format!("«{i}»")).join(", ")
 }
 
 /// The file name without folders and extension.

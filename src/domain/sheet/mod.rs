@@ -64,7 +64,7 @@ impl Problem {
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.row {
-            Some(row) => write!(f, "row {row}: {}", self.message),
+            Some(row) => write!(f, "dòng {row}: {}", self.message),
             None => write!(f, "{}", self.message),
         }
     }
@@ -133,8 +133,9 @@ pub fn import(
         });
     let Some((header, reader)) = found else {
         report.problems.push(Problem::file(
-            "no header row found: use the hoithi template (columns kind, text, correct, …) \
-             or the Kahoot layout (Question, Answer 1–4, Time limit, Correct answer(s))",
+            "không tìm thấy dòng tiêu đề cột: hãy dùng mẫu của Hội thi (các cột «kind», \
+             «text», «correct», …) hoặc mẫu Kahoot (các cột «Question», «Answer 1»–«Answer 4», \
+             «Time limit», «Correct answer(s)»)",
         ));
         return report;
     };
@@ -178,7 +179,7 @@ pub fn import(
             if let Some(first) = rows_of.get(&q.id) {
                 report.problems.push(Problem::row(
                     number,
-                    format!("duplicate question id {:?} (first at row {first})", q.id),
+                    format!("mã câu hỏi {:?} bị trùng (lần đầu ở dòng {first})", q.id),
                 ));
             } else {
                 rows_of.insert(q.id.clone(), number);
@@ -211,7 +212,7 @@ pub fn import(
     }
     if bank.questions.is_empty() {
         report.problems.push(Problem::file(
-            "no question to import: the sheet has no good row",
+            "không có câu hỏi nào để nhập: bảng tính không có dòng nào hợp lệ",
         ));
         return report;
     }

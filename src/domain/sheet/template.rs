@@ -118,9 +118,12 @@ impl Columns {
     /// What is wrong with the header itself (found at spreadsheet row `row`).
     pub(super) fn problems(&self, row: usize) -> Vec<Problem> {
         let missing = REQUIRED.iter().filter(|k| !self.at.contains_key(*k));
-        let unknown = self.unknown.iter().map(|c| format!("unknown column {c:?}"));
+        let unknown = self
+            .unknown
+            .iter()
+            .map(|c| format!("cột {c:?} không có trong mẫu của Hội thi"));
         missing
-            .map(|k| format!("the header has no column {k:?}"))
+            .map(|k| format!("dòng tiêu đề thiếu cột «{k}»"))
             .chain(unknown)
             .map(|message| Problem::row(row, message))
             .collect()
@@ -154,19 +157,22 @@ impl Columns {
         let tolerance = match cell("tolerance") {
             t if t.is_empty() => None,
             t => cells::number(&t).or_else(|| {
-                errors.push(format!("tolerance {t:?} is not a number"));
+                errors.push(format!(
+                    "sai số cho phép («tolerance») {t:?} không phải là số (số thập phân dùng \
+                     dấu chấm, ví dụ 0.5)"
+                ));
                 None
             }),
         };
         let time_limit = whole_in(
             &cell("time_limit"),
-            "time_limit",
+            "thời gian trả lời («time_limit»)",
             u32::MAX.into(),
             &mut errors,
         );
         let difficulty = whole_in(
             &cell("difficulty"),
-            "difficulty",
+            "độ khó («difficulty»)",
             u8::MAX.into(),
             &mut errors,
         );
@@ -203,17 +209,17 @@ impl Columns {
     }
 }
 
-/// A whole number in `0..=max`, or an error naming the column. Empty or bad cells read as a
-/// harmless placeholder; the pushed error rejects the row.
-fn whole_in(s: &str, column: &str, max: i64, errors: &mut Vec<String>) -> i64 {
+/// A whole number in `0..=max`, or an error naming the column (`what`: its Vietnamese name and
+/// key). Empty or bad cells read as a harmless placeholder; the pushed error rejects the row.
+fn whole_in(s: &str, what: &str, max: i64, errors: &mut Vec<String>) -> i64 {
     match cells::whole(s) {
         Some(n) if (0..=max).contains(&n) => n,
         _ if s.is_empty() => {
-            errors.push(format!("{column} is empty"));
+            errors.push(format!("{what} đang để trống"));
             1
         }
         _ => {
-            errors.push(format!("{column} {s:?} is not a whole number in range"));
+            errors.push(format!("{what} {s:?} không phải là số nguyên hợp lệ"));
             1
         }
     }
@@ -228,7 +234,7 @@ pub(super) fn options(cells: Vec<String>, errors: &mut Vec<String>) -> Vec<Strin
         .map_or(0, |i| i + 1);
     if let Some(gap) = cells[..last].iter().position(String::is_empty) {
         errors.push(format!(
-            "option {} is empty but option {last} is not",
+            "phương án {} đang để trống nhưng phương án {last} lại có nội dung",
             gap + 1
         ));
     }
@@ -264,13 +270,13 @@ fn correct(kind: &str, cell: &str, errors: &mut Vec<String>) -> Option<toml::Val
             "dung" | "true" | "d" => Some(toml::Value::Boolean(true)),
             "sai" | "false" | "s" => Some(toml::Value::Boolean(false)),
             _ => {
-                errors.push(format!("correct {cell:?} must be Đúng or Sai"));
+                errors.push(format!("đáp án đúng {cell:?} phải là «Đúng» hoặc «Sai»"));
                 None
             }
         },
         "numeric" => cells::number(cell).map(toml::Value::Float).or_else(|| {
             errors.push(format!(
-                "correct {cell:?} is not a number (use a dot for decimals)"
+                "đáp án đúng {cell:?} không phải là số (số thập phân dùng dấu chấm, ví dụ 0.5)"
             ));
             None
         }),

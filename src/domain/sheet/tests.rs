@@ -108,12 +108,15 @@ fn every_bad_row_is_reported_and_nothing_is_imported() {
         found,
         vec![
             format!(
-                "row {}: single needs exactly one correct option number in 1..=4",
+                "dòng {}: câu «single» cần đúng một đáp án đúng, là số thứ tự phương án từ 1 đến 4",
                 first + 1
             ),
-            format!("row {}: explanation is empty", first + 2),
             format!(
-                "row {}: time_limit \"lâu\" is not a whole number in range",
+                "dòng {}: giải thích («explanation») đang để trống",
+                first + 2
+            ),
+            format!(
+                "dòng {}: thời gian trả lời («time_limit») \"lâu\" không phải là số nguyên hợp lệ",
                 first + 3
             ),
         ]
@@ -169,9 +172,9 @@ fn text_is_normalized_and_repeats_are_caught() {
     assert_eq!(
         found,
         vec![
-            "row 3: question text repeats question lua-dao-qua-mang-001 in Lừa đảo qua mạng.csv"
+            "dòng 3: nội dung câu hỏi trùng với câu lua-dao-qua-mang-001 trong Lừa đảo qua mạng.csv"
                 .to_owned(),
-            "row 5: duplicate question id \"x-1\" (first at row 4)".to_owned(),
+            "dòng 5: mã câu hỏi \"x-1\" bị trùng (lần đầu ở dòng 4)".to_owned(),
         ]
     );
     let report = import_rows(
@@ -192,21 +195,21 @@ fn a_file_without_topic_or_header_says_what_to_give() {
     let report = import_rows(&rows(&[&header]), &Settings::default());
     let found: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     assert!(
-        found[0].starts_with("the file names no topic: give --topic"),
+        found[0].starts_with("tệp không ghi chủ đề: hãy dùng «--topic»"),
         "{found:?}"
     );
     assert!(
-        found[1].starts_with("the file names no level: give --level"),
+        found[1].starts_with("tệp không ghi cấp học: hãy dùng «--level»"),
         "{found:?}"
     );
     let report = import_rows(&rows(&[&["a", "b"]]), &settings());
     assert!(report.problems[0]
         .message
-        .starts_with("no header row found"));
+        .starts_with("không tìm thấy dòng tiêu đề cột"));
     let report = import_rows(&rows(&[&header]), &settings());
     assert_eq!(
         report.problems[0].message,
-        "no question to import: the sheet has no good row"
+        "không có câu hỏi nào để nhập: bảng tính không có dòng nào hợp lệ"
     );
 }
 
@@ -237,7 +240,7 @@ fn a_bad_header_blocks_the_import_even_when_skipping_rows() {
         report.problems,
         vec![Problem::row(
             header + 1,
-            "unknown column \"Sai số (tolerence)\""
+            "cột \"Sai số (tolerence)\" không có trong mẫu của Hội thi"
         )]
     );
     assert!(report.bank.is_none());

@@ -315,7 +315,8 @@ pub async fn import_students(
                     .filter(|(_, school)| school != own)
                     .map(|(code, school)| {
                         crate::domain::sheet::Problem::file(format!(
-                            "student {code} is on the roster of school {school}, not {own}"
+                            "học sinh {code} đang có trong danh sách của trường {school}, \
+                             không phải trường {own}"
                         ))
                     }),
             );
