@@ -15,6 +15,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 log() { echo "services: $*" >&2; }
 private="${HOITHI_PRIVATE_SERVICES:-0}"
 stop=""  # shell commands that stop the private services started here
+# Whatever was started is stopped again if this script fails half-way.
+trap '[ $? -eq 0 ] || eval "${stop:-:}"' EXIT
 
 # initdb and pg_ctl refuse to run as root: as root, a cluster belongs to Debian's postgres user.
 run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
@@ -52,18 +54,28 @@ echo "export HOITHI_TEST_REDIS_URL=$redis_url"
 
 # PostgreSQL: a role that may create databases (each test makes its own).
 postgres_url=""
+# -w: never ask for a password (a server that wants one is not ours to use).
 can_create_databases() {
-  psql "$1" -Atc "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user" \
+  PGCONNECT_TIMEOUT=3 psql -w "$1" -Atc \
+    "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user" \
     2>/dev/null | grep -q t
+}
+# The newest server binaries (the client package alone has a bin folder without initdb).
+server_bin() {
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V -r); do
+    if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
+  done
+  return 0
 }
 if [ "$private" != 1 ] && command -v psql >/dev/null 2>&1 \
   && can_create_databases "postgres://postgres@127.0.0.1:5432/postgres"; then
   postgres_url="postgres://postgres@127.0.0.1:5432/postgres"
 else
-  pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1 || true)
+  pg_bin=$(server_bin)
   if [ -z "$pg_bin" ] || ! command -v psql >/dev/null 2>&1; then
     apt_install postgresql
-    pg_bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1)
+    pg_bin=$(server_bin)
+    [ -n "$pg_bin" ] || { log "no initdb after installing postgresql"; exit 1; }
   fi
   port=$(free_port)
   dir=$(mktemp -d)
@@ -71,7 +83,7 @@ else
   run_pg "$pg_bin/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; log "initdb failed"; exit 1; }
   run_pg "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 30 \
-    -o "-p $port -k $dir -c listen_addresses=127.0.0.1" start >&2 \
+    -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=300" start >&2 \
     || { cat "$dir/postgres.log" >&2; log "postgres did not start"; exit 1; }
   postgres_url="postgres://postgres@127.0.0.1:$port/postgres"
   can_create_databases "$postgres_url" || { log "the private postgres does not answer"; exit 1; }

@@ -8,14 +8,18 @@ cd "$(dirname "$0")/.."
 step() { printf '\n==> %s\n' "$*"; }
 
 step "services the tests need (Redis, PostgreSQL)"
-eval "$(scripts/services.sh)"
+# (eval "$(…)" would hide the script's failure from set -e.)
+services=$(scripts/services.sh) || { echo "the services the tests need could not be provided" >&2; exit 1; }
+eval "$services"
 trap hoithi_stop_services EXIT
 
-# Each integration test on PostgreSQL makes a database of its own, named hoithi_t_…
+# Each integration test on PostgreSQL makes a database of its own, named with this run's
+# prefix, so that runs of other checkouts on the same server are left alone.
+export HOITHI_TEST_DB_PREFIX="hoithi_t_$(date +%s)_$$_"
 drop_test_databases() {
-  psql "$HOITHI_TEST_POSTGRES_URL" -Atc \
-    "SELECT datname FROM pg_database WHERE datname LIKE 'hoithi\_t\_%'" |
-    while read -r db; do psql "$HOITHI_TEST_POSTGRES_URL" -qc "DROP DATABASE $db WITH (FORCE)"; done
+  psql -w "$HOITHI_TEST_POSTGRES_URL" -Atc \
+    "SELECT datname FROM pg_database WHERE starts_with(datname, '$HOITHI_TEST_DB_PREFIX')" |
+    while read -r db; do psql -w "$HOITHI_TEST_POSTGRES_URL" -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
 }
 
 step "formatting and lints"

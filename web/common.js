@@ -101,6 +101,10 @@ export function plain(n) {
   return String(n ?? '').replace('.', ',');
 }
 
+/** Retries (1 + 2 + 4 + 8 s of backoff) during which a server that said `bye: shutdown` is
+ *  reported as restarting rather than down. */
+const RESTART_RETRIES = 4;
+
 /**
  * A WebSocket to /ws that says who it is on every (re)connection and comes back by itself
  * with backoff 1, 2, 4 … 10 s plus jitter, as docs/protocol.md asks. Messages whose `seq`
@@ -165,8 +169,10 @@ export class Live {
     // ±25 % jitter so a classroom whose Wi-Fi comes back does not reconnect in one burst.
     const delay = Math.round(base * (0.75 + Math.random() * 0.5));
     this.timer = setTimeout(() => { this.timer = 0; this.start(); }, delay);
-    // 'restarting' keeps «the server is restarting» up while we wait, not «connection lost».
-    this.onStatus(this.serverRestart ? 'restarting' : 'down', delay); // may call stop()
+    // 'restarting' keeps «the server is restarting» up while we wait, not «connection lost»;
+    // after RESTART_RETRIES failed tries (about 15 s) a server that has not come back is down.
+    const restarting = this.serverRestart && this.failures <= RESTART_RETRIES;
+    this.onStatus(restarting ? 'restarting' : 'down', delay); // may call stop()
   }
 
   reconnectNow() {

@@ -85,6 +85,7 @@ function showForm(text) {
   live?.stop();
   live = null;
   stopClock();
+  showStatus(''); // no reconnect banner: nothing reconnects from the form
   $('bar').hidden = true;
   screen.hidden = true;
   form.hidden = false;

@@ -89,9 +89,15 @@ impl Store {
                         Box::pin(async move {
                             use sqlx::Executor;
                             conn.execute("SET statement_timeout = 15000").await?;
-                            // A commit returns once it is on disk, whatever the server's or
-                            // the role's default: a receipt promises the answer is kept.
-                            conn.execute("SET synchronous_commit = on").await?;
+                            // A commit returns once it is on disk, whatever the server's,
+                            // database's or role's default: a receipt promises the answer is
+                            // kept. Only `off` skips the flush; stronger settings (e.g.
+                            // remote_apply on a replicated server) are left as they are.
+                            conn.execute(
+                                "SELECT set_config('synchronous_commit', 'on', false) \
+                                 WHERE current_setting('synchronous_commit') = 'off'",
+                            )
+                            .await?;
                             Ok(())
                         })
                     })

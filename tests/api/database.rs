@@ -6,7 +6,9 @@
 //! `HOITHI_TEST_POSTGRES_URL`, so the same tests prove both backends. A folder keeps its
 //! database across a restart of the server: its URL is written into the folder.
 //!
-//! The databases are named `hoithi_t_…`; scripts/test.sh drops them before and after the run.
+//! The databases are named `HOITHI_TEST_DB_PREFIX` (default `hoithi_t_`), the process id, a
+//! counter and a random suffix; scripts/test.sh gives each run a prefix of its own and drops
+//! that run's databases when it is done.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -47,10 +49,19 @@ fn create_database() -> String {
         "HOITHI_TEST_DATABASE=postgres needs HOITHI_TEST_POSTGRES_URL (a PostgreSQL role that \
          may create databases); scripts/test.sh provides one",
     );
+    let prefix = std::env::var("HOITHI_TEST_DB_PREFIX").unwrap_or_else(|_| "hoithi_t_".into());
+    assert!(
+        prefix
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_'),
+        "HOITHI_TEST_DB_PREFIX={prefix:?}: lowercase letters, digits and _ only"
+    );
+    // The random part: a leftover database of an earlier run with the same process id.
     let name = format!(
-        "hoithi_t_{}_{}",
+        "{prefix}{}_{}_{:08x}",
         std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
+        NEXT.fetch_add(1, Ordering::Relaxed),
+        rand::random::<u32>()
     );
     let url = replace_database(&admin, &name);
     let created = name.clone();

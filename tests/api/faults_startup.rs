@@ -6,7 +6,7 @@ use std::time::Duration;
 use hoithi::storage::Backend;
 use sqlx::Row;
 
-use crate::helpers::spawn_app;
+use crate::helpers::start_in;
 use crate::process::{hoithi, wait_exit, Redis, Server};
 
 #[tokio::test]
@@ -54,9 +54,31 @@ async fn the_same_redis_with_noeviction_is_accepted() {
 async fn every_database_connection_commits_durably() {
     // No setting weakens a commit (contest answers must survive a power cut): every connection
     // of the pool runs SQLite in WAL with synchronous=FULL (2), or PostgreSQL with
-    // synchronous_commit on (set per connection, whatever the server's default) and fsync on
-    // (the server refuses to start without it).
-    let app = spawn_app().await;
+    // synchronous_commit on and fsync on (the server refuses to start without it). On
+    // PostgreSQL the database's own default is set to `off` first: the server must override it.
+    let dir = tempfile::tempdir().unwrap();
+    if crate::database::on_postgres() {
+        use sqlx::Connection;
+        let url = crate::database::url_for(dir.path());
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        sqlx::query(
+            "DO $$ BEGIN EXECUTE format('ALTER DATABASE %I SET synchronous_commit = off', \
+             current_database()); END $$",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+        let mut fresh = sqlx::PgConnection::connect(&url).await.unwrap();
+        let default: String = sqlx::query_scalar("SELECT current_setting('synchronous_commit')")
+            .fetch_one(&mut fresh)
+            .await
+            .unwrap();
+        assert_eq!(
+            default, "off",
+            "the control: the database now commits without a flush"
+        );
+    }
+    let app = start_in(dir).await;
     let pool = app.store().pool();
     let mut conns = Vec::new();
     for _ in 0..4 {

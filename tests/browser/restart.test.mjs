@@ -101,11 +101,20 @@ test('a restart mid-game: the projector says the game was interrupted, the phone
   await host.waitForSelector('section.question[data-q="0"]');
   await phone.page.waitForSelector('#qtext[data-q="0"]');
 
-  // ---- SIGTERM: every page is told the server restarts. ----
+  // ---- SIGTERM: every page is told the server restarts, and keeps saying so while its
+  // reconnects fail (not «Mất kết nối»). ----
   const exit = await stopServer(server.child);
   assert.equal(exit, 0, 'the server exits cleanly after draining its writes');
-  await host.waitForFunction(() => document.querySelector('#status')?.textContent.includes('khởi động lại'));
-  assert.match(await text(host, '#status'), /Máy chủ đang khởi động lại/);
+  const failedRetry = (url) => pageErrors.some((e) => e.startsWith(url) && /WebSocket connection to .* failed/.test(e));
+  const deadline = Date.now() + 15_000;
+  while (!(failedRetry(host.url()) && failedRetry(phone.page.url()))) {
+    assert.ok(Date.now() < deadline, `both pages tried to reconnect and failed: ${pageErrors}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const page of [host, phone.page]) {
+    assert.equal(await page.isVisible('#status'), true, `${page.url()} shows a banner`);
+    assert.equal(await text(page, '#status'), 'Máy chủ đang khởi động lại. Sẽ tự kết nối lại…');
+  }
 
   // ---- The server comes back on the same port; the pages reconnect by themselves. ----
   server = await startServer(port);
@@ -128,6 +137,7 @@ test('a restart mid-game: the projector says the game was interrupted, the phone
   // The phone's saved session belonged to the stopped server's room.
   await phone.page.waitForSelector('#join:not([hidden])', { timeout: 30_000 });
   assert.equal(await text(phone.page, '#join-error'), 'Phiên chơi cũ không còn hiệu lực. Hãy vào phòng lại.');
+  assert.equal(await phone.page.isVisible('#status'), false, 'no reconnect banner over the join form');
   assert.equal(await phone.page.inputValue('#pin'), game.pin, 'the join form keeps the PIN');
 
   // Failed reconnects while the server was down are console errors of the browser's own; any
