@@ -117,14 +117,20 @@ function wire() {
     showFileName();
   });
   $('account-form').addEventListener('submit', createAccount);
+  $('commune-form').addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    loadCommuneSchools($('commune-context').value.trim());
+  });
   $('account-role').addEventListener('change', showUnitPicker);
   fillImportForm();
 }
 
 const isOrganizer = () => me?.role === 'organizer';
 const isSchoolAdmin = () => me?.role === 'school_admin';
-// Commune officers build no quizzes; the banks and games routes refuse them.
-const buildsQuizzes = () => me?.role !== 'commune_officer';
+const isCommuneOfficer = () => me?.role === 'commune_officer';
+// Commune officers build no quizzes (the banks and games routes refuse them): they see their
+// commune's schools instead.
+const buildsQuizzes = () => !isCommuneOfficer();
 
 async function load() {
   try {
@@ -140,9 +146,11 @@ async function load() {
     $('org').hidden = !managesAccounts;
     $('import').hidden = !isOrganizer();
     if (managesAccounts) fillRolePicker();
+    for (const id of ['quiz-builder', 'quizzes-panel', 'games-panel']) $(id).hidden = !buildsQuizzes();
+    $('commune-panel').hidden = !isCommuneOfficer();
     await Promise.all([
       buildsQuizzes() && loadBanks(), buildsQuizzes() && loadQuizzes(), buildsQuizzes() && loadGames(),
-      managesAccounts && loadAccounts(),
+      managesAccounts && loadAccounts(), isCommuneOfficer() && showCommune(),
     ]);
   } catch (err) {
     if (err.status === 401) return showSignIn();
@@ -589,4 +597,66 @@ async function createAccount(ev) {
   } finally {
     $('account-create').disabled = false;
   }
+}
+
+// ---- A commune officer's commune: its schools and their participation in a round ----
+
+/** The heading with the commune's name, the published rounds to pick from, and the newest
+ *  of them shown. */
+async function showCommune() {
+  const code = me.unit ?? '';
+  try { communes ??= await api('GET', '/api/units/communes'); } catch { communes = []; }
+  const name = communes.find((c) => c.code === code)?.name ?? code;
+  $('commune-h').textContent = t('commune.heading', { name });
+  let rounds = [];
+  try { rounds = await api('GET', '/api/published'); } catch { /* typed by hand then */ }
+  fill($('commune-contexts'), ...rounds.map((r) => h('option', { value: r.context, text: r.title })));
+  const newest = [...rounds].sort((a, b) => b.published_at - a.published_at)[0];
+  if (newest) {
+    $('commune-context').value = newest.context;
+    await loadCommuneSchools(newest.context);
+  } else {
+    $('commune-status').textContent = t('commune.pick');
+  }
+}
+
+async function loadCommuneSchools(context) {
+  $('commune-error').textContent = '';
+  $('commune-status').textContent = '';
+  const table = $('commune-schools');
+  if (!context) {
+    table.hidden = true;
+    $('commune-status').textContent = t('commune.pick');
+    return;
+  }
+  let data;
+  try {
+    data = await api('GET', `/api/units/communes/${encodeURIComponent(me.unit ?? '')}/schools?context=${encodeURIComponent(context)}`);
+  } catch (err) {
+    table.hidden = true;
+    return fail(err, $('commune-error'));
+  }
+  const schools = data.schools ?? [];
+  table.hidden = schools.length === 0;
+  if (!schools.length) {
+    $('commune-status').textContent = t('commune.none');
+    return;
+  }
+  const col = (key) => h('th', { scope: 'col', text: t(`commune.${key}`) });
+  // rate_permille: participants per 1,000 enrolled, as the collective boards count it.
+  const rate = (permille) => `${(permille / 10).toLocaleString('vi-VN', { maximumFractionDigits: 1 })} %`;
+  fill(table,
+    h('thead', {}, h('tr', {}, col('school'), col('enrolment'), col('onRoster'), col('participants'), col('rate'), col('total'))),
+    h('tbody', {}, schools.map((s) => h('tr', { dataset: { school: s.code } },
+      h('th', { scope: 'row' }, s.name, ' ', h('span', { class: 'code', text: s.code })),
+      h('td', { text: num(s.enrolment) }),
+      h('td', { text: num(s.on_roster) }),
+      h('td', { text: num(s.participants) }),
+      h('td', { text: rate(s.rate_permille) }),
+      h('td', { text: num(s.total_score) })))));
+  $('commune-status').textContent = t('commune.summary', {
+    n: num(schools.length),
+    p: num(schools.reduce((sum, s) => sum + s.participants, 0)),
+    context,
+  });
 }
