@@ -87,6 +87,9 @@ test('a commune officer sees the commune\'s schools and their participation in a
   assert.deepEqual(await cells(rowA), ['10', '3', '2', '20 %', '2.000']);
   assert.deepEqual(await cells(page.locator(`#commune-schools tr[data-school="${schoolB}"]`)), ['5', '1', '0', '0 %', '0']);
   assert.match(await text(page, '#commune-status'), new RegExp(`học sinh đã tham gia vòng «${context}»`));
+  await rowA.scrollIntoViewIfNeeded();
+  const nameBox = await rowA.locator('th').boundingBox();
+  assert.ok(nameBox.width >= 140, `the school's name keeps a readable width on a phone (${nameBox.width} px)`);
   await shot(page, 'commune-phone');
 
   // A round nobody in the commune took part in shows every school with 0, not an error.
