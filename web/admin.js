@@ -608,13 +608,19 @@ async function showCommune() {
   try { communes ??= await api('GET', '/api/units/communes'); } catch { communes = []; }
   const name = communes.find((c) => c.code === code)?.name ?? code;
   $('commune-h').textContent = t('commune.heading', { name });
-  let rounds = [];
-  try { rounds = await api('GET', '/api/published'); } catch { /* typed by hand then */ }
-  fill($('commune-contexts'), ...rounds.map((r) => h('option', { value: r.context, text: r.title })));
-  const newest = [...rounds].sort((a, b) => b.published_at - a.published_at)[0];
+  // Rounds with results, titled where a version was published; the newest published first.
+  let published = [];
+  let recorded = [];
+  try { published = await api('GET', '/api/published'); } catch { /* the names alone then */ }
+  try { recorded = (await api('GET', '/api/rankings')).contexts ?? []; } catch { /* typed by hand then */ }
+  const titles = new Map(published.map((r) => [r.context, r.title]));
+  const contexts = [...new Set([...published.map((r) => r.context), ...recorded])];
+  fill($('commune-contexts'), ...contexts.map((c) => h('option', { value: c, text: titles.get(c) ?? c })));
+  const newest = [...published].sort((a, b) => b.published_at - a.published_at)[0]?.context
+    ?? (recorded.length === 1 ? recorded[0] : null);
   if (newest) {
-    $('commune-context').value = newest.context;
-    await loadCommuneSchools(newest.context);
+    $('commune-context').value = newest;
+    await loadCommuneSchools(newest);
   } else {
     $('commune-status').textContent = t('commune.pick');
   }

@@ -146,6 +146,7 @@ pub fn router(state: AppState) -> Router {
             post(rankings::import_students)
                 .layer(axum::extract::DefaultBodyLimit::max(rankings_upload())),
         )
+        .route("/rankings", get(rankings::contexts))
         .route("/rankings/{context}/results", post(rankings::record))
         .route("/rankings/{context}/rebuild", post(rankings::rebuild))
         .route("/rankings/{context}/around/{*scope}", get(rankings::around))

@@ -292,3 +292,23 @@ async fn a_viewer_follows_a_live_board_with_a_few_updates_a_second() {
         .await;
     assert_eq!(viewer.recv().await["code"], "not_joined");
 }
+
+#[tokio::test]
+async fn the_rounds_with_results_are_listed_to_signed_in_accounts_only() {
+    let app = spawn_app().await;
+    let listed = |resp: crate::helpers::Response| -> Vec<String> {
+        assert_eq!(resp.status, 200, "{}", resp.body);
+        serde_json::from_value(resp.json()["contexts"].clone()).unwrap()
+    };
+    assert_eq!(listed(app.get("/api/rankings").await), Vec::<String>::new());
+    roster(&app).await;
+    for context in ["dot-2", "dot-1"] {
+        let recorded = app
+            .post(&format!("/api/rankings/{context}/results"), &results())
+            .await;
+        assert_eq!(recorded.status, 200, "{}", recorded.body);
+    }
+    assert_eq!(listed(app.get("/api/rankings").await), ["dot-1", "dot-2"]);
+    let anonymous = http(app.addr, "GET", "/api/rankings", None, None).await;
+    assert_eq!(anonymous.status, 401, "{}", anonymous.body);
+}

@@ -77,6 +77,8 @@ test('a commune officer sees the commune\'s schools and their participation in a
     assert.equal(await page.isVisible(panel), false, `${panel} is not for a commune officer`);
   }
 
+  // The rounds with results are offered (datalist options are never visible: attached).
+  await page.waitForSelector(`#commune-contexts option[value="${context}"]`, { state: 'attached' });
   await page.fill('#commune-context', context);
   await page.click('#commune-form button[type=submit]');
   const rowA = page.locator(`#commune-schools tr[data-school="${schoolA}"]`);

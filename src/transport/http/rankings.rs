@@ -239,6 +239,16 @@ pub async fn rebuild(
     ))
 }
 
+/// `GET /api/rankings`: the contexts (rounds, events) that have results, for any signed-in
+/// account to pick from. Names only: who took part and how is behind each unit's own rule.
+pub async fn contexts(
+    State(state): State<AppState>,
+    CurrentAccount(_): CurrentAccount,
+) -> ApiResult<Json<Value>> {
+    let contexts = state.store().result_contexts().await?;
+    Ok(Json(json!({ "contexts": contexts })))
+}
+
 pub async fn communes(State(state): State<AppState>) -> ApiResult<Json<Value>> {
     Ok(Json(json!(state.store().communes().await?)))
 }
