@@ -5,7 +5,7 @@
 // How to run it: tests/browser/support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USER, PASSWORD, launch, pages, text, shot } from './support.mjs';
+import { BASE, launch, organizerApi, pages, text, shot } from './support.mjs';
 
 let browser;
 let newPage;
@@ -20,15 +20,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** POSTs as the signed-in organizer of `request`; fails the test on anything but 200. */
-async function post(request, path, body, type = 'application/json') {
-  const init = { headers: { Origin: BASE, 'Content-Type': type } };
-  if (type === 'application/json') init.data = body; else init.data = Buffer.from(body, 'utf8');
-  const res = await request.post(`${BASE}${path}`, init);
-  assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
-  return res.json();
-}
-
 test('a commune officer sees the commune\'s schools and their participation in a round', {
   timeout: 120_000,
 }, async () => {
@@ -39,28 +30,28 @@ test('a commune officer sees the commune\'s schools and their participation in a
   // ---- The organizer: schools, students, results, the officer's account (over the API). ----
   const desk = await newPage();
   const api = desk.context.request;
-  await post(api, '/api/session', { username: USER, password: PASSWORD });
+  const post = await organizerApi(api);
   const communes = await (await api.get(`${BASE}/api/units/communes`)).json();
   const commune = communes[communes.length - 1];
-  await post(api, '/api/units/schools/import?file=truong.csv', [
+  await post('/api/units/schools/import?file=truong.csv', [
     'code,name,levels,commune,enrolment',
     `${schoolA},Trường Tiểu học Kiểm Thử ${stamp},tieu-hoc,${commune.code},10`,
     `${schoolB},Trường THCS Kiểm Thử ${stamp},thcs,${commune.code},5`,
   ].join('\n'), 'application/octet-stream');
-  await post(api, '/api/units/students/import?file=hoc-sinh.csv', [
+  await post('/api/units/students/import?file=hoc-sinh.csv', [
     'code,full_name,class,grade,school',
     `${stamp}1,Nguyễn Văn An,5A,5,${schoolA}`,
     `${stamp}2,Trần Thị Bình,5A,5,${schoolA}`,
     `${stamp}3,Lê Văn Cường,5B,5,${schoolA}`,
     `${stamp}4,Phạm Thị Dung,8A,8,${schoolB}`,
   ].join('\n'), 'application/octet-stream');
-  await post(api, `/api/rankings/${context}/results`, [
+  await post(`/api/rankings/${context}/results`, [
     { student: `${stamp}1`, score: 1200, time_ms: 60_000 },
     { student: `${stamp}2`, score: 800, time_ms: 90_000 },
   ]);
   const officer = `xa.${stamp.toLowerCase()}`;
   const officerPassword = `mat-khau-${stamp}`;
-  await post(api, '/api/accounts', {
+  await post('/api/accounts', {
     username: officer, display_name: 'Cán bộ xã Kiểm Thử', password: officerPassword,
     role: 'commune_officer', unit: commune.code,
   });

@@ -6,7 +6,7 @@
 // Saves rankings-phone.png (see SHOTS in support.mjs). How to run it: tests/browser/support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USER, PASSWORD, SHOTS, launch, pages, signIn, text } from './support.mjs';
+import { BASE, USER, PASSWORD, SHOTS, launch, organizerApi, pages, signIn, text } from './support.mjs';
 
 let browser;
 let newPage;
@@ -27,19 +27,6 @@ const MIDDLE = ['Văn', 'Thị', 'Minh', 'Ngọc', 'Gia', 'Thu'];
 const GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Giang', 'Hà', 'Khánh', 'Linh', 'Nam', 'Vy', 'Phúc'];
 
 /** Signs the request context in as the organizer and returns a poster of JSON or files. */
-async function organizer(request) {
-  const signIn = await request.post(`${BASE}/api/session`, { data: { username: USER, password: PASSWORD } });
-  assert.equal(signIn.status(), 200, 'the organizer signs in');
-  return async (path, body, type = 'application/json') => {
-    const res = await request.post(`${BASE}${path}`, {
-      headers: { 'content-type': type },
-      data: type === 'application/json' ? JSON.stringify(body) : body,
-    });
-    assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
-    return res.json();
-  };
-}
-
 test('the public sees a published board on a phone, frozen, paged and without student codes', {
   timeout: 180_000,
 }, async () => {
@@ -48,7 +35,7 @@ test('the public sees a published board on a phone, frozen, paged and without st
   const { context: browserContext, page } = await newPage({
     viewport: { width: 360, height: 740 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true,
   });
-  const post = await organizer(browserContext.request);
+  const post = await organizerApi(browserContext.request);
 
   // Two schools in a real commune; 60 students in one (two classes), 3 in the other.
   const communes = await (await browserContext.request.get(`${BASE}/api/units/communes`)).json();

@@ -66,3 +66,21 @@ export async function signIn(page, username, password) {
 export const text = (page, selector) => page.locator(selector).first().innerText();
 
 export const shot = (page, name) => page.screenshot({ path: `${SHOTS}${name}.png` });
+
+/**
+ * Signs `request` (a context's API client) in as the organizer and returns a POST helper:
+ * `post(path, body, type)` sends JSON (or raw bytes of another type) and fails the test on
+ * anything but 200.
+ */
+export async function organizerApi(request) {
+  const signIn = await request.post(`${BASE}/api/session`, { data: { username: USER, password: PASSWORD } });
+  assert.equal(signIn.status(), 200, 'the organizer signs in');
+  return async (path, body, type = 'application/json') => {
+    const res = await request.post(`${BASE}${path}`, {
+      headers: { 'content-type': type },
+      data: type === 'application/json' ? JSON.stringify(body) : body,
+    });
+    assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
+    return res.json();
+  };
+}
