@@ -52,6 +52,10 @@ pub struct Args {
     /// arrives (never later than the question's own limit), e.g. `3s`.
     #[arg(long, default_value = "3s", value_parser = parse_duration)]
     pub answer_within: Duration,
+    /// No answer before this long after the question arrives: the time a pupil needs to read
+    /// it (0 by default: the earliest answers then race the question's fan-out).
+    #[arg(long, default_value = "0s", value_parser = parse_duration)]
+    pub answer_after: Duration,
     /// Old name of `--answer-within`, in milliseconds.
     #[arg(long, hide = true)]
     pub think_ms: Option<u64>,

@@ -23,6 +23,12 @@ use crate::wire::{now_us, question_mark, Behaviour, Role};
 pub const REFERENCE: &str = "the coordinator's wall clock just before it sends the host command that opens the question (`start` or `next`): the protocol's `question` carries no server timestamp";
 
 pub async fn run(args: &Args) -> anyhow::Result<Report> {
+    anyhow::ensure!(
+        args.answer_after <= args.answer_window(),
+        "--answer-after ({:?}) must not be longer than --answer-within ({:?})",
+        args.answer_after,
+        args.answer_window()
+    );
     let mut run = Run::begin(args, "live", "joined")?;
     run.report.delivery_reference = REFERENCE;
     let rooms = usize::from(args.rooms);
@@ -47,6 +53,7 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
         args.procs()
     );
     let behaviour = Behaviour {
+        answer_after_ms: args.answer_after.as_millis() as u64,
         answer_within_ms: args.answer_window().as_millis() as u64,
         wrong: args.wrong,
         late: args.late,

@@ -193,7 +193,8 @@ fn plan(q: usize, question: Value, b: &Behaviour, rng: &mut StdRng) -> Option<Pl
         remaining + GRACE_MS + rng.random_range(100..=400)
     } else {
         // Within the window, and early enough that the answer is in before the limit.
-        rng.random_range(0..=b.answer_within_ms.min(remaining.saturating_sub(300)))
+        let until = b.answer_within_ms.min(remaining.saturating_sub(300));
+        rng.random_range(b.answer_after_ms.min(until)..=until)
     };
     Some(Planned {
         q,
@@ -277,5 +278,52 @@ pub fn connect_error(e: &tokio_tungstenite::tungstenite::Error) -> String {
             "connect: {}",
             other.to_string().chars().take(40).collect::<String>()
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn behaviour(after: u64, within: u64) -> Behaviour {
+        Behaviour {
+            answer_after_ms: after,
+            answer_within_ms: within,
+            wrong: 0.3,
+            late: 0.0,
+            silent: 0.0,
+            reconnect: 0.0,
+        }
+    }
+
+    /// Milliseconds from now until the planned answer.
+    fn delay(p: &Planned) -> u64 {
+        p.at.saturating_duration_since(Instant::now()).as_millis() as u64
+    }
+
+    #[test]
+    fn answers_fall_between_the_reading_time_and_the_window() {
+        let mut rng = StdRng::seed_from_u64(7);
+        let question = serde_json::json!({"q": 0, "time_limit_ms": 20_000});
+        let delays: Vec<u64> = (0..2_000)
+            .map(|_| delay(&plan(0, question.clone(), &behaviour(500, 3_000), &mut rng).unwrap()))
+            .collect();
+        // `at` was computed a moment before `delay` reads the clock: allow a few ms.
+        assert!(
+            delays.iter().all(|&d| (480..=3_000).contains(&d)),
+            "{delays:?}"
+        );
+        assert!(delays.iter().any(|&d| d < 700) && delays.iter().any(|&d| d > 2_800));
+    }
+
+    #[test]
+    fn a_short_question_keeps_answers_inside_its_limit_even_past_the_reading_time() {
+        let mut rng = StdRng::seed_from_u64(8);
+        // 600 ms left: the answer must leave 300 ms, so it comes at once despite a 500 ms floor.
+        let question = serde_json::json!({"q": 0, "remaining_ms": 600});
+        for _ in 0..200 {
+            let d = delay(&plan(0, question.clone(), &behaviour(500, 3_000), &mut rng).unwrap());
+            assert!(d <= 300, "{d}");
+        }
     }
 }

@@ -81,6 +81,9 @@ pub enum Role {
 /// How simulated players behave; shares are between 0 and 1.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Behaviour {
+    /// Answers fall uniformly in `answer_after_ms..=answer_within_ms` after the question.
+    #[serde(default)]
+    pub answer_after_ms: u64,
     pub answer_within_ms: u64,
     pub wrong: f64,
     pub late: f64,
