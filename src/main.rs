@@ -142,10 +142,19 @@ fn bank_check(path: Option<PathBuf>) -> ExitCode {
             }
             let questions: usize = banks.iter().map(|(_, b)| b.questions.len()).sum();
             if issues.is_empty() {
+                // Where the keys sit: a warning, not a failure (a teacher's small bank may
+                // lean one way by chance; the bundled banks are held to none by a test).
+                let (balance, warnings) = hoithi::domain::key_balance::report(&banks);
+                print!("{balance}");
                 println!(
-                    "{} banks, {questions} questions in {}: no problems",
+                    "{} banks, {questions} questions in {}: no problems{}",
                     banks.len(),
-                    dir.display()
+                    dir.display(),
+                    match warnings {
+                        0 => String::new(),
+                        1 => ", 1 warning".into(),
+                        n => format!(", {n} warnings"),
+                    }
                 );
                 ExitCode::SUCCESS
             } else {

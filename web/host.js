@@ -258,7 +258,9 @@ function showReveal(r) {
     answerView = h('div', { class: 'order' }, h('h2', { text: t('host.correctOrder') }),
       h('ol', {}, r.correct.map((id) => {
         const i = options.findIndex((o) => o.id === id);
-        return h('li', { class: `o${i}` }, shape(i), h('span', { text: options[i]?.text ?? '' }));
+        // For ordering, the distribution counts who put this item in its right place.
+        return h('li', { class: `o${i}` }, shape(i), h('span', { text: options[i]?.text ?? '' }),
+          h('span', { class: 'count', text: t('host.placed', { n: num(dist[String(id)] ?? 0) }) }));
       })));
   }
   // A bar per option, in its colour and shape: how many chose it; ✓ under the right ones.

@@ -85,7 +85,7 @@ pub async fn open_game(addr: SocketAddr, cookie: &str, args: &Args) -> anyhow::R
         id: game["id"].as_i64().context("no game id")?,
         pin: game["pin"].as_str().context("no PIN")?.to_owned(),
         bank,
-        keys: chosen.iter().map(|q| q["key"].clone()).collect(),
+        keys: chosen.iter().map(crate::answer::key_by_text).collect(),
     })
 }
 

@@ -67,7 +67,8 @@ pub enum Role {
     Players {
         /// One PIN per room; client `i` joins room `i % pins.len()`.
         pins: Vec<String>,
-        /// The answer key of each question (`key` of `GET /api/banks/{id}`).
+        /// The answer key of each question by option texts ([`crate::answer::key_by_text`]):
+        /// each game shows its own option ids.
         keys: Vec<Value>,
         behaviour: Behaviour,
     },

@@ -3,9 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// An option's number within its question, 1-based in the order the bank lists the options.
-/// Stable: display order is shuffled, ids are not, so an answer means the same thing on the
-/// projector, on every phone and in the report.
+/// An option's number within its question, 1-based. In a bank (and in the database), the order
+/// the bank lists the options; in a game, a number drawn for that game
+/// ([`super::option_labels`]), the same on the projector and every phone, never the bank's.
 pub type OptionId = u8;
 
 /// The most options a choice or ordering question may have (the projector shows at most six
@@ -144,7 +144,8 @@ pub struct Question {
     /// File name of an image beside the bank, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
-    /// Option texts; ids are positions + 1. Empty for numeric questions.
+    /// Option texts; ids are positions + 1 (the bank's order, or a game's relabelled order).
+    /// Empty for numeric questions.
     #[serde(default)]
     pub options: Vec<String>,
     pub key: AnswerKey,

@@ -492,12 +492,12 @@ impl Room {
     async fn apply(&mut self, input: &Input, now: Millis) -> Result<(), ErrorCode> {
         let effects = self.game.apply(input, now).map_err(ErrorCode::from)?;
         for effect in effects {
-            self.perform(effect, input, now).await;
+            self.perform(effect, now).await;
         }
         Ok(())
     }
 
-    async fn perform(&mut self, effect: Effect, input: &Input, now: Millis) {
+    async fn perform(&mut self, effect: Effect, now: Millis) {
         match effect {
             Effect::Joined { .. } | Effect::Disconnected { .. } | Effect::Reconnected { .. } => {}
             Effect::Kicked { player } => {
@@ -556,17 +556,19 @@ impl Room {
                     text: text.clone(),
                 });
             }
-            Effect::AnswerAccepted { player, index } => {
-                let Input::Answer { answer, .. } = input else {
-                    return;
-                };
-                let record =
-                    self.game.players()[player as usize].answers[index].expect("just recorded");
+            Effect::AnswerAccepted {
+                player,
+                index,
+                record,
+                bank_answer,
+            } => {
+                // The database keeps the bank's option ids, so a report reads the bank whatever
+                // ids this game showed.
                 let row = AnswerRow {
                     game: self.id,
                     player: i64::from(player),
                     question: index as i64,
-                    answer: serde_json::to_string(answer).unwrap_or_default(),
+                    answer: serde_json::to_string(&bank_answer).unwrap_or_default(),
                     correct: record.correct,
                     points: i64::from(record.points),
                     bonus: i64::from(record.bonus),

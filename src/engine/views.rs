@@ -32,12 +32,15 @@ pub fn question<'a>(
             .image
             .as_ref()
             .map(|img| format!("{image_base}/{}/{img}", q.bank)),
-        options: round
-            .order
+        // The round's question is relabelled: its options are in display order and their
+        // ids are this game's, never the bank's (`domain::option_labels`).
+        options: q
+            .options
             .iter()
-            .map(|&id| OptionView {
-                id,
-                text: &q.options[usize::from(id) - 1],
+            .enumerate()
+            .map(|(i, text)| OptionView {
+                id: i as u8 + 1,
+                text,
             })
             .collect(),
         time_limit_ms: q.time_limit.millis(),

@@ -48,7 +48,8 @@ async fn bad_messages_are_answered_with_errors_and_change_nothing() {
     lan.send(json!({"type": "join", "v": 1, "pin": pin, "nickname": "Lan 2"}))
         .await;
     assert_eq!(lan.recv().await["code"], "already_joined");
-    lan.answer(0, 1).await;
+    lan.send(json!({"type": "answer", "q": 0, "answer": [1]}))
+        .await;
     assert_eq!(lan.recv().await["code"], "not_started");
 
     host.send(json!({"type": "start"})).await;

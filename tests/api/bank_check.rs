@@ -102,6 +102,60 @@ fn the_bundled_banks_pass_the_check() {
     let out = stdout(&output);
     assert!(output.status.success(), "{out}");
     assert!(out.ends_with("in question-banks: no problems\n"), "{out}");
+    // Where the keys sit, per kind, and no position far above chance anywhere.
+    for kind in ["single", "multiple", "true_false"] {
+        assert!(
+            out.contains(&format!("vị trí đáp án đúng, câu «{kind}» (")),
+            "{kind}: {out}"
+        );
+    }
+    assert!(!out.contains("cảnh báo"), "{out}");
+}
+
+#[test]
+fn a_bank_whose_keys_lean_on_one_position_gets_a_warning_but_passes() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut toml = String::from(
+        "id = \"lech\"\ntitle = \"Lệch\"\ntopic = \"an-toan\"\nlevels = [\"thcs\"]\n\
+         language = \"vi\"\nchecked = 2026-12-01\n",
+    );
+    let words = [
+        "mật khẩu",
+        "mã OTP",
+        "đường link",
+        "ứng dụng",
+        "tài khoản",
+        "tin nhắn",
+        "cuộc gọi",
+        "mạng xã hội",
+        "ví điện tử",
+        "thư điện tử",
+        "hình ảnh",
+        "trò chơi",
+    ];
+    for (i, w) in words.iter().enumerate() {
+        toml.push_str(&format!(
+            "\n[[questions]]\nid = \"l-{i:03}\"\nkind = \"single\"\n\
+             text = \"Khi gặp {w} lạ, em làm gì trước tiên?\"\n\
+             options = [\"Hỏi người lớn\", \"Bấm ngay\", \"Gửi cho bạn\", \"Bỏ qua\"]\n\
+             correct = 1\ntime_limit = 20\npoints = \"standard\"\ndifficulty = 1\n\
+             explanation = \"Hỏi người lớn trước.\"\nsource = \"Nguồn thử.\"\n"
+        ));
+    }
+    std::fs::write(dir.path().join("lech.toml"), toml).unwrap();
+    let output = hoithi(&["bank", "check", dir.path().to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{out}");
+    assert!(
+        out.contains("phương án 1: 100% (ngẫu nhiên 25%)"),
+        "the share at each position: {out}"
+    );
+    assert!(
+        out.contains("lech.toml: đáp án đúng của câu «single» dồn vào phương án 1: 12 trên 12 câu")
+            && out.contains("cảnh báo: "),
+        "{out}"
+    );
+    assert!(out.trim_end().ends_with("no problems, 1 warning"), "{out}");
 }
 
 #[test]

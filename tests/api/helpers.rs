@@ -1,5 +1,6 @@
 //! The harness: start the real server, talk to it over HTTP and WebSocket.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -191,6 +192,14 @@ impl TestApp {
     }
 }
 
+/// The options of [`question`], in the bank's order: option 1 is right.
+pub const OPTIONS: [&str; 4] = [
+    "Không bao giờ",
+    "Có, nếu họ hỏi lịch sự",
+    "Có, nếu là bạn bè",
+    "Có, qua Zalo",
+];
+
 /// A single-choice question whose correct option is 1, with a short time limit.
 pub fn question(id: &str, secs: u32) -> Question {
     Question {
@@ -199,12 +208,7 @@ pub fn question(id: &str, secs: u32) -> Question {
         kind: QuestionKind::Single,
         text: format!("Câu hỏi {id}: mã OTP có được đưa cho người lạ không?"),
         image: None,
-        options: vec![
-            "Không bao giờ".into(),
-            "Có, nếu họ hỏi lịch sự".into(),
-            "Có, nếu là bạn bè".into(),
-            "Có, qua Zalo".into(),
-        ],
+        options: OPTIONS.map(Into::into).to_vec(),
         key: AnswerKey::Options { ids: vec![1] },
         time_limit: TimeLimit::from_secs(secs).unwrap(),
         points: Points::Standard,
@@ -215,7 +219,41 @@ pub fn question(id: &str, secs: u32) -> Question {
 }
 
 /// A protocol client whose helpers fail the test instead of returning errors.
-pub struct Ws(pub hoithi_loadtest::ws::Ws);
+pub struct Ws(pub hoithi_loadtest::ws::Ws, Shown);
+
+/// The options of the questions this client was shown (`question` messages and `welcome`
+/// snapshots), by question index: each game shows its own option ids, so a test that means
+/// «the bank's option 1» finds that option's id here by its text.
+#[derive(Default)]
+pub struct Shown(HashMap<u64, Vec<(u64, String)>>);
+
+impl Shown {
+    fn note(&mut self, msg: &Value) {
+        let question = match msg["type"].as_str() {
+            Some("question") => msg,
+            Some("welcome") => &msg["state"]["question"],
+            _ => return,
+        };
+        let (Some(q), Some(options)) = (question["q"].as_u64(), question["options"].as_array())
+        else {
+            return;
+        };
+        let options = options
+            .iter()
+            .filter_map(|o| Some((o["id"].as_u64()?, o["text"].as_str()?.to_owned())))
+            .collect();
+        self.0.insert(q, options);
+    }
+
+    /// The id this client was shown for the option `text` of question `q`.
+    pub fn id_of(&self, q: u64, text: &str) -> Option<u64> {
+        self.0
+            .get(&q)?
+            .iter()
+            .find(|(_, t)| t == text)
+            .map(|&(id, _)| id)
+    }
+}
 
 impl Deref for Ws {
     type Target = hoithi_loadtest::ws::Ws;
@@ -232,11 +270,19 @@ impl DerefMut for Ws {
 
 pub const RECV_TIMEOUT: Duration = Duration::from_secs(15);
 
+impl From<hoithi_loadtest::ws::Ws> for Ws {
+    fn from(ws: hoithi_loadtest::ws::Ws) -> Ws {
+        Ws(ws, Shown::default())
+    }
+}
+
 impl Ws {
     pub async fn connect(addr: SocketAddr, cookie: Option<&str>) -> Ws {
-        Ws(hoithi_loadtest::ws::Ws::connect(addr, cookie)
-            .await
-            .expect("websocket connects"))
+        Ws::from(
+            hoithi_loadtest::ws::Ws::connect(addr, cookie)
+                .await
+                .expect("websocket connects"),
+        )
     }
 
     pub async fn send(&mut self, v: Value) {
@@ -247,24 +293,48 @@ impl Ws {
         self.0.send_text(text).await.expect("send");
     }
 
+    /// The next JSON message, or `None` on timeout or close.
+    pub async fn try_recv(&mut self, wait: Duration) -> Option<Value> {
+        let msg = self.0.try_recv(wait).await?;
+        self.1.note(&msg);
+        Some(msg)
+    }
+
     /// The next JSON message. Fails the test after a timeout.
     pub async fn recv(&mut self) -> Value {
-        self.0
-            .try_recv(RECV_TIMEOUT)
+        self.try_recv(RECV_TIMEOUT)
             .await
             .expect("a message before the timeout")
     }
 
     /// Skips messages until one of type `ty`, which it returns.
     pub async fn recv_type(&mut self, ty: &str) -> Value {
-        self.0
-            .recv_type(ty, RECV_TIMEOUT)
-            .await
-            .unwrap_or_else(|| panic!("no {ty} before the timeout"))
+        let deadline = tokio::time::Instant::now() + RECV_TIMEOUT;
+        loop {
+            let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+            match self.try_recv(left).await {
+                Some(msg) if msg["type"] == ty => return msg,
+                Some(_) => {}
+                None => panic!("no {ty} before the timeout"),
+            }
+        }
     }
 
+    /// The options this client was shown, by question.
+    pub fn shown(&self) -> &Shown {
+        &self.1
+    }
+
+    /// Answers question `q` with option `option` (1-based) of [`question`]'s list in the
+    /// bank's order, under the id this game showed for it. The question must have reached
+    /// this client (a `question` or a `welcome` snapshot).
     pub async fn answer(&mut self, q: u64, option: u8) {
-        self.send(json!({"type": "answer", "q": q, "answer": [option]}))
+        let text = OPTIONS[usize::from(option) - 1];
+        let id = self
+            .1
+            .id_of(q, text)
+            .unwrap_or_else(|| panic!("question {q} with option «{text}» was not shown here"));
+        self.send(json!({"type": "answer", "q": q, "answer": [id]}))
             .await;
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 
-use crate::helpers::{question, spawn_app};
+use crate::helpers::{question, spawn_app, OPTIONS};
 
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Plays {
@@ -74,11 +74,12 @@ async fn thirty_players_play_a_whole_game_and_the_database_agrees() {
         // The question closes at the deadline (plus the grace): late and silent players are
         // still connected, so it cannot close early.
         let reveal = host.recv_type("reveal").await;
-        assert_eq!(reveal["correct"], json!([1]));
+        let id_of = |n: usize| host.shown().id_of(qi as u64, OPTIONS[n - 1]).unwrap();
+        assert_eq!(reveal["correct"], json!([id_of(1)]));
         assert_eq!(reveal["answered"], 20);
         assert_eq!(reveal["right"], 10);
-        assert_eq!(reveal["distribution"]["1"], 10);
-        assert_eq!(reveal["distribution"]["2"], 10);
+        assert_eq!(reveal["distribution"][id_of(1).to_string()], 10);
+        assert_eq!(reveal["distribution"][id_of(2).to_string()], 10);
         assert_eq!(reveal["explanation"], "OTP chỉ dành cho chính chủ.");
 
         for (i, p) in players.iter_mut().enumerate() {

@@ -2,6 +2,7 @@
 //! PostgreSQL with `HOITHI_TEST_DATABASE=postgres`: see `database.rs`), driven by real
 //! WebSocket clients (tokio-tungstenite) and plain HTTP.
 
+mod answer_leak;
 mod bad_input;
 mod bank_check;
 mod bank_import;

@@ -327,7 +327,7 @@ pub async fn ws_from(
     )
     .await
     .map_err(std::io::Error::other)?;
-    Ok(Ws(hoithi_loadtest::ws::Ws {
+    Ok(Ws::from(hoithi_loadtest::ws::Ws {
         stream,
         token: String::new(),
         welcome: Value::Null,

@@ -47,10 +47,23 @@ async function pickQuestions(request) {
   throw new Error('no bank has enough single / true-false / multiple questions');
 }
 
+/** The texts of a bank question's right options: a game shows options under ids of its own. */
+function keyTexts(q) {
+  return correctIds(q).map((id) => q.options[id - 1].normalize('NFC')).sort();
+}
+
+/** The options a screen shows, `[{id, text}]`, from the elements matching `selector`. */
+async function shownOptions(page, selector) {
+  return page.$$eval(selector, (els) => els.map((e) => ({ id: Number(e.dataset.id), text: e.querySelector('.txt').textContent.normalize('NFC') })));
+}
+
 /** Taps an answer on a phone: the right one, or a wrong one. */
 async function answer(page, q, right) {
-  const key = correctIds(q);
-  const shown = await page.$$eval('#screen button.opt', (bs) => bs.map((b) => Number(b.dataset.id)));
+  const shownOpts = await shownOptions(page, '#screen button.opt');
+  const texts = keyTexts(q);
+  const key = shownOpts.filter((o) => texts.includes(o.text)).map((o) => o.id);
+  assert.equal(key.length, texts.length, `every right option of ${q.id} is on the phone`);
+  const shown = shownOpts.map((o) => o.id);
   let ids = key;
   if (!right) {
     const others = shown.filter((id) => !key.includes(id));
@@ -136,8 +149,8 @@ test('a class plays a whole game in the browser: join, answer, reveal, podium', 
 
     // The reveal: the host marks exactly the right options and counts one right answer.
     await host.waitForSelector(`#reveal[data-q="${i}"]`);
-    const marked = await host.$$eval('#reveal .opt[data-correct="true"]', (els) => els.map((e) => Number(e.dataset.id)).sort((a, b) => a - b));
-    assert.deepEqual(marked, correctIds(q), `the reveal of question ${i} marks the right options`);
+    const marked = (await shownOptions(host, '#reveal .opt[data-correct="true"]')).map((o) => o.text).sort();
+    assert.deepEqual(marked, keyTexts(q), `the reveal of question ${i} marks the right options`);
     assert.match(await text(host, '#reveal .right-count'), /^1\/2 /);
     if (i === 0) await shot(host, 'host-reveal');
 

@@ -157,6 +157,7 @@ export default {
   'host.correctOrder': 'Thứ tự đúng',
   'host.right': '{right}/{players} trả lời đúng',
   'host.count': '{n} bạn chọn',
+  'host.placed': '{n} bạn xếp đúng chỗ',
   'host.correctMark': 'Đáp án đúng',
   'host.explanation': 'Giải thích',
   'host.source': 'Nguồn',

@@ -21,23 +21,26 @@ mod tests;
 
 use std::collections::HashMap;
 
-use rand::seq::SliceRandom;
 use rand::SeedableRng;
 
 pub use player::{Player, PlayerId, Recorded};
 pub use settings::Settings;
 
-use super::question::{Answer, AnswerShapeError, OptionId, Question, QuestionKind};
+use super::option_labels::{self, Labels};
+use super::question::{Answer, AnswerKey, AnswerShapeError, Question};
 use super::{scoring, Millis, Nickname};
 
-/// A question as this game plays it: the question and the order its options are shown in.
+/// A question as this game plays it: relabelled once per game ([`option_labels`]), so its
+/// options are in the order every screen shows them (the projector's colours match the
+/// phones') and its ids are the ones players see, never the bank's.
 #[derive(Debug, Clone)]
 pub struct Round {
+    /// The question in shown ids: options in display order, numbered 1…n.
     pub question: Question,
-    /// Option ids in display order: shuffled once per question, the same on every screen so
-    /// the projector's colours match the phones'.
-    pub order: Vec<OptionId>,
-    /// How many accepted answers chose each option id (index = id; index 0 unused).
+    /// The bank's id of each shown id: what the database stores, so reports read the bank.
+    pub labels: Labels,
+    /// How many accepted answers chose each shown option id (index = id; index 0 unused). For
+    /// an ordering question: how many put that option in its right place.
     pub distribution: Vec<u32>,
     pub answered: u32,
     pub correct: u32,
@@ -99,7 +102,7 @@ pub enum Input {
 }
 
 /// What the engine must do because of an input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     Joined {
         player: PlayerId,
@@ -119,10 +122,14 @@ pub enum Effect {
     QuestionOpened {
         index: usize,
     },
-    /// A new answer was accepted and scored (its record is in the player's `answers`).
+    /// A new answer was accepted and scored.
     AnswerAccepted {
         player: PlayerId,
         index: usize,
+        /// How it was scored (also in the player's `answers`).
+        record: Recorded,
+        /// The answer in the bank's option ids, as the database keeps it.
+        bank_answer: Answer,
     },
     /// The player had already answered; their first answer stands.
     AnswerRepeated {
@@ -188,29 +195,18 @@ pub struct Game {
 }
 
 impl Game {
-    /// A game over `questions`, shuffling each question's options with `seed`.
+    /// A game over `questions`, relabelling each question's options with `seed` (kept with
+    /// the game, never sent: the labels follow from it).
     pub fn new(questions: Vec<Question>, settings: Settings, seed: u64) -> Self {
         let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
         let rounds = questions
-            .into_iter()
-            .map(|question| {
-                let n = question.options.len() as OptionId;
-                let mut order: Vec<OptionId> = (1..=n).collect();
-                // True/false keeps «Đúng» before «Sai»: shuffling two words only confuses.
-                if question.kind != QuestionKind::TrueFalse {
-                    order.shuffle(&mut rng);
-                    // An ordering question shown already in order is a free point.
-                    while question.kind == QuestionKind::Ordering
-                        && n > 1
-                        && order.windows(2).all(|w| w[0] < w[1])
-                    {
-                        order.shuffle(&mut rng);
-                    }
-                }
+            .iter()
+            .map(|bank_question| {
+                let (question, labels) = option_labels::relabel(bank_question, &mut rng);
                 Round {
-                    distribution: vec![0; usize::from(n) + 1],
+                    distribution: vec![0; question.options.len() + 1],
                     question,
-                    order,
+                    labels,
                     answered: 0,
                     correct: 0,
                 }
@@ -469,20 +465,28 @@ impl Game {
         let round = &mut self.rounds[index];
         round.answered += 1;
         round.correct += u32::from(correct);
-        if let Answer::Options(ids) = answer {
-            if round.question.kind != QuestionKind::Ordering {
+        match (answer, &round.question.key) {
+            (Answer::Options(ids), AnswerKey::Order { ids: key }) => {
+                for (&o, _) in ids.iter().zip(key).filter(|(o, k)| o == k) {
+                    round.distribution[usize::from(o)] += 1;
+                }
+            }
+            (Answer::Options(ids), _) => {
                 for &o in ids {
                     round.distribution[usize::from(o)] += 1;
                 }
             }
+            (Answer::Number(_), _) => {}
         }
-        let p = &mut self.players[id as usize];
-        p.answers[index] = Some(Recorded {
+        let bank_answer = round.labels.answer_to_bank(answer);
+        let record = Recorded {
             elapsed_ms: elapsed as u32,
             correct,
             points,
             bonus,
-        });
+        };
+        let p = &mut self.players[id as usize];
+        p.answers[index] = Some(record);
         p.score += points;
         p.answer_time_ms += elapsed;
         p.correct_count += u32::from(correct);
@@ -490,7 +494,12 @@ impl Game {
         if p.connected {
             self.answered_connected += 1;
         }
-        let mut effects = vec![Effect::AnswerAccepted { player: id, index }];
+        let mut effects = vec![Effect::AnswerAccepted {
+            player: id,
+            index,
+            record,
+            bank_answer,
+        }];
         effects.extend(self.close_if_all_answered(now));
         Ok(effects)
     }

@@ -4,7 +4,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::domain::question::tests::single;
-use crate::domain::question::{AnswerKey, Points};
+use crate::domain::question::{AnswerKey, OptionId, Points, QuestionKind};
 
 fn nick(s: &str) -> Nickname {
     Nickname::parse(s).unwrap()
@@ -30,13 +30,24 @@ fn join(g: &mut Game, name: &str) -> PlayerId {
     }
 }
 
+/// The id players see for the bank's option `bank_id` of question `q` (the game relabels
+/// options; tests speak in the bank's ids, as the fixtures do).
+fn shown(g: &Game, q: usize, bank_id: OptionId) -> OptionId {
+    g.rounds()
+        .get(q)
+        .and_then(|r| r.labels.to_shown(bank_id))
+        .unwrap_or(bank_id)
+}
+
+/// `player` answers question `q` with the bank's option `bank_id`.
 fn answer(
     g: &mut Game,
     player: PlayerId,
     q: usize,
-    id: OptionId,
+    bank_id: OptionId,
     at: Millis,
 ) -> Result<Vec<Effect>, GameError> {
+    let id = shown(g, q, bank_id);
     g.apply(
         &Input::Answer {
             player,
@@ -46,6 +57,14 @@ fn answer(
         },
         at,
     )
+}
+
+/// The effect of an accepted answer, for matching without its record.
+fn accepted(effect: &Effect) -> Option<(PlayerId, usize)> {
+    match effect {
+        Effect::AnswerAccepted { player, index, .. } => Some((*player, *index)),
+        _ => None,
+    }
 }
 
 #[test]
@@ -68,17 +87,27 @@ fn a_whole_game_moves_through_every_phase() {
         assert_eq!(index, q);
         answer(&mut g, a, q, q as OptionId + 1, opened_at + 2000).unwrap();
         let effects = answer(&mut g, b, q, 4, opened_at + 3000).unwrap();
+        assert_eq!(effects.len(), 2, "{effects:?}");
+        assert_eq!(accepted(&effects[0]), Some((b, q)));
         assert_eq!(
-            effects,
-            vec![
-                Effect::AnswerAccepted {
-                    player: b,
-                    index: q
-                },
-                Effect::QuestionClosed { index: q }
-            ],
+            effects[1],
+            Effect::QuestionClosed { index: q },
             "the question closes as soon as everyone has answered"
         );
+        let Effect::AnswerAccepted {
+            record,
+            bank_answer,
+            ..
+        } = &effects[0]
+        else {
+            unreachable!()
+        };
+        assert_eq!(
+            *bank_answer,
+            Answer::Options(vec![4]),
+            "the effect carries the answer in the bank's ids"
+        );
+        assert!(!record.correct && record.points == 0);
         assert_eq!(
             g.apply(&Input::Next, opened_at + 4000).unwrap(),
             vec![Effect::LeaderboardShown { index: q }]
@@ -134,13 +163,8 @@ fn answers_inside_the_grace_count_and_later_ones_do_not() {
     join(&mut g, "Chi");
     g.apply(&Input::Start, Millis(0)).unwrap();
     let effects = answer(&mut g, a, 0, 1, Millis(20_400)).unwrap();
-    assert_eq!(
-        effects,
-        vec![Effect::AnswerAccepted {
-            player: a,
-            index: 0
-        }]
-    );
+    assert_eq!(effects.len(), 1);
+    assert_eq!(accepted(&effects[0]), Some((a, 0)));
     assert_eq!(
         g.player(a).unwrap().score,
         500,
@@ -174,7 +198,10 @@ fn a_repeated_answer_keeps_the_first() {
         }]
     );
     assert_eq!(g.player(a).unwrap().answers, before.answers);
-    assert_eq!(g.rounds()[0].distribution, vec![0, 0, 1, 0, 0]);
+    let chosen = usize::from(shown(&g, 0, 2));
+    let mut distribution = vec![0; 5];
+    distribution[chosen] = 1;
+    assert_eq!(g.rounds()[0].distribution, distribution);
 }
 
 #[test]
@@ -212,7 +239,7 @@ fn scoring_counts_from_when_the_question_reached_the_player() {
         &Input::Answer {
             player: a,
             question: 0,
-            answer: Answer::Options(vec![1]),
+            answer: Answer::Options(vec![shown(&g, 0, 1)]),
             sent_at: sent,
         },
         Millis(700),
@@ -464,35 +491,63 @@ fn zero_point_questions_count_correctness_but_no_points() {
 }
 
 #[test]
-fn options_are_shuffled_per_question_but_keep_their_ids() {
-    let g = Game::new(
-        (0..8).map(|_| single(1, 4)).collect(),
-        Settings::default(),
-        42,
-    );
-    let orders: Vec<&Vec<OptionId>> = g.rounds().iter().map(|r| &r.order).collect();
-    assert!(
-        orders.iter().any(|o| o.as_slice() != [1, 2, 3, 4]),
-        "some order is shuffled"
-    );
-    for o in orders {
-        let mut sorted = o.clone();
-        sorted.sort_unstable();
-        assert_eq!(sorted, vec![1, 2, 3, 4]);
-    }
-    let mut ordering = single(1, 4);
-    ordering.kind = QuestionKind::Ordering;
-    ordering.key = AnswerKey::Order {
-        ids: vec![1, 2, 3, 4],
+fn each_game_shows_options_under_ids_of_its_own() {
+    let questions: Vec<Question> = (0..8).map(|_| single(1, 4)).collect();
+    let a = Game::new(questions.clone(), Settings::default(), 42);
+    let b = Game::new(questions, Settings::default(), 43);
+    let keys = |g: &Game| -> Vec<Vec<OptionId>> {
+        g.rounds()
+            .iter()
+            .map(|r| r.question.correct_ids().to_vec())
+            .collect()
     };
-    for seed in 0..50 {
-        let g = Game::new(vec![ordering.clone()], Settings::default(), seed);
-        assert_ne!(
-            g.rounds()[0].order,
-            vec![1, 2, 3, 4],
-            "seed {seed}: shown in order"
+    assert!(
+        keys(&a).iter().any(|k| k != &[1]),
+        "the bank's key 1 is shown under other ids"
+    );
+    assert_ne!(keys(&a), keys(&b), "another game, other ids");
+    for r in a.rounds() {
+        let mut bank = r.labels.bank_ids().to_vec();
+        bank.sort_unstable();
+        assert_eq!(bank, vec![1, 2, 3, 4]);
+        let key = r.question.correct_ids()[0];
+        assert_eq!(
+            r.labels.to_bank(key),
+            Some(1),
+            "the shown key is the bank's"
         );
     }
+}
+
+#[test]
+fn an_ordering_reveal_counts_each_option_put_in_its_right_place() {
+    let mut ordering = single(1, 3);
+    ordering.kind = QuestionKind::Ordering;
+    ordering.key = AnswerKey::Order { ids: vec![1, 2, 3] };
+    let mut g = Game::new(vec![ordering], Settings::default(), 5);
+    let a = join(&mut g, "An");
+    let b = join(&mut g, "Bình");
+    g.apply(&Input::Start, Millis(0)).unwrap();
+    let to_shown = |g: &Game, bank: [OptionId; 3]| -> Vec<OptionId> {
+        bank.iter().map(|&id| shown(g, 0, id)).collect()
+    };
+    for (player, bank_order) in [(a, [1, 2, 3]), (b, [1, 3, 2])] {
+        let answer = Answer::Options(to_shown(&g, bank_order));
+        g.apply(
+            &Input::Answer {
+                player,
+                question: 0,
+                answer,
+                sent_at: None,
+            },
+            Millis(1000),
+        )
+        .unwrap();
+    }
+    let round = &g.rounds()[0];
+    assert_eq!((round.answered, round.correct), (2, 1));
+    let placed = |bank_id| round.distribution[usize::from(shown(&g, 0, bank_id))];
+    assert_eq!((placed(1), placed(2), placed(3)), (2, 1, 1));
 }
 
 /// Any sequence of inputs: no panic, and the books stay balanced.
