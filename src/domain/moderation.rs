@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::text;
 
 const DEFAULT_LIST: &str = include_str!("banned-words.txt");
@@ -16,11 +18,12 @@ pub struct BannedWords {
 }
 
 /// Lower case, digits read as the letters they stand for, every run of other characters made
-/// one space.
+/// one space; each word then in its look-alike key ([`text::looks_like_key`]), so fullwidth,
+/// mathematical and Cyrillic or Greek look-alike letters read as the Latin ones they imitate.
+/// The list goes through the same steps, so both sides meet in the same form.
 fn words(s: &str) -> Vec<String> {
-    let lowered: String = text::normalize(s)
-        .to_lowercase()
-        .chars()
+    let digits_read: String = text::normalize(s)
+        .nfkc()
         .map(|c| match c {
             '0' => 'o',
             '1' => 'i',
@@ -30,11 +33,22 @@ fn words(s: &str) -> Vec<String> {
             c => c,
         })
         .collect();
-    lowered
+    // Look-alikes before splitting (a look-alike letter under Vietnamese marks only composes
+    // with them once it is the Latin letter it imitates), in both cases: Greek «Μ» imitates
+    // «M», but its lower case «μ» imitates nothing.
+    let once = text::looks_like_key(&digits_read).to_lowercase();
+    text::looks_like_key(&once)
+        .to_lowercase()
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// A word without its marks, in the same look-alike form (a letter with its marks removed may
+/// look like another: «đ» → «d»).
+fn unmarked(word: &str) -> String {
+    text::fold(&text::looks_like_key(&text::fold(word))).replace(' ', "")
 }
 
 impl BannedWords {
@@ -46,11 +60,12 @@ impl BannedWords {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            let entry = words(line).join(" ");
-            if text::fold(&entry) == entry {
-                list.unmarked.insert(entry);
+            let entry = words(line);
+            let plain: Vec<String> = entry.iter().map(|w| unmarked(w)).collect();
+            if entry.iter().all(|w| text::fold(w) == *w) {
+                list.unmarked.insert(plain.join(" "));
             } else {
-                list.marked.insert(entry);
+                list.marked.insert(entry.join(" "));
             }
         }
         list
@@ -60,7 +75,7 @@ impl BannedWords {
     /// separators are removed ("đ.m", "v-c-l").
     pub fn forbids(&self, nickname: &str) -> bool {
         let marked = words(nickname);
-        let unmarked: Vec<String> = marked.iter().map(|w| text::fold(w)).collect();
+        let unmarked: Vec<String> = marked.iter().map(|w| unmarked(w)).collect();
         let hit = |ws: &[String], set: &HashSet<String>| {
             (1..=3).any(|n| ws.windows(n).any(|run| set.contains(&run.join(" "))))
                 || set.contains(&ws.concat())
@@ -87,6 +102,13 @@ mod tests {
             "Óc  Chó",
             "fuck you",
             "d1t me",
+            // Fullwidth, mathematical bold, and Cyrillic or Greek letters that look Latin.
+            "\u{FF56}\u{FF43}\u{FF4C}",
+            "\u{1D42F}\u{1D41C}\u{1D425}",
+            "\u{0475}\u{0441}\u{04CF}",
+            "\u{0111}\u{0456}t",
+            "l\u{043E}\u{0302}\u{0300}n",
+            "\u{0110}\u{039C}",
         ] {
             let bad = bad.replace("l0n", "lồn");
             assert!(list.forbids(&bad), "{bad:?} should be refused");

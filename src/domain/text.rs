@@ -35,6 +35,16 @@ pub fn same_key(s: &str) -> String {
         .to_lowercase()
 }
 
+/// A key under which texts that look alike on a screen are equal: compatibility forms folded
+/// (fullwidth «Ｎａｍ», mathematical «𝐍𝐚𝐦» → «Nam»), then Unicode's confusable skeleton
+/// (UTS #39: Cyrillic «а» → Latin «a»), recomposed. Marks are kept: «Lan» and «Lân» differ.
+pub fn looks_like_key(s: &str) -> String {
+    let compatible: String = s.nfkc().collect();
+    unicode_security::confusable_detection::skeleton(&compatible)
+        .nfc()
+        .collect()
+}
+
 /// A key for comparing texts loosely: NFC, lower case, Vietnamese marks removed ("đ" → "d"),
 /// every run of non-alphanumerics turned into one space. Two nicknames, or two questions,
 /// with the same fold are "the same" to a reader.

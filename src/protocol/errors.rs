@@ -35,6 +35,7 @@ pub enum ErrorCode {
     ServerBusy,
     InvalidBoard,
     NicknameNotAllowed,
+    UnknownPlayer,
 }
 
 impl ErrorCode {
@@ -50,7 +51,9 @@ impl ErrorCode {
             ErrorCode::AlreadyJoined => "Bạn đã ở trong phòng chơi.",
             ErrorCode::NotHost => "Chỉ người tổ chức mới làm được việc này.",
             ErrorCode::GameNotFound => "Không tìm thấy phòng chơi với mã PIN này.",
-            ErrorCode::InvalidNickname => "Biệt danh phải có từ 1 đến 20 ký tự.",
+            ErrorCode::InvalidNickname => {
+                "Biệt danh phải có từ 1 đến 20 ký tự nhìn thấy được, không có ký tự ẩn."
+            }
             ErrorCode::NicknameTaken => "Biệt danh này đã có người dùng. Hãy chọn biệt danh khác.",
             ErrorCode::LobbyLocked => "Phòng chơi đã khóa, không nhận thêm người chơi.",
             ErrorCode::GameStarted => "Trò chơi đã bắt đầu và không cho vào muộn.",
@@ -72,6 +75,7 @@ impl ErrorCode {
             ErrorCode::NicknameNotAllowed => {
                 "Biệt danh này không phù hợp. Hãy chọn biệt danh khác."
             }
+            ErrorCode::UnknownPlayer => "Không có người chơi này trong phòng.",
         }
     }
 }
@@ -86,7 +90,7 @@ impl From<GameError> for ErrorCode {
             GameError::GameFull => ErrorCode::GameFull,
             GameError::NicknameTaken => ErrorCode::NicknameTaken,
             GameError::NoPlayers => ErrorCode::NoPlayers,
-            GameError::UnknownPlayer => ErrorCode::InvalidToken,
+            GameError::UnknownPlayer => ErrorCode::UnknownPlayer,
             GameError::Kicked => ErrorCode::Kicked,
             GameError::QuestionClosed => ErrorCode::QuestionClosed,
             GameError::TooLate => ErrorCode::TooLate,

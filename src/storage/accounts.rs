@@ -131,17 +131,27 @@ impl Store {
     }
 
     /// Every account, or those bound to `unit`.
-    pub async fn list_accounts(&self, unit: Option<&str>) -> Result<Vec<Account>> {
-        let rows = match unit {
+    /// Every account (`None`), or the accounts of school `school`: its admins and teachers.
+    /// A commune officer's unit is a commune code, and codes of communes and schools live in
+    /// one column, so the role decides too: a school whose code happens to equal a commune's
+    /// must not list that commune's officer.
+    pub async fn list_accounts(&self, school: Option<&str>) -> Result<Vec<Account>> {
+        let rows = match school {
             None => {
                 let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts ORDER BY id");
                 sqlx::query(&sql).fetch_all(self.pool()).await?
             }
-            Some(unit) => {
+            Some(school) => {
                 let sql = format!(
-                    "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE unit_code = $1 ORDER BY id"
+                    "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE unit_code = $1 \
+                     AND role IN ($2, $3) ORDER BY id"
                 );
-                sqlx::query(&sql).bind(unit).fetch_all(self.pool()).await?
+                sqlx::query(&sql)
+                    .bind(school)
+                    .bind(Role::SchoolAdmin.as_str())
+                    .bind(Role::Teacher.as_str())
+                    .fetch_all(self.pool())
+                    .await?
             }
         };
         rows.iter().map(account).collect()

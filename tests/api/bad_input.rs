@@ -148,3 +148,61 @@ async fn a_flood_of_messages_is_rate_limited_with_a_retry_time() {
     assert!(limited["retry_after_ms"].as_u64().unwrap() > 0);
     let _ = http; // the HTTP helper is shared with other tests
 }
+
+/// What docs/protocol.md promises about late answers, unknown players and nicknames, as a
+/// client written from the page would meet it.
+#[tokio::test]
+async fn late_answers_unknown_players_and_disguised_nicknames_get_the_documented_codes() {
+    let app = spawn_app().await;
+    let (game, pin) = app
+        .open_game(&[question("a", 30), question("b", 30)], json!({}))
+        .await;
+    let mut host = app.host(game).await;
+
+    // Nicknames: invisible characters, banned words in disguise, and look-alikes of a
+    // nickname already taken.
+    let mut nam = app.player(&pin, "Nam").await;
+    for (nickname, code) in [
+        ("Lan\u{00AD}", "invalid_nickname"),
+        ("\u{3164}", "invalid_nickname"),
+        ("\u{2800}\u{2800}", "invalid_nickname"),
+        ("Lan\u{E0041}", "invalid_nickname"),
+        ("\u{FF56}\u{FF43}\u{FF4C}", "nickname_not_allowed"),
+        ("\u{1D42F}\u{1D41C}\u{1D425}", "nickname_not_allowed"),
+        ("\u{0475}\u{0441}\u{04CF}", "nickname_not_allowed"),
+        ("N\u{0430}m", "nickname_taken"),
+        ("\u{FF2E}\u{FF41}\u{FF4D}", "nickname_taken"),
+    ] {
+        let mut ws = Ws::connect(app.addr, None).await;
+        ws.send(json!({"type": "join", "v": 1, "pin": pin, "nickname": nickname}))
+            .await;
+        let reply = ws.recv().await;
+        assert_eq!(reply["code"], code, "{nickname:?}: {reply}");
+        assert!(reply["message"].as_str().is_some_and(|m| !m.is_empty()));
+    }
+
+    // A lock reaches the players too (the page lists it among the room events they track).
+    host.send(json!({"type": "lock", "locked": true})).await;
+    assert_eq!(nam.recv_type("locked").await["locked"], true);
+    host.send(json!({"type": "lock", "locked": false})).await;
+    assert_eq!(nam.recv_type("locked").await["locked"], false);
+
+    // Kicking a player the game never had.
+    host.send(json!({"type": "kick", "player": 999})).await;
+    assert_eq!(host.recv_type("error").await["code"], "unknown_player");
+
+    // An answer after the question has closed is «too late»; one to a question not yet open
+    // is «closed».
+    host.send(json!({"type": "start"})).await;
+    nam.recv_type("question").await;
+    host.send(json!({"type": "next"})).await;
+    nam.recv_type("reveal").await;
+    nam.send(json!({"type": "answer", "q": 0, "answer": [1]}))
+        .await;
+    assert_eq!(nam.recv_type("error").await["code"], "too_late");
+    nam.send(json!({"type": "answer", "q": 1, "answer": [1]}))
+        .await;
+    assert_eq!(nam.recv_type("error").await["code"], "question_closed");
+    let report = app.store().report(game).await.unwrap().unwrap();
+    assert_eq!(report.questions[0].answered, 0, "nothing was recorded");
+}

@@ -704,3 +704,38 @@ async fn a_player_can_neither_host_nor_answer_for_another_player() {
         "Lan's one answer is her own (option 2, wrong): {lan_result}"
     );
 }
+
+#[tokio::test]
+async fn a_school_admin_lists_only_its_schools_people_even_when_a_commune_shares_its_code() {
+    let app = spawn_app().await;
+    let p = province(&app).await;
+    // A school whose code is also the code of a commune (codes are free text in a school
+    // list), and that commune's officer.
+    allowed(
+        &p.organizer
+            .upload(
+                "/api/units/schools/import?file=t.csv",
+                "code,name,levels,commune,enrolment\n22045,Trường THCS Mã Trùng,thcs,22015,10\n"
+                    .as_bytes(),
+            )
+            .await,
+        "a school coded like a commune",
+    );
+    for (username, role) in [
+        ("cb.22045", "commune_officer"),
+        ("ql.22045", "school_admin"),
+    ] {
+        let body = json!({"username": username, "display_name": username, "password": PASSWORD,
+                          "role": role, "unit": "22045"});
+        allowed(&p.organizer.post("/api/accounts", &body).await, username);
+    }
+    let admin = sign_in(&app, "ql.22045").await;
+    let accounts = allowed(&admin.get("/api/accounts").await, "its accounts");
+    let names: Vec<&str> = accounts
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["username"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ql.22045"], "not the commune's officer: {accounts}");
+}

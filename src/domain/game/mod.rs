@@ -421,6 +421,13 @@ impl Game {
             return Err(match self.phase {
                 Phase::Lobby => GameError::NotStarted,
                 Phase::Finished => GameError::GameOver,
+                // An answer to the question that has just closed came too late; one to any
+                // other question is to a question that is not open.
+                Phase::Reveal { index, .. } | Phase::Leaderboard { index, .. }
+                    if index == question =>
+                {
+                    GameError::TooLate
+                }
                 _ => GameError::QuestionClosed,
             });
         };

@@ -180,6 +180,23 @@ fn answers_inside_the_grace_count_and_later_ones_do_not() {
         "a refused answer changes nothing"
     );
     assert_eq!(g.rounds()[0].answered, 1);
+    // Once the timer has closed it, an answer to that question is still «too late» (what the
+    // phone must hear), and one to a question not yet open is «closed».
+    g.apply(&Input::Tick, Millis(20_500)).unwrap();
+    assert_eq!(
+        answer(&mut g, b, 0, 1, Millis(20_600)),
+        Err(GameError::TooLate)
+    );
+    assert_eq!(
+        answer(&mut g, b, 1, 1, Millis(20_600)),
+        Err(GameError::QuestionClosed)
+    );
+    g.apply(&Input::Next, Millis(21_000)).unwrap();
+    assert_eq!(
+        answer(&mut g, b, 0, 1, Millis(21_100)),
+        Err(GameError::TooLate),
+        "on the leaderboard too"
+    );
 }
 
 #[test]
