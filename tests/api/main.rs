@@ -2,6 +2,7 @@
 //! PostgreSQL with `HOITHI_TEST_DATABASE=postgres`: see `database.rs`), driven by real
 //! WebSocket clients (tokio-tungstenite) and plain HTTP.
 
+mod addressed;
 mod bad_input;
 mod bank_check;
 mod bank_import;
@@ -16,6 +17,7 @@ mod faults_startup;
 mod helpers;
 mod http_api;
 mod limits;
+mod limits_connections;
 mod live_game;
 mod process;
 mod published;
