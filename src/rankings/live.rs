@@ -119,28 +119,46 @@ impl Hub {
             return Err(WatchError::NoSuchBoard);
         }
         let key = (context.to_owned(), scope);
-        let mut boards = self.boards.lock().expect("boards lock");
-        let viewer = match boards.tasks.get(&key) {
-            Some(tx) => match tx.try_send(viewer) {
-                Ok(()) => return Ok(()),
-                // The board's task is ending (its last viewer left) or swamped: start afresh.
-                Err(mpsc::error::TrySendError::Full(v) | mpsc::error::TrySendError::Closed(v)) => {
-                    boards.tasks.remove(&key);
-                    v
+        let mut viewer = viewer;
+        loop {
+            let running = self
+                .boards
+                .lock()
+                .expect("boards lock")
+                .tasks
+                .get(&key)
+                .cloned();
+            if let Some(tx) = running {
+                // Waits when thousands arrive at once and the board is busy: they queue.
+                match tx.send(viewer).await {
+                    Ok(()) => return Ok(()),
+                    // The board's task is ending (its last viewer left): start it afresh.
+                    Err(mpsc::error::SendError(v)) => {
+                        viewer = v;
+                        let mut boards = self.boards.lock().expect("boards lock");
+                        if boards.tasks.get(&key).is_some_and(|tx| tx.is_closed()) {
+                            boards.tasks.remove(&key);
+                        }
+                        continue;
+                    }
                 }
-            },
-            None => viewer,
-        };
-        if boards.tasks.len() >= self.caps.total {
-            return Err(WatchError::Full);
+            }
+            let mut boards = self.boards.lock().expect("boards lock");
+            if boards.tasks.contains_key(&key) {
+                // Another viewer started it meanwhile.
+                continue;
+            }
+            if boards.tasks.len() >= self.caps.total {
+                return Err(WatchError::Full);
+            }
+            let started = boards.started_by.entry(address).or_insert(0);
+            if *started >= self.caps.per_address {
+                return Err(WatchError::AddressFull);
+            }
+            *started += 1;
+            self.spawn(&mut boards, key, address, viewer);
+            return Ok(());
         }
-        let started = boards.started_by.entry(address).or_insert(0);
-        if *started >= self.caps.per_address {
-            return Err(WatchError::AddressFull);
-        }
-        *started += 1;
-        self.spawn(&mut boards, key, address, viewer);
-        Ok(())
     }
 
     fn spawn(&self, boards: &mut Boards, key: Key, address: IpAddr, first: Viewer) {
@@ -195,6 +213,7 @@ async fn run(
     // Boards in Redis may change on another node without a word to this one.
     let shared = matches!(hub.rankings.boards(), Leaderboards::Redis(_));
     let mut groups: BTreeMap<usize, Group> = BTreeMap::new();
+    let mut joining = true;
     let mut seq = 0u64;
     let mut dirty = true;
     let mut idle = 0;
@@ -202,7 +221,7 @@ async fn run(
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         tokio::select! {
-            joined = joins.recv() => match joined {
+            joined = joins.recv(), if joining => match joined {
                 Some(viewer) => {
                     let group = groups.entry(viewer.limit).or_default();
                     match &group.text {
@@ -214,7 +233,8 @@ async fn run(
                         None => group.viewers.push(viewer.outbox),
                     }
                 }
-                None => return,
+                // Nobody can hand us viewers any more; serve the ones we have.
+                None => joining = false,
             },
             // A closed sender (the hub let go of the context) just means no more touches.
             Ok(()) = changed.changed() => dirty = true,
@@ -314,4 +334,138 @@ fn page_body(context: &str, scope: &Scope, total: u64, lines: &[Line]) -> String
         lines,
     })
     .expect("a page always serializes")
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use tokio::sync::mpsc::Receiver;
+
+    use super::*;
+    use crate::domain::ranking::RankOrder;
+    use crate::leaderboard::{MemoryBoards, Update};
+    use crate::storage::Store;
+
+    async fn hub(caps: BoardCaps) -> (tempfile::TempDir, Hub) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&Store::sqlite_url(&dir.path().join("live.db")))
+            .await
+            .unwrap();
+        let rankings = Rankings::new(store, Leaderboards::Memory(MemoryBoards::new()));
+        (dir, Hub::new(rankings, caps))
+    }
+
+    fn address(i: u64) -> IpAddr {
+        IpAddr::from([10, 0, 0, (i % 4) as u8])
+    }
+
+    async fn next(rx: &mut Receiver<Outgoing>) -> Text {
+        match tokio::time::timeout(Duration::from_secs(5), rx.recv()).await {
+            Ok(Some(Outgoing::Text(text))) => text,
+            other => panic!("no board: {other:?}"),
+        }
+    }
+
+    /// Where each viewer's message lives in memory: one allocation per page length means the
+    /// page was serialized once and shared.
+    fn buffers(texts: &[Text]) -> HashSet<usize> {
+        texts.iter().map(|t| t.as_str().as_ptr() as usize).collect()
+    }
+
+    #[tokio::test]
+    async fn a_thousand_viewers_of_a_board_share_one_reader_and_the_same_bytes() {
+        let (_dir, hub) = hub(BoardCaps {
+            total: 10,
+            per_address: 10,
+        })
+        .await;
+        hub.touched("dot-1");
+        let mut queues = Vec::new();
+        for i in 0..1000 {
+            let (outbox, rx) = Outbox::new(i);
+            let limit = if i % 2 == 0 { 10 } else { 3 };
+            hub.watch(
+                address(i),
+                "dot-1",
+                Scope::Province,
+                Viewer { limit, outbox },
+            )
+            .await
+            .unwrap();
+            queues.push(rx);
+        }
+        assert_eq!(hub.boards(), 1, "one board, whoever watches it");
+        let mut first = Vec::new();
+        for rx in &mut queues {
+            first.push(next(rx).await);
+        }
+        assert_eq!(buffers(&first).len(), 2, "one message per page length");
+
+        let entry = RankOrder::contest().encode(&[7, 1000, 0, 1, 1], "HS01");
+        hub.rankings
+            .boards()
+            .set(&[Update {
+                board: Scope::Province.board("dot-1"),
+                member: "HS01".into(),
+                entry,
+            }])
+            .await
+            .unwrap();
+        hub.touched("dot-1");
+        let mut second = Vec::new();
+        for rx in &mut queues {
+            second.push(next(rx).await);
+        }
+        assert_eq!(buffers(&second).len(), 2);
+        assert!(second[0].as_str().contains("\"seq\":2"), "{}", second[0]);
+        assert!(second[1].as_str().contains("\"total\":1"), "{}", second[1]);
+    }
+
+    #[tokio::test]
+    async fn only_boards_that_exist_are_watched_within_the_caps() {
+        let (_dir, hub) = hub(BoardCaps {
+            total: 3,
+            per_address: 2,
+        })
+        .await;
+        let viewer = |i| Viewer {
+            limit: 10,
+            outbox: Outbox::new(i).0,
+        };
+        let watch = |i: u64, context: &'static str, scope: Scope| {
+            let hub = hub.clone();
+            async move { hub.watch(address(i), context, scope, viewer(i)).await }
+        };
+        assert_eq!(
+            watch(0, "made-up", Scope::Province).await,
+            Err(WatchError::NoSuchBoard)
+        );
+        hub.touched("dot-1");
+        let school = |s: &str| Scope::School { school: s.into() };
+        assert_eq!(
+            watch(0, "dot-1", school("NOWHERE")).await,
+            Err(WatchError::NoSuchBoard),
+            "no such school on the roster"
+        );
+        // The viewers' queues are dropped at once, but a board lives until its next tick.
+        assert_eq!(watch(0, "dot-1", Scope::Province).await, Ok(()));
+        assert_eq!(watch(0, "dot-1", Scope::Communes).await, Ok(()));
+        assert_eq!(
+            watch(4, "dot-1", Scope::SchoolsOfProvince).await,
+            Err(WatchError::AddressFull),
+            "10.0.0.0 started two boards already"
+        );
+        assert_eq!(watch(1, "dot-1", Scope::SchoolsOfProvince).await, Ok(()));
+        assert_eq!(
+            watch(2, "dot-1", Scope::Province).await,
+            Ok(()),
+            "a board already watched costs nothing more"
+        );
+        hub.touched("dot-2");
+        assert_eq!(
+            watch(2, "dot-2", Scope::Province).await,
+            Err(WatchError::Full)
+        );
+    }
 }

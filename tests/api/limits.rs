@@ -136,3 +136,31 @@ async fn wrong_passwords_from_three_addresses_do_not_lock_the_real_organizer_out
         organizer.iter().map(|(_, t)| *t).max().unwrap()
     );
 }
+
+#[tokio::test]
+async fn a_sign_in_without_an_origin_is_refused_as_the_security_page_says() {
+    let app = spawn_app().await;
+    let body = json!({"username": "admin", "password": ADMIN_PASSWORD}).to_string();
+    let request = |origin: &str| {
+        format!(
+            "POST /api/session HTTP/1.1\r\nHost: {}\r\n{origin}Content-Type: application/json\r\n\
+             Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            app.addr,
+            body.len()
+        )
+    };
+    let send = |raw: String| async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+        stream.write_all(raw.as_bytes()).await.unwrap();
+        let mut out = String::new();
+        stream.read_to_string(&mut out).await.unwrap();
+        out
+    };
+    let without = send(request("")).await;
+    assert!(without.starts_with("HTTP/1.1 403"), "{without}");
+    assert!(without.contains("forbidden_origin"), "{without}");
+    assert!(!without.contains("set-cookie"), "no session: {without}");
+    let own = send(request(&format!("Origin: http://{}\r\n", app.addr))).await;
+    assert!(own.starts_with("HTTP/1.1 200"), "{own}");
+}

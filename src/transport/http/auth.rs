@@ -2,7 +2,7 @@
 //! Sessions are random tokens in an HttpOnly, SameSite=Strict cookie; the database keeps only
 //! their hash.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
@@ -28,14 +28,6 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .hash_password(password.as_bytes(), &salt)
         .map_err(|e| anyhow::anyhow!("hash: {e}"))?
         .to_string())
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
 }
 
 /// The signed-in account, from the session cookie. Rejects with `unauthorized`.
@@ -120,7 +112,7 @@ pub async fn sign_in(
     let password = body.password;
     let ok = state
         .password_gate()
-        .run(move || verify_password(&password, &hash))
+        .run(move || hashing::verify_password(&password, &hash))
         .await
         .map_err(|_| {
             tracing::warn!(%address, "sign-in refused: too many password hashes waiting");
