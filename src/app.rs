@@ -11,11 +11,12 @@ use tokio::net::TcpListener;
 use tokio::sync::watch;
 
 use crate::banks;
-use crate::engine::Engine;
+use crate::engine::{Engine, GameCaps};
 use crate::leaderboard::{Leaderboards, MemoryBoards, RedisBoards};
 use crate::rankings::feed::BoardFeed;
 use crate::rankings::Rankings;
 use crate::storage::{writer, Role, Store};
+use crate::transport::serve::{self, total_connections, ServeConfig};
 use crate::transport::{self, http::auth::hash_password, AppState, WebConfig};
 
 /// Settings of `hoithi serve`; each flag also reads an environment variable.
@@ -161,7 +162,16 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     }
     let (writer, writer_task) = writer::spawn(store.clone());
     let feed = BoardFeed::spawn(rankings.boards().clone());
-    let engine = Engine::new(store.clone(), writer, feed, shutdown_rx.clone());
+    let engine = Engine::new(
+        store.clone(),
+        writer,
+        feed,
+        GameCaps {
+            per_account: config.limits.games_per_account,
+            total: config.limits.games,
+        },
+        shutdown_rx.clone(),
+    );
     let web = WebConfig {
         web_dir: config.web_dir.clone(),
         banks: config.bank_source(),
@@ -184,19 +194,17 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     let listener = listen(SocketAddr::new(config.bind, config.port))
         .with_context(|| format!("Failed to listen on {}:{}", config.bind, config.port))?;
     let addr = listener.local_addr()?;
-    tracing::info!(%addr, "hoithi is listening");
+    let serving = ServeConfig {
+        connections_per_address: config.limits.connections_per_address,
+        connections: total_connections(config.limits.connections),
+        header_read_timeout: config.limits.header_read_timeout(),
+        trusted_proxies: config.limits.trusted_proxies.clone(),
+    };
+    tracing::info!(%addr, connections = serving.connections, "hoithi is listening");
 
-    let mut stop = shutdown_rx.clone();
+    let stop = shutdown_rx.clone();
     let task = tokio::spawn(async move {
-        axum::serve(
-            listener,
-            app.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(async move {
-            let _ = stop.wait_for(|s| *s).await;
-        })
-        .await
-        .context("server failed")?;
+        serve::run(listener, app, serving, stop).await;
         // Rooms say goodbye and queue their last rows; then the writer drains and ends.
         engine.wait_closed().await;
         drop(engine);

@@ -59,7 +59,9 @@ pub async fn request_bytes(
     body: Option<(&str, &[u8])>,
 ) -> std::io::Result<Response> {
     let len = body.map_or(0, |(_, b)| b.len());
-    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {len}\r\n");
+    // The server's own origin, as a browser on its pages sends it: state-changing requests
+    // without one are refused (CSRF).
+    let mut req = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nConnection: close\r\nContent-Length: {len}\r\n");
     if let Some((content_type, _)) = body {
         req.push_str(&format!("Content-Type: {content_type}\r\n"));
     }

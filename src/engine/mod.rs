@@ -42,10 +42,104 @@ impl RoomHandle {
     }
 }
 
+/// Caps on open games (a game counts from its PIN's reservation until its room ends).
+#[derive(Debug, Clone, Copy)]
+pub struct GameCaps {
+    pub per_account: u32,
+    pub total: u32,
+}
+
+/// Why a game was not opened.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("the account already has {0} games open")]
+    TooManyForAccount(u32),
+    #[error("the server already has {0} games open")]
+    TooManyOnServer(u32),
+    #[error("no PIN is free")]
+    NoFreePin,
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// PINs have six digits and never start with 0, so they read the same as numbers.
+const PINS: std::ops::RangeInclusive<u32> = 100_000..=999_999;
+/// Random draws before a PIN is searched for in order. With the default cap of 5,000 games
+/// against 900,000 PINs, the first draw is free 99.4% of the time.
+const PIN_DRAWS: usize = 32;
+
 #[derive(Default)]
 struct Rooms {
     by_pin: HashMap<String, RoomHandle>,
     by_game: HashMap<i64, RoomHandle>,
+    /// Open games (reserved ones included) per hosting account, and in all.
+    by_host: HashMap<i64, u32>,
+    open: u32,
+}
+
+impl Rooms {
+    /// Holds a free PIN for a new game of `host` within the caps.
+    fn reserve(&mut self, host: i64, caps: GameCaps) -> Result<String, OpenError> {
+        if self.open >= caps.total {
+            return Err(OpenError::TooManyOnServer(caps.total));
+        }
+        if self.by_host.get(&host).copied().unwrap_or(0) >= caps.per_account {
+            return Err(OpenError::TooManyForAccount(caps.per_account));
+        }
+        let pin = free_pin(PINS, |pin| self.by_pin.contains_key(pin), &mut rand::rng())
+            .ok_or(OpenError::NoFreePin)?;
+        // A placeholder whose queue is closed: a join that finds it gets `game_not_found`.
+        let (tx, _) = mpsc::channel(1);
+        self.by_pin.insert(
+            pin.clone(),
+            RoomHandle {
+                game_id: 0,
+                pin: pin.clone(),
+                tx,
+            },
+        );
+        *self.by_host.entry(host).or_insert(0) += 1;
+        self.open += 1;
+        Ok(pin)
+    }
+
+    /// Gives back what [`Rooms::reserve`] took, once the game's room has ended (or was never
+    /// started).
+    fn release(&mut self, pin: &str, game: Option<i64>, host: i64) {
+        self.by_pin.remove(pin);
+        if let Some(game) = game {
+            self.by_game.remove(&game);
+        }
+        if let Some(n) = self.by_host.get_mut(&host) {
+            *n -= 1;
+            if *n == 0 {
+                self.by_host.remove(&host);
+            }
+        }
+        self.open = self.open.saturating_sub(1);
+    }
+}
+
+/// A PIN of `range` for which `taken` is false: a few random draws, then an ordered search
+/// from a random start, so the answer is `None` only when every PIN is taken and the time is
+/// bounded by the range either way (it used to draw forever under the registry's lock).
+fn free_pin(
+    range: std::ops::RangeInclusive<u32>,
+    taken: impl Fn(&str) -> bool,
+    rng: &mut impl Rng,
+) -> Option<String> {
+    for _ in 0..PIN_DRAWS {
+        let pin = rng.random_range(range.clone()).to_string();
+        if !taken(&pin) {
+            return Some(pin);
+        }
+    }
+    let (low, high) = (*range.start(), *range.end());
+    let start = rng.random_range(range);
+    (start..=high)
+        .chain(low..start)
+        .map(|n| n.to_string())
+        .find(|pin| !taken(pin))
 }
 
 /// The registry of live rooms. Cheap to clone.
@@ -61,6 +155,7 @@ struct Inner {
     // Taken at shutdown, so the writer ends once the last room has let go of its clone.
     writer: Mutex<Option<WriterHandle>>,
     feed: BoardFeed,
+    caps: GameCaps,
     shutdown: watch::Receiver<bool>,
     next_conn: AtomicU64,
     tasks: Mutex<tokio::task::JoinSet<()>>,
@@ -71,6 +166,7 @@ impl Engine {
         store: Store,
         writer: WriterHandle,
         feed: BoardFeed,
+        caps: GameCaps,
         shutdown: watch::Receiver<bool>,
     ) -> Engine {
         Engine {
@@ -79,6 +175,7 @@ impl Engine {
                 rooms: Mutex::new(Rooms::default()),
                 writer: Mutex::new(Some(writer)),
                 feed,
+                caps,
                 shutdown,
                 next_conn: AtomicU64::new(1),
                 tasks: Mutex::new(tokio::task::JoinSet::new()),
@@ -127,11 +224,20 @@ impl Engine {
         host: i64,
         settings: Settings,
         join_base: &str,
-    ) -> anyhow::Result<(i64, String)> {
+    ) -> Result<(i64, String), OpenError> {
         let store = &self.inner.store;
-        let (_, title) = store.quiz(quiz_id).await?.context("no such quiz")?;
-        let questions = store.quiz_questions(quiz_id).await?;
-        anyhow::ensure!(!questions.is_empty(), "the quiz has no questions");
+        let (_, title) = store
+            .quiz(quiz_id)
+            .await
+            .map_err(anyhow::Error::from)?
+            .context("no such quiz")?;
+        let questions = store
+            .quiz_questions(quiz_id)
+            .await
+            .map_err(anyhow::Error::from)?;
+        if questions.is_empty() {
+            return Err(anyhow::anyhow!("the quiz has no questions").into());
+        }
         let writer = self
             .inner
             .writer
@@ -140,8 +246,13 @@ impl Engine {
             .clone()
             .context("the server is shutting down")?;
         let seed: i64 = rand::rng().random_range(0..i64::MAX);
-        let pin = self.reserve_pin();
-        let settings_json = serde_json::to_string(&settings)?;
+        let settings_json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
+        let pin = self
+            .inner
+            .rooms
+            .lock()
+            .expect("rooms lock")
+            .reserve(host, self.inner.caps)?;
         let created = store
             .create_game(&NewGame {
                 quiz_id,
@@ -159,9 +270,8 @@ impl Engine {
                     .rooms
                     .lock()
                     .expect("rooms lock")
-                    .by_pin
-                    .remove(&pin);
-                return Err(e.into());
+                    .release(&pin, None, host);
+                return Err(anyhow::Error::from(e).into());
             }
         };
         let join_url = format!("{join_base}/?pin={pin}");
@@ -199,8 +309,7 @@ impl Engine {
                     .run(rx, shutdown)
                     .await;
                 let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
-                rooms.by_pin.remove(&pin);
-                rooms.by_game.remove(&game_id);
+                rooms.release(&pin, Some(game_id), host);
             });
         tracing::info!(game = game_id, "game opened");
         Ok((
@@ -209,32 +318,72 @@ impl Engine {
         ))
     }
 
-    /// Picks a 6-digit PIN no live room uses and holds it with a placeholder until the room is
-    /// registered. A PIN never starts with 0, so it reads the same as a number.
-    fn reserve_pin(&self) -> String {
-        let mut rooms = self.inner.rooms.lock().expect("rooms lock");
-        loop {
-            let pin = rand::rng().random_range(100_000..=999_999u32).to_string();
-            if !rooms.by_pin.contains_key(&pin) {
-                let (tx, _) = mpsc::channel(1);
-                rooms.by_pin.insert(
-                    pin.clone(),
-                    RoomHandle {
-                        game_id: 0,
-                        pin: pin.clone(),
-                        tx,
-                    },
-                );
-                return pin;
-            }
-        }
-    }
-
     /// After the shutdown signal: waits for every room to say goodbye and stop, then lets go
     /// of the writer so it can finish.
     pub async fn wait_closed(&self) {
         let mut tasks = std::mem::take(&mut *self.inner.tasks.lock().expect("tasks lock"));
         while tasks.join_next().await.is_some() {}
         self.inner.writer.lock().expect("writer lock").take();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::time::{Duration, Instant};
+
+    use super::*;
+
+    const CAPS: GameCaps = GameCaps {
+        per_account: 3,
+        total: 5,
+    };
+
+    #[test]
+    fn open_games_are_capped_per_account_and_in_all_and_a_release_frees_a_place() {
+        let mut rooms = Rooms::default();
+        let pins: Vec<String> = (0..3).map(|_| rooms.reserve(1, CAPS).unwrap()).collect();
+        assert!(matches!(
+            rooms.reserve(1, CAPS),
+            Err(OpenError::TooManyForAccount(3))
+        ));
+        rooms.reserve(2, CAPS).unwrap();
+        rooms.reserve(3, CAPS).unwrap();
+        assert!(matches!(
+            rooms.reserve(4, CAPS),
+            Err(OpenError::TooManyOnServer(5))
+        ));
+        rooms.release(&pins[0], None, 1);
+        assert!(!rooms.by_pin.contains_key(&pins[0]));
+        rooms.reserve(1, CAPS).expect("a place again");
+        assert_eq!(rooms.by_pin.len(), 5);
+    }
+
+    #[test]
+    fn when_every_pin_is_taken_the_search_says_so_quickly() {
+        let mut rng = rand::rng();
+        let all = |_: &str| true;
+        let started = Instant::now();
+        assert_eq!(free_pin(PINS, all, &mut rng), None);
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "a bounded search of 900,000 PINs: {:?}",
+            started.elapsed()
+        );
+    }
+
+    #[test]
+    fn the_last_free_pin_is_found() {
+        let mut rng = rand::rng();
+        for _ in 0..20 {
+            let free = rng.random_range(100..=199u32);
+            let found = free_pin(100..=199, |p| p != free.to_string(), &mut rng);
+            assert_eq!(found, Some(free.to_string()));
+        }
+        let taken: HashSet<String> = (100..=198u32).map(|n| n.to_string()).collect();
+        assert_eq!(
+            free_pin(100..=199, |p| taken.contains(p), &mut rng).as_deref(),
+            Some("199")
+        );
     }
 }

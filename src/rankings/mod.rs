@@ -4,6 +4,7 @@
 //! are an index of it.
 
 pub mod feed;
+pub mod known;
 pub mod live;
 
 use std::collections::{BTreeMap, HashMap};

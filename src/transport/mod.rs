@@ -2,8 +2,11 @@
 
 pub mod assets;
 pub mod csrf;
+pub mod hashing;
 pub mod http;
 pub mod limits;
+pub mod serve;
+pub mod slots;
 pub mod ws;
 
 use std::path::PathBuf;
@@ -16,7 +19,7 @@ use tokio::sync::watch;
 use crate::banks;
 use crate::domain::moderation::BannedWords;
 use crate::engine::Engine;
-use crate::rankings::live::Hub;
+use crate::rankings::live::{BoardCaps, Hub};
 use crate::rankings::Rankings;
 use crate::storage::Store;
 
@@ -43,6 +46,9 @@ pub struct AppState {
     rankings: Rankings,
     live: Hub,
     limits: Arc<limits::Limits>,
+    password_gate: hashing::PasswordGate,
+    /// Live boards watched, per client address and in total (see `ws.rs`).
+    watches: slots::Slots,
     banned_words: Arc<BannedWords>,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
@@ -55,14 +61,31 @@ impl AppState {
         config: WebConfig,
         shutdown: watch::Receiver<bool>,
     ) -> Self {
-        let live = Hub::new(rankings.clone());
+        let caps = &config.limits;
+        let live = Hub::new(
+            rankings.clone(),
+            BoardCaps {
+                total: caps.watched_boards as usize,
+                per_address: caps.watched_boards_per_address,
+            },
+        );
+        let password_gate =
+            hashing::PasswordGate::new(caps.password_hashes(), caps.password_hash_queue as usize);
+        let watches = slots::Slots::new(caps.watches_per_address, caps.watches);
         let limits = Arc::new(limits::Limits::new(config.limits.clone()));
+        tokio::spawn(limits::sweep(
+            limits.clone(),
+            limits::SWEEP_EVERY,
+            shutdown.clone(),
+        ));
         let banned_words = Arc::new(BannedWords::with_extra(&config.banned_words));
         AppState {
             engine,
             rankings,
             live,
             limits,
+            password_gate,
+            watches,
             banned_words,
             config: Arc::new(config),
             shutdown,
@@ -73,6 +96,14 @@ impl AppState {
     }
     pub fn limits(&self) -> &limits::Limits {
         &self.limits
+    }
+    /// The bound on password hashes in flight.
+    pub fn password_gate(&self) -> &hashing::PasswordGate {
+        &self.password_gate
+    }
+    /// Places for watched boards.
+    pub fn watches(&self) -> &slots::Slots {
+        &self.watches
     }
     /// Live boards for viewers.
     pub fn live(&self) -> &Hub {

@@ -17,6 +17,7 @@ use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use super::http::auth::account_from_headers;
 use super::http::error::ApiError;
+use super::slots::{Full, Slot};
 use super::AppState;
 use crate::domain::game::PlayerId;
 use crate::domain::Nickname;
@@ -24,6 +25,7 @@ use crate::engine::{token, Command, HostAction, Outbox, Outgoing, RoomHandle};
 use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
+use crate::rankings::live::{Viewer, WatchError, MAX_WATCH};
 use crate::rankings::valid_context;
 use crate::storage::Account;
 use crate::transport::http::rankings::parse_scope;
@@ -103,15 +105,17 @@ enum Session {
     Host {
         room: RoomHandle,
     },
-    /// Follows live ranking boards; `outbox` is shared by every board it watches.
+    /// Follows live ranking boards; `outbox` is shared by every board it watches, and each
+    /// board holds a place among the address's and the server's watches until the
+    /// connection ends.
     Viewer {
         outbox: Outbox,
-        watches: usize,
+        watches: Vec<Slot>,
     },
 }
 
-/// Boards one connection may follow at once (a projector shows a few).
-const MAX_WATCHES: usize = 8;
+/// When a watch over a cap may try again: viewers come and go over seconds.
+const WATCH_RETRY: Duration = Duration::from_secs(5);
 
 struct Conn {
     id: u64,
@@ -329,7 +333,7 @@ impl Conn {
                     limit,
                     ..
                 },
-            ) => self.watch(&context, &scope, limit),
+            ) => self.watch(&context, &scope, limit).await,
             (Some(_), ClientMsg::Watch { .. }) => Reply::Error(ErrorCode::AlreadyJoined),
             (Some(Session::Viewer { .. }), _) => Reply::Error(ErrorCode::NotJoined),
             (None, ClientMsg::Join { pin, nickname, .. }) => self.join(&pin, &nickname).await,
@@ -400,7 +404,7 @@ impl Conn {
                 Err(wait) => Reply::Limited(wait),
             };
         };
-        if let Err(wait) = limits.join(room.game_id) {
+        if let Err(wait) = limits.join(self.address, room.game_id) {
             return Reply::Limited(wait);
         }
         let (outbox, rx) = Outbox::new(self.id);
@@ -477,32 +481,61 @@ impl Conn {
         }
     }
 
-    /// Adds a live board to what this connection follows.
-    fn watch(&mut self, context: &str, scope: &str, limit: Option<u64>) -> Reply {
-        let Some(scope) = parse_scope(scope).filter(|_| valid_context(context)) else {
+    /// Adds a live board to what this connection follows. Refused, before anything is read:
+    /// a board that does not exist or a page length outside 1–100 (`invalid_board`); a
+    /// connection, or an address, that watches its share already (`rate_limited`, with when
+    /// to try again); a server that watches all it may (`server_busy`).
+    async fn watch(&mut self, context: &str, scope: &str, limit: Option<u64>) -> Reply {
+        let limit = limit.unwrap_or(10);
+        let Some(scope) = parse_scope(scope)
+            .filter(|_| valid_context(context) && (1..=MAX_WATCH).contains(&limit))
+        else {
             return Reply::Error(ErrorCode::InvalidBoard);
         };
-        let outbox = match &mut self.session {
-            Some(Session::Viewer { watches, .. }) if *watches >= MAX_WATCHES => {
-                return Reply::Error(ErrorCode::RateLimited)
+        let per_connection = self.state.limits().config().watches_per_connection as usize;
+        if let Some(Session::Viewer { watches, .. }) = &self.session {
+            if watches.len() >= per_connection {
+                return Reply::Limited(WATCH_RETRY);
             }
-            Some(Session::Viewer { outbox, watches }) => {
-                *watches += 1;
-                outbox.clone()
-            }
+        }
+        let slot = match self.state.watches().take(self.address) {
+            Ok(slot) => slot,
+            Err(Full::Address) => return Reply::Limited(WATCH_RETRY),
+            Err(Full::Total) => return Reply::Error(ErrorCode::ServerBusy),
+        };
+        // A first watch makes this connection a viewer, once the board accepts it.
+        let (outbox, new_rx) = match &self.session {
+            Some(Session::Viewer { outbox, .. }) => (outbox.clone(), None),
             _ => {
                 let (outbox, rx) = Outbox::new(self.id);
-                self.outbox = Some(rx);
-                self.session = Some(Session::Viewer {
-                    outbox: outbox.clone(),
-                    watches: 1,
-                });
-                outbox
+                (outbox, Some(rx))
             }
         };
-        self.state
+        let viewer = Viewer {
+            limit: limit as usize,
+            outbox: outbox.clone(),
+        };
+        let watched = self
+            .state
             .live()
-            .watch(context, scope, limit.unwrap_or(10), outbox);
+            .watch(self.address, context, scope, viewer)
+            .await;
+        match watched {
+            Ok(()) => {}
+            Err(WatchError::NoSuchBoard) => return Reply::Error(ErrorCode::InvalidBoard),
+            Err(WatchError::AddressFull) => return Reply::Limited(WATCH_RETRY),
+            Err(WatchError::Full) => return Reply::Error(ErrorCode::ServerBusy),
+        }
+        match &mut self.session {
+            Some(Session::Viewer { watches, .. }) => watches.push(slot),
+            _ => {
+                self.outbox = new_rx;
+                self.session = Some(Session::Viewer {
+                    outbox,
+                    watches: vec![slot],
+                });
+            }
+        }
         Reply::None
     }
 

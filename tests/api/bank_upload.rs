@@ -15,7 +15,7 @@ use crate::helpers::{spawn_app, TestApp};
 async fn post_file(addr: SocketAddr, path: &str, cookie: &str, body: &[u8]) -> (u16, Value) {
     let mut stream = TcpStream::connect(addr).await.unwrap();
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nCookie: {cookie}\r\n\
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\nConnection: close\r\nCookie: {cookie}\r\n\
          Content-Type: application/octet-stream\r\nContent-Length: {}\r\n\r\n",
         body.len()
     );

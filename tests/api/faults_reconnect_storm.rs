@@ -14,7 +14,7 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::helpers::{http, question};
-use crate::process::{join_from, ws_from, Server};
+use crate::process::{hoithi, join_from, ws_from, Server};
 
 const PLAYERS: usize = 2_000;
 /// Phones come back spread over this window.
@@ -54,7 +54,14 @@ async fn connected(server: &Server, game: i64) -> usize {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_thousand_phones_reconnecting_at_once_all_resume_and_the_server_stays_responsive() {
     let dir = tempfile::tempdir().unwrap();
-    let server = Server::start(dir.path()).await;
+    // Two big schools in one game: more than the default cap of a game (500) and than an
+    // address's default joins a minute to one game (300).
+    let mut cmd = hoithi(dir.path());
+    cmd.env("HOITHI_PLAYERS_PER_GAME", PLAYERS.to_string()).env(
+        "HOITHI_JOINS_PER_ADDRESS_PER_GAME_PER_MINUTE",
+        PLAYERS.to_string(),
+    );
+    let server = Server::start_with(cmd).await;
     let (game, pin) = server
         .open_game(dir.path(), &[question("a", 120), question("b", 120)])
         .await;

@@ -34,6 +34,14 @@ pub async fn spawn_app() -> TestApp {
     start_in(dir).await
 }
 
+/// A server whose configuration `change` adjusts (a limit raised or lowered for a test).
+pub async fn spawn_app_with(change: impl FnOnce(&mut Config)) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut config = config(dir.path());
+    change(&mut config);
+    start_with(dir, config).await
+}
+
 /// The Redis the tests use: `HOITHI_TEST_REDIS_URL` (set by scripts/test.sh, which starts one
 /// when none runs), else the machine's default. Tests that need it fail without it.
 pub fn redis_url() -> String {

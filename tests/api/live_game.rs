@@ -264,8 +264,14 @@ async fn nicknames_are_checked_and_unique() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_host_screen_attaching_to_a_big_lobby_gets_every_player() {
-    let app = spawn_app().await;
-    let (game, pin) = app.open_game(&[question("a", 10)], json!({})).await;
+    // 2,000 from one address: a big school's event, allowed by raising the per-address quota.
+    let app = crate::helpers::spawn_app_with(|c| {
+        c.limits.joins_per_address_per_game_per_minute = 2000;
+    })
+    .await;
+    let (game, pin) = app
+        .open_game(&[question("a", 10)], json!({"max_players": 2000}))
+        .await;
     // 2,000 twenty-letter nicknames make a welcome of well over 100 KB: more than one
     // WebSocket write buffer, which once made the server drop the host's connection.
     let mut players = Vec::new();

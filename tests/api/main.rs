@@ -2,6 +2,7 @@
 //! PostgreSQL with `HOITHI_TEST_DATABASE=postgres`: see `database.rs`), driven by real
 //! WebSocket clients (tokio-tungstenite) and plain HTTP.
 
+mod addressed;
 mod answer_leak;
 mod bad_input;
 mod bank_check;
@@ -17,6 +18,10 @@ mod faults_startup;
 mod helpers;
 mod http_api;
 mod limits;
+mod limits_connections;
+mod limits_games;
+mod limits_sign_in;
+mod limits_watch;
 mod live_game;
 mod process;
 mod published;

@@ -247,11 +247,20 @@ async fn a_viewer_follows_a_live_board_with_a_few_updates_a_second() {
     let _cleanup = Cleanup(context.clone());
     roster(&app).await;
     let mut viewer = crate::helpers::Ws::connect(app.addr, None).await;
-    viewer
-        .send(json!({"type": "watch", "v": 1, "context": context, "scope": "province", "limit": 3}))
+    let watch =
+        json!({"type": "watch", "v": 1, "context": context, "scope": "province", "limit": 3});
+    viewer.send(watch.clone()).await;
+    assert_eq!(
+        viewer.recv().await["code"],
+        "invalid_board",
+        "a context without results is no board yet"
+    );
+    let r = json!([{"student": "HS05", "score": 5, "time_ms": 1000}]);
+    app.post(&format!("/api/rankings/{context}/results"), &r)
         .await;
+    viewer.send(watch).await;
     let first = viewer.recv_type("board").await;
-    assert_eq!(first["total"], 0, "an empty board to start with: {first}");
+    assert_eq!(first["total"], 1, "the board as it is: {first}");
 
     // Thirty result updates in quick succession...
     let started = std::time::Instant::now();

@@ -73,11 +73,15 @@ export const shot = (page, name) => page.screenshot({ path: `${SHOTS}${name}.png
  * anything but 200.
  */
 export async function organizerApi(request) {
-  const signIn = await request.post(`${BASE}/api/session`, { data: { username: USER, password: PASSWORD } });
+  // A browser's own pages send their Origin; the API refuses state changes without one.
+  const signIn = await request.post(`${BASE}/api/session`, {
+    headers: { origin: BASE },
+    data: { username: USER, password: PASSWORD },
+  });
   assert.equal(signIn.status(), 200, 'the organizer signs in');
   return async (path, body, type = 'application/json') => {
     const res = await request.post(`${BASE}${path}`, {
-      headers: { 'content-type': type },
+      headers: { 'content-type': type, origin: BASE },
       data: type === 'application/json' ? JSON.stringify(body) : body,
     });
     assert.equal(res.status(), 200, `${path}: ${await res.text()}`);

@@ -17,9 +17,16 @@ pub struct Settings {
     /// Answers arriving this long after the deadline still count: they left the phone in time
     /// and were delayed by the network. Documented in `docs/protocol.md`.
     pub answer_grace_ms: u64,
-    /// Most players a game seats.
+    /// Most players a game seats. The server's configured default replaces this one when a
+    /// game is opened (`HOITHI_PLAYERS_PER_GAME`); the host may set another, within the
+    /// server's maximum.
     pub max_players: u32,
 }
+
+/// Players a game seats unless its host says otherwise: the average school (about 700,000
+/// learners in 1,400 schools), so a class or a school event fits. The province's event is
+/// one larger game its host sets up (within the server's maximum).
+pub const DEFAULT_MAX_PLAYERS: u32 = 500;
 
 /// Default grace for network delay: a weak 3G link's round trip, not enough to read the
 /// reveal on a neighbour's screen (the reveal is sent only after the grace).
@@ -32,7 +39,7 @@ impl Default for Settings {
             auto_advance_ms: None,
             streak_bonus: false,
             answer_grace_ms: DEFAULT_GRACE_MS,
-            max_players: 50_000,
+            max_players: DEFAULT_MAX_PLAYERS,
         }
     }
 }

@@ -2,7 +2,7 @@
 //! Sessions are random tokens in an HttpOnly, SameSite=Strict cookie; the database keeps only
 //! their hash.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use argon2::Argon2;
 use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::header::{COOKIE, SET_COOKIE};
@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::error::{ApiError, ApiResult};
 use crate::engine::token;
 use crate::storage::Account;
-use crate::transport::AppState;
+use crate::transport::{hashing, AppState};
 
 pub const COOKIE_NAME: &str = "hoithi_session";
 /// A teacher signs in once for a school day or two.
@@ -28,14 +28,6 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .hash_password(password.as_bytes(), &salt)
         .map_err(|e| anyhow::anyhow!("hash: {e}"))?
         .to_string())
-}
-
-fn verify_password(password: &str, hash: &str) -> bool {
-    PasswordHash::new(hash).is_ok_and(|h| {
-        Argon2::default()
-            .verify_password(password.as_bytes(), &h)
-            .is_ok()
-    })
 }
 
 /// The signed-in account, from the session cookie. Rejects with `unauthorized`.
@@ -94,7 +86,12 @@ pub async fn sign_in(
     Json(body): Json<SignIn>,
 ) -> ApiResult<Response> {
     let address = state.limits().client_address(peer, &headers);
-    if let Err(wait) = state.limits().sign_in(address, &body.username) {
+    // The browser's own session of this account: its owner signing in again.
+    let own_session = match account_from_headers(&headers, &state).await {
+        Ok(Some(current)) => current.username.eq_ignore_ascii_case(body.username.trim()),
+        _ => false,
+    };
+    if let Err(wait) = state.limits().sign_in(address, &body.username, own_session) {
         tracing::warn!(%address, "sign-in attempts limited");
         return Err(ApiError::RateLimited {
             retry_after_ms: wait.as_millis() as u64 + 1,
@@ -110,16 +107,26 @@ pub async fn sign_in(
     // Verify against something even for an unknown user, so timing does not tell who exists.
     let hash = account
         .as_ref()
-        .map_or(DUMMY_HASH, |a| a.password_hash.as_str());
-    let password = body.password.clone();
-    let hash_owned = hash.to_owned();
-    let ok = tokio::task::spawn_blocking(move || verify_password(&password, &hash_owned))
+        .map_or(DUMMY_HASH, |a| a.password_hash.as_str())
+        .to_owned();
+    let password = body.password;
+    let ok = state
+        .password_gate()
+        .run(move || hashing::verify_password(&password, &hash))
         .await
-        .unwrap_or(false);
+        .map_err(|_| {
+            tracing::warn!(%address, "sign-in refused: too many password hashes waiting");
+            ApiError::Unavailable {
+                code: "server_busy",
+                message: "Máy chủ đang bận. Hãy thử lại sau giây lát.".into(),
+                retry_after_ms: hashing::RETRY_AFTER_MS,
+            }
+        })?;
     let account = match (ok, account) {
         (true, Some(account)) => account,
         _ => return Err(ApiError::BadCredentials),
     };
+    state.limits().signed_in(address, &body.username);
     let secret = token::hex(&rand::random::<[u8; 32]>());
     state
         .store()

@@ -20,6 +20,17 @@ pub enum ApiError {
     Invalid(&'static str, String),
     #[error("too many attempts")]
     RateLimited { retry_after_ms: u64 },
+    /// A cap of this account is reached (429): what and how many, in the message.
+    #[error("over a cap: {0}")]
+    OverCap(&'static str, String),
+    /// The server is at a capacity limit (503, with `Retry-After`): `server_busy` when too
+    /// many password hashes wait, `too_many_games`, `no_free_pin`.
+    #[error("unavailable: {code}")]
+    Unavailable {
+        code: &'static str,
+        message: String,
+        retry_after_ms: u64,
+    },
     /// An uploaded bank spreadsheet with rejected rows: each row and why, so the organizer
     /// fixes the file in one pass.
     #[error("rejected rows")]
@@ -65,6 +76,12 @@ impl IntoResponse for ApiError {
                 "rate_limited",
                 "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.".to_owned(),
             ),
+            ApiError::OverCap(code, message) => {
+                (StatusCode::TOO_MANY_REQUESTS, *code, message.clone())
+            }
+            ApiError::Unavailable { code, message, .. } => {
+                (StatusCode::SERVICE_UNAVAILABLE, *code, message.clone())
+            }
             ApiError::RejectedRows(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected_rows",
@@ -83,13 +100,26 @@ impl IntoResponse for ApiError {
             }
         };
         let mut body = json!({ "code": code, "message": message });
-        if let ApiError::RateLimited { retry_after_ms } = self {
-            body["retry_after_ms"] = json!(retry_after_ms);
+        let retry_after_ms = match &self {
+            ApiError::RateLimited { retry_after_ms }
+            | ApiError::Unavailable { retry_after_ms, .. } => Some(*retry_after_ms),
+            _ => None,
+        };
+        if let Some(ms) = retry_after_ms {
+            body["retry_after_ms"] = json!(ms);
         }
         if let ApiError::RejectedRows(problems) = &self {
             body["problems"] = json!(problems);
         }
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(ms) = retry_after_ms {
+            // Whole seconds, rounded up: what HTTP clients and proxies read.
+            response.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(ms.div_ceil(1000).max(1)),
+            );
+        }
+        response
     }
 }
 

@@ -15,6 +15,7 @@ use super::export;
 use crate::domain::access::{Action, Target};
 use crate::domain::game::Settings;
 use crate::domain::TimeLimit;
+use crate::engine::OpenError;
 use crate::storage::{Account, GameRow};
 use crate::transport::AppState;
 
@@ -33,6 +34,9 @@ pub struct SettingsInput {
     late_join: Option<bool>,
     auto_advance_ms: Option<u64>,
     streak_bonus: Option<bool>,
+    /// The game's player cap, up to the server's maximum (the province event sets tens of
+    /// thousands; a class keeps the default).
+    max_players: Option<u32>,
 }
 
 pub async fn open_game(
@@ -47,7 +51,23 @@ pub async fn open_game(
         .await?
         .ok_or(ApiError::NotFound)?;
     require(&account, Action::RunGame, Target::OwnedBy(owner))?;
-    let mut settings = Settings::default();
+    let limits = state.limits().config();
+    let mut settings = Settings {
+        max_players: limits.players_per_game,
+        ..Settings::default()
+    };
+    if let Some(players) = body.settings.max_players {
+        if !(1..=limits.max_players_per_game).contains(&players) {
+            return Err(ApiError::Invalid(
+                "invalid_settings",
+                format!(
+                    "Số người chơi tối đa phải từ 1 đến {}.",
+                    limits.max_players_per_game
+                ),
+            ));
+        }
+        settings.max_players = players;
+    }
     if let Some(late) = body.settings.late_join {
         settings.late_join = late;
     }
@@ -74,10 +94,35 @@ pub async fn open_game(
             .await
     })
     .await
-    .map_err(anyhow::Error::from)??;
+    .map_err(anyhow::Error::from)?
+    .map_err(refused)?;
     Ok(Json(
         json!({ "id": id, "pin": pin, "join_url": format!("{base}/?pin={pin}") }),
     ))
+}
+
+/// Why a game could not be opened, as the teacher reads it.
+fn refused(e: OpenError) -> ApiError {
+    match e {
+        OpenError::TooManyForAccount(cap) => ApiError::OverCap(
+            "too_many_games",
+            format!(
+                "Bạn đang mở {cap} trò chơi, mức tối đa cho một tài khoản. Hãy kết thúc \
+                 trò chơi cũ rồi mở trò chơi mới."
+            ),
+        ),
+        OpenError::TooManyOnServer(_) => ApiError::Unavailable {
+            code: "server_full",
+            message: "Máy chủ đang có quá nhiều trò chơi mở. Hãy thử lại sau ít phút.".into(),
+            retry_after_ms: 60_000,
+        },
+        OpenError::NoFreePin => ApiError::Unavailable {
+            code: "no_free_pin",
+            message: "Máy chủ đã hết mã PIN trống. Hãy thử lại sau ít phút.".into(),
+            retry_after_ms: 60_000,
+        },
+        OpenError::Other(e) => ApiError::Internal(e),
+    }
 }
 
 /// The address players type: the configured public URL, or the one this request came to.

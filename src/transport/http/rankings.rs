@@ -16,6 +16,7 @@ use crate::banks::sheets;
 use crate::domain::access::{Action, Target};
 use crate::domain::roster;
 use crate::domain::scopes::Scope;
+use crate::rankings::feed::game_member;
 use crate::rankings::valid_context;
 use crate::storage::{now_ms, ResultRow};
 use crate::transport::AppState;
@@ -80,19 +81,23 @@ pub struct PageQuery {
 }
 
 /// A page of a live board. Public: individuals appear by display name (full name only with
-/// recorded consent), class and school — never by student code.
+/// recorded consent), class and school — never by student code. A live game's board
+/// (`game-{id}`, scope `players`) is its host's and the organizers' (see [`game_page`]).
 pub async fn page(
     State(state): State<AppState>,
+    headers: axum::http::HeaderMap,
     Path((context, scope)): Path<(String, String)>,
     Query(q): Query<PageQuery>,
 ) -> ApiResult<Json<Value>> {
     context_ok(&context)?;
-    let scope = scope_of(&scope)?;
     let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
+    let offset = q.offset.unwrap_or(0);
+    if let Some(game) = crate::rankings::feed::game_of_context(&context) {
+        return game_page(&state, &headers, game, &scope, offset, limit).await;
+    }
+    let scope = scope_of(&scope)?;
     let rankings = state.rankings();
-    let mut lines = rankings
-        .page(&context, &scope, q.offset.unwrap_or(0), limit)
-        .await?;
+    let mut lines = rankings.page(&context, &scope, offset, limit).await?;
     if scope.is_individual() {
         lines.iter_mut().for_each(|l| l.member = None);
     }
@@ -100,6 +105,61 @@ pub async fn page(
     Ok(Json(
         json!({ "context": context, "scope": scope, "total": total, "lines": lines }),
     ))
+}
+
+/// A live game's board, `game-{id}/players`: every ranked player by nickname with
+/// `keys` = [score, total answer time in ms], as the room feeds it after each question. Only
+/// for who may run the game (its host, organizers): nicknames are what children typed.
+async fn game_page(
+    state: &AppState,
+    headers: &axum::http::HeaderMap,
+    game: i64,
+    scope: &str,
+    offset: u64,
+    limit: u64,
+) -> ApiResult<Json<Value>> {
+    if scope.trim_matches('/') != "players" {
+        return Err(ApiError::Invalid(
+            "invalid_scope",
+            "Bảng xếp hạng của trò chơi chỉ có phần «players».".into(),
+        ));
+    }
+    let account = account_from_headers(headers, state)
+        .await?
+        .ok_or(ApiError::Unauthorized)?;
+    let row = state.store().game(game).await?.ok_or(ApiError::NotFound)?;
+    require(&account, Action::RunGame, Target::OwnedBy(row.host_id))?;
+    let report = state
+        .store()
+        .report(game)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let nicknames: std::collections::HashMap<String, String> = report
+        .players
+        .into_iter()
+        .map(|p| (game_member(p.player), p.nickname))
+        .collect();
+    let board = crate::rankings::feed::game_board(game);
+    let boards = state.rankings().boards();
+    let order = crate::domain::ranking::RankOrder::live_game();
+    let lines: Vec<Value> = boards
+        .page(&board, offset, limit)
+        .await
+        .map_err(anyhow::Error::from)?
+        .iter()
+        .filter_map(|r| {
+            let (keys, member) = order.decode(&r.entry)?;
+            let label = nicknames.get(member).cloned().unwrap_or_default();
+            Some(json!({ "rank": r.rank, "label": label, "keys": keys }))
+        })
+        .collect();
+    let total = boards.len(&board).await.map_err(anyhow::Error::from)?;
+    Ok(Json(json!({
+        "context": crate::rankings::feed::game_context(game),
+        "scope": "players",
+        "total": total,
+        "lines": lines,
+    })))
 }
 
 #[derive(Deserialize)]

@@ -1,0 +1,129 @@
+//! What may be watched: ranking contexts that have results and the units of the roster. A
+//! `watch` of anything else is refused before any board is read (600 connections watching 8
+//! made-up contexts each used to start 4,800 board readers). The sets are read from the
+//! database and read again on a miss at most every few seconds (contexts) or every minute
+//! (units), so a flood of made-up names costs a set lookup each.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use tokio::sync::Mutex as AsyncMutex;
+use tokio::time::Instant;
+
+use crate::domain::scopes::Scope;
+use crate::storage::Store;
+
+/// How soon a context with its first results elsewhere (another node) can be watched here.
+const CONTEXTS_REREAD: Duration = Duration::from_secs(5);
+/// How soon a newly imported school or class can be watched. Reading every class of a
+/// province roster (700,000 students) is a GROUP BY of a second or so: at most once a minute.
+const UNITS_REREAD: Duration = Duration::from_secs(60);
+
+#[derive(Default)]
+struct Sets {
+    contexts: HashSet<String>,
+    communes: HashSet<String>,
+    schools: HashSet<String>,
+    classes: HashSet<(String, String)>,
+    contexts_read: Option<Instant>,
+    units_read: Option<Instant>,
+}
+
+impl Sets {
+    fn knows_context(&self, context: &str) -> bool {
+        self.contexts.contains(context)
+    }
+
+    fn knows_scope(&self, scope: &Scope) -> bool {
+        match scope {
+            Scope::Province | Scope::SchoolsOfProvince | Scope::Communes => true,
+            Scope::Commune { commune } | Scope::SchoolsOfCommune { commune } => {
+                self.communes.contains(commune)
+            }
+            Scope::School { school } | Scope::ClassesOfSchool { school } => {
+                self.schools.contains(school)
+            }
+            Scope::Class { school, class } => {
+                self.classes.contains(&(school.clone(), class.clone()))
+            }
+        }
+    }
+
+    fn stale(read: Option<Instant>, every: Duration) -> bool {
+        read.is_none_or(|at| at.elapsed() >= every)
+    }
+}
+
+/// The boards that exist. Cheap to share behind an `Arc`.
+pub struct Known {
+    store: Store,
+    // A std mutex for lookups (never held across an await); reading the database again is
+    // done by one caller at a time under `rereading`, the others wait for its answer.
+    sets: std::sync::Mutex<Sets>,
+    rereading: AsyncMutex<()>,
+}
+
+impl Known {
+    pub fn new(store: Store) -> Known {
+        Known {
+            store,
+            sets: Default::default(),
+            rereading: AsyncMutex::new(()),
+        }
+    }
+
+    /// Results of `context` were recorded here: it exists from now on.
+    pub fn add_context(&self, context: &str) {
+        let mut sets = self.sets.lock().expect("known lock");
+        sets.contexts.insert(context.to_owned());
+    }
+
+    /// Whether `context` has results and `scope` names units of the roster.
+    pub async fn board_exists(&self, context: &str, scope: &Scope) -> bool {
+        if self.lookup(context, scope) == (true, true) {
+            return true;
+        }
+        let _one = self.rereading.lock().await;
+        let (context_known, scope_known) = self.lookup(context, scope);
+        let (contexts_stale, units_stale) = {
+            let sets = self.sets.lock().expect("known lock");
+            (
+                !context_known && Sets::stale(sets.contexts_read, CONTEXTS_REREAD),
+                !scope_known && Sets::stale(sets.units_read, UNITS_REREAD),
+            )
+        };
+        if contexts_stale {
+            match self.store.result_contexts().await {
+                Ok(contexts) => {
+                    let mut sets = self.sets.lock().expect("known lock");
+                    sets.contexts.extend(contexts);
+                    sets.contexts_read = Some(Instant::now());
+                }
+                Err(e) => tracing::warn!(error = %e, "reading the ranking contexts failed"),
+            }
+        }
+        if units_stale {
+            if let Err(e) = self.reread_units().await {
+                tracing::warn!(error = %format!("{e:#}"), "reading the units failed");
+            }
+        }
+        self.lookup(context, scope) == (true, true)
+    }
+
+    async fn reread_units(&self) -> anyhow::Result<()> {
+        let communes = self.store.communes().await?;
+        let schools = self.store.school_codes().await?;
+        let classes = self.store.class_sizes().await?;
+        let mut sets = self.sets.lock().expect("known lock");
+        sets.communes = communes.into_iter().map(|c| c.code).collect();
+        sets.schools = schools.into_iter().collect();
+        sets.classes = classes.into_iter().map(|(s, c, _)| (s, c)).collect();
+        sets.units_read = Some(Instant::now());
+        Ok(())
+    }
+
+    fn lookup(&self, context: &str, scope: &Scope) -> (bool, bool) {
+        let sets = self.sets.lock().expect("known lock");
+        (sets.knows_context(context), sets.knows_scope(scope))
+    }
+}
