@@ -3,8 +3,10 @@
 pub mod assets;
 pub mod csrf;
 pub mod hashing;
+pub mod headers;
 pub mod http;
 pub mod limits;
+pub mod origin;
 pub mod serve;
 pub mod slots;
 pub mod ws;
@@ -209,16 +211,22 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/published/{context}/xlsx/{*scope}",
             get(published::latest_xlsx),
-        );
+        )
+        .fallback(|| async { http::error::ApiError::NotFound })
+        .layer(axum::middleware::from_fn(http::error::json_errors));
     Router::new()
         .nest("/api", api)
-        .route("/ws", get(ws::upgrade))
+        .route(
+            "/ws",
+            get(ws::upgrade).layer(axum::middleware::from_fn(http::error::json_errors)),
+        )
         .route("/bank-images/{bank}/{file}", get(assets::bank_image))
         .fallback(assets::page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
         ))
+        .layer(axum::middleware::from_fn(headers::security))
         // Management requests are small; a bigger body is a mistake or an attack.
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(state)

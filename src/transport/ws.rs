@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
-use axum::http::header::{HOST, ORIGIN};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use governor::{Quota, RateLimiter};
 use tokio::sync::{mpsc, oneshot};
@@ -17,6 +16,7 @@ use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use super::http::auth::account_from_headers;
 use super::http::error::ApiError;
+use super::origin::{self, Origin};
 use super::slots::{Full, Slot};
 use super::AppState;
 use crate::domain::game::PlayerId;
@@ -50,7 +50,7 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &state.config().allowed_origins) {
-        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+        return ApiError::ForbiddenOrigin { missing: false }.into_response();
     }
     let address = state.limits().client_address(peer, &headers);
     if let Err(wait) = state.limits().upgrade(address) {
@@ -78,22 +78,7 @@ pub async fn upgrade(
 /// A browser's page must come from this server (or a configured origin); clients without an
 /// Origin header (load-test tools, native apps) are not browsers and are let through.
 fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
-    let Some(origin) = headers.get(ORIGIN) else {
-        return true;
-    };
-    // Present but unreadable is no origin we know.
-    let Ok(origin) = origin.to_str() else {
-        return false;
-    };
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let own = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        == Some(host);
-    own || allowed.iter().any(|a| a == origin)
+    origin::of(headers, allowed) != Origin::Foreign
 }
 
 /// Who this connection is, once it has said.
@@ -163,9 +148,18 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>,
                         continue;
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                    Some(Ok(Message::Close(_))) | None => break,
+                    Some(Ok(Message::Close(_))) => {
+                        // The library has queued our half of the closing handshake; reading
+                        // once more sends it (RFC 6455 §5.5.1: a Close is answered by a Close).
+                        let _ = tokio::time::timeout(Duration::from_secs(1), socket.recv()).await;
+                        break;
+                    }
+                    None => break,
                     Some(Err(e)) => {
                         tracing::debug!(conn = id, error = %e, "websocket read failed");
+                        if let Some(code) = close_code_for(e) {
+                            close(&mut socket, code).await;
+                        }
                         break;
                     }
                 };
@@ -219,6 +213,23 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>,
         }
     }
     conn.detach().await;
+}
+
+/// The close code that tells a client why its frames were refused (RFC 6455 §7.4.1), or
+/// `None` when the peer is gone and nothing can be told.
+fn close_code_for(error: axum::Error) -> Option<u16> {
+    use tungstenite::error::{Error, ProtocolError};
+    match error.into_inner().downcast_ref::<Error>()? {
+        // A text frame that is not UTF-8.
+        Error::Utf8(_) => Some(1007),
+        // The peer went away without closing: nobody to tell.
+        Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => None,
+        // Reserved bits, an unmasked frame, a fragmented or oversized control frame…
+        Error::Protocol(_) => Some(1002),
+        // A message beyond even the library's backstop (4 × 16 KiB).
+        Error::Capacity(_) => Some(1009),
+        _ => None,
+    }
 }
 
 async fn recv_outbox(outbox: &mut Option<mpsc::Receiver<Outgoing>>) -> Option<Outgoing> {

@@ -15,6 +15,7 @@ mod faults_reconnect_storm;
 mod faults_redis;
 mod faults_sigterm;
 mod faults_startup;
+mod headers;
 mod helpers;
 mod http_api;
 mod limits;

@@ -137,8 +137,9 @@ pub async fn sign_in(
         )
         .await?;
     let cookie = format!(
-        "{COOKIE_NAME}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        SESSION_TTL_MS / 1000
+        "{COOKIE_NAME}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        SESSION_TTL_MS / 1000,
+        secure_attribute(&state, peer, &headers)
     );
     let mut response = Json(&account).into_response();
     response.headers_mut().insert(
@@ -148,7 +149,32 @@ pub async fn sign_in(
     Ok(response)
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+/// `; Secure` when the browser reached us over HTTPS — the public address is `https://`, or a
+/// trusted proxy says so — so the session cookie never travels over plain HTTP afterwards. A
+/// classroom server on plain HTTP (the default) must not set it: the browser would drop the
+/// cookie and nobody could sign in.
+fn secure_attribute(
+    state: &AppState,
+    peer: std::net::SocketAddr,
+    headers: &HeaderMap,
+) -> &'static str {
+    let public_https = state
+        .config()
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
+    if public_https || state.limits().forwarded_https(peer, headers) {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     if let Some(token) = session_cookie(&headers) {
         state
             .store()
@@ -156,9 +182,13 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiR
             .await?;
     }
     let mut response = Json(serde_json::json!({})).into_response();
+    let cookie = format!(
+        "{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        secure_attribute(&state, peer, &headers)
+    );
     response.headers_mut().insert(
         SET_COOKIE,
-        HeaderValue::from_static("hoithi_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
     );
     Ok(response)
 }

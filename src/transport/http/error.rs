@@ -1,7 +1,10 @@
 //! The one error type of the HTTP API, mapped to a status, a code and a Vietnamese message in
 //! one place. Internal causes are logged, never sent.
 
+use axum::extract::Request;
+use axum::http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
@@ -16,6 +19,12 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// A request from another site's page (or one that hides where it comes from, `missing`).
+    #[error("forbidden origin")]
+    ForbiddenOrigin { missing: bool },
+    /// A state-changing request whose body a cross-site form could have sent.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
     #[error("invalid input: {0}")]
     Invalid(&'static str, String),
     #[error("too many attempts")]
@@ -67,6 +76,21 @@ impl IntoResponse for ApiError {
                 StatusCode::NOT_FOUND,
                 "not_found",
                 "Không tìm thấy.".to_owned(),
+            ),
+            ApiError::ForbiddenOrigin { missing } => (
+                StatusCode::FORBIDDEN,
+                "forbidden_origin",
+                if *missing {
+                    "Yêu cầu không cho biết trang gửi đi (thiếu tiêu đề Origin) nên bị từ chối."
+                } else {
+                    "Yêu cầu từ trang web khác bị từ chối."
+                }
+                .to_owned(),
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Yêu cầu phải gửi dữ liệu JSON hoặc một tệp.".to_owned(),
             ),
             ApiError::Invalid(code, message) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, *code, message.clone())
@@ -124,3 +148,65 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Every error the API answers is the documented `{"code", "message"}`. axum's own refusals —
+/// a body that is not JSON or lacks a field, a path or query that does not parse, a body over
+/// the limit, a method the route does not have, a WebSocket handshake that is not one — come
+/// as plain text naming parser internals; this layer gives them their code and a Vietnamese
+/// message instead, keeping the status. Responses already in JSON pass untouched.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = refusal(status);
+    let mut json = (status, Json(json!({ "code": code, "message": message }))).into_response();
+    for name in [ALLOW, RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            json.headers_mut().insert(name, value.clone());
+        }
+    }
+    json
+}
+
+/// The code and message of a refusal that only has a status.
+fn refusal(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::BAD_REQUEST => (
+            "bad_request",
+            "Yêu cầu không hợp lệ: dữ liệu gửi lên không đọc được.",
+        ),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "Bạn cần đăng nhập."),
+        StatusCode::FORBIDDEN => ("forbidden", "Bạn không có quyền làm việc này."),
+        StatusCode::NOT_FOUND => ("not_found", "Không tìm thấy."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "Địa chỉ này không nhận kiểu yêu cầu này.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "Dữ liệu gửi lên quá lớn."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "Yêu cầu phải gửi dữ liệu JSON hoặc một tệp.",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "invalid_body",
+            "Dữ liệu gửi lên thiếu thông tin hoặc sai kiểu.",
+        ),
+        StatusCode::UPGRADE_REQUIRED => (
+            "upgrade_required",
+            "Địa chỉ này chỉ nhận kết nối WebSocket.",
+        ),
+        StatusCode::TOO_MANY_REQUESTS => (
+            "rate_limited",
+            "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.",
+        ),
+        s if s.is_server_error() => ("internal", "Máy chủ gặp lỗi. Hãy thử lại."),
+        _ => ("bad_request", "Yêu cầu không hợp lệ."),
+    }
+}
