@@ -25,6 +25,7 @@ mod limits_sign_in;
 mod limits_watch;
 mod live_game;
 mod process;
+mod protocol_page;
 mod published;
 mod rankings;
 mod reconnect;
