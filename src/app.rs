@@ -170,6 +170,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             per_account: config.limits.games_per_account,
             total: config.limits.games,
         },
+        crate::transport::assets::IMAGE_BASE,
         shutdown_rx.clone(),
     );
     let web = WebConfig {

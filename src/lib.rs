@@ -18,6 +18,7 @@ pub mod demo;
 pub mod domain;
 pub mod engine;
 pub mod leaderboard;
+pub mod outbox;
 pub mod protocol;
 pub mod rankings;
 pub mod storage;

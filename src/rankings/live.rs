@@ -21,8 +21,8 @@ use tokio::time::{interval, MissedTickBehavior};
 use super::known::Known;
 use super::{Line, Rankings};
 use crate::domain::scopes::Scope;
-use crate::engine::{Outbox, Outgoing};
 use crate::leaderboard::Leaderboards;
+use crate::outbox::{Outbox, Outgoing};
 use crate::protocol::Text;
 
 /// Shortest time between two updates of a watched board.

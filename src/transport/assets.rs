@@ -56,6 +56,9 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     }
 }
 
+/// Where question images are served from: `{IMAGE_BASE}/{bank}/{file}`.
+pub const IMAGE_BASE: &str = "/bank-images";
+
 pub async fn bank_image(
     State(state): State<AppState>,
     Path((_bank, file)): Path<(String, String)>,

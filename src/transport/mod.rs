@@ -220,7 +220,10 @@ pub fn router(state: AppState) -> Router {
             "/ws",
             get(ws::upgrade).layer(axum::middleware::from_fn(http::error::json_errors)),
         )
-        .route("/bank-images/{bank}/{file}", get(assets::bank_image))
+        .route(
+            &format!("{}/{{bank}}/{{file}}", assets::IMAGE_BASE),
+            get(assets::bank_image),
+        )
         .fallback(assets::page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

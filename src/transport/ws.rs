@@ -19,9 +19,11 @@ use super::http::error::ApiError;
 use super::origin::{self, Origin};
 use super::slots::{Full, Slot};
 use super::AppState;
+use crate::domain::access::{may, Action, Actor, Target};
 use crate::domain::game::PlayerId;
 use crate::domain::Nickname;
-use crate::engine::{token, Command, HostAction, Outbox, Outgoing, RoomHandle};
+use crate::engine::{token, Command, HostAction, RoomHandle};
+use crate::outbox::{Outbox, Outgoing};
 use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
@@ -473,15 +475,17 @@ impl Conn {
         let Some(room) = self.state.engine().by_game(game) else {
             return Reply::Error(ErrorCode::GameNotFound);
         };
+        let actor = Actor {
+            id: account.id,
+            role: account.role,
+            unit: account.unit.as_deref(),
+        };
+        if !may(&actor, Action::RunGame, Target::OwnedBy(room.owner)) {
+            return Reply::Error(ErrorCode::Forbidden);
+        }
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
-        let cmd = Command::Host {
-            account: account.id,
-            role: account.role,
-            unit: account.unit.clone(),
-            outbox,
-            reply,
-        };
+        let cmd = Command::Host { outbox, reply };
         match ask(&room, cmd, answer).await {
             Ok(welcome) => {
                 self.session = Some(Session::Host { room });
