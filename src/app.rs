@@ -282,7 +282,10 @@ pub mod tools {
         if contexts.is_empty() {
             contexts = rankings.store().result_contexts().await?;
         }
-        for context in contexts {
+        for name in contexts {
+            let context: crate::domain::context::Context = name
+                .parse()
+                .with_context(|| format!("{name:?} is not a ranking context"))?;
             let started = Instant::now();
             let n = rankings
                 .rebuild(&context)
@@ -336,7 +339,7 @@ pub mod tools {
                 started.elapsed().as_secs_f64()
             );
             let started = Instant::now();
-            rankings.rebuild(&context).await?;
+            rankings.rebuild(&context.parse()?).await?;
             println!(
                 "boards of {context} built in {:.1} s",
                 started.elapsed().as_secs_f64()
@@ -415,8 +418,11 @@ pub async fn leaderboards(redis_url: Option<&str>) -> anyhow::Result<Leaderboard
 /// Rebuilds the boards of every context that has results.
 pub async fn rebuild_all(rankings: &Rankings) -> anyhow::Result<usize> {
     let mut total = 0;
-    for context in rankings.store().result_contexts().await? {
-        total += rankings.rebuild(&context).await?;
+    for name in rankings.store().result_contexts().await? {
+        match name.parse() {
+            Ok(context) => total += rankings.rebuild(&context).await?,
+            Err(_) => tracing::warn!(context = %name, "results under a name that is no context"),
+        }
     }
     Ok(total)
 }

@@ -20,7 +20,9 @@ use super::origin::{self, Origin};
 use super::slots::{Full, Slot};
 use super::AppState;
 use crate::domain::access::{may, Action, Actor, Target};
+use crate::domain::context::Context;
 use crate::domain::game::PlayerId;
+use crate::domain::scopes::Scope;
 use crate::domain::Nickname;
 use crate::engine::{token, Command, HostAction, RoomHandle};
 use crate::outbox::{Outbox, Outgoing};
@@ -28,9 +30,7 @@ use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
 use crate::rankings::live::{Viewer, WatchError, MAX_WATCH};
-use crate::rankings::valid_context;
 use crate::storage::Account;
-use crate::transport::http::rankings::parse_scope;
 
 /// How often the server pings, and how long a silent connection lives.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
@@ -502,11 +502,12 @@ impl Conn {
     /// to try again); a server that watches all it may (`server_busy`).
     async fn watch(&mut self, context: &str, scope: &str, limit: Option<u64>) -> Reply {
         let limit = limit.unwrap_or(10);
-        let Some(scope) = parse_scope(scope)
-            .filter(|_| valid_context(context) && (1..=MAX_WATCH).contains(&limit))
-        else {
+        let (Ok(context), Ok(scope)) = (context.parse::<Context>(), scope.parse::<Scope>()) else {
             return Reply::Error(ErrorCode::InvalidBoard);
         };
+        if !scope.belongs_to(&context) || !(1..=MAX_WATCH).contains(&limit) {
+            return Reply::Error(ErrorCode::InvalidBoard);
+        }
         let per_connection = self.state.limits().config().watches_per_connection as usize;
         if let Some(Session::Viewer { watches, .. }) = &self.session {
             if watches.len() >= per_connection {
@@ -533,7 +534,7 @@ impl Conn {
         let watched = self
             .state
             .live()
-            .watch(self.address, context, scope, viewer)
+            .watch(self.address, &context, scope, viewer)
             .await;
         match watched {
             Ok(()) => {}

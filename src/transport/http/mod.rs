@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod error;
 pub mod export;
 pub mod games;
+pub mod params;
 pub mod published;
 pub mod rankings;
 pub mod units;

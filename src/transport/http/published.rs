@@ -16,11 +16,12 @@ use super::access::require;
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
 use super::export;
-use super::rankings::{context_ok, parse_scope, results_context_ok, PageQuery};
+use super::params;
+use super::rankings::PageQuery;
 use crate::domain::access::{Action, Target};
 use crate::domain::publishing::{date_vn, PublishError, MAX_REASON, MAX_TITLE};
 use crate::domain::scopes::Scope;
-use crate::rankings::published::{board_key, Audience, PublishFailed, PublishedLine};
+use crate::rankings::published::{Audience, PublishFailed, PublishedLine};
 use crate::storage::now_ms;
 use crate::storage::published::Version;
 use crate::transport::AppState;
@@ -47,7 +48,7 @@ pub async fn publish(
     Json(input): Json<PublishInput>,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    results_context_ok(&context)?;
+    let context = params::round(&context)?;
     let published = state
         .rankings()
         .publish(
@@ -96,22 +97,27 @@ pub async fn versions(
     Path(context): Path<String>,
 ) -> ApiResult<Json<Vec<Version>>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    context_ok(&context)?;
-    Ok(Json(state.store().published_versions(&context).await?))
+    let context = params::context(&context)?;
+    Ok(Json(
+        state
+            .store()
+            .published_versions(&context.to_string())
+            .await?,
+    ))
 }
 
 async fn version_of(state: &AppState, context: &str, version: Option<i64>) -> ApiResult<Version> {
-    context_ok(context)?;
+    let context = params::context(context)?;
     state
         .store()
-        .published_version(context, version)
+        .published_version(&context.to_string(), version)
         .await?
         .ok_or(ApiError::NotFound)
 }
 
-fn scope_of(path: &str) -> ApiResult<Scope> {
-    parse_scope(path)
-        .ok_or_else(|| ApiError::Invalid("invalid_scope", "Không có bảng xếp hạng này.".into()))
+/// A board of a published version: the scopes of a round.
+fn scope_of(path: &str, version: &Version) -> ApiResult<Scope> {
+    params::scope(path, &params::context(&version.context)?)
 }
 
 /// What the public may know of a version: not who published it, nor the reason (which may
@@ -133,7 +139,7 @@ async fn board_json(
     q: PageQuery,
     audience: Audience,
 ) -> ApiResult<Json<Value>> {
-    let scope = scope_of(&scope)?;
+    let scope = scope_of(&scope, version)?;
     let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
     let (total, lines) = state
         .rankings()
@@ -146,7 +152,7 @@ async fn board_json(
     Ok(Json(json!({
         "version": summary,
         "scope": scope,
-        "board": board_key(&scope),
+        "board": scope.to_string(),
         "total": total,
         "lines": lines,
     })))
@@ -336,12 +342,14 @@ async fn board_title(state: &AppState, scope: &Scope) -> ApiResult<String> {
         }
         Scope::Communes => "Các xã, phường — toàn tỉnh".to_owned(),
         Scope::ClassesOfSchool { school: s } => format!("Các lớp — {}", school(s).await?),
+        Scope::Players => "Người chơi".to_owned(),
     })
 }
 
 /// A file name of ASCII letters, digits and '-': `xep-hang-dot-1-v2-school-TH1.csv`.
 fn file_name(version: &Version, scope: &Scope, extension: &str) -> String {
-    let board: String = board_key(scope)
+    let board: String = scope
+        .to_string()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
@@ -358,7 +366,7 @@ async fn download(
     format: Format,
     audience: Audience,
 ) -> ApiResult<Response> {
-    let scope = scope_of(scope)?;
+    let scope = scope_of(scope, version)?;
     let _permit = EXPORTS
         .acquire()
         .await
@@ -434,34 +442,6 @@ async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn board_keys_are_the_paths_scopes_parse_from() {
-        let scopes = [
-            Scope::Province,
-            Scope::Commune {
-                commune: "22015".into(),
-            },
-            Scope::School {
-                school: "TH1".into(),
-            },
-            Scope::Class {
-                school: "TH1".into(),
-                class: "5A".into(),
-            },
-            Scope::SchoolsOfProvince,
-            Scope::SchoolsOfCommune {
-                commune: "22015".into(),
-            },
-            Scope::Communes,
-            Scope::ClassesOfSchool {
-                school: "TH1".into(),
-            },
-        ];
-        for scope in scopes {
-            assert_eq!(parse_scope(&board_key(&scope)), Some(scope));
-        }
-    }
 
     #[test]
     fn file_names_are_plain_ascii() {
