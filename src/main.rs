@@ -11,11 +11,16 @@ use hoithi::banks;
 #[command(
     name = "hoithi",
     version,
-    about = "Quiz and competition engine for schools (Bình dân học vụ số)"
+    about = "Quiz and competition engine for schools (Bình dân học vụ số)",
+    // `hoithi --port 9000` serves, as `hoithi serve --port 9000` does.
+    args_conflicts_with_subcommands = true
 )]
 struct Cli {
     #[command(subcommand)]
     command: Option<Cmd>,
+    /// The server's settings when no command is given (as `serve`).
+    #[command(flatten)]
+    serve: Config,
 }
 
 #[derive(Subcommand)]
@@ -79,16 +84,19 @@ enum BankCmd {
 }
 
 fn main() -> ExitCode {
+    use std::io::IsTerminal;
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("HOITHI_LOG")
                 .unwrap_or_else(|_| "hoithi=info,warn".into()),
         )
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, not in a log file or a journal.
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let cli = Cli::parse();
     let result = match cli.command {
-        None => run_server(Config::parse_env()),
+        None => run_server(cli.serve),
         Some(Cmd::Serve(config)) => run_server(config),
         Some(Cmd::Bank(BankCmd::Check { path })) => return bank_check(path),
         Some(Cmd::Bank(BankCmd::Import(args))) => return banks::cli::import(args),
@@ -162,21 +170,5 @@ fn bank_check(path: Option<PathBuf>) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-    }
-}
-
-trait ParseEnv {
-    fn parse_env() -> Self;
-}
-
-impl ParseEnv for Config {
-    /// The serve settings from the environment alone (plain `hoithi` with no subcommand).
-    fn parse_env() -> Config {
-        #[derive(Parser)]
-        struct Only {
-            #[command(flatten)]
-            config: Config,
-        }
-        Only::parse_from(["hoithi"]).config
     }
 }
