@@ -455,7 +455,7 @@ async fn ensure_first_account(
         return Ok(None);
     }
     let password = password.map(str::to_owned).unwrap_or_else(random_password);
-    store
+    let created = store
         .create_account(
             "admin",
             "Quản trị viên",
@@ -464,6 +464,10 @@ async fn ensure_first_account(
             &hash_password(&password)?,
         )
         .await?;
+    anyhow::ensure!(
+        created != crate::storage::Inserted::Taken,
+        "another server created the account admin at the same moment; start again"
+    );
     Ok(Some(password))
 }
 

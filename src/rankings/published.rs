@@ -18,6 +18,7 @@ use crate::domain::publishing::{self, PublishError};
 use crate::domain::ranking::RankOrder;
 use crate::domain::scopes::{Scope, Tally};
 use crate::storage::published::{encode_board, NewVersion, SnapshotRow, StoredLine, Version};
+use crate::storage::Inserted;
 
 /// Every board of a context at one moment, encoded for storage.
 pub struct Snapshot {
@@ -67,6 +68,9 @@ pub enum PublishFailed {
     Refused(#[from] PublishError),
     #[error("the context has no results")]
     NoResults,
+    /// Another organizer published the same context at the same moment and took the number.
+    #[error("another version was published at the same moment")]
+    Conflict,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -241,7 +245,7 @@ impl Rankings {
         if snapshot.participants == 0 {
             return Err(PublishFailed::NoResults);
         }
-        let version = self
+        let inserted = self
             .store
             .insert_published(
                 &NewVersion {
@@ -257,6 +261,9 @@ impl Rankings {
             )
             .await
             .map_err(anyhow::Error::from)?;
+        let Inserted::New(version) = inserted else {
+            return Err(PublishFailed::Conflict);
+        };
         let seconds = started.elapsed().as_secs_f64();
         tracing::info!(
             %context,

@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{unix_ms, Result, Store};
+use super::{unique, unix_ms, Inserted, Result, Store};
 
 use crate::domain::access::Actor;
 pub use crate::domain::access::Role;
@@ -65,8 +65,8 @@ impl Store {
         role: Role,
         unit: Option<&str>,
         password_hash: &str,
-    ) -> Result<i64> {
-        sqlx::query(
+    ) -> Result<Inserted<i64>> {
+        let inserted = sqlx::query(
             "INSERT INTO accounts (username, display_name, role, unit_code, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -77,8 +77,11 @@ impl Store {
         .bind(password_hash)
         .bind(unix_ms())
         .fetch_one(self.pool())
-        .await?
-        .try_get(0)
+        .await;
+        match unique(inserted)? {
+            Inserted::New(row) => Ok(Inserted::New(row.try_get(0)?)),
+            Inserted::Taken => Ok(Inserted::Taken),
+        }
     }
 
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {

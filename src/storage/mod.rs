@@ -33,6 +33,25 @@ pub use units::{now_ms, Commune, PlacedResult, ResultRow};
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 
+/// What an insert that must be unique did: a new row, or the value is taken (a unique
+/// constraint refused it — the one safe check against two requests at the same moment,
+/// which a look-up before the insert is not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted<T> {
+    New(T),
+    Taken,
+}
+
+/// `result`, with a unique violation (on any backend) as [`Inserted::Taken`]. The one place
+/// that tells a taken value from a failure.
+pub(crate) fn unique<T>(result: Result<T>) -> Result<Inserted<T>> {
+    match result {
+        Ok(value) => Ok(Inserted::New(value)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(Inserted::Taken),
+        Err(e) => Err(e),
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
     Sqlite,

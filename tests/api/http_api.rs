@@ -342,3 +342,24 @@ async fn every_api_error_is_the_documented_json_without_parser_internals() {
         );
     }
 }
+
+/// Five organizers' pages create the same account at the same moment: one is created, the
+/// others hear `username_taken` — never a server error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_same_account_created_five_times_at_once_is_created_once() {
+    let app = spawn_app().await;
+    let body = json!({"username": "gv.cung.luc", "display_name": "Cô Cùng Lúc",
+                      "password": "mat-khau-cung-luc", "role": "teacher"});
+    let attempts = (0..5).map(|_| app.post("/api/accounts", &body));
+    let answers = futures_util::future::join_all(attempts).await;
+    let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
+    assert_eq!(
+        statuses.iter().filter(|&&s| s == 200).count(),
+        1,
+        "{statuses:?}"
+    );
+    for answer in answers.iter().filter(|r| r.status != 200) {
+        assert_eq!(answer.status, 422, "{}", answer.body);
+        assert_eq!(answer.json()["code"], "username_taken");
+    }
+}

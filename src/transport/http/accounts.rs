@@ -12,8 +12,8 @@ use super::auth::{hash_password, CurrentAccount};
 use super::error::{ApiError, ApiResult};
 use crate::domain::access::{Action, Target, UnitKind};
 use crate::domain::text;
-use crate::storage::{Account, Role};
-use crate::transport::AppState;
+use crate::storage::{Account, Inserted, Role};
+use crate::transport::{hashing, AppState};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -106,25 +106,30 @@ pub async fn create(
             "Mật khẩu phải có ít nhất 8 ký tự.".into(),
         ));
     }
-    if state
+    // Hashed on the server's few hashing threads like a sign-in, so account creation cannot
+    // be used to run more argon2 at once than the server is sized for.
+    let password = body.password;
+    let hash = state
+        .password_gate()
+        .run(move || hash_password(&password))
+        .await
+        .map_err(|_| ApiError::Unavailable {
+            code: "server_busy",
+            message: "Máy chủ đang bận. Hãy thử lại sau giây lát.".into(),
+            retry_after_ms: hashing::RETRY_AFTER_MS,
+        })??;
+    // The unique constraint decides, not a look-up before: two organizers creating the same
+    // name at the same moment both get an answer, one of them `username_taken`.
+    let created = state
         .store()
-        .account_by_username(&username)
-        .await?
-        .is_some()
-    {
+        .create_account(&username, &display_name, role, unit.as_deref(), &hash)
+        .await?;
+    let Inserted::New(id) = created else {
         return Err(ApiError::Invalid(
             "username_taken",
             "Tên đăng nhập này đã có người dùng.".into(),
         ));
-    }
-    let password = body.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(anyhow::Error::from)??;
-    let id = state
-        .store()
-        .create_account(&username, &display_name, role, unit.as_deref(), &hash)
-        .await?;
+    };
     tracing::info!(%username, role = role.as_str(), unit = ?unit, by = %me.username, "account created");
     Ok(Json(
         json!({ "id": id, "username": username, "role": role, "unit": unit }),

@@ -76,18 +76,13 @@ pub async fn publish(
                 "no_results",
                 "Đợt này chưa có kết quả nào để công bố.".into(),
             ),
-            PublishFailed::Other(e) if is_unique_violation(&e) => ApiError::Invalid(
+            PublishFailed::Conflict => ApiError::Invalid(
                 "publish_conflict",
                 "Một người khác vừa công bố đợt này. Hãy tải lại danh sách phiên bản.".into(),
             ),
             PublishFailed::Other(e) => ApiError::Internal(e),
         })?;
     Ok(Json(json!(published)))
-}
-
-/// Two organizers publishing the same context at once on PostgreSQL: one gets the number.
-fn is_unique_violation(e: &anyhow::Error) -> bool {
-    matches!(e.downcast_ref::<sqlx::Error>(), Some(sqlx::Error::Database(d)) if d.is_unique_violation())
 }
 
 /// Every version of a context, newest first, with who published it and why.
