@@ -32,6 +32,8 @@ pub struct WebConfig {
     /// Origins besides the server's own that may open the WebSocket.
     pub allowed_origins: Vec<String>,
     pub limits: limits::LimitsConfig,
+    /// Caps of spreadsheet uploads (see `banks::limits`).
+    pub imports: banks::limits::ImportConfig,
     /// Nicknames refused on top of the built-in list (see `domain/banned-words.txt`).
     pub banned_words: String,
 }
@@ -43,6 +45,7 @@ pub struct AppState {
     rankings: Rankings,
     live: Hub,
     limits: Arc<limits::Limits>,
+    imports: Arc<http::uploads::ImportGate>,
     banned_words: Arc<BannedWords>,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
@@ -58,11 +61,13 @@ impl AppState {
         let live = Hub::new(rankings.clone());
         let limits = Arc::new(limits::Limits::new(config.limits.clone()));
         let banned_words = Arc::new(BannedWords::with_extra(&config.banned_words));
+        let imports = Arc::new(http::uploads::ImportGate::new(config.imports.clone()));
         AppState {
             engine,
             rankings,
             live,
             limits,
+            imports,
             banned_words,
             config: Arc::new(config),
             shutdown,
@@ -73,6 +78,10 @@ impl AppState {
     }
     pub fn limits(&self) -> &limits::Limits {
         &self.limits
+    }
+    /// Turns and caps of spreadsheet imports.
+    pub fn imports(&self) -> &http::uploads::ImportGate {
+        &self.imports
     }
     /// Live boards for viewers.
     pub fn live(&self) -> &Hub {
@@ -95,12 +104,6 @@ impl AppState {
     }
 }
 
-/// A province-wide student roster as a sheet: 700,000 rows are far more than this, so big
-/// rosters go in per school or per commune.
-const fn rankings_upload() -> usize {
-    32 * 1024 * 1024
-}
-
 pub fn router(state: AppState) -> Router {
     use http::{accounts, auth, bank_review, catalog, games, published, rankings, units};
     let api = Router::new()
@@ -109,12 +112,8 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/banks", get(catalog::list_banks))
         .route("/banks/{id}", get(catalog::bank))
-        .route(
-            "/banks/import",
-            post(bank_review::import).layer(axum::extract::DefaultBodyLimit::max(
-                bank_review::MAX_UPLOAD_BYTES,
-            )),
-        )
+        // Uploads read their body themselves, within their own caps (`http::uploads`).
+        .route("/banks/import", post(bank_review::import))
         .route("/banks/{id}/approve", post(bank_review::approve))
         .route("/banks/{id}/export", get(bank_review::export))
         .route(
@@ -136,16 +135,8 @@ pub fn router(state: AppState) -> Router {
             "/units/schools/{code}/students",
             get(units::school_students),
         )
-        .route(
-            "/units/schools/import",
-            post(rankings::import_schools)
-                .layer(axum::extract::DefaultBodyLimit::max(rankings_upload())),
-        )
-        .route(
-            "/units/students/import",
-            post(rankings::import_students)
-                .layer(axum::extract::DefaultBodyLimit::max(rankings_upload())),
-        )
+        .route("/units/schools/import", post(rankings::import_schools))
+        .route("/units/students/import", post(rankings::import_students))
         .route("/rankings", get(rankings::contexts))
         .route("/rankings/{context}/results", post(rankings::record))
         .route("/rankings/{context}/rebuild", post(rankings::rebuild))

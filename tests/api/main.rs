@@ -15,6 +15,7 @@ mod faults_sigterm;
 mod faults_startup;
 mod helpers;
 mod http_api;
+mod import_bombs;
 mod limits;
 mod live_game;
 mod process;

@@ -20,6 +20,15 @@ pub enum ApiError {
     Invalid(&'static str, String),
     #[error("too many attempts")]
     RateLimited { retry_after_ms: u64 },
+    /// A body past its route's cap (an upload).
+    #[error("request body too large")]
+    TooLarge(String),
+    /// Every turn for this kind of work is taken (imports): try again later.
+    #[error("server busy")]
+    Busy {
+        message: String,
+        retry_after_ms: u64,
+    },
     /// An uploaded bank spreadsheet with rejected rows: each row and why, so the organizer
     /// fixes the file in one pass.
     #[error("rejected rows")]
@@ -65,6 +74,16 @@ impl IntoResponse for ApiError {
                 "rate_limited",
                 "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.".to_owned(),
             ),
+            ApiError::TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                message.clone(),
+            ),
+            ApiError::Busy { message, .. } => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "server_busy",
+                message.clone(),
+            ),
             ApiError::RejectedRows(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected_rows",
@@ -83,7 +102,9 @@ impl IntoResponse for ApiError {
             }
         };
         let mut body = json!({ "code": code, "message": message });
-        if let ApiError::RateLimited { retry_after_ms } = self {
+        if let ApiError::RateLimited { retry_after_ms } | ApiError::Busy { retry_after_ms, .. } =
+            self
+        {
             body["retry_after_ms"] = json!(retry_after_ms);
         }
         if let ApiError::RejectedRows(problems) = &self {

@@ -11,3 +11,4 @@ pub mod games;
 pub mod published;
 pub mod rankings;
 pub mod units;
+pub mod uploads;
