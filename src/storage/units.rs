@@ -1,6 +1,9 @@
 //! The province's units and rosters (communes, schools, students) and the results that rank
-//! them. Bulk writes go in multi-row statements inside one transaction: a roster of 700,000
-//! students is a few thousand statements, not 700,000.
+//! them. Bulk writes go in multi-row statements, one short transaction each: a roster of
+//! 100,000 students is 200 statements, not 100,000, and no transaction holds SQLite's write
+//! lock for longer than one of them (about 10 ms), so live games' answers are never kept
+//! waiting behind an import. Rows are upserts: an import cut short is finished by running it
+//! again.
 
 use serde::Serialize;
 use sqlx::any::AnyArguments;
@@ -12,7 +15,8 @@ use crate::domain::roster::{School, Student};
 
 const COMMUNES_CSV: &str = include_str!("../../migrations/seed/daklak-communes.csv");
 
-/// Rows per multi-row INSERT: 7 columns × 500 stays far below both databases' parameter limits.
+/// Rows per multi-row INSERT, and per transaction of a bulk write: 7 columns × 500 stays far
+/// below both databases' parameter limits, and a statement of 500 rows commits in about 10 ms.
 const ROWS_PER_STATEMENT: usize = 500;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -154,9 +158,8 @@ impl Store {
         rows.iter().map(|r| r.try_get(0)).collect()
     }
 
-    /// Adds or updates schools, all in one transaction.
+    /// Adds or updates schools, a chunk per transaction.
     pub async fn upsert_schools(&self, schools: &[School]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
         for chunk in schools.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO schools (code, name, levels, commune_code, enrolment) VALUES {} \
@@ -174,14 +177,13 @@ impl Store {
                     .bind(&s.commune)
                     .bind(s.enrolment);
             }
-            q.execute(&mut *tx).await?;
+            self.write_chunk(q).await?;
         }
-        tx.commit().await
+        Ok(())
     }
 
-    /// Adds or updates students, all in one transaction.
+    /// Adds or updates students, a chunk per transaction.
     pub async fn upsert_students(&self, students: &[Student]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
         for chunk in students.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO students (code, full_name, display_name, class_name, grade, school_code, consent_public) \
@@ -201,14 +203,14 @@ impl Store {
                     .bind(&s.school)
                     .bind(i64::from(s.consent_public));
             }
-            q.execute(&mut *tx).await?;
+            self.write_chunk(q).await?;
         }
-        tx.commit().await
+        Ok(())
     }
 
-    /// Sets participants' results in `context` (absolute values: replaying is harmless).
+    /// Sets participants' results in `context` (absolute values: replaying is harmless), a
+    /// chunk per transaction.
     pub async fn upsert_results(&self, context: &str, results: &[ResultRow]) -> Result<()> {
-        let mut tx = self.pool().begin().await?;
         for chunk in results.chunks(ROWS_PER_STATEMENT) {
             let sql = format!(
                 "INSERT INTO results (context, student_code, score, time_ms, distance, attempts, submitted_at) VALUES {} \
@@ -227,8 +229,17 @@ impl Store {
                     .bind(r.attempts)
                     .bind(r.submitted_at);
             }
-            q.execute(&mut *tx).await?;
+            self.write_chunk(q).await?;
         }
+        Ok(())
+    }
+
+    /// One statement of a bulk write in a transaction of its own, in its turn (see
+    /// [`Store::write_turn`]).
+    async fn write_chunk<'q>(&self, q: Query<'q, Any, AnyArguments<'q>>) -> Result<()> {
+        let _turn = self.write_turn().await;
+        let mut tx = self.pool().begin().await?;
+        q.execute(&mut *tx).await?;
         tx.commit().await
     }
 

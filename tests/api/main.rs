@@ -16,6 +16,7 @@ mod faults_startup;
 mod helpers;
 mod http_api;
 mod import_bombs;
+mod import_during_game;
 mod limits;
 mod live_game;
 mod process;
