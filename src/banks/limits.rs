@@ -58,7 +58,8 @@ pub struct ImportConfig {
     #[arg(long, env = "HOITHI_SHEET_UNZIPPED_MIB", default_value_t = 64)]
     pub sheet_unzipped_mib: usize,
     /// Imports read and written at once; more are refused with `server_busy` until one ends.
-    /// Each holds up to about 150 MB at the other caps' defaults, and uses one core.
+    /// The largest roster holds about 100 MB while it imports (docs/performance.md), and its
+    /// reading uses one core.
     #[arg(long, env = "HOITHI_IMPORTS_AT_ONCE", default_value_t = 2)]
     pub imports_at_once: usize,
 }

@@ -319,6 +319,7 @@ pub async fn import_students(
         Some(_) => SheetKind::SchoolRoster,
     };
     // The turn is held until the rows are written.
+    let started = std::time::Instant::now();
     let (grid, _turn) = state.imports().read(kind, &q.file, &headers, body).await?;
     let schools: HashSet<String> = match &only {
         None => state.store().school_codes().await?.into_iter().collect(),
@@ -347,7 +348,16 @@ pub async fn import_students(
     {
         return Err(ApiError::RejectedRows(parsed.problems));
     }
+    let read = started.elapsed();
     state.store().upsert_students(&parsed.rows).await?;
+    // How long a roster takes, in the log: what an operator sizes the row caps by.
+    tracing::info!(
+        students = parsed.rows.len(),
+        read_ms = read.as_millis() as u64,
+        write_ms = (started.elapsed() - read).as_millis() as u64,
+        by = %account.username,
+        "students imported"
+    );
     Ok(Json(
         json!({ "imported": parsed.rows.len(), "skipped": parsed.problems }),
     ))
