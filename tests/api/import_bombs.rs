@@ -272,3 +272,40 @@ async fn a_roster_one_row_past_the_province_cap_is_refused_and_nothing_is_stored
     let roster = app.get("/api/units/schools/TH001/students").await.json();
     assert_eq!(roster["students"], json!([]), "nothing stored");
 }
+
+#[tokio::test]
+async fn an_upload_declared_past_its_cap_is_refused_before_a_byte_is_read() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app().await;
+    // 4 MiB and one byte for a bank; the body is never sent: the answer comes first.
+    let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();
+    let head = format!(
+        "POST /api/banks/import?file=b.csv HTTP/1.1\r\nHost: {addr}\r\nOrigin: http://{addr}\r\n\
+         Content-Type: text/csv\r\nContent-Length: {len}\r\nCookie: {cookie}\r\n\
+         Connection: close\r\n\r\n",
+        addr = app.addr,
+        len = 4 * 1024 * 1024 + 1,
+        cookie = app.cookie
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut raw = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut raw))
+        .await
+        .expect("answered without waiting for the body")
+        .unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.starts_with("HTTP/1.1 413"), "{raw}");
+    let body: Value = serde_json::from_str(raw.split("\r\n\r\n").nth(1).unwrap()).unwrap();
+    assert_eq!(body["code"], "file_too_large");
+    assert_eq!(
+        body["message"],
+        "Tệp lớn hơn 4 MiB, mức tối đa cho loại tệp này. Hãy chia thành nhiều tệp nhỏ hơn."
+    );
+    // A roster may be larger: the same length is read, and refused for what it holds.
+    let csv = format!("code,full_name\n{}", "x,y\n".repeat(1_100_000));
+    assert!(csv.len() > 4 * 1024 * 1024);
+    let resp = app
+        .upload("/api/units/students/import?file=hs.csv", csv.as_bytes())
+        .await;
+    assert_eq!(resp.json()["code"], "sheet_too_large", "{}", resp.body);
+}
