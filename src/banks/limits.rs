@@ -57,6 +57,10 @@ pub struct ImportConfig {
     /// together: 100,000 students take about 40 MiB of sheet XML.
     #[arg(long, env = "HOITHI_SHEET_UNZIPPED_MIB", default_value_t = 64)]
     pub sheet_unzipped_mib: usize,
+    /// Seconds an upload's body may take to arrive: a turn held by an upload that stops
+    /// sending is given back then. 16 MiB over a school's 2 Mbit/s line take about 70 s.
+    #[arg(long, env = "HOITHI_UPLOAD_SECONDS", default_value_t = 120)]
+    pub upload_seconds: u64,
     /// Imports read and written at once; more are refused with `server_busy` until one ends.
     /// The largest roster holds about 100 MB while it imports (docs/performance.md), and its
     /// reading uses one core.
@@ -76,6 +80,7 @@ impl Default for ImportConfig {
             sheet_columns: 64,
             sheet_cells: 2_000_000,
             sheet_unzipped_mib: 64,
+            upload_seconds: 120,
             imports_at_once: 2,
         }
     }

@@ -228,3 +228,63 @@ async fn half_sent_upload(app: &crate::helpers::TestApp) -> tokio::net::TcpStrea
     tokio::time::sleep(Duration::from_millis(300)).await;
     stream
 }
+
+/// An upload that stops sending gives its turn back after `upload_seconds`, with 408
+/// `upload_timeout`: one account cannot hold every turn by sending nothing.
+#[tokio::test]
+async fn an_upload_that_stops_sending_gives_its_turn_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = hoithi::app::Config {
+        port: 0,
+        data_dir: dir.path().to_path_buf(),
+        database_url: Some(crate::database::url_for(dir.path())),
+        admin_password: Some(crate::helpers::ADMIN_PASSWORD.into()),
+        imports: ImportConfig {
+            upload_seconds: 1,
+            imports_at_once: 1,
+            ..ImportConfig::default()
+        },
+        ..hoithi::app::Config::defaults()
+    };
+    let running = hoithi::app::start(config).await.expect("server starts");
+    let mut app = crate::helpers::TestApp {
+        addr: running.addr,
+        running: Some(running),
+        dir,
+        cookie: String::new(),
+    };
+    app.cookie = app
+        .sign_in("admin", crate::helpers::ADMIN_PASSWORD)
+        .await
+        .unwrap();
+
+    let mut stalled = half_sent_upload(&app).await;
+    let schools = "code,name,levels,commune,enrolment\nTH001,Trường A,tieu-hoc,22015,10\n";
+    let busy = app
+        .upload("/api/units/schools/import?file=t.csv", schools.as_bytes())
+        .await;
+    assert_eq!(busy.status, 503, "{}", busy.body);
+
+    let mut raw = Vec::new();
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(10), async {
+        use tokio::io::AsyncReadExt;
+        stalled.read_to_end(&mut raw).await
+    })
+    .await
+    .expect("the stalled upload is answered")
+    .unwrap();
+    let raw = String::from_utf8_lossy(&raw);
+    assert!(raw.starts_with("HTTP/1.1 408"), "{raw}");
+    assert!(
+        raw.contains(r#""code":"upload_timeout""#)
+            && raw.contains("Tệp chưa gửi xong sau 1 giây. Hãy thử lại khi mạng ổn định hơn."),
+        "{raw}"
+    );
+    assert!(started.elapsed() < Duration::from_secs(3));
+
+    let resp = app
+        .upload("/api/units/schools/import?file=t.csv", schools.as_bytes())
+        .await;
+    assert_eq!(resp.status, 200, "the turn is free again: {}", resp.body);
+}

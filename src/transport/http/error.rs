@@ -23,6 +23,9 @@ pub enum ApiError {
     /// A body past its route's cap (an upload).
     #[error("request body too large")]
     TooLarge(String),
+    /// An upload's body did not arrive in time.
+    #[error("upload too slow")]
+    UploadTimeout(String),
     /// Every turn for this kind of work is taken (imports): try again later.
     #[error("server busy")]
     Busy {
@@ -77,6 +80,11 @@ impl IntoResponse for ApiError {
             ApiError::TooLarge(message) => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "file_too_large",
+                message.clone(),
+            ),
+            ApiError::UploadTimeout(message) => (
+                StatusCode::REQUEST_TIMEOUT,
+                "upload_timeout",
                 message.clone(),
             ),
             ApiError::Busy { message, .. } => (

@@ -4,6 +4,7 @@
 //! reads a byte and gives it back only once its rows are written.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::header::CONTENT_LENGTH;
@@ -39,7 +40,8 @@ impl ImportGate {
     /// parses it on a blocking thread. Call it after the caller's rights are checked, so that
     /// only those who may import can hold a turn. Refused: with `server_busy` when every turn
     /// is taken (waiting would hold the body in memory), `file_too_large` past the body cap,
-    /// `sheet_too_large` past a sheet cap, or as unreadable (see [`unreadable`]).
+    /// `upload_timeout` when the body is not in after `upload_seconds`, `sheet_too_large`
+    /// past a sheet cap, or as unreadable (see [`unreadable`]).
     pub async fn read(
         &self,
         kind: SheetKind,
@@ -71,10 +73,20 @@ impl ImportGate {
         if declared.is_some_and(|n| n > cap) {
             return Err(too_large());
         }
-        // Past the cap (or cut off by the client, which then hears nothing anyway).
-        let bytes = axum::body::to_bytes(body, cap)
-            .await
-            .map_err(|_| too_large())?;
+        // Past the cap (or cut off by the client, which then hears nothing anyway); and an
+        // upload that stops sending gives its turn back.
+        let seconds = self.config.upload_seconds;
+        let bytes = tokio::time::timeout(
+            Duration::from_secs(seconds),
+            axum::body::to_bytes(body, cap),
+        )
+        .await
+        .map_err(|_| {
+            ApiError::UploadTimeout(format!(
+                "Tệp chưa gửi xong sau {seconds} giây. Hãy thử lại khi mạng ổn định hơn."
+            ))
+        })?
+        .map_err(|_| too_large())?;
         let limits = self.config.sheet(kind);
         let name = file.to_owned();
         let grid = off_runtime(move || sheets::read(&name, &bytes, &limits))
