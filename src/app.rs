@@ -48,6 +48,8 @@ pub struct Config {
     pub allowed_origins: Vec<String>,
     #[command(flatten)]
     pub limits: crate::transport::limits::LimitsConfig,
+    #[command(flatten)]
+    pub imports: crate::banks::limits::ImportConfig,
     /// A file of extra banned nickname words, one per line.
     #[arg(long, env = "HOITHI_BANNED_WORDS")]
     pub banned_words: Option<PathBuf>,
@@ -80,6 +82,7 @@ impl Config {
             retention_days: 400,
             redis_url: None,
             limits: Default::default(),
+            imports: Default::default(),
             banned_words: None,
         }
     }
@@ -179,6 +182,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         public_url: config.public_url.clone(),
         allowed_origins: config.allowed_origins.clone(),
         limits: config.limits.clone(),
+        imports: config.imports.clone(),
         banned_words: match &config.banned_words {
             Some(path) => std::fs::read_to_string(path).with_context(|| {
                 format!("Failed to read the banned words in {}", path.display())

@@ -1,7 +1,8 @@
 //! Bank files on disk (or bundled into the binary): reading them and checking them as a set.
 //! The format and its rules are in [`crate::domain::bank`]; this module only does the I/O,
-//! and the spreadsheet side of it: [`sheets`] (`.xlsx` via [`xlsx`], `.csv` via [`csv`]),
-//! [`import`] into a bank folder, and the `hoithi bank …` commands in [`cli`].
+//! and the spreadsheet side of it: [`sheets`] (`.xlsx` via [`xlsx`], `.csv` via [`csv`], both
+//! within the caps of [`limits`]), [`import`] into a bank folder, and the `hoithi bank …`
+//! commands in [`cli`].
 
 use std::path::{Path, PathBuf};
 
@@ -9,11 +10,14 @@ use anyhow::Context;
 
 use crate::domain::bank::{self, Bank, Issue};
 
+mod bounded;
 pub mod cli;
 pub mod csv;
 pub mod import;
+pub mod limits;
 pub mod sheets;
 pub mod xlsx;
+mod xlsx_package;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));

@@ -195,6 +195,8 @@ async fn alive(store: &Store) -> bool {
 const ROWS_PER_STATEMENT: usize = 16;
 
 async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
+    // Waits for an import's chunk to commit, never for a whole import (see `write_turn`).
+    let _turn = store.write_turn().await;
     let mut tx = store.pool().begin().await?;
     let now = unix_ms();
     let mut i = 0;

@@ -18,6 +18,8 @@ mod faults_startup;
 mod headers;
 mod helpers;
 mod http_api;
+mod import_bombs;
+mod import_during_game;
 mod limits;
 mod limits_connections;
 mod limits_games;

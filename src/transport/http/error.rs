@@ -33,13 +33,19 @@ pub enum ApiError {
     #[error("over a cap: {0}")]
     OverCap(&'static str, String),
     /// The server is at a capacity limit (503, with `Retry-After`): `server_busy` when too
-    /// many password hashes wait, `too_many_games`, `no_free_pin`.
+    /// many password hashes wait or every import turn is taken, `server_full`, `no_free_pin`.
     #[error("unavailable: {code}")]
     Unavailable {
         code: &'static str,
         message: String,
         retry_after_ms: u64,
     },
+    /// A body past its route's cap (an upload).
+    #[error("request body too large")]
+    TooLarge(String),
+    /// An upload's body did not arrive in time.
+    #[error("upload too slow")]
+    UploadTimeout(String),
     /// An uploaded bank spreadsheet with rejected rows: each row and why, so the organizer
     /// fixes the file in one pass.
     #[error("rejected rows")]
@@ -106,6 +112,16 @@ impl IntoResponse for ApiError {
             ApiError::Unavailable { code, message, .. } => {
                 (StatusCode::SERVICE_UNAVAILABLE, *code, message.clone())
             }
+            ApiError::TooLarge(message) => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "file_too_large",
+                message.clone(),
+            ),
+            ApiError::UploadTimeout(message) => (
+                StatusCode::REQUEST_TIMEOUT,
+                "upload_timeout",
+                message.clone(),
+            ),
             ApiError::RejectedRows(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected_rows",

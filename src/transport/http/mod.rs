@@ -12,3 +12,4 @@ pub mod params;
 pub mod published;
 pub mod rankings;
 pub mod units;
+pub mod uploads;

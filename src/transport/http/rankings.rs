@@ -3,8 +3,9 @@
 
 use std::collections::HashSet;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -14,7 +15,8 @@ use super::access::{own_school, province_wide, require, school, school_target};
 use super::auth::{account_from_headers, CurrentAccount};
 use super::error::{ApiError, ApiResult};
 use super::params;
-use crate::banks::sheets;
+use super::uploads::off_runtime;
+use crate::banks::limits::SheetKind;
 use crate::domain::access::{Action, Target};
 use crate::domain::roster;
 use crate::domain::scopes::Scope;
@@ -231,11 +233,15 @@ pub async fn import_schools(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Query(q): Query<ImportQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageSchools, Target::Province)?;
-    let grid = sheets::read(&q.file, &body)
-        .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
+    // The turn is held until the rows are written.
+    let (grid, _turn) = state
+        .imports()
+        .read(SheetKind::SchoolList, &q.file, &headers, body)
+        .await?;
     let communes: HashSet<String> = state
         .store()
         .communes()
@@ -243,7 +249,7 @@ pub async fn import_schools(
         .into_iter()
         .map(|c| c.code)
         .collect();
-    let parsed = roster::parse_schools(&grid, &communes);
+    let parsed = off_runtime(move || roster::parse_schools(&grid, &communes)).await?;
     if !parsed.problems.is_empty()
         && (!q.skip_errors || parsed.problems.iter().any(|p| p.row.is_none()))
     {
@@ -262,7 +268,8 @@ pub async fn import_students(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Query(q): Query<ImportQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<Json<Value>> {
     let only = if province_wide(&account, Action::EditRoster) {
         None
@@ -273,13 +280,18 @@ pub async fn import_students(
         require(&account, Action::EditRoster, school_target(&own))?;
         Some(own.code)
     };
-    let grid = sheets::read(&q.file, &body)
-        .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
+    let kind = match only {
+        None => SheetKind::ProvinceRoster,
+        Some(_) => SheetKind::SchoolRoster,
+    };
+    // The turn is held until the rows are written.
+    let started = std::time::Instant::now();
+    let (grid, _turn) = state.imports().read(kind, &q.file, &headers, body).await?;
     let schools: HashSet<String> = match &only {
         None => state.store().school_codes().await?.into_iter().collect(),
         Some(own) => HashSet::from([own.clone()]),
     };
-    let mut parsed = roster::parse_students(&grid, &schools);
+    let mut parsed = off_runtime(move || roster::parse_students(&grid, &schools)).await?;
     if let Some(own) = &only {
         let codes: Vec<String> = parsed.rows.iter().map(|s| s.code.clone()).collect();
         let taken = state.store().student_schools(&codes).await?;
@@ -302,7 +314,16 @@ pub async fn import_students(
     {
         return Err(ApiError::RejectedRows(parsed.problems));
     }
+    let read = started.elapsed();
     state.store().upsert_students(&parsed.rows).await?;
+    // How long a roster takes, in the log: what an operator sizes the row caps by.
+    tracing::info!(
+        students = parsed.rows.len(),
+        read_ms = read.as_millis() as u64,
+        write_ms = (started.elapsed() - read).as_millis() as u64,
+        by = %account.username,
+        "students imported"
+    );
     Ok(Json(
         json!({ "imported": parsed.rows.len(), "skipped": parsed.problems }),
     ))
