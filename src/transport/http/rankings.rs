@@ -295,19 +295,19 @@ pub async fn import_students(
     if let Some(own) = &only {
         let codes: Vec<String> = parsed.rows.iter().map(|s| s.code.clone()).collect();
         let taken = state.store().student_schools(&codes).await?;
-        parsed
-            .problems
-            .extend(
-                taken
-                    .into_iter()
-                    .filter(|(_, school)| school != own)
-                    .map(|(code, school)| {
-                        crate::domain::sheet::Problem::file(format!(
-                            "học sinh {code} đang có trong danh sách của trường {school}, \
-                             không phải trường {own}"
-                        ))
-                    }),
-            );
+        parsed.problems.extend(
+            taken
+                .into_iter()
+                .filter(|(_, school)| school != own)
+                // Which school holds the child is that school's business: the message
+                // says only that it is another one.
+                .map(|(code, _)| {
+                    crate::domain::sheet::Problem::file(format!(
+                        "học sinh {code} đã có trong danh sách của một trường khác; \
+                             chỉ ban tổ chức mới chuyển được học sinh sang trường {own}"
+                    ))
+                }),
+        );
     }
     if !parsed.problems.is_empty()
         && (!q.skip_errors || parsed.problems.iter().any(|p| p.row.is_none()))
