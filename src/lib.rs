@@ -3,8 +3,9 @@
 //! Read this page first. The crate is layered; each module knows one thing and uses only the
 //! ones listed below it:
 //!
-//! - [`app`]: wiring — configuration, start-up, graceful shutdown, the command-line tools
-//!   (`main.rs` only parses the command line and calls here).
+//! - [`cli`]: the `hoithi` command line — every command, its own flags and what it prints
+//!   (`main.rs` sets up logging and calls [`cli::run`]).
+//! - [`app`]: wiring — the server's configuration, start-up, graceful shutdown.
 //! - [`transport`]: the network's edge — the accept loop with its caps, axum routes (pages,
 //!   the REST API for teachers and organizers), the one WebSocket endpoint for play and
 //!   viewing, rate limits, and the mapping of every error to what a client sees.
@@ -14,8 +15,9 @@
 //!   to boards, rebuilds from the database, pages with public labels, published versions,
 //!   live boards for viewers, and the feed that carries a live game's totals to its board.
 //! - [`banks`]: question banks on disk or in the binary; spreadsheets (`.xlsx`, `.csv`) in and
-//!   out; the `hoithi bank` commands.
+//!   out.
 //! - [`demo`]: a generated province (clearly fake) for load tests and demonstrations.
+//! - [`flags`]: command-line flags' defaults, written once on the flags.
 //! - [`outbox`]: a connection's bounded queue of serialized messages: rooms and live boards
 //!   push, the connection's task writes. Below both, so neither imports the other for it.
 //! - [`storage`]: sqlx, the source of truth (SQLite by default, PostgreSQL by URL), and the
@@ -32,9 +34,11 @@
 
 pub mod app;
 pub mod banks;
+pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod flags;
 pub mod leaderboard;
 pub mod outbox;
 pub mod protocol;

@@ -69,20 +69,9 @@ pub struct ImportConfig {
 }
 
 impl Default for ImportConfig {
+    /// The flags' defaults.
     fn default() -> Self {
-        ImportConfig {
-            bank_upload_mib: 4,
-            roster_upload_mib: 16,
-            province_roster_rows: 100_000,
-            school_roster_rows: 10_000,
-            school_list_rows: 5_000,
-            bank_rows: 10_000,
-            sheet_columns: 64,
-            sheet_cells: 2_000_000,
-            sheet_unzipped_mib: 64,
-            upload_seconds: 120,
-            imports_at_once: 2,
-        }
+        crate::flags::defaults()
     }
 }
 

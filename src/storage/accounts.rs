@@ -84,6 +84,26 @@ impl Store {
         }
     }
 
+    /// Sets the account's password and ends every session of it (whoever had the old password
+    /// is signed out). `false` when there is no such account.
+    pub async fn reset_password(&self, username: &str, password_hash: &str) -> Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let changed = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE username = $2")
+            .bind(password_hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE username = $1)",
+        )
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(changed == 1)
+    }
+
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {
         let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE username = $1");
         sqlx::query(&sql)

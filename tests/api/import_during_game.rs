@@ -236,8 +236,10 @@ async fn an_upload_that_stops_sending_gives_its_turn_back() {
     let dir = tempfile::tempdir().unwrap();
     let config = hoithi::app::Config {
         port: 0,
-        data_dir: dir.path().to_path_buf(),
-        database_url: Some(crate::database::url_for(dir.path())),
+        database: hoithi::app::DatabaseArgs {
+            data_dir: dir.path().to_path_buf(),
+            database_url: Some(crate::database::url_for(dir.path())),
+        },
         admin_password: Some(crate::helpers::ADMIN_PASSWORD.into()),
         imports: ImportConfig {
             upload_seconds: 1,
