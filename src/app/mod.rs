@@ -205,7 +205,7 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
 async fn purge_daily(store: Store, days: u32, mut shutdown: watch::Receiver<bool>) {
     let day = std::time::Duration::from_secs(24 * 3600);
     loop {
-        let cutoff = crate::storage::now_ms() - i64::from(days) * day.as_millis() as i64;
+        let cutoff = crate::storage::unix_ms() - i64::from(days) * day.as_millis() as i64;
         match store.purge_games_before(cutoff).await {
             Ok(0) => {}
             Ok(games) => tracing::info!(games, days, "old games' players and answers deleted"),

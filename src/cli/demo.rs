@@ -6,7 +6,7 @@ use std::time::Instant;
 use crate::app::{self, DatabaseArgs};
 use crate::domain::context::Context;
 use crate::rankings::Rankings;
-use crate::storage::now_ms;
+use crate::storage::unix_ms;
 
 #[derive(clap::Subcommand)]
 pub enum DemoCmd {
@@ -77,7 +77,7 @@ pub async fn run(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         context.game().is_none(),
         "results go under a round's context (e.g. dot-1), not a live game's"
     );
-    let rows = crate::demo::results(&province.students, args.share, args.seed + 1, now_ms());
+    let rows = crate::demo::results(&province.students, args.share, args.seed + 1, unix_ms());
     let started = Instant::now();
     store.upsert_results(&context.to_string(), &rows).await?;
     println!(

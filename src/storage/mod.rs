@@ -30,7 +30,7 @@ pub use banks::BankSummary;
 pub use games::{GameRow, GameStatus, NewGame};
 pub use quizzes::QuizSummary;
 pub use unit_views::{SchoolParticipation, SchoolUnit};
-pub use units::{now_ms, Commune, PlacedResult, ResultRow};
+pub use units::{Commune, PlacedResult, ResultRow};
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 

@@ -10,7 +10,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Row};
 
-use super::{unix_ms, Result, Store};
+use super::{Result, Store};
 use crate::domain::roster::{School, Student};
 
 const COMMUNES_CSV: &str = include_str!("../../migrations/seed/daklak-communes.csv");
@@ -353,9 +353,4 @@ impl Store {
             .await?;
         rows.iter().map(|r| r.try_get(0)).collect()
     }
-}
-
-/// Wall-clock now, for results recorded without a submission time.
-pub fn now_ms() -> i64 {
-    unix_ms()
 }

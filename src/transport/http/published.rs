@@ -22,8 +22,8 @@ use crate::domain::access::{Action, Target};
 use crate::domain::publishing::{date_vn, PublishError, MAX_REASON, MAX_TITLE};
 use crate::domain::scopes::Scope;
 use crate::rankings::published::{Audience, PublishFailed, PublishedLine};
-use crate::storage::now_ms;
 use crate::storage::published::Version;
+use crate::storage::unix_ms;
 use crate::transport::AppState;
 
 /// Longest page of a published board (the print page reads boards in pages this long).
@@ -56,7 +56,7 @@ pub async fn publish(
             input.title.as_deref(),
             input.reason.as_deref(),
             account.id,
-            now_ms(),
+            unix_ms(),
         )
         .await
         .map_err(|e| match e {

@@ -21,7 +21,7 @@ use crate::domain::access::{Action, Target};
 use crate::domain::roster;
 use crate::domain::scopes::Scope;
 use crate::protocol::BoardPage;
-use crate::storage::{now_ms, ResultRow};
+use crate::storage::{unix_ms, ResultRow};
 use crate::transport::AppState;
 
 /// Longest page of a ranking.
@@ -141,7 +141,7 @@ pub async fn record(
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageRankings, Target::Province)?;
     let context = params::round(&context)?;
-    let now = now_ms();
+    let now = unix_ms();
     let rows: Vec<ResultRow> = input
         .into_iter()
         .map(|r| ResultRow {
