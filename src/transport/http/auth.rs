@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use crate::engine::token;
 use crate::storage::Account;
 use crate::transport::{hashing, AppState};
@@ -116,11 +116,7 @@ pub async fn sign_in(
         .await
         .map_err(|_| {
             tracing::warn!(%address, "sign-in refused: too many password hashes waiting");
-            ApiError::Unavailable {
-                code: "server_busy",
-                message: "Máy chủ đang bận. Hãy thử lại sau giây lát.".into(),
-                retry_after_ms: hashing::RETRY_AFTER_MS,
-            }
+            ApiError::from(Refusal::HashesBusy)
         })?;
     let account = match (ok, account) {
         (true, Some(account)) => account,

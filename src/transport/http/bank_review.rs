@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use super::access::require;
 use super::auth::CurrentAccount;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use super::uploads::off_runtime;
 use crate::banks::limits::SheetKind;
 use crate::banks::{self, sheets, sheets::Format};
@@ -93,13 +93,10 @@ pub async fn import(
     match state.store().save_imported_bank(&bank).await? {
         Saved::Draft => {}
         Saved::BundledExists => {
-            return Err(ApiError::Invalid(
-                "bank_exists",
-                format!(
-                    "Đã có ngân hàng câu hỏi gốc «{}». Hãy đặt mã khác cho ngân hàng tải lên.",
-                    bank.id
-                ),
-            ))
+            return Err(Refusal::BankExists {
+                id: bank.id.clone(),
+            }
+            .into());
         }
     }
     tracing::info!(bank = %bank.id, questions = bank.questions.len(), by = %account.username, "bank imported as draft");

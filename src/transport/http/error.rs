@@ -1,5 +1,5 @@
-//! The one error type of the HTTP API, mapped to a status, a code and a Vietnamese message in
-//! one place. Internal causes are logged, never sent.
+//! The one error type of the HTTP API, mapped to a status, a code and a Vietnamese message
+//! (the catalogue of refusals is `refusal.rs`). Internal causes are logged, never sent.
 
 use axum::extract::Request;
 use axum::http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER};
@@ -8,6 +8,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
+
+pub use super::refusal::{Refusal, UnitProblem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -25,33 +27,23 @@ pub enum ApiError {
     /// A state-changing request whose body a cross-site form could have sent.
     #[error("unsupported media type")]
     UnsupportedMediaType,
-    #[error("invalid input: {0}")]
-    Invalid(&'static str, String),
+    /// A refusal of the catalogue ([`Refusal`]): bad input, or a capacity reached.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     #[error("too many attempts")]
     RateLimited { retry_after_ms: u64 },
-    /// A cap of this account is reached (429): what and how many, in the message.
-    #[error("over a cap: {0}")]
-    OverCap(&'static str, String),
-    /// The server is at a capacity limit (503, with `Retry-After`): `server_busy` when too
-    /// many password hashes wait or every import turn is taken, `server_full`, `no_free_pin`.
-    #[error("unavailable: {code}")]
-    Unavailable {
-        code: &'static str,
-        message: String,
-        retry_after_ms: u64,
-    },
-    /// A body past its route's cap (an upload).
-    #[error("request body too large")]
-    TooLarge(String),
-    /// An upload's body did not arrive in time.
-    #[error("upload too slow")]
-    UploadTimeout(String),
     /// An uploaded bank spreadsheet with rejected rows: each row and why, so the organizer
     /// fixes the file in one pass.
     #[error("rejected rows")]
     RejectedRows(Vec<crate::domain::sheet::Problem>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        ApiError::Refused(refusal)
+    }
 }
 
 impl From<sqlx::Error> for ApiError {
@@ -98,29 +90,11 @@ impl IntoResponse for ApiError {
                 "unsupported_media_type",
                 "Yêu cầu phải gửi dữ liệu JSON hoặc một tệp.".to_owned(),
             ),
-            ApiError::Invalid(code, message) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, *code, message.clone())
-            }
+            ApiError::Refused(refusal) => (refusal.status(), refusal.code(), refusal.message()),
             ApiError::RateLimited { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.".to_owned(),
-            ),
-            ApiError::OverCap(code, message) => {
-                (StatusCode::TOO_MANY_REQUESTS, *code, message.clone())
-            }
-            ApiError::Unavailable { code, message, .. } => {
-                (StatusCode::SERVICE_UNAVAILABLE, *code, message.clone())
-            }
-            ApiError::TooLarge(message) => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "file_too_large",
-                message.clone(),
-            ),
-            ApiError::UploadTimeout(message) => (
-                StatusCode::REQUEST_TIMEOUT,
-                "upload_timeout",
-                message.clone(),
             ),
             ApiError::RejectedRows(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -141,8 +115,8 @@ impl IntoResponse for ApiError {
         };
         let mut body = json!({ "code": code, "message": message });
         let retry_after_ms = match &self {
-            ApiError::RateLimited { retry_after_ms }
-            | ApiError::Unavailable { retry_after_ms, .. } => Some(*retry_after_ms),
+            ApiError::RateLimited { retry_after_ms } => Some(*retry_after_ms),
+            ApiError::Refused(refusal) => refusal.retry_after_ms(),
             _ => None,
         };
         if let Some(ms) = retry_after_ms {

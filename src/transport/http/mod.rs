@@ -11,5 +11,6 @@ pub mod games;
 pub mod params;
 pub mod published;
 pub mod rankings;
+pub mod refusal;
 pub mod units;
 pub mod uploads;

@@ -2,18 +2,14 @@
 //! with the domain's one grammar (`domain::context`, `domain::scopes`), and refused with the
 //! documented codes.
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use crate::domain::context::Context;
 use crate::domain::scopes::Scope;
 
 /// A context from a path, or 422 `invalid_context`.
 pub fn context(text: &str) -> ApiResult<Context> {
-    text.parse().map_err(|_| {
-        ApiError::Invalid(
-            "invalid_context",
-            "Mã đợt xếp hạng chỉ gồm chữ thường, số và dấu -.".into(),
-        )
-    })
+    text.parse()
+        .map_err(|_| ApiError::from(Refusal::InvalidContext))
 }
 
 /// A context results may be recorded or published under: a round or an event, not a live
@@ -21,10 +17,7 @@ pub fn context(text: &str) -> ApiResult<Context> {
 pub fn round(text: &str) -> ApiResult<Context> {
     let context = context(text)?;
     if context.game().is_some() {
-        return Err(ApiError::Invalid(
-            "invalid_context",
-            "Mã «game-…» dành cho bảng xếp hạng của trò chơi trực tiếp.".into(),
-        ));
+        return Err(Refusal::GameContext.into());
     }
     Ok(context)
 }
@@ -34,13 +27,7 @@ pub fn round(text: &str) -> ApiResult<Context> {
 pub fn scope(text: &str, context: &Context) -> ApiResult<Scope> {
     match text.parse::<Scope>() {
         Ok(scope) if scope.belongs_to(context) => Ok(scope),
-        _ if context.game().is_some() => Err(ApiError::Invalid(
-            "invalid_scope",
-            "Bảng xếp hạng của trò chơi chỉ có phần «players».".into(),
-        )),
-        _ => Err(ApiError::Invalid(
-            "invalid_scope",
-            "Không có bảng xếp hạng này.".into(),
-        )),
+        _ if context.game().is_some() => Err(Refusal::GameScope.into()),
+        _ => Err(Refusal::InvalidScope.into()),
     }
 }

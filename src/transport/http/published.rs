@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 
 use super::access::require;
 use super::auth::CurrentAccount;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use super::export;
 use super::params;
 use super::rankings::PageQuery;
@@ -60,26 +60,15 @@ pub async fn publish(
         )
         .await
         .map_err(|e| match e {
-            PublishFailed::Refused(PublishError::Title) => ApiError::Invalid(
-                "invalid_ranking_title",
-                format!("Tiêu đề cần từ 1 đến {MAX_TITLE} ký tự."),
-            ),
-            PublishFailed::Refused(PublishError::ReasonRequired) => ApiError::Invalid(
-                "reason_required",
-                "Bản công bố lại (đính chính) phải ghi rõ lý do.".into(),
-            ),
-            PublishFailed::Refused(PublishError::ReasonTooLong) => ApiError::Invalid(
-                "reason_too_long",
-                format!("Lý do dài tối đa {MAX_REASON} ký tự."),
-            ),
-            PublishFailed::NoResults => ApiError::Invalid(
-                "no_results",
-                "Đợt này chưa có kết quả nào để công bố.".into(),
-            ),
-            PublishFailed::Conflict => ApiError::Invalid(
-                "publish_conflict",
-                "Một người khác vừa công bố đợt này. Hãy tải lại danh sách phiên bản.".into(),
-            ),
+            PublishFailed::Refused(PublishError::Title) => {
+                Refusal::InvalidRankingTitle { max: MAX_TITLE }.into()
+            }
+            PublishFailed::Refused(PublishError::ReasonRequired) => Refusal::ReasonRequired.into(),
+            PublishFailed::Refused(PublishError::ReasonTooLong) => {
+                Refusal::ReasonTooLong { max: MAX_REASON }.into()
+            }
+            PublishFailed::NoResults => Refusal::NoResults.into(),
+            PublishFailed::Conflict => Refusal::PublishConflict.into(),
             PublishFailed::Other(e) => ApiError::Internal(e),
         })?;
     Ok(Json(json!(published)))

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 
 use super::access::{own_school, province_wide, require, school, school_target};
 use super::auth::{account_from_headers, CurrentAccount};
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use super::params;
 use super::uploads::off_runtime;
 use crate::banks::limits::SheetKind;
@@ -164,13 +164,12 @@ pub async fn record(
                 "số lượt",
                 "thời điểm nộp",
             ];
-            return Err(ApiError::Invalid(
-                "invalid_result",
-                format!(
-                    "Kết quả của học sinh «{}»: {} phải từ 0 đến {max}.",
-                    r.student, what[key]
-                ),
-            ));
+            return Err(Refusal::InvalidResult {
+                student: r.student.clone(),
+                what: what[key],
+                max,
+            }
+            .into());
         }
     }
     let known: HashSet<String> = state
@@ -181,10 +180,10 @@ pub async fn record(
         .into_iter()
         .collect();
     if let Some(unknown) = rows.iter().find(|r| !known.contains(&r.student)) {
-        return Err(ApiError::Invalid(
-            "unknown_student",
-            format!("Không có học sinh mã «{}».", unknown.student),
-        ));
+        return Err(Refusal::UnknownStudent {
+            code: unknown.student.clone(),
+        }
+        .into());
     }
     state.rankings().record(&context, &rows).await?;
     state.rankings().refresh_collectives(&context).await?;

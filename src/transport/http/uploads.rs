@@ -11,13 +11,10 @@ use axum::http::header::CONTENT_LENGTH;
 use axum::http::HeaderMap;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use crate::banks::limits::{mib, ImportConfig, SheetError, SheetKind};
 use crate::banks::sheets;
 use crate::domain::sheet::{Grid, Problem};
-
-/// How long a refused upload is told to wait: an import of the largest roster takes seconds.
-const RETRY_AFTER_MS: u64 = 10_000;
 
 /// The imports in progress, shared by every handler.
 pub struct ImportGate {
@@ -53,19 +50,10 @@ impl ImportGate {
             .turns
             .clone()
             .try_acquire_owned()
-            .map_err(|_| ApiError::Unavailable {
-                code: "server_busy",
-                message: "Máy chủ đang nhập các tệp khác. Hãy thử lại sau ít phút.".into(),
-                retry_after_ms: RETRY_AFTER_MS,
-            })?;
+            .map_err(|_| ApiError::from(Refusal::ImportsBusy))?;
         let turn = Turn { _permit: permit };
         let cap = self.config.upload_bytes(kind);
-        let too_large = || {
-            ApiError::TooLarge(format!(
-                "Tệp lớn hơn {} MiB, mức tối đa cho loại tệp này. Hãy chia thành nhiều tệp nhỏ hơn.",
-                mib(cap)
-            ))
-        };
+        let too_large = || ApiError::from(Refusal::FileTooLarge { mib: mib(cap) });
         // A declared length past the cap is refused before a byte is read.
         let declared = headers
             .get(CONTENT_LENGTH)
@@ -82,11 +70,7 @@ impl ImportGate {
             axum::body::to_bytes(body, cap),
         )
         .await
-        .map_err(|_| {
-            ApiError::UploadTimeout(format!(
-                "Tệp chưa gửi xong sau {seconds} giây. Hãy thử lại khi mạng ổn định hơn."
-            ))
-        })?
+        .map_err(|_| ApiError::from(Refusal::UploadTimeout { seconds }))?
         .map_err(|_| too_large())?;
         let limits = self.config.sheet(kind);
         let name = file.to_owned();
@@ -111,8 +95,8 @@ pub async fn off_runtime<T: Send + 'static>(
 /// always answered it (a bank with `unreadable_file`, a roster as a problem of the file).
 fn unreadable(kind: SheetKind, e: SheetError) -> ApiError {
     match (e, kind) {
-        (SheetError::TooLarge(m), _) => ApiError::Invalid("sheet_too_large", sentence(m)),
-        (SheetError::Unreadable(m), SheetKind::Bank) => ApiError::Invalid("unreadable_file", m),
+        (SheetError::TooLarge(m), _) => Refusal::SheetTooLarge(sentence(m)).into(),
+        (SheetError::Unreadable(m), SheetKind::Bank) => Refusal::UnreadableFile(m).into(),
         (SheetError::Unreadable(m), _) => ApiError::RejectedRows(vec![Problem::file(m)]),
     }
 }
