@@ -4,8 +4,7 @@
 
 use axum::extract::State;
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::access::{own_school, province_wide, require, school_target};
 use super::auth::{hash_password, CurrentAccount};
@@ -38,7 +37,7 @@ pub async fn create(
     State(state): State<AppState>,
     CurrentAccount(me): CurrentAccount,
     Json(body): Json<NewAccount>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Created>> {
     let role = body.role.unwrap_or(Role::Teacher);
     let unit = match body.unit.as_deref().map(str::trim) {
         Some("") | None if role == Role::Teacher && me.role == Role::SchoolAdmin => me.unit.clone(),
@@ -107,9 +106,21 @@ pub async fn create(
         return Err(Refusal::UsernameTaken.into());
     };
     tracing::info!(%username, role = role.as_str(), unit = ?unit, by = %me.username, "account created");
-    Ok(Json(
-        json!({ "id": id, "username": username, "role": role, "unit": unit }),
-    ))
+    Ok(Json(Created {
+        id,
+        username,
+        role,
+        unit,
+    }))
+}
+
+/// `POST /api/accounts`: the account made.
+#[derive(Serialize)]
+pub struct Created {
+    id: i64,
+    username: String,
+    role: Role,
+    unit: Option<String>,
 }
 
 /// Every account for the organizer; the accounts of its school for a school admin.

@@ -11,8 +11,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::access::require;
 use super::auth::CurrentAccount;
@@ -21,7 +20,8 @@ use super::uploads::off_runtime;
 use crate::banks::limits::SheetKind;
 use crate::banks::{self, sheets, sheets::Format};
 use crate::domain::access::{Action, Target};
-use crate::domain::sheet::{self, Settings};
+use crate::domain::bank::{Level, Topic};
+use crate::domain::sheet::{self, Layout, Problem, Settings};
 use crate::storage::{BankStatus, Saved};
 use crate::transport::AppState;
 
@@ -47,7 +47,7 @@ pub async fn import(
     Query(query): Query<ImportQuery>,
     headers: HeaderMap,
     body: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     require(&account, Action::ManageBanks, Target::Province)?;
     let (grid, _turn) = state
         .imports()
@@ -100,20 +100,47 @@ pub async fn import(
         }
     }
     tracing::info!(bank = %bank.id, questions = bank.questions.len(), by = %account.username, "bank imported as draft");
-    Ok(Json(json!({
-        "bank": {
-            "id": bank.id,
-            "title": bank.title,
-            "topic": bank.topic,
-            "levels": bank.levels,
-            "questions": bank.questions.len(),
-            "status": BankStatus::Draft,
+    Ok(Json(Imported {
+        bank: ImportedBank {
+            id: &bank.id,
+            title: &bank.title,
+            topic: bank.topic,
+            levels: &bank.levels,
+            questions: bank.questions.len(),
+            status: BankStatus::Draft,
         },
-        "layout": report.layout,
-        "rows": report.rows,
-        // Rows left out under skip_errors.
-        "problems": report.problems,
-    })))
+        layout: report.layout,
+        rows: report.rows,
+        problems: report.problems,
+    })
+    .into_response())
+}
+
+/// `POST /api/banks/import`: the bank stored as a draft, and how the sheet was read.
+#[derive(Serialize)]
+struct Imported<'a> {
+    bank: ImportedBank<'a>,
+    layout: Option<Layout>,
+    rows: usize,
+    /// Rows left out under `skip_errors`.
+    problems: Vec<Problem>,
+}
+
+#[derive(Serialize)]
+struct ImportedBank<'a> {
+    id: &'a str,
+    title: &'a str,
+    topic: Topic,
+    levels: &'a [Level],
+    questions: usize,
+    status: BankStatus,
+}
+
+/// `POST /api/banks/{id}/approve`.
+#[derive(Serialize)]
+pub struct Approved {
+    id: String,
+    status: BankStatus,
 }
 
 /// `POST /api/banks/{id}/approve`: the organizer has reviewed the bank. Organizers only.
@@ -121,7 +148,7 @@ pub async fn approve(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Approved>> {
     require(&account, Action::ManageBanks, Target::Province)?;
     if !state
         .store()
@@ -131,7 +158,10 @@ pub async fn approve(
         return Err(ApiError::NotFound);
     }
     tracing::info!(bank = %id, by = %account.username, "bank approved");
-    Ok(Json(json!({ "id": id, "status": BankStatus::Approved })))
+    Ok(Json(Approved {
+        id,
+        status: BankStatus::Approved,
+    }))
 }
 
 #[derive(Deserialize)]

@@ -2,8 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
@@ -28,7 +27,7 @@ pub async fn bank(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<BankDetail>> {
     require(&account, Action::UseBanks, Target::Province)?;
     let banks = state.store().list_banks().await?;
     let summary = banks
@@ -36,7 +35,24 @@ pub async fn bank(
         .find(|b| b.id == id)
         .ok_or(ApiError::NotFound)?;
     let questions = state.store().bank_questions(&id).await?;
-    Ok(Json(json!({ "bank": summary, "questions": questions })))
+    Ok(Json(BankDetail {
+        bank: summary,
+        questions,
+    }))
+}
+
+/// `GET /api/banks/{id}`: a bank and its questions (keys included: for quiz builders only).
+#[derive(Serialize)]
+pub struct BankDetail {
+    bank: BankSummary,
+    questions: Vec<Question>,
+}
+
+/// `POST /api/quizzes`: the quiz made.
+#[derive(Serialize)]
+pub struct QuizMade {
+    id: i64,
+    questions: usize,
 }
 
 #[derive(Deserialize)]
@@ -60,7 +76,7 @@ pub async fn create_quiz(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Json(body): Json<NewQuiz>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<QuizMade>> {
     // The quiz will be the account's own: it must be one that builds and runs games.
     require(&account, Action::UseBanks, Target::Province)?;
     require(&account, Action::RunGame, Target::OwnedBy(account.id))?;
@@ -96,7 +112,10 @@ pub async fn create_quiz(
         .into());
     }
     let id = store.create_quiz(account.id, &title, &questions).await?;
-    Ok(Json(json!({ "id": id, "questions": questions.len() })))
+    Ok(Json(QuizMade {
+        id,
+        questions: questions.len(),
+    }))
 }
 
 pub async fn list_quizzes(

@@ -5,8 +5,7 @@ use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
@@ -44,7 +43,7 @@ pub async fn open_game(
     CurrentAccount(account): CurrentAccount,
     headers: HeaderMap,
     Json(body): Json<NewGame>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Opened>> {
     let (owner, _) = state
         .store()
         .quiz(body.quiz)
@@ -90,9 +89,19 @@ pub async fn open_game(
     .await
     .map_err(anyhow::Error::from)?
     .map_err(refused)?;
-    Ok(Json(
-        json!({ "id": id, "pin": pin, "join_url": format!("{base}/?pin={pin}") }),
-    ))
+    Ok(Json(Opened {
+        join_url: format!("{base}/?pin={pin}"),
+        id,
+        pin,
+    }))
+}
+
+/// `POST /api/games`: the game opened, and where players join it.
+#[derive(Serialize)]
+pub struct Opened {
+    id: i64,
+    pin: String,
+    join_url: String,
 }
 
 /// Why a game could not be opened, as the teacher reads it.

@@ -8,8 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 use tokio::sync::Semaphore;
 
 use super::access::require;
@@ -21,7 +20,7 @@ use super::rankings::PageQuery;
 use crate::domain::access::{Action, Target};
 use crate::domain::publishing::{date_vn, PublishError, MAX_REASON, MAX_TITLE};
 use crate::domain::scopes::Scope;
-use crate::rankings::published::{Audience, PublishFailed, PublishedLine};
+use crate::rankings::published::{Audience, PublishFailed, Published, PublishedLine};
 use crate::storage::published::Version;
 use crate::storage::unix_ms;
 use crate::transport::AppState;
@@ -46,7 +45,7 @@ pub async fn publish(
     CurrentAccount(account): CurrentAccount,
     Path(context): Path<String>,
     Json(input): Json<PublishInput>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Published>> {
     require(&account, Action::ManageRankings, Target::Province)?;
     let context = params::round(&context)?;
     let published = state
@@ -71,7 +70,7 @@ pub async fn publish(
             PublishFailed::Conflict => Refusal::PublishConflict.into(),
             PublishFailed::Other(e) => ApiError::Internal(e),
         })?;
-    Ok(Json(json!(published)))
+    Ok(Json(published))
 }
 
 /// Every version of a context, newest first, with who published it and why.
@@ -106,14 +105,42 @@ fn scope_of(path: &str, version: &Version) -> ApiResult<Scope> {
 
 /// What the public may know of a version: not who published it, nor the reason (which may
 /// name a student).
-fn public_summary(v: &Version) -> Value {
-    json!({
-        "context": v.context,
-        "version": v.version,
-        "title": v.title,
-        "published_at": v.published_at,
-        "participants": v.participants,
-    })
+#[derive(Serialize)]
+pub struct PublicVersion<'a> {
+    context: &'a str,
+    version: i64,
+    title: &'a str,
+    published_at: i64,
+    participants: i64,
+}
+
+fn public_summary(v: &Version) -> PublicVersion<'_> {
+    PublicVersion {
+        context: &v.context,
+        version: v.version,
+        title: &v.title,
+        published_at: v.published_at,
+        participants: v.participants,
+    }
+}
+
+/// A version as its reader may know it: the public's summary, or all of it for organizers.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum VersionSeen<'a> {
+    Public(PublicVersion<'a>),
+    Organizer(&'a Version),
+}
+
+/// A page of a published board.
+#[derive(Serialize)]
+struct PublishedPage<'a> {
+    version: VersionSeen<'a>,
+    scope: &'a Scope,
+    /// The scope's path, as in URLs.
+    board: String,
+    total: u64,
+    lines: &'a [PublishedLine],
 }
 
 async fn board_json(
@@ -122,24 +149,25 @@ async fn board_json(
     scope: String,
     q: PageQuery,
     audience: Audience,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let scope = scope_of(&scope, version)?;
     let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
     let (total, lines) = state
         .rankings()
         .published_page(version, &scope, q.offset.unwrap_or(0), limit, audience)
         .await?;
-    let summary = match audience {
-        Audience::Public => public_summary(version),
-        Audience::Organizer => json!(version),
+    let version = match audience {
+        Audience::Public => VersionSeen::Public(public_summary(version)),
+        Audience::Organizer => VersionSeen::Organizer(version),
     };
-    Ok(Json(json!({
-        "version": summary,
-        "scope": scope,
-        "board": scope.to_string(),
-        "total": total,
-        "lines": lines,
-    })))
+    Ok(Json(PublishedPage {
+        version,
+        board: scope.to_string(),
+        scope: &scope,
+        total,
+        lines: &lines,
+    })
+    .into_response())
 }
 
 /// A page of a board of any version, for organizers (with student codes).
@@ -148,25 +176,26 @@ pub async fn version_board(
     CurrentAccount(account): CurrentAccount,
     Path((context, version, scope)): Path<(String, i64, String)>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     require(&account, Action::ManageRankings, Target::Province)?;
     let version = version_of(&state, &context, Some(version)).await?;
     board_json(&state, &version, scope, q, Audience::Organizer).await
 }
 
 /// Contexts with a published version, each with its latest.
-pub async fn latest_list(State(state): State<AppState>) -> ApiResult<Json<Vec<Value>>> {
+pub async fn latest_list(State(state): State<AppState>) -> ApiResult<Response> {
     let versions = state.store().latest_published().await?;
-    Ok(Json(versions.iter().map(public_summary).collect()))
+    let public: Vec<PublicVersion> = versions.iter().map(public_summary).collect();
+    Ok(Json(public).into_response())
 }
 
 /// The latest version of a context.
 pub async fn latest(
     State(state): State<AppState>,
     Path(context): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let version = version_of(&state, &context, None).await?;
-    Ok(Json(public_summary(&version)))
+    Ok(Json(public_summary(&version)).into_response())
 }
 
 /// A page of a board of the latest version, for anyone.
@@ -174,7 +203,7 @@ pub async fn latest_board(
     State(state): State<AppState>,
     Path((context, scope)): Path<(String, String)>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let version = version_of(&state, &context, None).await?;
     board_json(&state, &version, scope, q, Audience::Public).await
 }

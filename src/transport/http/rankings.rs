@@ -8,8 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::access::{own_school, province_wide, require, school, school_target};
 use super::auth::{account_from_headers, CurrentAccount};
@@ -21,6 +20,8 @@ use crate::domain::access::{Action, Target};
 use crate::domain::roster;
 use crate::domain::scopes::Scope;
 use crate::protocol::BoardPage;
+use crate::rankings::Line;
+use crate::storage::Commune;
 use crate::storage::{unix_ms, ResultRow};
 use crate::transport::AppState;
 
@@ -84,7 +85,7 @@ pub async fn around(
     headers: axum::http::HeaderMap,
     Path((context, scope)): Path<(String, String)>,
     Query(q): Query<AroundQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Around>> {
     let context = params::context(&context)?;
     let scope = params::scope(&scope, &context)?;
     if scope.is_individual() {
@@ -112,7 +113,40 @@ pub async fn around(
         .around(&context, &scope, &q.member, radius)
         .await?
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(json!({ "rank": rank, "lines": lines })))
+    Ok(Json(Around { rank, lines }))
+}
+
+/// `GET /api/rankings/{context}/around/{scope}`: a member's rank and its neighbours.
+#[derive(Serialize)]
+pub struct Around {
+    rank: u64,
+    lines: Vec<Line>,
+}
+
+/// `POST /api/rankings/{context}/results`.
+#[derive(Serialize)]
+pub struct Recorded {
+    recorded: usize,
+}
+
+/// `POST /api/rankings/{context}/rebuild`.
+#[derive(Serialize)]
+pub struct Rebuilt {
+    results: usize,
+    seconds: f64,
+}
+
+/// `GET /api/rankings`: the contexts that have results.
+#[derive(Serialize)]
+pub struct Contexts {
+    contexts: Vec<String>,
+}
+
+/// A school list or roster imported: the rows stored, and those left out under `skip_errors`.
+#[derive(Serialize)]
+pub struct UnitsImported {
+    imported: usize,
+    skipped: Vec<crate::domain::sheet::Problem>,
 }
 
 #[derive(Deserialize)]
@@ -138,7 +172,7 @@ pub async fn record(
     CurrentAccount(account): CurrentAccount,
     Path(context): Path<String>,
     Json(input): Json<Vec<ResultInput>>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Recorded>> {
     require(&account, Action::ManageRankings, Target::Province)?;
     let context = params::round(&context)?;
     let now = unix_ms();
@@ -188,22 +222,25 @@ pub async fn record(
     state.rankings().record(&context, &rows).await?;
     state.rankings().refresh_collectives(&context).await?;
     state.live().touched(&context);
-    Ok(Json(json!({ "recorded": rows.len() })))
+    Ok(Json(Recorded {
+        recorded: rows.len(),
+    }))
 }
 
 pub async fn rebuild(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(context): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Rebuilt>> {
     require(&account, Action::ManageRankings, Target::Province)?;
     let context = params::context(&context)?;
     let started = std::time::Instant::now();
     let results = state.rankings().rebuild(&context).await?;
     state.live().touched(&context);
-    Ok(Json(
-        json!({ "results": results, "seconds": started.elapsed().as_secs_f64() }),
-    ))
+    Ok(Json(Rebuilt {
+        results,
+        seconds: started.elapsed().as_secs_f64(),
+    }))
 }
 
 /// `GET /api/rankings`: the contexts (rounds, events) that have results, for any signed-in
@@ -211,13 +248,13 @@ pub async fn rebuild(
 pub async fn contexts(
     State(state): State<AppState>,
     CurrentAccount(_): CurrentAccount,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Contexts>> {
     let contexts = state.store().result_contexts().await?;
-    Ok(Json(json!({ "contexts": contexts })))
+    Ok(Json(Contexts { contexts }))
 }
 
-pub async fn communes(State(state): State<AppState>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(state.store().communes().await?)))
+pub async fn communes(State(state): State<AppState>) -> ApiResult<Json<Vec<Commune>>> {
+    Ok(Json(state.store().communes().await?))
 }
 
 #[derive(Deserialize)]
@@ -234,7 +271,7 @@ pub async fn import_schools(
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
     body: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<UnitsImported>> {
     require(&account, Action::ManageSchools, Target::Province)?;
     // The turn is held until the rows are written.
     let (grid, _turn) = state
@@ -255,9 +292,10 @@ pub async fn import_schools(
         return Err(ApiError::RejectedRows(parsed.problems));
     }
     state.store().upsert_schools(&parsed.rows).await?;
-    Ok(Json(
-        json!({ "imported": parsed.rows.len(), "skipped": parsed.problems }),
-    ))
+    Ok(Json(UnitsImported {
+        imported: parsed.rows.len(),
+        skipped: parsed.problems,
+    }))
 }
 
 /// Imports students from a sheet, as [`import_schools`]. The organizer imports any school's;
@@ -269,7 +307,7 @@ pub async fn import_students(
     Query(q): Query<ImportQuery>,
     headers: HeaderMap,
     body: Body,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<UnitsImported>> {
     let only = if province_wide(&account, Action::EditRoster) {
         None
     } else {
@@ -323,7 +361,8 @@ pub async fn import_students(
         by = %account.username,
         "students imported"
     );
-    Ok(Json(
-        json!({ "imported": parsed.rows.len(), "skipped": parsed.problems }),
-    ))
+    Ok(Json(UnitsImported {
+        imported: parsed.rows.len(),
+        skipped: parsed.problems,
+    }))
 }

@@ -3,16 +3,17 @@
 //! organizer reads every unit; everyone else gets `forbidden` (see `domain::access`).
 
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde::{Deserialize, Serialize};
 
 use super::access::{require, school, school_target};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
 use super::params;
 use crate::domain::access::{Action, Target};
-use crate::storage::SchoolParticipation;
+use crate::domain::roster::Student;
+use crate::storage::{SchoolParticipation, SchoolUnit};
 use crate::transport::AppState;
 
 #[derive(Deserialize)]
@@ -24,19 +25,43 @@ pub struct ContextQuery {
 
 /// A school's participation with its rate against enrolment, in per mille (integers, so
 /// the page and the CSV agree to the digit).
-fn with_rate(p: &SchoolParticipation) -> Value {
-    let rate = (p.participants * 1000)
-        .checked_div(p.enrolment)
-        .unwrap_or_default();
-    json!({
-        "code": p.code,
-        "name": p.name,
-        "enrolment": p.enrolment,
-        "on_roster": p.on_roster,
-        "participants": p.participants,
-        "total_score": p.total_score,
-        "rate_permille": rate,
-    })
+#[derive(Serialize)]
+pub struct Rated<'a> {
+    #[serde(flatten)]
+    participation: &'a SchoolParticipation,
+    rate_permille: i64,
+}
+
+fn with_rate(p: &SchoolParticipation) -> Rated<'_> {
+    Rated {
+        participation: p,
+        rate_permille: (p.participants * 1000)
+            .checked_div(p.enrolment)
+            .unwrap_or_default(),
+    }
+}
+
+/// `GET /api/units/communes/{code}/schools`.
+#[derive(Serialize)]
+struct CommuneSchools<'a> {
+    commune: &'a str,
+    context: &'a str,
+    schools: Vec<Rated<'a>>,
+}
+
+/// `GET /api/units/schools/{code}`.
+#[derive(Serialize)]
+struct SchoolSummary<'a> {
+    school: &'a SchoolUnit,
+    context: &'a str,
+    participation: Rated<'a>,
+}
+
+/// `GET /api/units/schools/{code}/students`.
+#[derive(Serialize)]
+pub struct Roster {
+    school: SchoolUnit,
+    students: Vec<Student>,
 }
 
 /// `GET /api/units/communes/{code}/schools?context=C`: the commune's schools and how many of
@@ -46,7 +71,7 @@ pub async fn commune_schools(
     CurrentAccount(account): CurrentAccount,
     Path(commune): Path<String>,
     Query(q): Query<ContextQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     require(&account, Action::ReadUnit, Target::Commune(&commune))?;
     params::context(&q.context)?;
     if !state.store().commune_exists(&commune).await? {
@@ -56,11 +81,12 @@ pub async fn commune_schools(
         .store()
         .commune_participation(&commune, &q.context)
         .await?;
-    Ok(Json(json!({
-        "commune": commune,
-        "context": q.context,
-        "schools": schools.iter().map(with_rate).collect::<Vec<_>>(),
-    })))
+    Ok(Json(CommuneSchools {
+        commune: &commune,
+        context: &q.context,
+        schools: schools.iter().map(with_rate).collect(),
+    })
+    .into_response())
 }
 
 /// `GET /api/units/schools/{code}?context=C`: one school and its participation in `C`. The
@@ -70,7 +96,7 @@ pub async fn school_summary(
     CurrentAccount(account): CurrentAccount,
     Path(code): Path<String>,
     Query(q): Query<ContextQuery>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Response> {
     let unit = school(&state, &code).await?;
     require(&account, Action::ReadUnit, school_target(&unit))?;
     params::context(&q.context)?;
@@ -81,11 +107,12 @@ pub async fn school_summary(
         .into_iter()
         .find(|p| p.code == unit.code)
         .ok_or(ApiError::NotFound)?;
-    Ok(Json(json!({
-        "school": unit,
-        "context": q.context,
-        "participation": with_rate(&participation),
-    })))
+    Ok(Json(SchoolSummary {
+        school: &unit,
+        context: &q.context,
+        participation: with_rate(&participation),
+    })
+    .into_response())
 }
 
 /// `GET /api/units/schools/{code}/students`: the roster, with codes and full names (personal
@@ -94,9 +121,12 @@ pub async fn school_students(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(code): Path<String>,
-) -> ApiResult<Json<Value>> {
+) -> ApiResult<Json<Roster>> {
     let unit = school(&state, &code).await?;
     require(&account, Action::ReadRoster, school_target(&unit))?;
     let students = state.store().school_roster(&unit.code).await?;
-    Ok(Json(json!({ "school": unit, "students": students })))
+    Ok(Json(Roster {
+        school: unit,
+        students,
+    }))
 }
