@@ -7,7 +7,6 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::bank_toml::kind_str;
 use super::question::{
     AnswerKey, OptionId, Points, Question, QuestionKind, TimeLimit, MAX_OPTIONS,
 };
@@ -387,7 +386,7 @@ fn answer_key(
     issues: &mut Vec<String>,
 ) -> Option<AnswerKey> {
     let n = options.len();
-    let name = kind_str(kind);
+    let name = kind.as_str();
     let needs_options = matches!(
         kind,
         QuestionKind::Single | QuestionKind::Multiple | QuestionKind::Ordering

@@ -6,7 +6,6 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::bank::{Bank, Level, Topic};
-use super::bank_toml::kind_str;
 use super::question::QuestionKind;
 
 /// The README block that `hoithi bank stats --write-readme` keeps up to date.
@@ -32,7 +31,7 @@ pub fn markdown<'a>(banks: impl IntoIterator<Item = &'a Bank>) -> String {
         n_banks += 1;
         n_questions += bank.questions.len();
         for q in &bank.questions {
-            let kind = kind_str(q.kind);
+            let kind = q.kind.as_str();
             for level in bank.levels.iter().copied().map(Some).chain([None]) {
                 *by_topic.entry((bank.topic, level)).or_default() += 1;
                 *by_kind.entry((kind, level)).or_default() += 1;
@@ -48,7 +47,7 @@ pub fn markdown<'a>(banks: impl IntoIterator<Item = &'a Bank>) -> String {
         Topic::parse(t).map_or(0, |t| by_topic.get(&(t, l)).copied().unwrap_or(0))
     });
     out.push('\n');
-    table(&mut out, "kind", KINDS.map(kind_str), |k, l| {
+    table(&mut out, "kind", KINDS.map(QuestionKind::as_str), |k, l| {
         by_kind.get(&(k, l)).copied().unwrap_or(0)
     });
     out

@@ -29,7 +29,7 @@ pub fn to_toml(bank: &Bank) -> String {
 fn question(out: &mut String, q: &Question) {
     let _ = writeln!(out, "[[questions]]");
     let _ = writeln!(out, "id = {}", string(&q.id));
-    let _ = writeln!(out, "kind = {}", string(kind_str(q.kind)));
+    let _ = writeln!(out, "kind = {}", string(q.kind.as_str()));
     let _ = writeln!(out, "text = {}", string(&q.text));
     if let Some(image) = &q.image {
         let _ = writeln!(out, "image = {}", string(image));
@@ -82,17 +82,6 @@ fn options<'a>(out: &mut String, options: impl Iterator<Item = &'a str>) {
         let _ = writeln!(out, "  {},", string(o));
     }
     let _ = writeln!(out, "]");
-}
-
-/// The name of a kind in bank files.
-pub fn kind_str(kind: QuestionKind) -> &'static str {
-    match kind {
-        QuestionKind::Single => "single",
-        QuestionKind::Multiple => "multiple",
-        QuestionKind::TrueFalse => "true_false",
-        QuestionKind::Ordering => "ordering",
-        QuestionKind::Numeric => "numeric",
-    }
 }
 
 /// The name of a points setting in bank files.

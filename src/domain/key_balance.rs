@@ -18,7 +18,6 @@
 use std::fmt::Write as _;
 
 use super::bank::Bank;
-use super::bank_toml::kind_str;
 use super::question::{OptionId, Question, QuestionKind, MAX_OPTIONS};
 
 /// How far above chance, in standard deviations, a position's count must be to warn. At 3σ a
@@ -121,7 +120,7 @@ pub fn table(balances: &[KindBalance]) -> String {
         let _ = write!(
             out,
             "vị trí đáp án đúng, câu «{}» ({} câu):",
-            kind_str(b.kind),
+            b.kind.as_str(),
             b.questions
         );
         for (i, p) in b.positions.iter().enumerate() {
@@ -151,7 +150,7 @@ pub fn warnings(balances: &[KindBalance]) -> Vec<String> {
                 out.push(format!(
                     "đáp án đúng của câu «{}» dồn vào {}: {} trên {} câu ({:.0}%), \
                      trong khi ngẫu nhiên chỉ khoảng {:.0} câu; hãy đổi chỗ các phương án",
-                    kind_str(b.kind),
+                    b.kind.as_str(),
                     position_name(b.kind, i + 1),
                     p.keys,
                     p.questions,

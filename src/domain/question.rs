@@ -27,6 +27,19 @@ pub enum QuestionKind {
     Numeric,
 }
 
+impl QuestionKind {
+    /// The kind's name in bank files and spreadsheets (as serde writes it).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "single",
+            QuestionKind::Multiple => "multiple",
+            QuestionKind::TrueFalse => "true_false",
+            QuestionKind::Ordering => "ordering",
+            QuestionKind::Numeric => "numeric",
+        }
+    }
+}
+
 /// What a correct answer is.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use super::super::bank::{Bank, RawQuestion};
-use super::super::bank_toml::{kind_str, number, points_str};
+use super::super::bank_toml::{number, points_str};
 use super::super::question::{AnswerKey, QuestionKind, MAX_OPTIONS};
 use super::super::text;
 use super::cells::{self, get, key_of};
@@ -344,7 +344,7 @@ pub fn grid(bank: &Bank) -> Grid {
             _ => String::new(),
         };
         options.resize(MAX_OPTIONS, String::new());
-        let mut row = vec![q.id.clone(), kind_str(q.kind).to_owned(), q.text.clone()];
+        let mut row = vec![q.id.clone(), q.kind.as_str().to_owned(), q.text.clone()];
         row.extend(options);
         row.extend([
             correct,
