@@ -123,7 +123,7 @@ impl Known {
         let mut sets = self.sets.lock().expect("known lock");
         sets.communes = communes.into_iter().map(|c| c.code).collect();
         sets.schools = schools.into_iter().collect();
-        sets.classes = classes.into_iter().map(|(s, c, _)| (s, c)).collect();
+        sets.classes = classes.into_iter().map(|c| (c.school, c.class)).collect();
         sets.units_read = Some(Instant::now());
         Ok(())
     }

@@ -15,7 +15,7 @@ use crate::domain::context::Context;
 use crate::domain::ranking::RankOrder;
 use crate::domain::scopes::{self, collective_tallies, Scope, Tally};
 use crate::leaderboard::{Leaderboards, Ranked, Update};
-use crate::storage::{PlacedResult, ResultRow, Store};
+use crate::storage::{ClassResult, PlacedResult, ResultRow, Store};
 
 pub mod published;
 
@@ -105,31 +105,30 @@ impl Rankings {
         Ok(())
     }
 
-    /// The tallies of every collective board, from per-class results
-    /// `(school, class, participants, total score)` and the roster.
+    /// The tallies of every collective board, from per-class results and the roster.
     async fn collective_boards(
         &self,
-        class_results: Vec<(String, String, i64, i64)>,
+        class_results: Vec<ClassResult>,
     ) -> anyhow::Result<BTreeMap<Scope, Vec<(String, Tally)>>> {
         let sizes: HashMap<(String, String), i64> = self
             .store
             .class_sizes()
             .await?
             .into_iter()
-            .map(|(s, c, n)| ((s, c), n))
+            .map(|c| ((c.school, c.class), c.students))
             .collect();
         let mut classes: BTreeMap<(String, String), Tally> = BTreeMap::new();
-        for (school, class, participants, total) in class_results {
+        for r in class_results {
             let enrolment = sizes
-                .get(&(school.clone(), class.clone()))
+                .get(&(r.school.clone(), r.class.clone()))
                 .copied()
-                .unwrap_or(participants);
+                .unwrap_or(r.participants);
             classes.insert(
-                (school, class),
+                (r.school, r.class),
                 Tally {
-                    participants,
+                    participants: r.participants,
                     enrolment,
-                    total_score: total,
+                    total_score: r.total_score,
                 },
             );
         }
@@ -138,7 +137,7 @@ impl Rankings {
             .school_enrolments()
             .await?
             .into_iter()
-            .map(|(s, c, e)| (s, (c, e)))
+            .map(|s| (s.school, (s.commune, s.enrolment)))
             .collect();
         let communes: Vec<String> = self
             .store
@@ -283,8 +282,11 @@ impl Rankings {
                 .student_labels(&codes)
                 .await?
                 .into_iter()
-                .map(|(code, name, class, school)| {
-                    (code, (name, Some(format!("{class} · {school}"))))
+                .map(|l| {
+                    (
+                        l.code,
+                        (l.name, Some(format!("{} · {}", l.class, l.school))),
+                    )
                 })
                 .collect()
         } else {

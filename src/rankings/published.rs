@@ -18,7 +18,7 @@ use crate::domain::publishing::{self, PublishError};
 use crate::domain::ranking::RankOrder;
 use crate::domain::scopes::{Scope, Tally};
 use crate::storage::published::{encode_board, NewVersion, SnapshotRow, StoredLine, Version};
-use crate::storage::Inserted;
+use crate::storage::{ClassResult, Inserted};
 
 /// Every board of a context at one moment, encoded for storage.
 pub struct Snapshot {
@@ -196,7 +196,12 @@ impl Rankings {
         }
         let class_results = classes
             .into_iter()
-            .map(|((school, class), (n, total))| (school.to_owned(), class.to_owned(), n, total))
+            .map(|((school, class), (n, total))| ClassResult {
+                school: school.to_owned(),
+                class: class.to_owned(),
+                participants: n,
+                total_score: total,
+            })
             .collect();
         let sources = Sources {
             tallies: self.collective_boards(class_results).await?,

@@ -30,7 +30,9 @@ pub use banks::BankSummary;
 pub use games::{GameRow, GameStatus, NewGame};
 pub use quizzes::QuizSummary;
 pub use unit_views::{SchoolParticipation, SchoolUnit};
-pub use units::{Commune, PlacedResult, ResultRow};
+pub use units::{
+    ClassResult, ClassSize, Commune, PlacedResult, ResultRow, SchoolEnrolment, StudentLabel,
+};
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 

@@ -285,12 +285,8 @@ impl Store {
         rows.iter().map(placed_result).collect()
     }
 
-    /// Public labels of students: `(code, shown name, class, school name)`. The full name is
-    /// shown only with recorded consent.
-    pub async fn student_labels(
-        &self,
-        codes: &[String],
-    ) -> Result<Vec<(String, String, String, String)>> {
+    /// Public labels of students. The full name is shown only with recorded consent.
+    pub async fn student_labels(&self, codes: &[String]) -> Result<Vec<StudentLabel>> {
         let mut out = Vec::with_capacity(codes.len());
         for chunk in codes.chunks(ROWS_PER_STATEMENT) {
             let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
@@ -304,36 +300,53 @@ impl Store {
                 q = q.bind(code);
             }
             for r in q.fetch_all(self.pool()).await? {
-                out.push((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?));
+                out.push(StudentLabel {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    class: r.try_get(2)?,
+                    school: r.try_get(3)?,
+                });
             }
         }
         Ok(out)
     }
 
-    /// Enrolment per school with its commune: `(school, commune, enrolment)`.
-    pub async fn school_enrolments(&self) -> Result<Vec<(String, String, i64)>> {
+    /// Enrolment per school with its commune.
+    pub async fn school_enrolments(&self) -> Result<Vec<SchoolEnrolment>> {
         let rows = sqlx::query("SELECT code, commune_code, enrolment FROM schools")
             .fetch_all(self.pool())
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .map(|r| {
+                Ok(SchoolEnrolment {
+                    school: r.try_get(0)?,
+                    commune: r.try_get(1)?,
+                    enrolment: r.try_get(2)?,
+                })
+            })
             .collect()
     }
 
-    /// How many students each class of each school has: `(school, class, students)`.
-    pub async fn class_sizes(&self) -> Result<Vec<(String, String, i64)>> {
+    /// How many students each class of each school has.
+    pub async fn class_sizes(&self) -> Result<Vec<ClassSize>> {
         let rows = sqlx::query("SELECT school_code, class_name, COUNT(*) FROM students GROUP BY school_code, class_name")
             .fetch_all(self.pool())
             .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .map(|r| {
+                Ok(ClassSize {
+                    school: r.try_get(0)?,
+                    class: r.try_get(1)?,
+                    students: r.try_get(2)?,
+                })
+            })
             .collect()
     }
 }
 
 impl Store {
-    /// Per class of `context`: `(school, class, participants, total score)`.
-    pub async fn class_results(&self, context: &str) -> Result<Vec<(String, String, i64, i64)>> {
+    /// Per class, how many took part in `context` and their total score.
+    pub async fn class_results(&self, context: &str) -> Result<Vec<ClassResult>> {
         let rows = sqlx::query(
             "SELECT s.school_code, s.class_name, COUNT(*), CAST(SUM(r.score) AS BIGINT) FROM results r \
              JOIN students s ON s.code = r.student_code WHERE r.context = $1 GROUP BY s.school_code, s.class_name",
@@ -342,7 +355,14 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+            .map(|r| {
+                Ok(ClassResult {
+                    school: r.try_get(0)?,
+                    class: r.try_get(1)?,
+                    participants: r.try_get(2)?,
+                    total_score: r.try_get(3)?,
+                })
+            })
             .collect()
     }
 
@@ -353,4 +373,40 @@ impl Store {
             .await?;
         rows.iter().map(|r| r.try_get(0)).collect()
     }
+}
+
+/// How a student appears on a public board.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StudentLabel {
+    pub code: String,
+    /// The display name, or the full name when the school recorded consent.
+    pub name: String,
+    pub class: String,
+    /// The school's name.
+    pub school: String,
+}
+
+/// A school's declared enrolment, with its commune.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolEnrolment {
+    pub school: String,
+    pub commune: String,
+    pub enrolment: i64,
+}
+
+/// How many students of the roster a class has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassSize {
+    pub school: String,
+    pub class: String,
+    pub students: i64,
+}
+
+/// A class's part in a context: how many took part and their total score.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClassResult {
+    pub school: String,
+    pub class: String,
+    pub participants: i64,
+    pub total_score: i64,
 }
