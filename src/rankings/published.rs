@@ -12,7 +12,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
-use super::Rankings;
+use super::{Line, Rankings};
 use crate::domain::context::Context;
 use crate::domain::publishing::{self, PublishError};
 use crate::domain::ranking::RankOrder;
@@ -38,17 +38,13 @@ pub enum Audience {
     Organizer,
 }
 
-/// One line of a published board, ready to show or export.
+/// One line of a published board, ready to show or export: a board's line (the same as a
+/// live board's), with what the exports need besides.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PublishedLine {
-    pub rank: u64,
-    /// A unit's code; a student's code only for organizers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member: Option<String>,
-    pub label: String,
-    /// Class · school of an individual.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
+    /// Its member is a unit's code; a student's code only for organizers.
+    #[serde(flatten)]
+    pub line: Line,
     #[serde(skip)]
     pub class: Option<String>,
     #[serde(skip)]
@@ -56,9 +52,6 @@ pub struct PublishedLine {
     /// A collective's enrolment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enrolment: Option<i64>,
-    /// As on the live board: individuals `[score, time ms, distance, attempts, submitted]`,
-    /// collectives `[participation ppm, average ×1000, total, participants]`.
-    pub keys: Vec<i64>,
 }
 
 /// Why publishing failed.
@@ -334,14 +327,17 @@ impl Rankings {
                     _ => None,
                 };
                 PublishedLine {
-                    rank: offset + i as u64 + 1,
-                    member: (!individual || audience == Audience::Organizer).then_some(l.member),
-                    label,
-                    detail,
+                    line: Line {
+                        rank: offset + i as u64 + 1,
+                        member: (!individual || audience == Audience::Organizer)
+                            .then_some(l.member),
+                        label,
+                        detail,
+                        keys: l.keys,
+                    },
                     class: l.class,
                     school: l.school,
                     enrolment: l.enrolment,
-                    keys: l.keys,
                 }
             })
             .collect();

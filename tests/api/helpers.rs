@@ -183,12 +183,7 @@ impl TestApp {
 
     pub async fn player(&self, pin: &str, nickname: &str) -> Ws {
         let mut ws = Ws::connect(self.addr, None).await;
-        ws.send(json!({"type": "join", "v": 1, "pin": pin, "nickname": nickname}))
-            .await;
-        let welcome = ws.recv().await;
-        assert_eq!(welcome["type"], "welcome", "{welcome}");
-        ws.token = welcome["token"].as_str().unwrap().to_owned();
-        ws.welcome = welcome;
+        ws.join_as(pin, nickname).await;
         ws
     }
 
@@ -328,6 +323,16 @@ impl Ws {
                 None => panic!("no {ty} before the timeout"),
             }
         }
+    }
+
+    /// Joins `pin` as `nickname` (the protocol client's `join`, which keeps the token); fails
+    /// the test if the answer is not a welcome.
+    pub async fn join_as(&mut self, pin: &str, nickname: &str) {
+        if let Err(reply) = self.0.join(pin, nickname).await {
+            panic!("{nickname}: no welcome but {reply}");
+        }
+        let welcome = self.0.welcome.clone();
+        self.1.note(&welcome);
     }
 
     /// The options this client was shown, by question.

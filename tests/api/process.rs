@@ -337,12 +337,7 @@ pub async fn ws_from(
 /// Joins `pin` as `nickname` from the address `from`.
 pub async fn join_from(server: SocketAddr, from: IpAddr, pin: &str, nickname: &str) -> Ws {
     let mut ws = ws_from(server, from, None).await.expect("connects");
-    ws.send(json!({"type": "join", "v": 1, "pin": pin, "nickname": nickname}))
-        .await;
-    let welcome = ws.recv().await;
-    assert_eq!(welcome["type"], "welcome", "{nickname}: {welcome}");
-    ws.token = welcome["token"].as_str().unwrap().to_owned();
-    ws.welcome = welcome;
+    ws.join_as(pin, nickname).await;
     ws
 }
 

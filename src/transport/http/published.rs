@@ -273,7 +273,7 @@ const COLLECTIVE_HEADERS: [&str; 8] = [
 ];
 
 fn key(line: &PublishedLine, i: usize) -> i64 {
-    line.keys.get(i).copied().unwrap_or_default()
+    line.line.keys.get(i).copied().unwrap_or_default()
 }
 
 /// A board's lines as table rows (numbers in the dot-decimal form the game report uses).
@@ -283,8 +283,8 @@ fn rows(individual: bool, lines: &[PublishedLine], audience: Audience) -> Vec<Ve
         .map(|l| {
             if individual {
                 let mut row = vec![
-                    l.rank.to_string(),
-                    l.label.clone(),
+                    l.line.rank.to_string(),
+                    l.line.label.clone(),
                     l.class.clone().unwrap_or_default(),
                     l.school.clone().unwrap_or_default(),
                     key(l, 0).to_string(),
@@ -293,14 +293,14 @@ fn rows(individual: bool, lines: &[PublishedLine], audience: Audience) -> Vec<Ve
                     key(l, 3).to_string(),
                 ];
                 if audience == Audience::Organizer {
-                    row.push(l.member.clone().unwrap_or_default());
+                    row.push(l.line.member.clone().unwrap_or_default());
                 }
                 row
             } else {
                 vec![
-                    l.rank.to_string(),
-                    l.label.clone(),
-                    l.member.clone().unwrap_or_default(),
+                    l.line.rank.to_string(),
+                    l.line.label.clone(),
+                    l.line.member.clone().unwrap_or_default(),
                     key(l, 3).to_string(),
                     l.enrolment.unwrap_or_default().to_string(),
                     format!("{:.1}", key(l, 0) as f64 / 10_000.0),
