@@ -14,10 +14,13 @@ use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout, Instant};
 
+use crate::attack;
 use crate::player::{play, Game};
 use crate::recorder::Recorder;
 use crate::viewer::{watch_board, Board};
-use crate::wire::{now_us, stopped, FromWorker, Role, ToWorker, WorkerConfig};
+use crate::wire::{
+    now_us, stopped, FromWorker, Progress, Role, ToWorker, WorkerConfig, WorkerReport,
+};
 
 pub async fn run() -> anyhow::Result<()> {
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
@@ -47,6 +50,28 @@ pub async fn run() -> anyhow::Result<()> {
         }
         let _ = s.send(true);
     });
+
+    if let Role::Attackers { plan } = &config.role {
+        let deadline =
+            Instant::now() + Duration::from_micros(config.deadline_us.saturating_sub(now_us()));
+        let ready = || {
+            emit(&FromWorker::Progress(Progress {
+                join_done: true,
+                ..Progress::default()
+            }))
+        };
+        let figures = attack::run(config.server, plan.clone(), deadline, stop, ready).await;
+        emit(&FromWorker::Report(Box::new(WorkerReport {
+            index: config.index,
+            progress: Progress {
+                join_done: true,
+                ..Progress::default()
+            },
+            siege: Some(figures),
+            ..WorkerReport::default()
+        })));
+        return Ok(());
+    }
 
     let (r, clients) = (rec.clone(), config.clients);
     let reporter = tokio::spawn(async move {
@@ -102,6 +127,8 @@ pub async fn run() -> anyhow::Result<()> {
                 set.spawn(watch_board(board.clone(), source(k), stop.clone()));
             }
         }
+        // Its own loop, above.
+        Role::Attackers { .. } => {}
     }
 
     let deadline =

@@ -1,0 +1,180 @@
+//! The siege's attackers, in a worker process of their own (so that their work never delays
+//! the host screen's commands, from which fan-out is measured): watcher connections, sign-ins
+//! with unknown names, spreadsheet bombs (opt-in) and slowloris connections (opt-in).
+//!
+//! They come in waves: the first just before the players join, then one every
+//! `--wave-every` until the game ends. Each wave sends every watcher connection's eight
+//! watches again, a fresh burst of sign-ins and, if the last wave's uploads are done, the
+//! bombs again; slow connections are held all along. Everything stops when the coordinator
+//! says so (the end of the game), when it is gone, or at the run's deadline.
+
+pub mod sources;
+pub mod table;
+pub mod tally;
+pub mod uploads;
+
+mod sign_ins;
+mod slowloris;
+mod watchers;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::bomb_files;
+use crate::wire::stopped;
+use tally::{AttackFigures, Tally};
+use uploads::{Upload, Uploads};
+use watchers::Watchers;
+
+/// What the attackers are to do, as the coordinator hands it to their worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Plan {
+    pub watchers: usize,
+    /// Watcher connections that ask for boards nobody has; the others watch real boards.
+    pub made_up: usize,
+    /// The real round: its context and eight boards of it.
+    pub context: String,
+    pub scopes: Vec<String>,
+    /// Sign-ins sent at once in each wave.
+    pub sign_ins: usize,
+    /// The organizer's session cookie when bombs are to be uploaded; none: no bombs.
+    pub bombs_cookie: Option<String>,
+    pub bombs: Vec<bomb_files::Kind>,
+    pub slow_connections: usize,
+    pub wave_every_ms: u64,
+    /// Watcher connections being opened at once.
+    pub connect_concurrency: usize,
+}
+
+/// What the server answered each attack.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct SiegeFigures {
+    pub waves: u64,
+    pub wave_every_s: f64,
+    pub watchers: AttackFigures,
+    pub sign_ins: AttackFigures,
+    /// Present when `--bombs` was given.
+    pub bombs: Option<AttackFigures>,
+    pub uploads: Vec<Upload>,
+    /// Present when `--slow-connections` was given.
+    pub slow_connections: Option<AttackFigures>,
+}
+
+/// Runs the plan until `stop` or `deadline`; `ready` is called once the bombs are written and
+/// the first wave is sent, which is when the coordinator lets the players in.
+pub async fn run(
+    server: SocketAddr,
+    plan: Plan,
+    deadline: Instant,
+    stop: watch::Receiver<bool>,
+    ready: impl FnOnce(),
+) -> SiegeFigures {
+    // Written before any attack starts: the largest takes a second or two of CPU.
+    let uploads = plan.bombs_cookie.clone().map(|cookie| {
+        Arc::new(Uploads {
+            server,
+            cookie,
+            bombs: bomb_files::chosen(&plan.bombs),
+            tally: Arc::default(),
+            log: Mutex::default(),
+        })
+    });
+    let watch_tally = Arc::new(Tally::default());
+    let sign_in_tally = Arc::new(Tally::default());
+    let slow_tally = Arc::new(Tally::default());
+    let (waves_tx, _) = watch::channel(0u64);
+    // The attack tasks stop on this, said when the coordinator says stop or at the deadline.
+    let (halt_tx, halt) = watch::channel(false);
+    let mut tasks = JoinSet::new();
+
+    let watchers = Arc::new(Watchers {
+        server,
+        total: plan.watchers,
+        made_up: plan.made_up.min(plan.watchers),
+        context: plan.context.clone(),
+        scopes: plan.scopes.clone(),
+        tally: watch_tally.clone(),
+        gate: Arc::new(Semaphore::new(plan.connect_concurrency.max(1))),
+    });
+    for i in 0..plan.watchers {
+        let source = sources::watcher(i, watchers.total);
+        tasks.spawn(watchers::watcher(
+            watchers.clone(),
+            i,
+            source,
+            waves_tx.subscribe(),
+            halt.clone(),
+        ));
+    }
+    for i in 0..plan.slow_connections {
+        tasks.spawn(slowloris::connection(
+            server,
+            i,
+            slow_tally.clone(),
+            halt.clone(),
+        ));
+    }
+
+    let mut bursts = JoinSet::new();
+    let mut uploading: Option<tokio::task::JoinHandle<()>> = None;
+    let every = Duration::from_millis(plan.wave_every_ms.max(100));
+    let mut told = stop;
+    let mut ready = Some(ready);
+    let mut wave = 0;
+    while !*told.borrow() && Instant::now() < deadline {
+        wave += 1;
+        waves_tx.send_replace(wave);
+        bursts.spawn(sign_ins::wave(
+            server,
+            wave,
+            plan.sign_ins,
+            sign_in_tally.clone(),
+            halt.clone(),
+        ));
+        if let Some(up) = &uploads {
+            // One bomb at a time: a wave whose uploads are still going skips its own.
+            if uploading.as_ref().is_none_or(|task| task.is_finished()) {
+                uploading = Some(tokio::spawn(uploads::wave(up.clone(), wave, halt.clone())));
+            }
+        }
+        if let Some(ready) = ready.take() {
+            ready();
+        }
+        tokio::select! {
+            _ = stopped(&mut told) => {}
+            _ = tokio::time::sleep(every) => {}
+            _ = tokio::time::sleep_until(deadline) => {}
+        }
+    }
+
+    let _ = halt_tx.send(true);
+    let wrap_up = async {
+        while tasks.join_next().await.is_some() {}
+        while bursts.join_next().await.is_some() {}
+        if let Some(task) = uploading.take() {
+            let _ = task.await;
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(5), wrap_up).await;
+    tasks.abort_all();
+    bursts.abort_all();
+
+    SiegeFigures {
+        waves: wave,
+        wave_every_s: every.as_secs_f64(),
+        watchers: watch_tally.figures(sources::watcher_sources(plan.watchers)),
+        sign_ins: sign_in_tally.figures(plan.sign_ins.div_ceil(sources::SIGN_INS_PER_SOURCE)),
+        bombs: uploads.as_ref().map(|up| up.tally.figures(1)),
+        uploads: uploads
+            .map(|up| up.log.lock().unwrap_or_else(|p| p.into_inner()).clone())
+            .unwrap_or_default(),
+        slow_connections: (plan.slow_connections > 0)
+            .then(|| slow_tally.figures(plan.slow_connections.div_ceil(sources::SLOW_PER_SOURCE))),
+    }
+}

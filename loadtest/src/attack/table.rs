@@ -1,0 +1,90 @@
+//! The siege's part of the printed report: per attack, what was sent and what the server
+//! answered, by outcome, with how long its answers took.
+
+use std::fmt::Write as _;
+
+use super::tally::AttackFigures;
+use super::uploads::by_bomb;
+use super::SiegeFigures;
+
+pub fn table(s: &SiegeFigures) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n  siege: {} wave(s), one every {:.1} s, until the podium",
+        s.waves, s.wave_every_s
+    );
+    attack(
+        &mut out,
+        &format!(
+            "watcher connections from {} address(es): watches sent",
+            s.watchers.sources
+        ),
+        &s.watchers,
+    );
+    attack(
+        &mut out,
+        &format!(
+            "sign-ins with unknown names, from {} fresh address(es) a wave",
+            s.sign_ins.sources
+        ),
+        &s.sign_ins,
+    );
+    if let Some(bombs) = &s.bombs {
+        attack(&mut out, "spreadsheet bombs uploaded", bombs);
+        for row in by_bomb(&s.uploads) {
+            let _ = writeln!(
+                out,
+                "      {:>3} × {} → {}: {} (longest {:.2} s)",
+                row.count, row.bomb, row.route, row.outcome, row.longest_s
+            );
+        }
+    }
+    if let Some(slow) = &s.slow_connections {
+        attack(&mut out, "slow connections opened", slow);
+    }
+    out
+}
+
+fn attack(out: &mut String, what: &str, f: &AttackFigures) {
+    let _ = writeln!(out, "    {what}: {}", f.sent);
+    if f.answer.count > 0 {
+        let _ = writeln!(
+            out,
+            "      answered in p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+            f.answer.p50_ms, f.answer.p99_ms, f.answer.max_ms
+        );
+    }
+    for (outcome, n) in &f.outcomes {
+        let _ = writeln!(out, "      {n:>8}  {outcome}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attack::tally::Tally;
+
+    #[test]
+    fn every_attack_and_outcome_is_printed() {
+        let tally = Tally::default();
+        tally.sent(8);
+        tally.answered("error invalid_board", 1_000);
+        let figures = SiegeFigures {
+            waves: 3,
+            wave_every_s: 10.0,
+            watchers: tally.figures(3),
+            slow_connections: Some(tally.figures(1)),
+            ..SiegeFigures::default()
+        };
+        let text = table(&figures);
+        assert!(text.contains("3 wave(s)"), "{text}");
+        assert!(
+            text.contains("from 3 address(es): watches sent: 8"),
+            "{text}"
+        );
+        assert!(text.contains("       1  error invalid_board"), "{text}");
+        assert!(text.contains("slow connections opened: 8"), "{text}");
+        assert!(!text.contains("bombs"), "{text}");
+    }
+}
