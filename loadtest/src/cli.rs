@@ -129,8 +129,9 @@ pub struct Args {
     /// a fresh burst of sign-ins and the bombs (`siege`).
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     pub wave_every: Duration,
-    /// How long the first wave runs before the players join (`siege`).
-    #[arg(long, default_value = "500ms", value_parser = parse_duration)]
+    /// How long the first wave runs before the players join (`siege`): by default they come
+    /// while its connections are still being opened and its sign-ins hashed.
+    #[arg(long, default_value = "100ms", value_parser = parse_duration)]
     pub siege_lead: Duration,
 
     /// Worker processes (default: enough for at most 9,000 sockets each).

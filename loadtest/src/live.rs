@@ -19,7 +19,7 @@ use crate::host::Host;
 use crate::progress::Status;
 use crate::report::{merge, EventFigures, Report};
 use crate::setup;
-use crate::wire::{now_us, question_mark, Behaviour, Role};
+use crate::wire::{now_us, question_mark, Behaviour, Role, WorkerReport};
 
 pub const REFERENCE: &str = "the coordinator's wall clock just before it sends the host command that opens the question (`start` or `next`): the protocol's `question` carries no server timestamp";
 
@@ -28,7 +28,7 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
     let cookie = setup::organizer(run.server, args).await?;
     let rooms = Rooms::open(&mut run, args, &cookie).await?;
     let mut fleet = run.spawn(args, rooms.role(args)).await?;
-    let played = play(&mut run, args, &mut fleet, rooms).await;
+    let played = play(&mut run, args, &mut fleet, rooms, None).await;
     gather(&mut run, args, fleet, played).await;
     Ok(run.end())
 }
@@ -95,7 +95,15 @@ pub struct Played {
 }
 
 /// Waits for the players to be seated, then plays every room's quiz through to the podium.
-pub async fn play(run: &mut Run, args: &Args, fleet: &mut Fleet, rooms: Rooms) -> Played {
+/// Each question's mark goes to the players' workers and to `also`'s (the siege's attackers
+/// send a wave when a question opens).
+pub async fn play(
+    run: &mut Run,
+    args: &Args,
+    fleet: &mut Fleet,
+    rooms: Rooms,
+    mut also: Option<&mut Fleet>,
+) -> Played {
     let questions = rooms.games[0].keys.len();
     let mut marks = BTreeMap::new();
     let mut events: Vec<EventFigures> = Vec::new();
@@ -125,6 +133,9 @@ pub async fn play(run: &mut Run, args: &Args, fleet: &mut Fleet, rooms: Rooms) -
             while let Some((id, at)) = mark_rx.recv().await {
                 marks.insert(id, at);
                 fleet.mark(id, at).await;
+                if let Some(other) = also.as_deref_mut() {
+                    other.mark(id, at).await;
+                }
             }
         };
         let (outcomes, ()) = tokio::join!(played, forward);
@@ -139,8 +150,9 @@ pub async fn play(run: &mut Run, args: &Args, fleet: &mut Fleet, rooms: Rooms) -
     Played { marks, events }
 }
 
-/// Gathers the players' workers' figures into the report.
-pub async fn gather(run: &mut Run, args: &Args, fleet: Fleet, played: Played) {
+/// Gathers the players' workers' figures into the report; their reports, for what a
+/// scenario reads beyond the report.
+pub async fn gather(run: &mut Run, args: &Args, fleet: Fleet, played: Played) -> Vec<WorkerReport> {
     run.status.set("gathering the workers' figures");
     let finish =
         Duration::from_secs(20).min(run.deadline.saturating_duration_since(Instant::now()));
@@ -155,6 +167,7 @@ pub async fn gather(run: &mut Run, args: &Args, fleet: Fleet, played: Played) {
     run.report.per_event = played.events;
     let epoch = run.epoch_us;
     merge(&mut run.report, &workers, &played.marks, epoch);
+    workers
 }
 
 /// One room's host screen playing the quiz through.

@@ -14,15 +14,17 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use crate::attack::Plan;
+use crate::attack::bursts::meets;
+use crate::attack::{Plan, SiegeFigures};
 use crate::bomb_files::ROSTER_SCHOOL;
 use crate::cli::Args;
 use crate::coordinator::Run;
 use crate::fleet::Fleet;
+use crate::histogram::Hist;
 use crate::live::{self, Rooms};
 use crate::report::Report;
 use crate::setup;
-use crate::wire::{Role, WorkerConfig};
+use crate::wire::{Role, WorkerConfig, WorkerReport, BUCKET_US};
 
 pub async fn run(args: &Args) -> anyhow::Result<Report> {
     let mut run = Run::begin(args, "siege", "joined")?;
@@ -62,7 +64,7 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
         args.wave_every
     );
     run.sample_memory();
-    let attackers = Fleet::spawn(vec![WorkerConfig {
+    let mut attackers = Fleet::spawn(vec![WorkerConfig {
         index: 0,
         server: run.server,
         sources: Vec::new(),
@@ -81,14 +83,17 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
     tokio::time::sleep(args.siege_lead).await;
 
     let mut players = run.spawn(args, rooms.role(args)).await?;
-    let played = live::play(&mut run, args, &mut players, rooms).await;
+    let played = live::play(&mut run, args, &mut players, rooms, Some(&mut attackers)).await;
     // The game is over (or cut short): the attackers stop now, the players end by themselves.
-    let ((), reports) = tokio::join!(
+    let (workers, reports) = tokio::join!(
         live::gather(&mut run, args, players, played),
         attackers.reports(Duration::ZERO, Duration::from_secs(10))
     );
     match reports.into_iter().find_map(|r| r.siege) {
-        Some(figures) => run.report.siege = Some(figures),
+        Some(mut figures) => {
+            overlay(&mut figures, &workers, run.epoch_us);
+            run.report.siege = Some(figures);
+        }
         None => run.cut_short("the attackers' worker sent no report"),
     }
     let mut report = run.end();
@@ -96,4 +101,59 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
     // mean nothing here.
     report.server.per_client_kb = None;
     Ok(report)
+}
+
+/// Lays the game over the attack's bursts: when the players joined, and the
+/// acknowledgements of the 100 ms buckets that met a burst.
+fn overlay(figures: &mut SiegeFigures, workers: &[WorkerReport], epoch_us: u64) {
+    let s = |us: u64| us.saturating_sub(epoch_us) as f64 / 1e6;
+    let joined: Vec<&WorkerReport> = workers.iter().filter(|w| w.join_first_us > 0).collect();
+    if !joined.is_empty() {
+        let first = joined.iter().map(|w| w.join_first_us).min().unwrap_or(0);
+        let last = joined.iter().map(|w| w.join_last_us).max().unwrap_or(0);
+        figures.joins_s = Some((s(first), s(last)));
+    }
+    let bucket_s = BUCKET_US as f64 / 1e6;
+    let mut in_bursts = Hist::new(2);
+    for w in workers {
+        for (&bucket, samples) in &w.ack_series {
+            let from = bucket as f64 * bucket_s;
+            if meets(&figures.bursts, from, from + bucket_s) {
+                in_bursts.merge(samples);
+            }
+        }
+    }
+    figures.acks_in_bursts = in_bursts.summary();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attack::bursts::Burst;
+
+    #[test]
+    fn acknowledgements_count_in_bursts_only_in_the_buckets_that_meet_one() {
+        let mut figures = SiegeFigures {
+            bursts: vec![Burst {
+                wave: 1,
+                start_s: 1.05,
+                end_s: 1.25,
+            }],
+            ..SiegeFigures::default()
+        };
+        let worker = WorkerReport {
+            join_first_us: 1_000_000 + 900_000,
+            join_last_us: 1_000_000 + 1_100_000,
+            // Buckets 10, 12 meet the burst; 9 and 13 do not.
+            ack_series: [(9, 1_000), (10, 2_000), (12, 3_000), (13, 400_000)]
+                .into_iter()
+                .map(|(bucket, us)| (bucket, vec![(us, 1)]))
+                .collect(),
+            ..WorkerReport::default()
+        };
+        overlay(&mut figures, &[worker], 1_000_000);
+        assert_eq!(figures.joins_s, Some((0.9, 1.1)));
+        assert_eq!(figures.acks_in_bursts.count, 2);
+        assert!((figures.acks_in_bursts.max_ms - 3.0).abs() < 0.1);
+    }
 }

@@ -35,6 +35,8 @@ pub async fn run() -> anyhow::Result<()> {
     let (stop_tx, stop) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
 
+    // How many marks have come: the siege's attackers send a wave when a question opens.
+    let (opened_tx, opened) = watch::channel(0usize);
     let (m, s) = (marks.clone(), stop_tx.clone());
     tokio::spawn(async move {
         while let Ok(Some(line)) = lines.next_line().await {
@@ -43,6 +45,7 @@ pub async fn run() -> anyhow::Result<()> {
                     m.lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .insert(id, at_us);
+                    opened_tx.send_modify(|n| *n += 1);
                 }
                 Ok(ToWorker::Stop) => break,
                 Err(_) => {}
@@ -60,7 +63,18 @@ pub async fn run() -> anyhow::Result<()> {
                 ..Progress::default()
             }))
         };
-        let figures = attack::run(config.server, plan.clone(), deadline, stop, ready).await;
+        let figures = attack::run(
+            config.server,
+            plan.clone(),
+            attack::Clock {
+                epoch_us: config.epoch_us,
+                deadline,
+                opened,
+            },
+            stop,
+            ready,
+        )
+        .await;
         emit(&FromWorker::Report(Box::new(WorkerReport {
             index: config.index,
             progress: Progress {

@@ -2,12 +2,14 @@
 //! the host screen's commands, from which fan-out is measured): watcher connections, sign-ins
 //! with unknown names, spreadsheet bombs (opt-in) and slowloris connections (opt-in).
 //!
-//! They come in waves: the first just before the players join, then one every
-//! `--wave-every` until the game ends. Each wave sends every watcher connection's eight
-//! watches again, a fresh burst of sign-ins and, if the last wave's uploads are done, the
-//! bombs again; slow connections are held all along. Everything stops when the coordinator
+//! They come in waves: the first just before the players join, one as each question opens
+//! (the coordinator's mark for it reaches this worker too), and one whenever `--wave-every`
+//! passes without another, until the game ends. Each wave sends every watcher connection's
+//! eight watches again, a fresh burst of sign-ins and, if the last wave's uploads are done,
+//! the bombs again; slow connections are held all along. Everything stops when the coordinator
 //! says so (the end of the game), when it is gone, or at the run's deadline.
 
+pub mod bursts;
 pub mod sources;
 pub mod table;
 pub mod tally;
@@ -27,7 +29,9 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::bomb_files;
+use crate::histogram::Summary;
 use crate::wire::stopped;
+use bursts::{Burst, Bursts};
 use tally::{AttackFigures, Tally};
 use uploads::{Upload, Uploads};
 use watchers::Watchers;
@@ -57,6 +61,14 @@ pub struct Plan {
 pub struct SiegeFigures {
     pub waves: u64,
     pub wave_every_s: f64,
+    /// Each wave's burst (seconds from the start of the run).
+    pub bursts: Vec<Burst>,
+    /// The players' joins, first connect to last welcome (seconds from the start of the run;
+    /// filled in by the coordinator).
+    pub joins_s: Option<(f64, f64)>,
+    /// Acknowledgements in the 100 ms buckets that meet a burst (filled in by the
+    /// coordinator).
+    pub acks_in_bursts: Summary,
     pub watchers: AttackFigures,
     pub sign_ins: AttackFigures,
     /// Present when `--bombs` was given.
@@ -66,15 +78,30 @@ pub struct SiegeFigures {
     pub slow_connections: Option<AttackFigures>,
 }
 
-/// Runs the plan until `stop` or `deadline`; `ready` is called once the bombs are written and
-/// the first wave is sent, which is when the coordinator lets the players in.
+/// The run's clock as the attackers see it.
+pub struct Clock {
+    /// The start of the run (wall-clock µs): bursts are reported from it.
+    pub epoch_us: u64,
+    /// Everything stops by then.
+    pub deadline: Instant,
+    /// Counts the questions opened so far (the coordinator's marks).
+    pub opened: watch::Receiver<usize>,
+}
+
+/// Runs the plan until `stop` or the deadline; `ready` is called once the bombs are written
+/// and the first wave is sent, which is when the coordinator lets the players in.
 pub async fn run(
     server: SocketAddr,
     plan: Plan,
-    deadline: Instant,
+    clock: Clock,
     stop: watch::Receiver<bool>,
     ready: impl FnOnce(),
 ) -> SiegeFigures {
+    let Clock {
+        epoch_us,
+        deadline,
+        mut opened,
+    } = clock;
     // Written before any attack starts: the largest takes a second or two of CPU.
     let uploads = plan.bombs_cookie.clone().map(|cookie| {
         Arc::new(Uploads {
@@ -88,6 +115,7 @@ pub async fn run(
     let watch_tally = Arc::new(Tally::default());
     let sign_in_tally = Arc::new(Tally::default());
     let slow_tally = Arc::new(Tally::default());
+    let bursts = Arc::new(Bursts::default());
     let (waves_tx, _) = watch::channel(0u64);
     // The attack tasks stop on this, said when the coordinator says stop or at the deadline.
     let (halt_tx, halt) = watch::channel(false);
@@ -100,6 +128,7 @@ pub async fn run(
         context: plan.context.clone(),
         scopes: plan.scopes.clone(),
         tally: watch_tally.clone(),
+        bursts: bursts.clone(),
         gate: Arc::new(Semaphore::new(plan.connect_concurrency.max(1))),
     });
     for i in 0..plan.watchers {
@@ -121,7 +150,7 @@ pub async fn run(
         ));
     }
 
-    let mut bursts = JoinSet::new();
+    let mut sign_in_waves = JoinSet::new();
     let mut uploading: Option<tokio::task::JoinHandle<()>> = None;
     let every = Duration::from_millis(plan.wave_every_ms.max(100));
     let mut told = stop;
@@ -129,12 +158,14 @@ pub async fn run(
     let mut wave = 0;
     while !*told.borrow() && Instant::now() < deadline {
         wave += 1;
+        bursts.begin(wave);
         waves_tx.send_replace(wave);
-        bursts.spawn(sign_ins::wave(
+        sign_in_waves.spawn(sign_ins::wave(
             server,
             wave,
             plan.sign_ins,
             sign_in_tally.clone(),
+            bursts.clone(),
             halt.clone(),
         ));
         if let Some(up) = &uploads {
@@ -150,24 +181,34 @@ pub async fn run(
             _ = stopped(&mut told) => {}
             _ = tokio::time::sleep(every) => {}
             _ = tokio::time::sleep_until(deadline) => {}
+            // A question opened: its fan-out and first answers meet this wave.
+            changed = opened.changed() => {
+                if changed.is_err() {
+                    // Nobody can open a question any more; the timer alone goes on.
+                    opened = watch::channel(0).1;
+                }
+            }
         }
     }
 
     let _ = halt_tx.send(true);
     let wrap_up = async {
         while tasks.join_next().await.is_some() {}
-        while bursts.join_next().await.is_some() {}
+        while sign_in_waves.join_next().await.is_some() {}
         if let Some(task) = uploading.take() {
             let _ = task.await;
         }
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), wrap_up).await;
     tasks.abort_all();
-    bursts.abort_all();
+    sign_in_waves.abort_all();
 
     SiegeFigures {
         waves: wave,
         wave_every_s: every.as_secs_f64(),
+        bursts: bursts.list(epoch_us),
+        joins_s: None,
+        acks_in_bursts: Summary::default(),
         watchers: watch_tally.figures(sources::watcher_sources(plan.watchers)),
         sign_ins: sign_in_tally.figures(plan.sign_ins.div_ceil(sources::SIGN_INS_PER_SOURCE)),
         bombs: uploads.as_ref().map(|up| up.tally.figures(1)),

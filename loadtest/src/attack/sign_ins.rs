@@ -12,6 +12,7 @@ use tokio::task::JoinSet;
 
 use hoithi_loadtest::http::request_from;
 
+use super::bursts::Bursts;
 use super::sources;
 use super::tally::{http_outcome, io_outcome, Tally};
 use crate::wire::stopped;
@@ -26,11 +27,12 @@ pub async fn wave(
     wave: u64,
     count: usize,
     tally: Arc<Tally>,
+    bursts: Arc<Bursts>,
     stop: watch::Receiver<bool>,
 ) {
     let mut set = JoinSet::new();
     for i in 0..count {
-        let (tally, mut stop) = (tally.clone(), stop.clone());
+        let (tally, bursts, mut stop) = (tally.clone(), bursts.clone(), stop.clone());
         set.spawn(async move {
             let source = sources::sign_in(wave, i, count);
             let body = json!({"username": format!("khach-{wave}-{i}"), "password": "doan-mo-thoi"})
@@ -49,6 +51,9 @@ pub async fn wave(
                 _ = stopped(&mut stop) => tally.outcome("no answer yet when the game ended"),
                 answer = tokio::time::timeout(ANSWER_WAIT, post) => {
                     let micros = started.elapsed().as_micros() as u64;
+                    if answer.is_ok() {
+                        bursts.answered(wave);
+                    }
                     match answer {
                         Ok(Ok(resp)) => tally.answered(&http_outcome(resp.status, &resp.body), micros),
                         Ok(Err(e)) => tally.answered(&io_outcome("request", &e), micros),

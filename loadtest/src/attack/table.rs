@@ -3,6 +3,7 @@
 
 use std::fmt::Write as _;
 
+use super::bursts::meets;
 use super::tally::AttackFigures;
 use super::uploads::by_bomb;
 use super::SiegeFigures;
@@ -11,8 +12,36 @@ pub fn table(s: &SiegeFigures) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "\n  siege: {} wave(s), one every {:.1} s, until the podium",
+        "\n  siege: {} wave(s) — before the joins, as each question opened, and after {:.1} s \
+         without one — until the podium",
         s.waves, s.wave_every_s
+    );
+    let windows: Vec<String> = s
+        .bursts
+        .iter()
+        .map(|b| format!("{:.2}–{:.2}", b.start_s, b.end_s))
+        .collect();
+    let _ = writeln!(
+        out,
+        "    bursts (a wave's start → the last answer to its watches and sign-ins), s: {}",
+        windows.join(", ")
+    );
+    if let Some((first, last)) = s.joins_s {
+        let inside = if meets(&s.bursts, first, last) {
+            "meets a burst"
+        } else {
+            "meets NO burst"
+        };
+        let _ = writeln!(
+            out,
+            "    the players joined at {first:.2}–{last:.2} s: {inside}"
+        );
+    }
+    let a = &s.acks_in_bursts;
+    let _ = writeln!(
+        out,
+        "    acknowledgements in the 100 ms buckets that meet a burst: {}, p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        a.count, a.p50_ms, a.p99_ms, a.max_ms
     );
     attack(
         &mut out,
@@ -73,12 +102,23 @@ mod tests {
         let figures = SiegeFigures {
             waves: 3,
             wave_every_s: 10.0,
+            bursts: vec![crate::attack::bursts::Burst {
+                wave: 1,
+                start_s: 0.5,
+                end_s: 0.9,
+            }],
+            joins_s: Some((0.6, 0.7)),
             watchers: tally.figures(3),
             slow_connections: Some(tally.figures(1)),
             ..SiegeFigures::default()
         };
         let text = table(&figures);
         assert!(text.contains("3 wave(s)"), "{text}");
+        assert!(text.contains("s: 0.50–0.90\n"), "{text}");
+        assert!(
+            text.contains("joined at 0.60–0.70 s: meets a burst"),
+            "{text}"
+        );
         assert!(
             text.contains("from 3 address(es): watches sent: 8"),
             "{text}"

@@ -16,6 +16,7 @@ use tokio_tungstenite::tungstenite::Message;
 
 use hoithi_loadtest::ws::Ws;
 
+use super::bursts::Bursts;
 use super::tally::Tally;
 use crate::player::connect_error;
 use crate::wire::stopped;
@@ -36,6 +37,7 @@ pub struct Watchers {
     pub context: String,
     pub scopes: Vec<String>,
     pub tally: Arc<Tally>,
+    pub bursts: Arc<Bursts>,
     /// Bounds the connections being opened at once.
     pub gate: Arc<Semaphore>,
 }
@@ -114,20 +116,22 @@ pub async fn watcher(
             conn = None;
             continue;
         }
-        if !replies(ws, sent, sent_at, &mut stop, tally).await {
+        let answered = || all.bursts.answered(wave);
+        if !replies(ws, sent, sent_at, &mut stop, tally, answered).await {
             conn = None;
         }
     }
 }
 
-/// Reads the replies to `expected` watches sent at `sent_at`; false when the connection
-/// is gone.
+/// Reads the replies to `expected` watches sent at `sent_at`, calling `answered` at each;
+/// false when the connection is gone.
 async fn replies(
     ws: &mut Ws,
     expected: u64,
     sent_at: Instant,
     stop: &mut watch::Receiver<bool>,
     tally: &Tally,
+    answered: impl Fn(),
 ) -> bool {
     let until = tokio::time::Instant::from_std(sent_at + REPLY_WAIT);
     let mut got = 0;
@@ -146,6 +150,7 @@ async fn replies(
             frame = ws.stream.next() => frame,
         };
         let micros = sent_at.elapsed().as_micros() as u64;
+        answered();
         match frame {
             Some(Ok(Message::Text(text))) => {
                 got += 1;
