@@ -5,8 +5,9 @@
 //! They come in waves: the first just before the players join, one as each question opens
 //! (the coordinator's mark for it reaches this worker too), and one whenever `--wave-every`
 //! passes without another, until the game ends. Each wave sends every watcher connection's
-//! eight watches again, a fresh burst of sign-ins and, if the last wave's uploads are done,
-//! the bombs again; slow connections are held all along. Everything stops when the coordinator
+//! eight watches again and, when the last wave's are done, a fresh burst of sign-ins and the
+//! bombs again: never more than the issue's 1,000 watchers and 200 sign-ins in flight. Slow
+//! connections are held all along. Everything stops when the coordinator
 //! says so (the end of the game), when it is gone, or at the run's deadline.
 
 pub mod bursts;
@@ -150,7 +151,7 @@ pub async fn run(
         ));
     }
 
-    let mut sign_in_waves = JoinSet::new();
+    let mut signing_in: Option<tokio::task::JoinHandle<()>> = None;
     let mut uploading: Option<tokio::task::JoinHandle<()>> = None;
     let every = Duration::from_millis(plan.wave_every_ms.max(100));
     let mut told = stop;
@@ -160,14 +161,20 @@ pub async fn run(
         wave += 1;
         bursts.begin(wave);
         waves_tx.send_replace(wave);
-        sign_in_waves.spawn(sign_ins::wave(
-            server,
-            wave,
-            plan.sign_ins,
-            sign_in_tally.clone(),
-            bursts.clone(),
-            halt.clone(),
-        ));
+        // At most one burst of sign-ins in flight, as the issue has it («200 parallel»):
+        // a wave that comes while the last one's are still waiting sends none.
+        if signing_in.as_ref().is_none_or(|task| task.is_finished()) {
+            signing_in = Some(tokio::spawn(sign_ins::wave(
+                server,
+                wave,
+                plan.sign_ins,
+                sign_in_tally.clone(),
+                bursts.clone(),
+                halt.clone(),
+            )));
+        } else {
+            sign_in_tally.outcome("(no burst in a wave: the last one's were still waiting)");
+        }
         if let Some(up) = &uploads {
             // One bomb at a time: a wave whose uploads are still going skips its own.
             if uploading.as_ref().is_none_or(|task| task.is_finished()) {
@@ -194,14 +201,12 @@ pub async fn run(
     let _ = halt_tx.send(true);
     let wrap_up = async {
         while tasks.join_next().await.is_some() {}
-        while sign_in_waves.join_next().await.is_some() {}
-        if let Some(task) = uploading.take() {
+        for task in [signing_in.take(), uploading.take()].into_iter().flatten() {
             let _ = task.await;
         }
     };
     let _ = tokio::time::timeout(Duration::from_secs(5), wrap_up).await;
     tasks.abort_all();
-    sign_in_waves.abort_all();
 
     SiegeFigures {
         waves: wave,
