@@ -51,7 +51,7 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
     };
     eprintln!(
         "siege: {} watcher connections ({} on made-up boards), {} sign-ins a wave, bombs {}, \
-         {} slow connections; a wave every {:?}",
+         {} slow connections; a wave as each question opens and after {:?} without one",
         plan.watchers,
         plan.made_up,
         plan.sign_ins,

@@ -156,6 +156,7 @@ pub async fn run(
     let every = Duration::from_millis(plan.wave_every_ms.max(100));
     let mut told = stop;
     let mut ready = Some(ready);
+    let mut marks_come = true;
     let mut wave = 0;
     while !*told.borrow() && Instant::now() < deadline {
         wave += 1;
@@ -189,11 +190,9 @@ pub async fn run(
             _ = tokio::time::sleep(every) => {}
             _ = tokio::time::sleep_until(deadline) => {}
             // A question opened: its fan-out and first answers meet this wave.
-            changed = opened.changed() => {
-                if changed.is_err() {
-                    // Nobody can open a question any more; the timer alone goes on.
-                    opened = watch::channel(0).1;
-                }
+            changed = opened.changed(), if marks_come => {
+                // Nobody can open a question any more: the timer alone goes on.
+                marks_come = changed.is_ok();
             }
         }
     }
