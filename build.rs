@@ -1,20 +1,31 @@
 //! Embeds `web/` and `question-banks/` into the binary, so `hoithi` runs from any directory
-//! with nothing beside it. Generates `$OUT_DIR/embedded.rs` with two tables of
-//! (relative path, bytes).
+//! with nothing beside it. Generates `$OUT_DIR/web_assets.rs` (for `transport::assets`) and
+//! `$OUT_DIR/bundled_banks.rs` (for `banks`), each a table of (relative path, bytes).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 fn main() {
     let root = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap());
-    let mut out = String::new();
-    for (name, dir, keep) in [
-        ("WEB_ASSETS", "web", (|_: &Path| true) as fn(&Path) -> bool),
-        ("BUNDLED_BANKS", "question-banks", |p: &Path| {
-            // Bank files and their images; the templates and README stay out of the binary.
-            !p.starts_with("templates") && p.extension().is_some_and(|e| e != "md")
-        }),
+    let out_dir = PathBuf::from(std::env::var("OUT_DIR").unwrap());
+    for (name, dir, file, keep) in [
+        (
+            "WEB_ASSETS",
+            "web",
+            "web_assets.rs",
+            (|_: &Path| true) as fn(&Path) -> bool,
+        ),
+        (
+            "BUNDLED_BANKS",
+            "question-banks",
+            "bundled_banks.rs",
+            |p: &Path| {
+                // Bank files and their images; the templates and README stay out of the binary.
+                !p.starts_with("templates") && p.extension().is_some_and(|e| e != "md")
+            },
+        ),
     ] {
+        let mut out = String::new();
         let base = root.join(dir);
         println!("cargo:rerun-if-changed={}", base.display());
         let mut files = Vec::new();
@@ -32,9 +43,8 @@ fn main() {
             .unwrap();
         }
         writeln!(out, "];").unwrap();
+        std::fs::write(out_dir.join(file), out).unwrap();
     }
-    let dest = PathBuf::from(std::env::var("OUT_DIR").unwrap()).join("embedded.rs");
-    std::fs::write(dest, out).unwrap();
 }
 
 fn collect(base: &Path, dir: &Path, files: &mut Vec<(String, PathBuf)>) {

@@ -23,6 +23,10 @@ use rand::{Rng, SeedableRng};
 
 const CONTEXT: &str = "bench";
 
+fn context() -> hoithi::domain::context::Context {
+    CONTEXT.parse().expect("a context name")
+}
+
 struct Student {
     code: String,
     commune: String,
@@ -69,7 +73,7 @@ fn updates(order: &RankOrder, rng: &mut StdRng, s: &Student) -> Vec<Update> {
     Scope::of_participant(&s.commune, &s.school, &s.class)
         .into_iter()
         .map(|scope| Update {
-            board: scope.board(CONTEXT),
+            board: scope.board(&context()),
             member: s.code.clone(),
             entry: e.clone(),
         })
@@ -126,7 +130,7 @@ async fn main() -> anyhow::Result<()> {
         n as f64 / fill.as_secs_f64()
     );
 
-    let province = Scope::Province.board(CONTEXT);
+    let province = Scope::Province.board(&context());
     println!("province board: {} members", boards.len(&province).await?);
 
     let queries = 10_000;
@@ -146,7 +150,7 @@ async fn main() -> anyhow::Result<()> {
         let school = Scope::School {
             school: s.school.clone(),
         }
-        .board(CONTEXT);
+        .board(&context());
         let t = Instant::now();
         boards.page(&school, 0, 100).await?;
         school_top.push(t.elapsed());

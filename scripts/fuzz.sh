@@ -7,9 +7,13 @@ cd "$(dirname "$0")/.."
 seconds="${1:-30}"
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
-  echo "installing cargo-fuzz"
-  cargo install cargo-fuzz --locked --quiet
+  echo "installing cargo-fuzz from crates.io (once; a few minutes)"
+  cargo install cargo-fuzz --locked
 fi
+# The instrumented build takes minutes the first time: build in the open, so the wait shows
+# progress, then keep only the fuzzer's summary of each run.
+echo "building the fuzz targets with sanitizers (about 5 minutes the first time)"
+RUSTC_BOOTSTRAP=1 cargo fuzz build --fuzz-dir tests/fuzz
 for target in protocol_decode game_sequence; do
   echo "fuzzing $target for ${seconds}s"
   RUSTC_BOOTSTRAP=1 cargo fuzz run --fuzz-dir tests/fuzz "$target" -- \

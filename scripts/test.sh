@@ -11,7 +11,6 @@ step "services the tests need (Redis, PostgreSQL)"
 # (eval "$(…)" would hide the script's failure from set -e.)
 services=$(scripts/services.sh) || { echo "the services the tests need could not be provided" >&2; exit 1; }
 eval "$services"
-trap hoithi_stop_services EXIT
 
 # Each integration test on PostgreSQL makes a database of its own, named with this run's
 # prefix, so that runs of other checkouts on the same server are left alone.
@@ -21,6 +20,13 @@ drop_test_databases() {
     "SELECT datname FROM pg_database WHERE starts_with(datname, '$HOITHI_TEST_DB_PREFIX')" |
     while read -r db; do psql -w "$HOITHI_TEST_POSTGRES_URL" -qc "DROP DATABASE \"$db\" WITH (FORCE)"; done
 }
+# Whatever happens — a failing test included — this run's databases go, then the services
+# this script started.
+cleanup() {
+  drop_test_databases || echo "could not drop the test databases of this run" >&2
+  hoithi_stop_services
+}
+trap cleanup EXIT
 
 step "formatting and lints"
 cargo fmt --all -- --check

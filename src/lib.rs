@@ -1,23 +1,46 @@
 //! hoithi: the quiz and competition engine of the "Bình dân học vụ số" movement.
 //!
-//! Read this page first. The crate is layered; each layer knows one thing:
+//! Read this page first. The crate is layered; each module knows one thing and uses only the
+//! ones listed below it:
 //!
-//! - [`domain`]: the rules, with no I/O — questions and banks, scoring, nicknames, the live
-//!   game as a state machine (`apply(input, now) -> effects`). Time is a parameter.
-//! - [`engine`]: one tokio task per live room owns its [`domain::game::Game`] and its timers;
-//!   a [`engine::RoomHandle`] is the only way in.
-//! - [`transport`]: axum routes — pages, the REST API for teachers and organizers, and the one
-//!   WebSocket endpoint for play, with its versioned protocol (`docs/protocol.md`).
-//! - [`storage`]: sqlx, the source of truth (SQLite by default, PostgreSQL by URL).
-//! - [`banks`]: reading bank files from disk, importing and exporting spreadsheets.
-//! - [`app`]: wiring — configuration, start-up, graceful shutdown.
+//! - [`cli`]: the `hoithi` command line — every command, its own flags and what it prints
+//!   (`main.rs` sets up logging and calls [`cli::run`]).
+//! - [`app`]: wiring — the server's configuration, start-up, graceful shutdown.
+//! - [`transport`]: the network's edge — the accept loop with its caps, axum routes (pages,
+//!   the REST API for teachers and organizers), the one WebSocket endpoint for play and
+//!   viewing, rate limits, and the mapping of every error to what a client sees.
+//! - [`engine`]: live rooms — one tokio task per game owns its [`domain::game::Game`], its
+//!   timers and its connections; an [`engine::RoomHandle`] is the only way in.
+//! - [`rankings`]: rankings of a context (a contest round, an event, a live game) — results
+//!   to boards, rebuilds from the database, pages with public labels, published versions,
+//!   live boards for viewers, and the feed that carries a live game's totals to its board.
+//! - [`banks`]: question banks on disk or in the binary; spreadsheets (`.xlsx`, `.csv`) in and
+//!   out.
+//! - [`demo`]: a generated province (clearly fake) for load tests and demonstrations.
+//! - [`flags`]: command-line flags' defaults, written once on the flags.
+//! - [`outbox`]: a connection's bounded queue of serialized messages: rooms and live boards
+//!   push, the connection's task writes. Below both, so neither imports the other for it.
+//! - [`storage`]: sqlx, the source of truth (SQLite by default, PostgreSQL by URL), and the
+//!   batching writer whose commit is what a receipt means.
+//! - [`leaderboard`]: sorted boards behind one type, in Redis or in this process. It knows
+//!   boards, members and packed entries — not contexts, scopes or students: that vocabulary
+//!   is [`rankings`]' (which owns the meaning) over this (which owns the storage).
+//! - [`protocol`]: the WebSocket messages (serde types), error codes with their Vietnamese
+//!   texts; `docs/protocol.md` is its contract.
+//! - [`domain`]: the rules, with no I/O — who may do what, questions and banks, spreadsheets
+//!   as rows, scoring, nicknames, the live game as a state machine
+//!   (`apply(input, now) -> effects`), ranking order, contexts and scopes. Time and randomness
+//!   are parameters.
 
 pub mod app;
 pub mod banks;
+pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod engine;
+pub mod flags;
 pub mod leaderboard;
+pub mod outbox;
 pub mod protocol;
 pub mod rankings;
 pub mod storage;

@@ -1,122 +1,174 @@
 //! CSV as Excel and LibreOffice save it: UTF-8 with or without a BOM, fields quoted with `"`
-//! when they hold the separator, a quote or a line break. Small enough to own rather than add
-//! a crate: banks are a few hundred rows.
+//! when they hold the separator, a quote or a line break. The `csv` crate does the quoting;
+//! this module adds what spreadsheets expect around it.
 //!
 //! A cell starting with `=`, `+`, `-` or `@` is written with a leading `'` so a spreadsheet
 //! does not run it as a formula (an option "+84 …" or "=…" from an upload); reading removes
 //! that one `'` again, so export then import gives back the same text.
 
+use super::bounded::BoundedGrid;
+use super::limits::{SheetError, SheetLimits};
 use crate::domain::sheet::Grid;
 
 const BOM: &str = "\u{FEFF}";
 
+/// The rows of a CSV file, with a bank's limits.
+pub fn read(bytes: &[u8]) -> Result<Grid, SheetError> {
+    read_within(bytes, &SheetLimits::bank())
+}
+
 /// The rows of a CSV file. The separator is `,`, or `;` when the first line has more of those
-/// (Excel uses `;` where the decimal mark is a comma, as in Vietnamese settings).
-pub fn read(bytes: &[u8]) -> Result<Grid, String> {
+/// (Excel uses `;` where the decimal mark is a comma, as in Vietnamese settings). A blank line
+/// is an empty row, so rows keep the numbers a spreadsheet shows; empty rows at the end are
+/// left out.
+pub fn read_within(bytes: &[u8], limits: &SheetLimits) -> Result<Grid, SheetError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let line = bytes[..e.valid_up_to()]
             .iter()
             .filter(|&&b| b == b'\n')
             .count()
             + 1;
-        format!("tệp không phải văn bản UTF-8 (dòng {line}): hãy lưu lại dưới dạng «CSV UTF-8»")
+        SheetError::Unreadable(format!(
+            "tệp không phải văn bản UTF-8 (dòng {line}): hãy lưu lại dưới dạng «CSV UTF-8»"
+        ))
     })?;
     let text = text.strip_prefix(BOM).unwrap_or(text);
     let first_line = text.lines().next().unwrap_or_default();
     let sep = if first_line.matches(';').count() > first_line.matches(',').count() {
-        ';'
+        b';'
     } else {
-        ','
+        b','
     };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(sep)
+        .from_reader(text.as_bytes());
+    let mut grid = BoundedGrid::new(*limits);
+    let mut record = csv::StringRecord::new();
+    let mut row = 0;
+    // Where the last record starts (byte, line), for the message about an open quote.
+    let (mut last_start, mut last_line) = (0, 1);
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => {
+                return Err(SheetError::Unreadable(format!(
+                    "không đọc được tệp CSV: {e}"
+                )))
+            }
+        }
+        let Some(at) = record.position() else { break };
+        // The reader skips blank lines and counts them into the next record; each is a row.
+        let (skipped, skipped_bytes) = blank_lines(text.as_bytes(), at.byte() as usize);
+        row += skipped;
+        last_start = at.byte() as usize + skipped_bytes;
+        last_line = at.line() as usize + skipped;
+        for (col, cell) in record.iter().enumerate() {
+            grid.put(row, col, unescape(cell))?;
+        }
+        row += 1;
+    }
+    if let Some(line) = open_quote_line(&text[last_start..], sep) {
+        let line = last_line + line - 1;
+        return Err(SheetError::Unreadable(format!(
+            "dòng {line}: một ô mở dấu ngoặc kép nhưng không có dấu đóng"
+        )));
+    }
+    Ok(grid.finish())
+}
 
-    let mut rows: Grid = Vec::new();
-    let mut row: Vec<String> = Vec::new();
-    let mut cell = String::new();
-    let mut chars = text.chars().peekable();
+/// The blank lines from byte `from` of `text` (`\n`, `\r\n` or `\r` each), and their bytes.
+/// The reader ends a record at the `\r` of a CRLF, so a `\n` right after one is the end of
+/// that record's line, not a blank line.
+fn blank_lines(text: &[u8], from: usize) -> (usize, usize) {
+    let mut lines = 0;
+    let mut i = from;
+    if from > 0 && text[from - 1] == b'\r' && text.get(from) == Some(&b'\n') {
+        i += 1;
+    }
+    while let Some(&b) = text.get(i) {
+        match b {
+            b'\n' => lines += 1,
+            b'\r' if text.get(i + 1) != Some(&b'\n') => lines += 1,
+            b'\r' => {}
+            _ => break,
+        }
+        i += 1;
+    }
+    (lines, i - from)
+}
+
+/// Where a quoted cell of `record` (one record's text, to the end of the file) opens and never
+/// closes: its line within `record`. The reader takes such a cell to the end of the file
+/// without a word; a person wants to hear which quote is missing.
+fn open_quote_line(record: &str, sep: u8) -> Option<usize> {
     let mut line = 1;
-    // Whether the current cell was quoted: a quoted empty cell still counts as a cell.
-    let mut quoted = false;
-    while let Some(c) = chars.next() {
-        match c {
-            '"' if cell.is_empty() && !quoted => {
-                quoted = true;
-                let start = line;
-                loop {
-                    match chars.next() {
-                        Some('"') if chars.peek() == Some(&'"') => {
-                            chars.next();
-                            cell.push('"');
-                        }
-                        Some('"') => break,
-                        Some(c) => {
-                            if c == '\n' {
-                                line += 1;
-                            }
-                            cell.push(c);
-                        }
-                        None => {
-                            return Err(format!(
-                                "dòng {start}: một ô mở dấu ngoặc kép nhưng không có dấu đóng"
-                            ))
-                        }
-                    }
+    let mut opened_on = None;
+    let mut field_start = true;
+    let mut bytes = record.bytes().peekable();
+    while let Some(b) = bytes.next() {
+        if opened_on.is_some() {
+            match b {
+                b'"' if bytes.peek() == Some(&b'"') => {
+                    bytes.next();
                 }
+                b'"' => opened_on = None,
+                b'\n' => line += 1,
+                _ => {}
             }
-            c if c == sep => {
-                end_cell(&mut cell, &mut row);
-                quoted = false;
-            }
-            '\r' | '\n' => {
-                if c == '\r' && chars.peek() == Some(&'\n') {
-                    chars.next();
-                }
-                end_cell(&mut cell, &mut row);
-                rows.push(std::mem::take(&mut row));
-                quoted = false;
+            continue;
+        }
+        match b {
+            b'"' if field_start => opened_on = Some(line),
+            b'\n' => {
                 line += 1;
+                field_start = true;
             }
-            c => cell.push(c),
+            b'\r' => field_start = true,
+            _ => field_start = b == sep,
         }
     }
-    if !cell.is_empty() || !row.is_empty() || quoted {
-        end_cell(&mut cell, &mut row);
-        rows.push(row);
-    }
-    Ok(rows)
+    opened_on
 }
 
 /// The rows as CSV: a BOM (so Excel reads the Vietnamese as UTF-8), `,` between cells and
 /// CRLF line ends.
 pub fn write(grid: &Grid) -> String {
-    let mut out = String::from(BOM);
+    let mut out = BOM.as_bytes().to_vec();
+    let mut builder = csv::WriterBuilder::new();
+    builder
+        .terminator(csv::Terminator::CRLF)
+        .flexible(true)
+        // Quote a cell holding `;` too: Excel with Vietnamese settings splits on it.
+        .comment(Some(b';'));
     for row in grid {
-        let cells: Vec<String> = row.iter().map(|c| escape(c)).collect();
-        out.push_str(&cells.join(","));
-        out.push_str("\r\n");
+        // An empty row is an empty line, as spreadsheets write it (the crate writes `""`).
+        if row.iter().all(String::is_empty) && row.len() <= 1 {
+            out.extend_from_slice(b"\r\n");
+            continue;
+        }
+        let mut writer = builder.from_writer(&mut out);
+        // Writing to memory cannot fail.
+        let _ = writer.write_record(row.iter().map(|c| defuse(c)));
+        let _ = writer.flush();
     }
-    out
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn escape(cell: &str) -> String {
-    let cell = if looks_like_formula(cell) && cell.parse::<f64>().is_err() {
+/// The cell with a `'` before a leading formula character, so a spreadsheet shows it as text.
+fn defuse(cell: &str) -> String {
+    if looks_like_formula(cell) && cell.parse::<f64>().is_err() {
         format!("'{cell}")
     } else {
         cell.to_owned()
-    };
-    if cell.contains([',', ';', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell
     }
 }
 
-fn end_cell(cell: &mut String, row: &mut Vec<String>) {
-    row.push(unescape(std::mem::take(cell)));
-}
-
-fn unescape(cell: String) -> String {
+fn unescape(cell: &str) -> &str {
     match cell.strip_prefix('\'') {
-        Some(rest) if looks_like_formula(rest) => rest.to_owned(),
+        Some(rest) if looks_like_formula(rest) => rest,
         _ => cell,
     }
 }
@@ -142,12 +194,30 @@ mod tests {
         let text = "\u{FEFF}a,\"b, c\",\"say \"\"hi\"\"\"\r\n\"two\nlines\",,x\n\"\"";
         assert_eq!(
             read(text.as_bytes()).unwrap(),
-            grid(&[
-                &["a", "b, c", "say \"hi\""],
-                &["two\nlines", "", "x"],
-                &[""]
-            ])
+            grid(&[&["a", "b, c", "say \"hi\""], &["two\nlines", "", "x"]])
         );
+    }
+
+    #[test]
+    fn blank_lines_keep_their_rows() {
+        assert_eq!(
+            read(b"a\n\nb,\"two\nlines\"\r\n\r\nc\n,,\n\n").unwrap(),
+            grid(&[&["a"], &[], &["b", "two\nlines"], &[], &["c"]])
+        );
+    }
+
+    #[test]
+    fn rows_and_columns_past_the_caps_are_refused() {
+        let limits = SheetLimits {
+            rows: 3,
+            columns: 2,
+            ..SheetLimits::bank()
+        };
+        assert!(read_within(b"a,b\n\nc", &limits).is_ok());
+        let err = read_within(b"a,b\n\nc\nd", &limits).unwrap_err();
+        assert!(err.message().contains("dòng 4"), "{err}");
+        let err = read_within(b"a,b,c", &limits).unwrap_err();
+        assert!(err.message().contains("cột C"), "{err}");
     }
 
     #[test]
@@ -163,10 +233,18 @@ mod tests {
     fn refuses_other_encodings_and_open_quotes() {
         assert!(read(b"a\nb\xff")
             .unwrap_err()
+            .message()
             .contains("không phải văn bản UTF-8 (dòng 2)"));
         assert_eq!(
-            read(b"a\n\"b").unwrap_err(),
+            read(b"a\n\"b").unwrap_err().message(),
             "dòng 2: một ô mở dấu ngoặc kép nhưng không có dấu đóng"
+        );
+        assert_eq!(
+            read("x,\"một\ndòng\"\n\n\"a\"\"b,c\n\n".as_bytes())
+                .unwrap_err()
+                .message(),
+            "dòng 4: một ô mở dấu ngoặc kép nhưng không có dấu đóng",
+            "counted from the line the cell starts on"
         );
     }
 
@@ -181,7 +259,7 @@ mod tests {
                 "@a",
                 "Đắk Lắk, \"Buôn Ma Thuột\"",
             ],
-            &["", "a;b", "dòng 1\r\ndòng 2", "'", "it's", ""],
+            &["", "a;b", "dòng 1\r\ndòng 2", "'", "it's"],
         ]);
         let text = write(&rows);
         assert!(

@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::domain::bank_toml;
 use crate::domain::sheet::{self, Problem, Report, Settings};
 
+use super::limits::SheetLimits;
 use super::{load, sheets, Source};
 
 /// What an import did: the report, and the file written when there was a bank to write.
@@ -23,11 +24,12 @@ pub fn import_file(path: &Path, settings: &Settings, dir: &Path) -> anyhow::Resu
     let bytes =
         std::fs::read(path).with_context(|| format!("Failed to read {}", path.display()))?;
     let name = path.display().to_string();
-    let grid = match sheets::read(&name, &bytes) {
+    // A bank's limits, as on the server: a file too large to upload is too large here too.
+    let grid = match sheets::read(&name, &bytes, &SheetLimits::bank()) {
         Ok(grid) => grid,
-        Err(message) => {
+        Err(refused) => {
             return Ok(FileImport {
-                report: unreadable(message),
+                report: unreadable(refused.into_message()),
                 saved: None,
             })
         }

@@ -1,25 +1,26 @@
 //! Bank files on disk (or bundled into the binary): reading them and checking them as a set.
 //! The format and its rules are in [`crate::domain::bank`]; this module only does the I/O,
-//! and the spreadsheet side of it: [`sheets`] (`.xlsx` via [`xlsx`], `.csv` via [`csv`]),
-//! [`import`] into a bank folder, and the `hoithi bank …` commands in [`cli`].
+//! and the spreadsheet side of it: [`sheets`] (`.xlsx` via [`xlsx`], `.csv` via [`csv`], both
+//! within the caps of [`limits`]) and [`import`] into a bank folder. The `hoithi bank …`
+//! commands are in `crate::cli::bank`.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
 
 use crate::domain::bank::{self, Bank, Issue};
 
-pub mod cli;
+mod bounded;
 pub mod csv;
 pub mod import;
+pub mod limits;
 pub mod sheets;
 pub mod xlsx;
+mod xlsx_package;
 
 mod embedded {
-    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+    include!(concat!(env!("OUT_DIR"), "/bundled_banks.rs"));
 }
-
-pub use embedded::WEB_ASSETS;
 
 /// Where banks come from: a folder, or the copy built into the binary.
 #[derive(Debug, Clone)]
@@ -115,9 +116,4 @@ pub fn image(source: &Source, image: &str) -> Option<Vec<u8>> {
             .map(|(_, b)| b.to_vec()),
         Source::Dir(dir) => std::fs::read(dir.join(rel)).ok(),
     }
-}
-
-/// The default folder of banks when running from a checkout.
-pub fn default_dir() -> &'static Path {
-    Path::new("question-banks")
 }

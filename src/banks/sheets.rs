@@ -7,6 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::domain::bank::Bank;
 use crate::domain::sheet::{date_from_days, template, Grid};
 
+use super::limits::{SheetError, SheetLimits};
 use super::{csv, xlsx};
 
 /// A spreadsheet file format.
@@ -43,15 +44,17 @@ impl Format {
     }
 }
 
-/// The rows of the first sheet of `bytes`, a file named `file_name`.
-pub fn read(file_name: &str, bytes: &[u8]) -> Result<Grid, String> {
+/// The rows of the first sheet of `bytes`, a file named `file_name`, within `limits`. CPU
+/// work proportional to the file (up to the limits): callers on the async runtime run it on a
+/// blocking thread.
+pub fn read(file_name: &str, bytes: &[u8], limits: &SheetLimits) -> Result<Grid, SheetError> {
     match Format::of_file(file_name) {
-        Some(Format::Xlsx) => xlsx::read(bytes),
-        Some(Format::Csv) => csv::read(bytes),
-        None => Err(format!(
+        Some(Format::Xlsx) => xlsx::read_within(bytes, limits),
+        Some(Format::Csv) => csv::read_within(bytes, limits),
+        None => Err(SheetError::Unreadable(format!(
             "{file_name:?} không phải tệp .xlsx hay .csv: hãy lưu bảng tính dưới một trong hai \
              dạng này"
-        )),
+        ))),
     }
 }
 
@@ -115,7 +118,7 @@ mod tests {
             for format in [Format::Xlsx, Format::Csv] {
                 let name = format!("{}.{}", bank.id, format.extension());
                 let bytes = write(bank, format).unwrap();
-                let grid = read(&name, &bytes).unwrap();
+                let grid = read(&name, &bytes, &SheetLimits::bank()).unwrap();
                 let report = sheet::import(
                     &grid,
                     &name,
@@ -135,8 +138,9 @@ mod tests {
         assert_eq!(Format::of_file("Bộ câu hỏi.XLSX"), Some(Format::Xlsx));
         assert_eq!(Format::of_file("a.csv"), Some(Format::Csv));
         assert_eq!(Format::of_file("a.xls"), None);
-        assert!(read("a.ods", b"")
+        assert!(read("a.ods", b"", &SheetLimits::bank())
             .unwrap_err()
+            .message()
             .contains("\"a.ods\" không phải tệp .xlsx hay .csv"));
     }
 }

@@ -1,50 +1,71 @@
 //! Workbooks: calamine reads the first sheet into a [`Grid`], rust_xlsxwriter writes sheets.
 //! Numbers are written as numbers only when reading them back gives the very same text, so
 //! a bank survives export and import unchanged.
+//!
+//! Reading never lets the file size an allocation: the package is checked first
+//! ([`xlsx_package`](super::xlsx_package)), then cells are streamed one by one into a
+//! [`BoundedGrid`] (calamine's `worksheet_range` would allocate the declared range densely:
+//! A1:XFD1048576 is half a terabyte).
 
+use std::borrow::Cow;
 use std::io::Cursor;
 
-use calamine::{open_workbook_from_rs, Data, Reader, Xlsx};
+use calamine::{open_workbook_from_rs, Data, DataRef, Reader, Xlsx};
 use rust_xlsxwriter::{DocProperties, ExcelDateTime, Format, Workbook};
 
+use super::bounded::BoundedGrid;
+use super::limits::{SheetError, SheetLimits};
+use super::xlsx_package;
 use crate::domain::bank_toml::number;
 use crate::domain::sheet::{date_from_days, Grid};
 
 /// Excel's serial day number of 1970-01-01.
 const UNIX_EPOCH_SERIAL: f64 = 25_569.0;
 
+/// The first worksheet of an `.xlsx` file, with a bank's limits.
+pub fn read(bytes: &[u8]) -> Result<Grid, SheetError> {
+    read_within(bytes, &SheetLimits::bank())
+}
+
 /// The first worksheet of an `.xlsx` file. `grid[r][c]` is the cell at row `r + 1`, column
 /// `c + 1`, wherever the sheet's used range starts; empty cells at a row's end are left out.
-pub fn read(bytes: &[u8]) -> Result<Grid, String> {
-    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| format!("không đọc được tệp .xlsx: {e}"))?;
-    let range = match workbook.worksheet_range_at(0) {
-        Some(range) => range.map_err(|e| format!("không đọc được trang tính đầu tiên: {e}"))?,
-        None => return Err("tệp Excel không có trang tính nào".into()),
+/// A file past `limits` is refused before the work it would cost.
+pub fn read_within(bytes: &[u8], limits: &SheetLimits) -> Result<Grid, SheetError> {
+    xlsx_package::check(bytes, limits)?;
+    let unreadable =
+        |e: calamine::XlsxError| SheetError::Unreadable(format!("không đọc được tệp .xlsx: {e}"));
+    let mut workbook: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(unreadable)?;
+    let Some(first) = workbook.sheet_names().into_iter().next() else {
+        return Err(SheetError::Unreadable(
+            "tệp Excel không có trang tính nào".into(),
+        ));
     };
-    let Some((top, left)) = range.start() else {
-        return Ok(Vec::new());
+    let sheet_error = |e: calamine::XlsxError| {
+        SheetError::Unreadable(format!("không đọc được trang tính đầu tiên: {e}"))
     };
-    let mut grid: Grid = vec![Vec::new(); top as usize];
-    for row in range.rows() {
-        let mut cells = vec![String::new(); left as usize];
-        cells.extend(row.iter().map(text));
-        let used = cells
-            .iter()
-            .rposition(|c| !c.is_empty())
-            .map_or(0, |i| i + 1);
-        cells.truncate(used);
-        grid.push(cells);
+    let mut cells = workbook
+        .worksheet_cells_reader(&first)
+        .map_err(sheet_error)?;
+    let mut grid = BoundedGrid::new(*limits);
+    let declared = cells.dimensions();
+    grid.check_declared(declared.end.0 as usize + 1, declared.end.1 as usize + 1)?;
+    while let Some(cell) = cells.next_cell().map_err(sheet_error)? {
+        let (row, col) = cell.get_position();
+        grid.put(row as usize, col as usize, &text(cell.get_value()))?;
     }
-    Ok(grid)
+    Ok(grid.finish())
 }
 
 /// A cell as the text a teacher sees in it.
-fn text(cell: &Data) -> String {
-    match cell {
-        Data::Empty => String::new(),
-        Data::String(s) => s.clone(),
-        Data::Float(f) => number(*f),
+fn text<'a>(cell: &'a DataRef<'_>) -> Cow<'a, str> {
+    let data = match cell {
+        DataRef::SharedString(s) => return Cow::Borrowed(s),
+        DataRef::String(s) => return Cow::Borrowed(s),
+        DataRef::Empty => return Cow::Borrowed(""),
+        other => Data::from(other.clone()),
+    };
+    Cow::Owned(match data {
+        Data::Float(f) => number(f),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => b.to_string(),
         // A date typed into a cell (the `checked` row): its day as YYYY-MM-DD.
@@ -52,7 +73,7 @@ fn text(cell: &Data) -> String {
             date_from_days((d.as_f64() - UNIX_EPOCH_SERIAL) as i64)
         }
         other => other.to_string(),
-    }
+    })
 }
 
 /// One sheet to write: its name, its rows, and the rows to set in bold.
@@ -149,9 +170,36 @@ mod tests {
     }
 
     #[test]
+    fn a_declared_range_past_the_caps_is_refused_before_a_cell_is_read() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(0, 0, "code").unwrap();
+        ws.write_string(1_048_575, 16_383, "x").unwrap();
+        let err = read(&book.save_to_buffer().unwrap()).unwrap_err();
+        assert!(
+            matches!(&err, SheetError::TooLarge(m) if m.contains("dòng 1.048.576")),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn cells_keep_their_places_below_and_right_of_gaps() {
+        let mut book = Workbook::new();
+        let ws = book.add_worksheet();
+        ws.write_string(4, 2, "c5").unwrap();
+        ws.write_number(6, 0, 20.0).unwrap();
+        let grid = read(&book.save_to_buffer().unwrap()).unwrap();
+        assert_eq!(grid.len(), 7);
+        assert_eq!(grid[4], vec!["", "", "c5"]);
+        assert_eq!(grid[6], vec!["20"]);
+        assert!(grid[..4].iter().all(Vec::is_empty));
+    }
+
+    #[test]
     fn garbage_is_refused_with_a_reason() {
         assert!(read(b"not a workbook")
             .unwrap_err()
+            .message()
             .starts_with("không đọc được tệp .xlsx: "));
     }
 }

@@ -9,6 +9,10 @@ use super::bank::{Bank, Level, Topic};
 use super::bank_toml::kind_str;
 use super::question::QuestionKind;
 
+/// The README block that `hoithi bank stats --write-readme` keeps up to date.
+pub const STATS_BEGIN: &str = "<!-- bank stats: begin (hoithi bank stats --write-readme) -->";
+pub const STATS_END: &str = "<!-- bank stats: end -->";
+
 const KINDS: [QuestionKind; 5] = [
     QuestionKind::Single,
     QuestionKind::Multiple,

@@ -6,6 +6,8 @@ pub mod access;
 pub mod bank;
 pub mod bank_stats;
 pub mod bank_toml;
+pub mod board;
+pub mod context;
 pub mod game;
 pub mod key_balance;
 pub mod moderation;

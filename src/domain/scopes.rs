@@ -4,9 +4,12 @@
 //! computed here, pure; the leaderboard stores and the database know nothing of scopes.
 
 use std::collections::BTreeMap;
+use std::fmt;
+use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+use super::context::Context;
 use super::ranking::{Better, Key, RankOrder};
 
 /// A board within a ranking context.
@@ -29,11 +32,63 @@ pub enum Scope {
     Communes,
     /// Classes of one school.
     ClassesOfSchool { school: String },
+    /// The players of one live game (the only board of a `game-{id}` context), by nickname.
+    Players,
+}
+
+/// Why a path is not a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("not a scope: province, commune/C, school/S, class/S/L, schools, schools/commune/C, communes, classes/S or players")]
+pub struct ScopeError;
+
+/// The one grammar of scopes, in URLs, `watch` messages and published versions' board names:
+/// `province`, `commune/C`, `school/S`, `class/S/L`, `schools`, `schools/commune/C`,
+/// `communes`, `classes/S`, `players`. Codes are not empty and never contain `/`.
+impl FromStr for Scope {
+    type Err = ScopeError;
+
+    fn from_str(path: &str) -> Result<Scope, ScopeError> {
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let owned = |s: &&str| (!s.is_empty()).then(|| s.to_string()).ok_or(ScopeError);
+        Ok(match parts.as_slice() {
+            ["province"] => Scope::Province,
+            ["commune", c] => Scope::Commune { commune: owned(c)? },
+            ["school", s] => Scope::School { school: owned(s)? },
+            ["class", s, c] => Scope::Class {
+                school: owned(s)?,
+                class: owned(c)?,
+            },
+            ["schools"] => Scope::SchoolsOfProvince,
+            ["schools", "commune", c] => Scope::SchoolsOfCommune { commune: owned(c)? },
+            ["communes"] => Scope::Communes,
+            ["classes", s] => Scope::ClassesOfSchool { school: owned(s)? },
+            ["players"] => Scope::Players,
+            _ => return Err(ScopeError),
+        })
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::Province => f.write_str("province"),
+            Scope::Commune { commune } => write!(f, "commune/{commune}"),
+            Scope::School { school } => write!(f, "school/{school}"),
+            Scope::Class { school, class } => write!(f, "class/{school}/{class}"),
+            Scope::SchoolsOfProvince => f.write_str("schools"),
+            Scope::SchoolsOfCommune { commune } => write!(f, "schools/commune/{commune}"),
+            Scope::Communes => f.write_str("communes"),
+            Scope::ClassesOfSchool { school } => write!(f, "classes/{school}"),
+            Scope::Players => f.write_str("players"),
+        }
+    }
 }
 
 impl Scope {
-    /// The board's name: `{context}/{scope path}`. Codes never contain `/`.
-    pub fn board(&self, context: &str) -> String {
+    /// The board's name in the leaderboard store: `{context}/{path}`, where individual paths
+    /// start with `i/` and the schools of the province are `schools/province`. (Not the URL
+    /// grammar: these names are what Redis holds, so they stay as they are.)
+    pub fn board(&self, context: &Context) -> String {
         let path = match self {
             Scope::Province => "i/province".to_owned(),
             Scope::Commune { commune } => format!("i/commune/{commune}"),
@@ -43,16 +98,22 @@ impl Scope {
             Scope::SchoolsOfCommune { commune } => format!("schools/commune/{commune}"),
             Scope::Communes => "communes".to_owned(),
             Scope::ClassesOfSchool { school } => format!("classes/{school}"),
+            Scope::Players => "players".to_owned(),
         };
         format!("{context}/{path}")
     }
 
-    /// Whether the board ranks people (else units).
+    /// Whether the board ranks students of the roster (else units, or a game's players).
     pub fn is_individual(&self) -> bool {
         matches!(
             self,
             Scope::Province | Scope::Commune { .. } | Scope::School { .. } | Scope::Class { .. }
         )
+    }
+
+    /// Whether `context` has this board: a live game has only its players, a round all but.
+    pub fn belongs_to(&self, context: &Context) -> bool {
+        matches!(self, Scope::Players) == matches!(context, Context::Game(_))
     }
 
     /// The four individual boards a participant appears on.
@@ -198,24 +259,86 @@ mod tests {
         }
     }
 
+    fn context(s: &str) -> Context {
+        s.parse().unwrap()
+    }
+
     #[test]
     fn boards_have_stable_names() {
-        assert_eq!(Scope::Province.board("dot-1"), "dot-1/i/province");
+        assert_eq!(Scope::Province.board(&context("dot-1")), "dot-1/i/province");
         assert_eq!(
             Scope::Class {
                 school: "TH1".into(),
                 class: "5A".into()
             }
-            .board("dot-1"),
+            .board(&context("dot-1")),
             "dot-1/i/class/TH1/5A"
         );
         assert_eq!(
             Scope::SchoolsOfCommune {
                 commune: "22015".into()
             }
-            .board("d"),
+            .board(&context("d")),
             "d/schools/commune/22015"
         );
+        assert_eq!(
+            Scope::Players.board(&Context::Game(17)),
+            "game-17/players",
+            "the documented name of a live game's board"
+        );
+    }
+
+    #[test]
+    fn every_scope_prints_as_the_path_it_parses_from() {
+        let scopes = [
+            Scope::Province,
+            Scope::Commune {
+                commune: "22015".into(),
+            },
+            Scope::School {
+                school: "TH1".into(),
+            },
+            Scope::Class {
+                school: "TH1".into(),
+                class: "5A".into(),
+            },
+            Scope::SchoolsOfProvince,
+            Scope::SchoolsOfCommune {
+                commune: "22015".into(),
+            },
+            Scope::Communes,
+            Scope::ClassesOfSchool {
+                school: "TH1".into(),
+            },
+            Scope::Players,
+        ];
+        for scope in scopes {
+            assert_eq!(scope.to_string().parse(), Ok(scope.clone()), "{scope}");
+        }
+        assert_eq!(
+            "/school/TH1/".parse(),
+            Ok(Scope::School {
+                school: "TH1".into()
+            })
+        );
+        for bad in [
+            "",
+            "class/TH1",
+            "school/",
+            "schools/province",
+            "nowhere",
+            "commune/a/b",
+        ] {
+            assert_eq!(bad.parse::<Scope>(), Err(ScopeError), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn a_live_game_has_only_its_players_and_a_round_everything_else() {
+        assert!(Scope::Players.belongs_to(&Context::Game(3)));
+        assert!(!Scope::Province.belongs_to(&Context::Game(3)));
+        assert!(!Scope::Players.belongs_to(&context("dot-1")));
+        assert!(Scope::Communes.belongs_to(&context("dot-1")));
     }
 
     #[test]

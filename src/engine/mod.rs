@@ -2,7 +2,6 @@
 //! and timers; the rest of the server reaches it only through a [`RoomHandle`]. The
 //! [`Engine`] is the registry: it opens rooms and finds them by PIN or game id.
 
-pub mod outbox;
 pub mod room;
 pub mod token;
 pub mod views;
@@ -15,7 +14,6 @@ use anyhow::Context;
 use rand::Rng;
 use tokio::sync::{mpsc, watch};
 
-pub use outbox::{Outbox, Outgoing};
 pub use room::{Command, HostAction};
 
 use crate::domain::game::{Game, Settings};
@@ -32,6 +30,9 @@ const ROOM_QUEUE: usize = 4096;
 pub struct RoomHandle {
     pub game_id: i64,
     pub pin: String,
+    /// The account that opened the game: who, with organizers, may host it
+    /// (`domain::access`, asked by the connection before it sends `Command::Host`).
+    pub owner: i64,
     tx: mpsc::Sender<Command>,
 }
 
@@ -95,6 +96,7 @@ impl Rooms {
             RoomHandle {
                 game_id: 0,
                 pin: pin.clone(),
+                owner: host,
                 tx,
             },
         );
@@ -156,6 +158,8 @@ struct Inner {
     writer: Mutex<Option<WriterHandle>>,
     feed: BoardFeed,
     caps: GameCaps,
+    /// Where question images are served from, as transport routes them.
+    image_base: String,
     shutdown: watch::Receiver<bool>,
     next_conn: AtomicU64,
     tasks: Mutex<tokio::task::JoinSet<()>>,
@@ -167,6 +171,7 @@ impl Engine {
         writer: WriterHandle,
         feed: BoardFeed,
         caps: GameCaps,
+        image_base: &str,
         shutdown: watch::Receiver<bool>,
     ) -> Engine {
         Engine {
@@ -176,6 +181,7 @@ impl Engine {
                 writer: Mutex::new(Some(writer)),
                 feed,
                 caps,
+                image_base: image_base.to_owned(),
                 shutdown,
                 next_conn: AtomicU64::new(1),
                 tasks: Mutex::new(tokio::task::JoinSet::new()),
@@ -280,8 +286,8 @@ impl Engine {
             game_id,
             pin: pin.clone(),
             title,
-            host_id: host,
             join_url,
+            image_base: self.inner.image_base.clone(),
             game,
         };
         let (tx, rx) = mpsc::channel(ROOM_QUEUE);
@@ -289,6 +295,7 @@ impl Engine {
         let handle = RoomHandle {
             game_id,
             pin: pin.clone(),
+            owner: host,
             tx,
         };
         {

@@ -39,6 +39,38 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, for the test that holds docs/protocol.md to them.
+    pub const ALL: [ErrorCode; 28] = [
+        ErrorCode::BadMessage,
+        ErrorCode::MessageTooLarge,
+        ErrorCode::UnsupportedVersion,
+        ErrorCode::NotJoined,
+        ErrorCode::AlreadyJoined,
+        ErrorCode::NotHost,
+        ErrorCode::GameNotFound,
+        ErrorCode::InvalidNickname,
+        ErrorCode::NicknameTaken,
+        ErrorCode::LobbyLocked,
+        ErrorCode::GameStarted,
+        ErrorCode::GameFull,
+        ErrorCode::GameOver,
+        ErrorCode::NotStarted,
+        ErrorCode::NoPlayers,
+        ErrorCode::WrongPhase,
+        ErrorCode::QuestionClosed,
+        ErrorCode::TooLate,
+        ErrorCode::BadAnswer,
+        ErrorCode::Kicked,
+        ErrorCode::InvalidToken,
+        ErrorCode::Unauthorized,
+        ErrorCode::Forbidden,
+        ErrorCode::RateLimited,
+        ErrorCode::ServerBusy,
+        ErrorCode::InvalidBoard,
+        ErrorCode::NicknameNotAllowed,
+        ErrorCode::UnknownPlayer,
+    ];
+
     /// What the person sees, in Vietnamese.
     pub fn message(self) -> &'static str {
         match self {

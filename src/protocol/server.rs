@@ -5,6 +5,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::ErrorCode;
+use crate::domain::board::Line;
+use crate::domain::context::Context;
+use crate::domain::scopes::Scope;
 use crate::domain::{OptionId, QuestionKind};
 
 #[derive(Debug, Serialize)]
@@ -68,6 +71,12 @@ pub enum ServerMsg<'a> {
     Bye {
         seq: u64,
         reason: ByeReason,
+    },
+    /// A live ranking page, to viewers; `seq` counts this board's updates.
+    Board {
+        seq: u64,
+        #[serde(flatten)]
+        page: BoardPage<'a>,
     },
     Error {
         code: ErrorCode,
@@ -240,4 +249,14 @@ pub struct FinalStanding {
     pub score: u32,
     pub correct: u32,
     pub questions: usize,
+}
+
+/// A page of a ranking board: the `board` message's content and the body of
+/// `GET /api/rankings/{context}/board/{scope}`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct BoardPage<'a> {
+    pub context: &'a Context,
+    pub scope: &'a Scope,
+    pub total: u64,
+    pub lines: &'a [Line],
 }

@@ -96,6 +96,44 @@ impl BoardFeed {
     pub fn reset(&self, board: String) {
         let _ = self.tx.send(Feed::Reset { board });
     }
+
+    /// A new game's board starts empty (a database started afresh reuses game ids while Redis
+    /// may still hold an old game's board).
+    pub fn game_opened(&self, game: i64) {
+        self.reset(game_board(game));
+    }
+
+    /// Players' absolute totals on the game's board.
+    pub fn game_totals(&self, game: i64, totals: Vec<GameTotal>) {
+        let entries = totals
+            .into_iter()
+            .map(|t| {
+                (
+                    game_member(t.player),
+                    game_entry(t.score, t.answer_time_ms, t.player),
+                )
+            })
+            .collect();
+        self.set(game_board(game), entries);
+    }
+
+    /// A player removed from the game leaves its board.
+    pub fn game_player_left(&self, game: i64, player: i64) {
+        self.unset(game_board(game), game_member(player));
+    }
+
+    /// The game's board gets no more updates.
+    pub fn game_over(&self, game: i64) {
+        self.done(game_board(game));
+    }
+}
+
+/// A player's totals, as a live game ranks them: score, then total answer time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GameTotal {
+    pub player: i64,
+    pub score: i64,
+    pub answer_time_ms: i64,
 }
 
 /// Most updates in one round trip.

@@ -10,6 +10,7 @@ use std::time::Duration;
 use tokio::sync::Mutex as AsyncMutex;
 use tokio::time::Instant;
 
+use crate::domain::context::Context;
 use crate::domain::scopes::Scope;
 use crate::storage::Store;
 
@@ -30,8 +31,12 @@ struct Sets {
 }
 
 impl Sets {
-    fn knows_context(&self, context: &str) -> bool {
-        self.contexts.contains(context)
+    /// A round with results. A live game's board is its host's, not for anonymous viewers.
+    fn knows_context(&self, context: &Context) -> bool {
+        match context {
+            Context::Round(name) => self.contexts.contains(name),
+            Context::Game(_) => false,
+        }
     }
 
     fn knows_scope(&self, scope: &Scope) -> bool {
@@ -46,6 +51,7 @@ impl Sets {
             Scope::Class { school, class } => {
                 self.classes.contains(&(school.clone(), class.clone()))
             }
+            Scope::Players => false,
         }
     }
 
@@ -73,13 +79,13 @@ impl Known {
     }
 
     /// Results of `context` were recorded here: it exists from now on.
-    pub fn add_context(&self, context: &str) {
+    pub fn add_context(&self, context: &Context) {
         let mut sets = self.sets.lock().expect("known lock");
-        sets.contexts.insert(context.to_owned());
+        sets.contexts.insert(context.to_string());
     }
 
     /// Whether `context` has results and `scope` names units of the roster.
-    pub async fn board_exists(&self, context: &str, scope: &Scope) -> bool {
+    pub async fn board_exists(&self, context: &Context, scope: &Scope) -> bool {
         if self.lookup(context, scope) == (true, true) {
             return true;
         }
@@ -122,7 +128,7 @@ impl Known {
         Ok(())
     }
 
-    fn lookup(&self, context: &str, scope: &Scope) -> (bool, bool) {
+    fn lookup(&self, context: &Context, scope: &Scope) -> (bool, bool) {
         let sets = self.sets.lock().expect("known lock");
         (sets.knows_context(context), sets.knows_scope(scope))
     }

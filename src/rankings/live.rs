@@ -14,16 +14,16 @@ use std::net::IpAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde::Serialize;
 use tokio::sync::{mpsc, watch, Semaphore};
 use tokio::time::{interval, MissedTickBehavior};
 
 use super::known::Known;
 use super::{Line, Rankings};
+use crate::domain::context::Context;
 use crate::domain::scopes::Scope;
-use crate::engine::{Outbox, Outgoing};
 use crate::leaderboard::Leaderboards;
-use crate::protocol::Text;
+use crate::outbox::{Outbox, Outgoing};
+use crate::protocol::{encode, BoardPage, ServerMsg, Text};
 
 /// Shortest time between two updates of a watched board.
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
@@ -35,7 +35,7 @@ pub const MAX_WATCH: u64 = 100;
 /// queries keep their database connections.
 const READS_AT_ONCE: usize = 2;
 
-type Key = (String, Scope);
+type Key = (Context, Scope);
 
 /// A viewer of the top `limit` lines of a board.
 pub struct Viewer {
@@ -66,7 +66,7 @@ struct Boards {
     /// Each watched board's queue of new viewers.
     tasks: HashMap<Key, mpsc::Sender<Viewer>>,
     /// Per context, a counter its boards wait on: bumped when results of it change here.
-    contexts: HashMap<String, watch::Sender<u64>>,
+    contexts: HashMap<Context, watch::Sender<u64>>,
     /// Boards each address started that are still watched.
     started_by: HashMap<IpAddr, u32>,
 }
@@ -93,7 +93,7 @@ impl Hub {
     }
 
     /// Says that results of `context` changed here (its boards refresh on their next tick).
-    pub fn touched(&self, context: &str) {
+    pub fn touched(&self, context: &Context) {
         self.known.add_context(context);
         let boards = self.boards.lock().expect("boards lock");
         if let Some(tx) = boards.contexts.get(context) {
@@ -111,14 +111,14 @@ impl Hub {
     pub async fn watch(
         &self,
         address: IpAddr,
-        context: &str,
+        context: &Context,
         scope: Scope,
         viewer: Viewer,
     ) -> Result<(), WatchError> {
         if !self.known.board_exists(context, &scope).await {
             return Err(WatchError::NoSuchBoard);
         }
-        let key = (context.to_owned(), scope);
+        let key = (context.clone(), scope);
         let mut viewer = viewer;
         loop {
             let running = self
@@ -198,8 +198,8 @@ impl Hub {
 #[derive(Default)]
 struct Group {
     viewers: Vec<Outbox>,
-    /// The last page's content without its sequence number, to tell whether it changed.
-    body: Option<String>,
+    /// The last page's total and lines, to tell whether it changed.
+    last: Option<(u64, Vec<Line>)>,
     text: Option<Text>,
 }
 
@@ -272,7 +272,7 @@ async fn run(
 /// that changed to its viewers.
 async fn refresh(
     hub: &Hub,
-    context: &str,
+    context: &Context,
     scope: &Scope,
     groups: &mut BTreeMap<usize, Group>,
     seq: &mut u64,
@@ -288,52 +288,40 @@ async fn refresh(
     if scope.is_individual() {
         lines.iter_mut().for_each(|l| l.member = None);
     }
-    let pages: Vec<(usize, String)> = groups
-        .keys()
-        .map(|limit| {
-            let body = page_body(context, scope, total, &lines[..lines.len().min(*limit)]);
-            (*limit, body)
+    let changed: Vec<usize> = groups
+        .iter()
+        .filter(|(limit, group)| {
+            let page = &lines[..lines.len().min(**limit)];
+            group
+                .last
+                .as_ref()
+                .is_none_or(|(t, l)| *t != total || l.as_slice() != page)
         })
-        .filter(|(limit, body)| groups[limit].body.as_ref() != Some(body))
+        .map(|(limit, _)| *limit)
         .collect();
-    if pages.is_empty() {
+    if changed.is_empty() {
         return Ok(());
     }
     *seq += 1;
-    for (limit, body) in pages {
+    for limit in changed {
+        let page = &lines[..lines.len().min(limit)];
+        let text = encode(&ServerMsg::Board {
+            seq: *seq,
+            page: BoardPage {
+                context,
+                scope,
+                total,
+                lines: page,
+            },
+        });
         let group = groups.get_mut(&limit).expect("a group of this length");
-        // `{"type":"board","seq":N,` + the body without its opening brace.
-        let text = Text::from(format!(
-            "{{\"type\":\"board\",\"seq\":{},{}",
-            *seq,
-            &body[1..]
-        ));
         group
             .viewers
             .retain(|v| v.push(Outgoing::Text(text.clone())));
-        group.body = Some(body);
+        group.last = Some((total, page.to_vec()));
         group.text = Some(text);
     }
     Ok(())
-}
-
-/// A `board` message's content: context, scope, total and lines.
-#[derive(Serialize)]
-struct PageBody<'a> {
-    context: &'a str,
-    scope: &'a Scope,
-    total: u64,
-    lines: &'a [Line],
-}
-
-fn page_body(context: &str, scope: &Scope, total: u64, lines: &[Line]) -> String {
-    serde_json::to_string(&PageBody {
-        context,
-        scope,
-        total,
-        lines,
-    })
-    .expect("a page always serializes")
 }
 
 #[cfg(test)]
@@ -343,6 +331,10 @@ mod tests {
     use tokio::sync::mpsc::Receiver;
 
     use super::*;
+
+    fn dot1() -> Context {
+        "dot-1".parse().unwrap()
+    }
     use crate::domain::ranking::RankOrder;
     use crate::leaderboard::{MemoryBoards, Update};
     use crate::storage::Store;
@@ -380,14 +372,14 @@ mod tests {
             per_address: 10,
         })
         .await;
-        hub.touched("dot-1");
+        hub.touched(&dot1());
         let mut queues = Vec::new();
         for i in 0..1000 {
             let (outbox, rx) = Outbox::new(i);
             let limit = if i % 2 == 0 { 10 } else { 3 };
             hub.watch(
                 address(i),
-                "dot-1",
+                &dot1(),
                 Scope::Province,
                 Viewer { limit, outbox },
             )
@@ -406,13 +398,13 @@ mod tests {
         hub.rankings
             .boards()
             .set(&[Update {
-                board: Scope::Province.board("dot-1"),
+                board: Scope::Province.board(&dot1()),
                 member: "HS01".into(),
                 entry,
             }])
             .await
             .unwrap();
-        hub.touched("dot-1");
+        hub.touched(&dot1());
         let mut second = Vec::new();
         for rx in &mut queues {
             second.push(next(rx).await);
@@ -435,13 +427,16 @@ mod tests {
         };
         let watch = |i: u64, context: &'static str, scope: Scope| {
             let hub = hub.clone();
-            async move { hub.watch(address(i), context, scope, viewer(i)).await }
+            async move {
+                hub.watch(address(i), &context.parse().unwrap(), scope, viewer(i))
+                    .await
+            }
         };
         assert_eq!(
             watch(0, "made-up", Scope::Province).await,
             Err(WatchError::NoSuchBoard)
         );
-        hub.touched("dot-1");
+        hub.touched(&dot1());
         let school = |s: &str| Scope::School { school: s.into() };
         assert_eq!(
             watch(0, "dot-1", school("NOWHERE")).await,
@@ -462,7 +457,7 @@ mod tests {
             Ok(()),
             "a board already watched costs nothing more"
         );
-        hub.touched("dot-2");
+        hub.touched(&"dot-2".parse().unwrap());
         assert_eq!(
             watch(2, "dot-2", Scope::Province).await,
             Err(WatchError::Full)

@@ -10,8 +10,8 @@ pub mod live;
 use std::collections::{BTreeMap, HashMap};
 
 use anyhow::Context as _;
-use serde::Serialize;
 
+use crate::domain::context::Context;
 use crate::domain::ranking::RankOrder;
 use crate::domain::scopes::{self, collective_tallies, Scope, Tally};
 use crate::leaderboard::{Leaderboards, Ranked, Update};
@@ -19,21 +19,7 @@ use crate::storage::{PlacedResult, ResultRow, Store};
 
 pub mod published;
 
-/// One line of a ranking, ready to show.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Line {
-    pub rank: u64,
-    /// Student code or unit code. Public pages show `label`, never a student code.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub member: Option<String>,
-    pub label: String,
-    /// Class and school of an individual.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub detail: Option<String>,
-    /// The ranking keys in order (individuals: score, time ms, distance, attempts, submitted;
-    /// collectives: participation ppm, average ×1000, total, participants).
-    pub keys: Vec<i64>,
-}
+pub use crate::domain::board::Line;
 
 #[derive(Clone)]
 pub struct Rankings {
@@ -43,15 +29,11 @@ pub struct Rankings {
     collective: RankOrder,
 }
 
-/// A context id: lowercase letters, digits and '-', as in URLs.
-pub fn valid_context(context: &str) -> bool {
-    (1..=60).contains(&context.len())
-        && context
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
-fn individual_updates(order: &RankOrder, context: &str, placed: &[PlacedResult]) -> Vec<Update> {
+fn individual_updates(
+    order: &RankOrder,
+    context: &Context,
+    placed: &[PlacedResult],
+) -> Vec<Update> {
     let mut updates = Vec::with_capacity(placed.len() * 4);
     for p in placed {
         let r = &p.result;
@@ -91,14 +73,18 @@ impl Rankings {
     /// Records participants' absolute results: the database first, then every individual board
     /// they appear on (four each), in one round trip. Collectives follow on the next
     /// [`Rankings::refresh_collectives`].
-    pub async fn record(&self, context: &str, results: &[ResultRow]) -> anyhow::Result<()> {
-        anyhow::ensure!(valid_context(context), "invalid context {context:?}");
+    pub async fn record(&self, context: &Context, results: &[ResultRow]) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            context.game().is_none(),
+            "a live game's board is fed by its room, not by results"
+        );
+        let name = context.to_string();
         self.store
-            .upsert_results(context, results)
+            .upsert_results(&name, results)
             .await
             .context("Failed to store results")?;
         let codes: Vec<String> = results.iter().map(|r| r.student.clone()).collect();
-        let placed = self.store.placed_results(context, Some(&codes)).await?;
+        let placed = self.store.placed_results(&name, Some(&codes)).await?;
         self.boards
             .set(&individual_updates(&self.individual, context, &placed))
             .await
@@ -107,8 +93,8 @@ impl Rankings {
     }
 
     /// Recomputes the collective boards of `context` from the database (absolute tallies).
-    pub async fn refresh_collectives(&self, context: &str) -> anyhow::Result<()> {
-        let class_results = self.store.class_results(context).await?;
+    pub async fn refresh_collectives(&self, context: &Context) -> anyhow::Result<()> {
+        let class_results = self.store.class_results(&context.to_string()).await?;
         for (scope, tallies) in self.collective_boards(class_results).await? {
             let entries: Vec<(String, String)> = tallies
                 .iter()
@@ -165,11 +151,14 @@ impl Rankings {
     }
 
     /// Rebuilds every board of `context` from the database. Returns how many results it read.
-    pub async fn rebuild(&self, context: &str) -> anyhow::Result<usize> {
-        if let Some(game) = feed::game_of_context(context) {
+    pub async fn rebuild(&self, context: &Context) -> anyhow::Result<usize> {
+        if let Some(game) = context.game() {
             return self.rebuild_game(game).await;
         }
-        let placed = self.store.placed_results(context, None).await?;
+        let placed = self
+            .store
+            .placed_results(&context.to_string(), None)
+            .await?;
         let mut boards: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
         for u in individual_updates(&self.individual, context, &placed) {
             boards.entry(u.board).or_default().push((u.member, u.entry));
@@ -206,10 +195,11 @@ impl Rankings {
         Ok(entries.len())
     }
 
-    /// Ranks `offset + 1 ..= offset + limit` of a scope, with public labels.
+    /// Ranks `offset + 1 ..= offset + limit` of a scope, with public labels (a live game's
+    /// players by nickname).
     pub async fn page(
         &self,
-        context: &str,
+        context: &Context,
         scope: &Scope,
         offset: u64,
         limit: u64,
@@ -218,13 +208,16 @@ impl Rankings {
             .boards
             .page(&scope.board(context), offset, limit)
             .await?;
-        self.lines(scope, ranked).await
+        match context.game() {
+            Some(game) => self.player_lines(game, ranked).await,
+            None => self.lines(scope, ranked).await,
+        }
     }
 
     /// A member's rank in a scope and `radius` neighbours each side.
     pub async fn around(
         &self,
-        context: &str,
+        context: &Context,
         scope: &Scope,
         member: &str,
         radius: u64,
@@ -239,8 +232,35 @@ impl Rankings {
         }
     }
 
-    pub async fn len(&self, context: &str, scope: &Scope) -> anyhow::Result<u64> {
+    pub async fn len(&self, context: &Context, scope: &Scope) -> anyhow::Result<u64> {
         Ok(self.boards.len(&scope.board(context)).await?)
+    }
+
+    /// A live game's board lines: each player by the nickname they typed, `keys` = [score,
+    /// total answer time in ms], no member code.
+    async fn player_lines(&self, game: i64, ranked: Vec<Ranked>) -> anyhow::Result<Vec<Line>> {
+        let nicknames: HashMap<String, String> = match self.store.report(game).await? {
+            Some(report) => report
+                .players
+                .into_iter()
+                .map(|p| (feed::game_member(p.player), p.nickname))
+                .collect(),
+            None => HashMap::new(),
+        };
+        let order = RankOrder::live_game();
+        Ok(ranked
+            .iter()
+            .filter_map(|r| {
+                let (keys, member) = order.decode(&r.entry)?;
+                Some(Line {
+                    rank: r.rank,
+                    member: None,
+                    label: nicknames.get(member).cloned().unwrap_or_default(),
+                    detail: None,
+                    keys,
+                })
+            })
+            .collect())
     }
 
     async fn lines(&self, scope: &Scope, ranked: Vec<Ranked>) -> anyhow::Result<Vec<Line>> {
@@ -300,7 +320,7 @@ impl Rankings {
                 .into_iter()
                 .map(|c| (c.code, (c.name, None)))
                 .collect(),
-            Scope::ClassesOfSchool { .. } => HashMap::new(),
+            Scope::ClassesOfSchool { .. } | Scope::Players => HashMap::new(),
             _ => self
                 .store
                 .school_names()

@@ -13,29 +13,16 @@ use std::time::Instant;
 use serde::Serialize;
 
 use super::Rankings;
+use crate::domain::context::Context;
 use crate::domain::publishing::{self, PublishError};
 use crate::domain::ranking::RankOrder;
 use crate::domain::scopes::{Scope, Tally};
 use crate::storage::published::{encode_board, NewVersion, SnapshotRow, StoredLine, Version};
-
-/// The name a board has in the database and in URLs: `province`, `commune/C`, `school/S`,
-/// `class/S/L`, `schools`, `schools/commune/C`, `communes`, `classes/S`.
-pub fn board_key(scope: &Scope) -> String {
-    match scope {
-        Scope::Province => "province".to_owned(),
-        Scope::Commune { commune } => format!("commune/{commune}"),
-        Scope::School { school } => format!("school/{school}"),
-        Scope::Class { school, class } => format!("class/{school}/{class}"),
-        Scope::SchoolsOfProvince => "schools".to_owned(),
-        Scope::SchoolsOfCommune { commune } => format!("schools/commune/{commune}"),
-        Scope::Communes => "communes".to_owned(),
-        Scope::ClassesOfSchool { school } => format!("classes/{school}"),
-    }
-}
+use crate::storage::Inserted;
 
 /// Every board of a context at one moment, encoded for storage.
 pub struct Snapshot {
-    /// Each board's name ([`board_key`]) and length.
+    /// Each board's name (its scope's path, as in URLs) and length.
     pub boards: Vec<(String, i64)>,
     /// Encoded chunks: the board's index in `boards`, the chunk's number, its bytes.
     pub chunks: Vec<(usize, i64, Vec<u8>)>,
@@ -81,6 +68,9 @@ pub enum PublishFailed {
     Refused(#[from] PublishError),
     #[error("the context has no results")]
     NoResults,
+    /// Another organizer published the same context at the same moment and took the number.
+    #[error("another version was published at the same moment")]
+    Conflict,
     #[error(transparent)]
     Other(#[from] anyhow::Error),
 }
@@ -177,7 +167,7 @@ fn freeze(sources: Sources, individual: &RankOrder, collective: &RankOrder) -> S
     let mut names = Vec::with_capacity(boards.len());
     let mut chunks = Vec::new();
     for (i, (scope, ranked)) in boards.into_iter().enumerate() {
-        names.push((board_key(&scope), ranked.len() as i64));
+        names.push((scope.to_string(), ranked.len() as i64));
         for (n, bytes) in encode_board(&lines, &ranked).into_iter().enumerate() {
             chunks.push((i, n as i64, bytes));
         }
@@ -193,9 +183,9 @@ impl Rankings {
     /// Every board of `context` as the live boards rank it now, from one read of the database.
     /// The sorting and compressing (seconds for a province) run on a blocking thread, not on
     /// the workers that serve requests.
-    pub async fn snapshot(&self, context: &str) -> anyhow::Result<Snapshot> {
+    pub async fn snapshot(&self, context: &Context) -> anyhow::Result<Snapshot> {
         let started = Instant::now();
-        let rows = self.store.snapshot_rows(context).await?;
+        let rows = self.store.snapshot_rows(&context.to_string()).await?;
         let mut classes: BTreeMap<(&str, &str), (i64, i64)> = BTreeMap::new();
         for r in &rows {
             let class = classes
@@ -225,7 +215,7 @@ impl Rankings {
         let snapshot =
             tokio::task::spawn_blocking(move || freeze(sources, &individual, &collective)).await?;
         tracing::info!(
-            context,
+            %context,
             read_seconds = read,
             seconds = started.elapsed().as_secs_f64(),
             "ranking snapshot"
@@ -237,16 +227,17 @@ impl Rankings {
     /// version after the first) needs a reason; an empty title keeps the previous one.
     pub async fn publish(
         &self,
-        context: &str,
+        context: &Context,
         title: Option<&str>,
         reason: Option<&str>,
         published_by: i64,
         now_ms: i64,
     ) -> Result<Published, PublishFailed> {
         let started = Instant::now();
+        let name = context.to_string();
         let latest = self
             .store
-            .published_version(context, None)
+            .published_version(&name, None)
             .await
             .map_err(anyhow::Error::from)?;
         let checked = publishing::check(title, reason, latest.as_ref().map(|v| v.title.as_str()))?;
@@ -254,11 +245,11 @@ impl Rankings {
         if snapshot.participants == 0 {
             return Err(PublishFailed::NoResults);
         }
-        let version = self
+        let inserted = self
             .store
             .insert_published(
                 &NewVersion {
-                    context,
+                    context: &name,
                     title: &checked.title,
                     reason: &checked.reason,
                     published_by,
@@ -270,9 +261,12 @@ impl Rankings {
             )
             .await
             .map_err(anyhow::Error::from)?;
+        let Inserted::New(version) = inserted else {
+            return Err(PublishFailed::Conflict);
+        };
         let seconds = started.elapsed().as_secs_f64();
         tracing::info!(
-            context,
+            %context,
             version = version.version,
             boards = snapshot.boards.len(),
             participants = snapshot.participants,
@@ -296,7 +290,7 @@ impl Rankings {
         limit: u64,
         audience: Audience,
     ) -> anyhow::Result<(u64, Vec<PublishedLine>)> {
-        let key = board_key(scope);
+        let key = scope.to_string();
         let Some(total) = self.store.published_total(version.id, &key).await? else {
             return Ok((0, Vec::new()));
         };

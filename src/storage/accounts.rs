@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{unix_ms, Result, Store};
+use super::{unique, unix_ms, Inserted, Result, Store};
 
 use crate::domain::access::Actor;
 pub use crate::domain::access::Role;
@@ -65,8 +65,8 @@ impl Store {
         role: Role,
         unit: Option<&str>,
         password_hash: &str,
-    ) -> Result<i64> {
-        sqlx::query(
+    ) -> Result<Inserted<i64>> {
+        let inserted = sqlx::query(
             "INSERT INTO accounts (username, display_name, role, unit_code, password_hash, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
         )
@@ -77,8 +77,31 @@ impl Store {
         .bind(password_hash)
         .bind(unix_ms())
         .fetch_one(self.pool())
-        .await?
-        .try_get(0)
+        .await;
+        match unique(inserted)? {
+            Inserted::New(row) => Ok(Inserted::New(row.try_get(0)?)),
+            Inserted::Taken => Ok(Inserted::Taken),
+        }
+    }
+
+    /// Sets the account's password and ends every session of it (whoever had the old password
+    /// is signed out). `false` when there is no such account.
+    pub async fn reset_password(&self, username: &str, password_hash: &str) -> Result<bool> {
+        let mut tx = self.pool().begin().await?;
+        let changed = sqlx::query("UPDATE accounts SET password_hash = $1 WHERE username = $2")
+            .bind(password_hash)
+            .bind(username)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(
+            "DELETE FROM sessions WHERE account_id IN (SELECT id FROM accounts WHERE username = $1)",
+        )
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(changed == 1)
     }
 
     pub async fn account_by_username(&self, username: &str) -> Result<Option<Account>> {

@@ -17,6 +17,7 @@ mod units;
 pub mod writer;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use anyhow::Context;
@@ -29,9 +30,28 @@ pub use banks::BankSummary;
 pub use games::{GameRow, GameStatus, NewGame};
 pub use quizzes::QuizSummary;
 pub use unit_views::{SchoolParticipation, SchoolUnit};
-pub use units::{now_ms, Commune, PlacedResult, ResultRow};
+pub use units::{Commune, PlacedResult, ResultRow};
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
+
+/// What an insert that must be unique did: a new row, or the value is taken (a unique
+/// constraint refused it — the one safe check against two requests at the same moment,
+/// which a look-up before the insert is not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Inserted<T> {
+    New(T),
+    Taken,
+}
+
+/// `result`, with a unique violation (on any backend) as [`Inserted::Taken`]. The one place
+/// that tells a taken value from a failure.
+pub(crate) fn unique<T>(result: Result<T>) -> Result<Inserted<T>> {
+    match result {
+        Ok(value) => Ok(Inserted::New(value)),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(Inserted::Taken),
+        Err(e) => Err(e),
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -44,6 +64,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// Turns at SQLite's one write lock for the answer writer and bulk imports (see
+    /// [`Store::write_turn`]). A tokio mutex: it is held across the awaits of a transaction,
+    /// and it queues its waiters in order, which is what makes the turns fair.
+    write_turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Store {
@@ -106,7 +130,11 @@ impl Store {
             }
         }
         .with_context(|| format!("Failed to connect to the database at {}", redact(url)))?;
-        let store = Store { pool, backend };
+        let store = Store {
+            pool,
+            backend,
+            write_turn: Arc::new(tokio::sync::Mutex::new(())),
+        };
         if backend == Backend::Postgres {
             let fsync: String = sqlx::query_scalar("SELECT current_setting('fsync')")
                 .fetch_one(&store.pool)
@@ -133,6 +161,20 @@ impl Store {
 
     pub fn pool(&self) -> &AnyPool {
         &self.pool
+    }
+
+    /// A turn to write, on SQLite, held for one short transaction: the answer writer takes one
+    /// per batch and a bulk import one per chunk. SQLite lets one connection write at a time
+    /// and makes the others poll (`busy_timeout`); an import that begins its next chunk the
+    /// moment the last one commits can win the lock again and again while the writer polls,
+    /// and the writer gives up after 5 s (`database is locked`), losing answers and letting
+    /// the reveal go out first. Waiters here are served in order, so the writer waits at most
+    /// one chunk. PostgreSQL locks rows, and imports touch none the writer does: no turn.
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.write_turn.lock().await),
+            Backend::Postgres => None,
+        }
     }
 
     pub async fn close(&self) {
@@ -180,6 +222,30 @@ mod tests {
         let problem = postgres_durability_problem("off").expect("refused");
         assert!(problem.contains("fsync=off"), "{problem}");
         assert!(problem.contains("fsync=on"), "{problem}");
+    }
+
+    /// A writer that finds the lock taken waits for it (up to 5 s) on whichever connection of
+    /// the pool it gets, instead of failing at once with `database is locked`.
+    #[tokio::test]
+    async fn every_sqlite_connection_waits_for_the_write_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&Store::sqlite_url(&dir.path().join("t.db")))
+            .await
+            .unwrap();
+        let mut held = Vec::new();
+        for _ in 0..4 {
+            let mut conn = store.pool().acquire().await.unwrap();
+            let timeout: i64 = sqlx::query_scalar("PRAGMA busy_timeout")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            assert_eq!(timeout, 5000);
+            held.push(conn);
+        }
+        assert!(
+            store.write_turn().await.is_some(),
+            "SQLite writers take turns"
+        );
     }
 
     #[test]

@@ -18,7 +18,7 @@ use sqlx::any::AnyArguments;
 use sqlx::query::Query;
 use sqlx::{Any, Row};
 
-use super::{Result, Store};
+use super::{unique, Inserted, Result, Store};
 
 /// Ranks per stored chunk: a page of up to 500 lines reads at most two chunks.
 pub const CHUNK_LINES: usize = 500;
@@ -164,12 +164,31 @@ impl Store {
     /// see a version whole or not at all. Its number is one more than the last. `boards` are
     /// each board's name and length; `chunks` the encoded chunks ([`encode_board`]), each with
     /// the index of its board in `boards` and its number.
+    /// Stores a new version, numbered after the context's latest. Two organizers publishing
+    /// the same context at once: the second's number is taken ([`Inserted::Taken`]).
     pub async fn insert_published(
         &self,
         new: &NewVersion<'_>,
         boards: &[(String, i64)],
         chunks: &[(usize, i64, Vec<u8>)],
-    ) -> Result<Version> {
+    ) -> Result<Inserted<Version>> {
+        let id = match unique(self.insert_version(new, boards, chunks).await)? {
+            Inserted::New(id) => id,
+            Inserted::Taken => return Ok(Inserted::Taken),
+        };
+        match self.published_version(new.context, Some(id.1)).await? {
+            Some(version) => Ok(Inserted::New(version)),
+            None => Err(sqlx::Error::RowNotFound),
+        }
+    }
+
+    /// The version's rows in one transaction; its id and number.
+    async fn insert_version(
+        &self,
+        new: &NewVersion<'_>,
+        boards: &[(String, i64)],
+        chunks: &[(usize, i64, Vec<u8>)],
+    ) -> Result<(i64, i64)> {
         let mut tx = self.pool().begin().await?;
         // The first statement writes, so SQLite takes its write lock at once (a read first
         // could not be upgraded if another writer committed meanwhile).
@@ -215,10 +234,7 @@ impl Store {
             q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
-        Ok(self
-            .published_version(new.context, Some(version))
-            .await?
-            .expect("the version just committed"))
+        Ok((id, version))
     }
 
     /// Every version of `context`, newest first.

@@ -11,6 +11,7 @@ use super::{unix_ms, GameStatus, Store};
 pub type Done = Box<dyn FnOnce(bool) + Send>;
 
 /// A row for the writer.
+#[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     Player {
         game: i64,
@@ -43,7 +44,7 @@ pub enum Write {
     Barrier,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnswerRow {
     pub game: i64,
     pub player: i64,
@@ -54,6 +55,21 @@ pub struct AnswerRow {
     pub points: i64,
     pub bonus: i64,
     pub elapsed_ms: i64,
+}
+
+impl Write {
+    /// What kind of row this is, for logs and tests.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Write::Player { .. } => "player",
+            Write::Answer(_) => "answer",
+            Write::Kick { .. } => "kick",
+            Write::Missed { .. } => "missed",
+            Write::Status { .. } => "status",
+            Write::Final { .. } => "final",
+            Write::Barrier => "barrier",
+        }
+    }
 }
 
 /// Where rooms send rows. Cloned into every room.
@@ -93,12 +109,19 @@ impl WriterHandle {
     }
 }
 
+/// A handle and the queue behind it, with nobody consuming it: whoever holds the receiver
+/// plays the database (room tests commit rows at the moment they choose).
+pub fn channel(capacity: usize) -> (WriterHandle, mpsc::Receiver<(Write, Option<Done>)>) {
+    let (tx, rx) = mpsc::channel(capacity);
+    (WriterHandle { tx }, rx)
+}
+
 /// Starts the writer. It ends when every [`WriterHandle`] is dropped and its queue is empty, so
 /// awaiting the returned task after the rooms have stopped means every row is on disk.
 pub fn spawn(store: Store) -> (WriterHandle, tokio::task::JoinHandle<()>) {
-    let (tx, rx) = mpsc::channel(16 * 1024);
+    let (handle, rx) = channel(16 * 1024);
     let task = tokio::spawn(run(store, rx));
-    (WriterHandle { tx }, task)
+    (handle, task)
 }
 
 async fn run(store: Store, mut rx: mpsc::Receiver<(Write, Option<Done>)>) {
@@ -172,6 +195,8 @@ async fn alive(store: &Store) -> bool {
 const ROWS_PER_STATEMENT: usize = 16;
 
 async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
+    // Waits for an import's chunk to commit, never for a whole import (see `write_turn`).
+    let _turn = store.write_turn().await;
     let mut tx = store.pool().begin().await?;
     let now = unix_ms();
     let mut i = 0;

@@ -9,6 +9,10 @@ use axum::response::{IntoResponse, Response};
 use super::AppState;
 use crate::banks;
 
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
+}
+
 fn content_type(path: &str) -> &'static str {
     match path.rsplit('.').next().unwrap_or_default() {
         "html" => "text/html; charset=utf-8",
@@ -32,7 +36,7 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
     }
     let bytes = match &state.config().web_dir {
         Some(dir) => std::fs::read(dir.join(path)).ok(),
-        None => banks::WEB_ASSETS
+        None => embedded::WEB_ASSETS
             .iter()
             .find(|(name, _)| *name == path)
             .map(|(_, b)| b.to_vec()),
@@ -55,6 +59,9 @@ pub async fn page(State(state): State<AppState>, uri: Uri) -> Response {
             .into_response(),
     }
 }
+
+/// Where question images are served from: `{IMAGE_BASE}/{bank}/{file}`.
+pub const IMAGE_BASE: &str = "/bank-images";
 
 pub async fn bank_image(
     State(state): State<AppState>,

@@ -8,13 +8,13 @@
 //! cannot send (JSON or raw bytes), which forces a CORS preflight this server never grants.
 
 use axum::extract::{Request, State};
-use axum::http::header::{CONTENT_TYPE, HOST, ORIGIN};
-use axum::http::{Method, StatusCode};
+use axum::http::header::CONTENT_TYPE;
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use axum::Json;
-use serde_json::json;
 
+use super::http::error::ApiError;
+use super::origin::{self, Origin};
 use super::AppState;
 
 /// Body types a cross-site form or simple request may send without asking first.
@@ -31,27 +31,10 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
     );
     if changes_state && request.uri().path().starts_with("/api/") {
         let headers = request.headers();
-        let Some(origin) = headers.get(ORIGIN).and_then(|o| o.to_str().ok()) else {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "forbidden_origin",
-                "Yêu cầu không cho biết trang gửi đi (thiếu tiêu đề Origin) nên bị từ chối.",
-            );
-        };
-        let host = headers
-            .get(HOST)
-            .and_then(|h| h.to_str().ok())
-            .unwrap_or_default();
-        let own = origin
-            .strip_prefix("http://")
-            .or_else(|| origin.strip_prefix("https://"))
-            == Some(host);
-        if !own && !state.config().allowed_origins.iter().any(|a| a == origin) {
-            return refuse(
-                StatusCode::FORBIDDEN,
-                "forbidden_origin",
-                "Yêu cầu từ trang web khác bị từ chối.",
-            );
+        match origin::of(headers, &state.config().allowed_origins) {
+            Origin::Allowed => {}
+            Origin::Missing => return ApiError::ForbiddenOrigin { missing: true }.into_response(),
+            Origin::Foreign => return ApiError::ForbiddenOrigin { missing: false }.into_response(),
         }
         let content_type = headers
             .get(CONTENT_TYPE)
@@ -60,16 +43,8 @@ pub async fn guard(State(state): State<AppState>, request: Request, next: Next) 
             .to_ascii_lowercase();
         let simple = SIMPLE_TYPES.iter().any(|t| content_type.starts_with(t));
         if request.method() == Method::POST && (content_type.is_empty() || simple) {
-            return refuse(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported_media_type",
-                "Yêu cầu phải gửi dữ liệu JSON hoặc một tệp.",
-            );
+            return ApiError::UnsupportedMediaType.into_response();
         }
     }
     next.run(request).await
-}
-
-fn refuse(status: StatusCode, code: &str, message: &str) -> Response {
-    (status, Json(json!({ "code": code, "message": message }))).into_response()
 }

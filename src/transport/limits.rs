@@ -315,6 +315,19 @@ impl Limits {
             .unwrap_or(peer)
     }
 
+    /// Whether the browser reached us over HTTPS through a trusted proxy (its
+    /// `X-Forwarded-Proto`, believed only from a proxy we trust, as `X-Forwarded-For` is).
+    pub fn forwarded_https(&self, peer: SocketAddr, headers: &HeaderMap) -> bool {
+        self.config.trusted_proxies.contains(&peer.ip())
+            && headers
+                .get_all("x-forwarded-proto")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .flat_map(|v| v.split(','))
+                .next()
+                .is_some_and(|proto| proto.trim().eq_ignore_ascii_case("https"))
+    }
+
     pub fn upgrade(&self, address: IpAddr) -> Result<(), RetryAfter> {
         check(&self.upgrades, &address)
     }

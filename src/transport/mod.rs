@@ -3,8 +3,10 @@
 pub mod assets;
 pub mod csrf;
 pub mod hashing;
+pub mod headers;
 pub mod http;
 pub mod limits;
+pub mod origin;
 pub mod serve;
 pub mod slots;
 pub mod ws;
@@ -35,6 +37,8 @@ pub struct WebConfig {
     /// Origins besides the server's own that may open the WebSocket.
     pub allowed_origins: Vec<String>,
     pub limits: limits::LimitsConfig,
+    /// Caps of spreadsheet uploads (see `banks::limits`).
+    pub imports: banks::limits::ImportConfig,
     /// Nicknames refused on top of the built-in list (see `domain/banned-words.txt`).
     pub banned_words: String,
 }
@@ -49,6 +53,7 @@ pub struct AppState {
     password_gate: hashing::PasswordGate,
     /// Live boards watched, per client address and in total (see `ws.rs`).
     watches: slots::Slots,
+    imports: Arc<http::uploads::ImportGate>,
     banned_words: Arc<BannedWords>,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
@@ -79,6 +84,7 @@ impl AppState {
             shutdown.clone(),
         ));
         let banned_words = Arc::new(BannedWords::with_extra(&config.banned_words));
+        let imports = Arc::new(http::uploads::ImportGate::new(config.imports.clone()));
         AppState {
             engine,
             rankings,
@@ -86,6 +92,7 @@ impl AppState {
             limits,
             password_gate,
             watches,
+            imports,
             banned_words,
             config: Arc::new(config),
             shutdown,
@@ -104,6 +111,10 @@ impl AppState {
     /// Places for watched boards.
     pub fn watches(&self) -> &slots::Slots {
         &self.watches
+    }
+    /// Turns and caps of spreadsheet imports.
+    pub fn imports(&self) -> &http::uploads::ImportGate {
+        &self.imports
     }
     /// Live boards for viewers.
     pub fn live(&self) -> &Hub {
@@ -126,12 +137,6 @@ impl AppState {
     }
 }
 
-/// A province-wide student roster as a sheet: 700,000 rows are far more than this, so big
-/// rosters go in per school or per commune.
-const fn rankings_upload() -> usize {
-    32 * 1024 * 1024
-}
-
 pub fn router(state: AppState) -> Router {
     use http::{accounts, auth, bank_review, catalog, games, published, rankings, units};
     let api = Router::new()
@@ -140,12 +145,8 @@ pub fn router(state: AppState) -> Router {
         .route("/accounts", get(accounts::list).post(accounts::create))
         .route("/banks", get(catalog::list_banks))
         .route("/banks/{id}", get(catalog::bank))
-        .route(
-            "/banks/import",
-            post(bank_review::import).layer(axum::extract::DefaultBodyLimit::max(
-                bank_review::MAX_UPLOAD_BYTES,
-            )),
-        )
+        // Uploads read their body themselves, within their own caps (`http::uploads`).
+        .route("/banks/import", post(bank_review::import))
         .route("/banks/{id}/approve", post(bank_review::approve))
         .route("/banks/{id}/export", get(bank_review::export))
         .route(
@@ -167,16 +168,8 @@ pub fn router(state: AppState) -> Router {
             "/units/schools/{code}/students",
             get(units::school_students),
         )
-        .route(
-            "/units/schools/import",
-            post(rankings::import_schools)
-                .layer(axum::extract::DefaultBodyLimit::max(rankings_upload())),
-        )
-        .route(
-            "/units/students/import",
-            post(rankings::import_students)
-                .layer(axum::extract::DefaultBodyLimit::max(rankings_upload())),
-        )
+        .route("/units/schools/import", post(rankings::import_schools))
+        .route("/units/students/import", post(rankings::import_students))
         .route("/rankings", get(rankings::contexts))
         .route("/rankings/{context}/results", post(rankings::record))
         .route("/rankings/{context}/rebuild", post(rankings::rebuild))
@@ -209,16 +202,25 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/published/{context}/xlsx/{*scope}",
             get(published::latest_xlsx),
-        );
+        )
+        .fallback(|| async { http::error::ApiError::NotFound })
+        .layer(axum::middleware::from_fn(http::error::json_errors));
     Router::new()
         .nest("/api", api)
-        .route("/ws", get(ws::upgrade))
-        .route("/bank-images/{bank}/{file}", get(assets::bank_image))
+        .route(
+            "/ws",
+            get(ws::upgrade).layer(axum::middleware::from_fn(http::error::json_errors)),
+        )
+        .route(
+            &format!("{}/{{bank}}/{{file}}", assets::IMAGE_BASE),
+            get(assets::bank_image),
+        )
         .fallback(assets::page)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             csrf::guard,
         ))
+        .layer(axum::middleware::from_fn(headers::security))
         // Management requests are small; a bigger body is a mistake or an attack.
         .layer(axum::extract::DefaultBodyLimit::max(64 * 1024))
         .with_state(state)

@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{ConnectInfo, State};
-use axum::http::header::{HOST, ORIGIN};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use governor::{Quota, RateLimiter};
 use tokio::sync::{mpsc, oneshot};
@@ -17,18 +16,21 @@ use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use super::http::auth::account_from_headers;
 use super::http::error::ApiError;
+use super::origin::{self, Origin};
 use super::slots::{Full, Slot};
 use super::AppState;
+use crate::domain::access::{may, Action, Actor, Target};
+use crate::domain::context::Context;
 use crate::domain::game::PlayerId;
+use crate::domain::scopes::Scope;
 use crate::domain::Nickname;
-use crate::engine::{token, Command, HostAction, Outbox, Outgoing, RoomHandle};
+use crate::engine::{token, Command, HostAction, RoomHandle};
+use crate::outbox::{Outbox, Outgoing};
 use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
 use crate::rankings::live::{Viewer, WatchError, MAX_WATCH};
-use crate::rankings::valid_context;
 use crate::storage::Account;
-use crate::transport::http::rankings::parse_scope;
 
 /// How often the server pings, and how long a silent connection lives.
 pub const PING_EVERY: Duration = Duration::from_secs(15);
@@ -50,7 +52,7 @@ pub async fn upgrade(
     ws: WebSocketUpgrade,
 ) -> Response {
     if !origin_allowed(&headers, &state.config().allowed_origins) {
-        return (StatusCode::FORBIDDEN, "origin not allowed").into_response();
+        return ApiError::ForbiddenOrigin { missing: false }.into_response();
     }
     let address = state.limits().client_address(peer, &headers);
     if let Err(wait) = state.limits().upgrade(address) {
@@ -78,22 +80,7 @@ pub async fn upgrade(
 /// A browser's page must come from this server (or a configured origin); clients without an
 /// Origin header (load-test tools, native apps) are not browsers and are let through.
 fn origin_allowed(headers: &HeaderMap, allowed: &[String]) -> bool {
-    let Some(origin) = headers.get(ORIGIN) else {
-        return true;
-    };
-    // Present but unreadable is no origin we know.
-    let Ok(origin) = origin.to_str() else {
-        return false;
-    };
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default();
-    let own = origin
-        .strip_prefix("http://")
-        .or_else(|| origin.strip_prefix("https://"))
-        == Some(host);
-    own || allowed.iter().any(|a| a == origin)
+    origin::of(headers, allowed) != Origin::Foreign
 }
 
 /// Who this connection is, once it has said.
@@ -163,9 +150,18 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>,
                         continue;
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
-                    Some(Ok(Message::Close(_))) | None => break,
+                    Some(Ok(Message::Close(_))) => {
+                        // The library has queued our half of the closing handshake; reading
+                        // once more sends it (RFC 6455 §5.5.1: a Close is answered by a Close).
+                        let _ = tokio::time::timeout(Duration::from_secs(1), socket.recv()).await;
+                        break;
+                    }
+                    None => break,
                     Some(Err(e)) => {
                         tracing::debug!(conn = id, error = %e, "websocket read failed");
+                        if let Some(code) = close_code_for(e) {
+                            close(&mut socket, code).await;
+                        }
                         break;
                     }
                 };
@@ -219,6 +215,23 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>,
         }
     }
     conn.detach().await;
+}
+
+/// The close code that tells a client why its frames were refused (RFC 6455 §7.4.1), or
+/// `None` when the peer is gone and nothing can be told.
+fn close_code_for(error: axum::Error) -> Option<u16> {
+    use tungstenite::error::{Error, ProtocolError};
+    match error.into_inner().downcast_ref::<Error>()? {
+        // A text frame that is not UTF-8.
+        Error::Utf8(_) => Some(1007),
+        // The peer went away without closing: nobody to tell.
+        Error::Protocol(ProtocolError::ResetWithoutClosingHandshake) => None,
+        // Reserved bits, an unmasked frame, a fragmented or oversized control frame…
+        Error::Protocol(_) => Some(1002),
+        // A message beyond even the library's backstop (4 × 16 KiB).
+        Error::Capacity(_) => Some(1009),
+        _ => None,
+    }
 }
 
 async fn recv_outbox(outbox: &mut Option<mpsc::Receiver<Outgoing>>) -> Option<Outgoing> {
@@ -462,15 +475,17 @@ impl Conn {
         let Some(room) = self.state.engine().by_game(game) else {
             return Reply::Error(ErrorCode::GameNotFound);
         };
+        let actor = Actor {
+            id: account.id,
+            role: account.role,
+            unit: account.unit.as_deref(),
+        };
+        if !may(&actor, Action::RunGame, Target::OwnedBy(room.owner)) {
+            return Reply::Error(ErrorCode::Forbidden);
+        }
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
-        let cmd = Command::Host {
-            account: account.id,
-            role: account.role,
-            unit: account.unit.clone(),
-            outbox,
-            reply,
-        };
+        let cmd = Command::Host { outbox, reply };
         match ask(&room, cmd, answer).await {
             Ok(welcome) => {
                 self.session = Some(Session::Host { room });
@@ -487,11 +502,12 @@ impl Conn {
     /// to try again); a server that watches all it may (`server_busy`).
     async fn watch(&mut self, context: &str, scope: &str, limit: Option<u64>) -> Reply {
         let limit = limit.unwrap_or(10);
-        let Some(scope) = parse_scope(scope)
-            .filter(|_| valid_context(context) && (1..=MAX_WATCH).contains(&limit))
-        else {
+        let (Ok(context), Ok(scope)) = (context.parse::<Context>(), scope.parse::<Scope>()) else {
             return Reply::Error(ErrorCode::InvalidBoard);
         };
+        if !scope.belongs_to(&context) || !(1..=MAX_WATCH).contains(&limit) {
+            return Reply::Error(ErrorCode::InvalidBoard);
+        }
         let per_connection = self.state.limits().config().watches_per_connection as usize;
         if let Some(Session::Viewer { watches, .. }) = &self.session {
             if watches.len() >= per_connection {
@@ -518,7 +534,7 @@ impl Conn {
         let watched = self
             .state
             .live()
-            .watch(self.address, context, scope, viewer)
+            .watch(self.address, &context, scope, viewer)
             .await;
         match watched {
             Ok(()) => {}

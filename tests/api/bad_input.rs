@@ -206,3 +206,52 @@ async fn late_answers_unknown_players_and_disguised_nicknames_get_the_documented
     let report = app.store().report(game).await.unwrap().unwrap();
     assert_eq!(report.questions[0].answered, 0, "nothing was recorded");
 }
+
+/// A close frame's code, or what the connection did instead.
+async fn next_close(ws: &mut Ws) -> Result<u16, String> {
+    loop {
+        let frame = tokio::time::timeout(
+            Duration::from_secs(5),
+            futures_util::StreamExt::next(&mut ws.stream),
+        )
+        .await
+        .map_err(|_| "nothing within 5 s".to_owned())?;
+        match frame {
+            Some(Ok(Message::Close(Some(frame)))) => return Ok(u16::from(frame.code)),
+            Some(Ok(Message::Close(None))) => return Err("a close without a code".into()),
+            Some(Ok(_)) => continue,
+            Some(Err(e)) => return Err(format!("no close frame: {e}")),
+            None => return Err("the stream ended without a close frame".into()),
+        }
+    }
+}
+
+/// Broken frames are answered with the close code RFC 6455 gives them, and a client's close
+/// with a close: never a silent TCP drop, which a client cannot tell from a network fault.
+#[tokio::test]
+async fn broken_frames_get_their_close_codes_and_a_close_gets_a_close() {
+    use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+    use tokio_tungstenite::tungstenite::protocol::frame::{CloseFrame, Frame};
+    let app = spawn_app().await;
+
+    let mut ws = Ws::connect(app.addr, None).await;
+    let not_utf8 = Frame::message(vec![b'{', 0xFF, 0xFE, b'}'], OpCode::Data(Data::Text), true);
+    ws.stream.send(Message::Frame(not_utf8)).await.unwrap();
+    assert_eq!(next_close(&mut ws).await, Ok(1007), "invalid UTF-8");
+
+    let mut ws = Ws::connect(app.addr, None).await;
+    let mut reserved = Frame::message(b"{}".to_vec(), OpCode::Data(Data::Text), true);
+    reserved.header_mut().rsv1 = true;
+    ws.stream.send(Message::Frame(reserved)).await.unwrap();
+    assert_eq!(next_close(&mut ws).await, Ok(1002), "a reserved bit set");
+
+    let mut ws = Ws::connect(app.addr, None).await;
+    ws.stream
+        .send(Message::Close(Some(CloseFrame {
+            code: 1000.into(),
+            reason: "tạm biệt".into(),
+        })))
+        .await
+        .unwrap();
+    assert_eq!(next_close(&mut ws).await, Ok(1000), "the close is answered");
+}

@@ -168,8 +168,8 @@ fn the_readme_counts_are_the_counts_of_the_bank_files() {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let begin = hoithi::banks::cli::STATS_BEGIN;
-    let end = hoithi::banks::cli::STATS_END;
+    let begin = hoithi::domain::bank_stats::STATS_BEGIN;
+    let end = hoithi::domain::bank_stats::STATS_END;
     let block = readme
         .split_once(begin)
         .and_then(|(_, rest)| rest.split_once(end))

@@ -22,8 +22,10 @@ pub struct TestApp {
 fn config(dir: &std::path::Path) -> Config {
     Config {
         port: 0,
-        data_dir: dir.to_path_buf(),
-        database_url: Some(crate::database::url_for(dir)),
+        database: hoithi::app::DatabaseArgs {
+            data_dir: dir.to_path_buf(),
+            database_url: Some(crate::database::url_for(dir)),
+        },
         admin_password: Some(ADMIN_PASSWORD.into()),
         ..Config::defaults()
     }

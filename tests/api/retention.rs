@@ -3,7 +3,7 @@
 
 use std::time::{Duration, Instant};
 
-use hoithi::storage::now_ms;
+use hoithi::storage::unix_ms;
 use serde_json::json;
 
 use crate::helpers::{question, spawn_app};
@@ -49,11 +49,11 @@ async fn games_older_than_the_limit_lose_their_players_and_answers_and_nothing_e
         "the finished game holds its rows"
     );
     assert_eq!(
-        store.purge_games_before(now_ms() - day).await.unwrap(),
+        store.purge_games_before(unix_ms() - day).await.unwrap(),
         0,
         "nothing is old yet"
     );
-    assert_eq!(store.purge_games_before(now_ms() + day).await.unwrap(), 1);
+    assert_eq!(store.purge_games_before(unix_ms() + day).await.unwrap(), 1);
 
     let report = app.get(&format!("/api/games/{done}/report")).await.json();
     assert_eq!(
@@ -73,7 +73,7 @@ async fn games_older_than_the_limit_lose_their_players_and_answers_and_nothing_e
         "an open game keeps its players: {report}"
     );
     assert_eq!(
-        store.purge_games_before(now_ms() + day).await.unwrap(),
+        store.purge_games_before(unix_ms() + day).await.unwrap(),
         0,
         "purging again finds nothing"
     );

@@ -430,6 +430,15 @@ async fn a_school_admin_manages_its_school_its_roster_and_its_teachers_only() {
             .await;
         assert_eq!(resp.status, 422, "{what}: {}", resp.body);
         assert_eq!(resp.json()["code"], "rejected_rows", "{what}");
+        if what.contains("moved here") {
+            // Where another school's child is enrolled is not this school's to learn (the
+            // file named only TH-A).
+            assert!(
+                !resp.body.contains("TH-B") && !resp.body.contains("Ea Tu"),
+                "{what}: {}",
+                resp.body
+            );
+        }
     }
     assert_eq!(roster(&p, "TH-B").await, before_b, "TH-B is unchanged");
     assert!(

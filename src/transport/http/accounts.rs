@@ -9,10 +9,10 @@ use serde_json::{json, Value};
 
 use super::access::{own_school, province_wide, require, school_target};
 use super::auth::{hash_password, CurrentAccount};
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal, UnitProblem};
 use crate::domain::access::{Action, Target, UnitKind};
 use crate::domain::text;
-use crate::storage::{Account, Role};
+use crate::storage::{Account, Inserted, Role};
 use crate::transport::AppState;
 
 #[derive(Deserialize)]
@@ -30,8 +30,8 @@ pub struct NewAccount {
     unit: Option<String>,
 }
 
-fn invalid_unit(message: &str) -> ApiError {
-    ApiError::Invalid("invalid_unit", message.into())
+fn invalid_unit(problem: UnitProblem) -> ApiError {
+    Refusal::InvalidUnit(problem).into()
 }
 
 pub async fn create(
@@ -49,30 +49,22 @@ pub async fn create(
     // that does not exist is `invalid_unit` whoever asks (codes are public).
     let school_unit = match (role.unit(), unit.as_deref()) {
         (UnitKind::None, None) => None,
-        (UnitKind::None, Some(_)) => {
-            return Err(invalid_unit(
-                "Tài khoản Ban tổ chức không gắn với xã/phường hay trường nào.",
-            ))
-        }
+        (UnitKind::None, Some(_)) => return Err(invalid_unit(UnitProblem::OrganizerHasNone)),
         (UnitKind::Commune, Some(code)) => {
             if !state.store().commune_exists(code).await? {
-                return Err(invalid_unit("Không có xã/phường với mã này."));
+                return Err(invalid_unit(UnitProblem::NoSuchCommune));
             }
             None
         }
-        (UnitKind::Commune, None) => {
-            return Err(invalid_unit("Cần chọn xã/phường cho cán bộ xã/phường."))
-        }
+        (UnitKind::Commune, None) => return Err(invalid_unit(UnitProblem::CommuneRequired)),
         (UnitKind::School | UnitKind::OptionalSchool, Some(code)) => Some(
             state
                 .store()
                 .school_unit(code)
                 .await?
-                .ok_or_else(|| invalid_unit("Không có trường với mã này."))?,
+                .ok_or_else(|| invalid_unit(UnitProblem::NoSuchSchool))?,
         ),
-        (UnitKind::School, None) => {
-            return Err(invalid_unit("Cần chọn trường cho quản trị trường."))
-        }
+        (UnitKind::School, None) => return Err(invalid_unit(UnitProblem::SchoolRequired)),
         (UnitKind::OptionalSchool, None) => None,
     };
     let target = match (&school_unit, unit.as_deref()) {
@@ -88,43 +80,32 @@ pub async fn create(
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
     if !valid_name {
-        return Err(ApiError::Invalid(
-            "invalid_username",
-            "Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ không dấu, số và . _ -".into(),
-        ));
+        return Err(Refusal::InvalidUsername.into());
     }
     let display_name = text::normalize(&body.display_name);
     if display_name.is_empty() || text::char_len(&display_name) > 80 {
-        return Err(ApiError::Invalid(
-            "invalid_display_name",
-            "Họ tên phải có từ 1 đến 80 ký tự.".into(),
-        ));
+        return Err(Refusal::InvalidDisplayName.into());
     }
     if body.password.chars().count() < 8 || body.password.len() > 200 {
-        return Err(ApiError::Invalid(
-            "weak_password",
-            "Mật khẩu phải có ít nhất 8 ký tự.".into(),
-        ));
+        return Err(Refusal::WeakPassword.into());
     }
-    if state
-        .store()
-        .account_by_username(&username)
-        .await?
-        .is_some()
-    {
-        return Err(ApiError::Invalid(
-            "username_taken",
-            "Tên đăng nhập này đã có người dùng.".into(),
-        ));
-    }
+    // Hashed on the server's few hashing threads like a sign-in, so account creation cannot
+    // be used to run more argon2 at once than the server is sized for.
     let password = body.password;
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+    let hash = state
+        .password_gate()
+        .run(move || hash_password(&password))
         .await
-        .map_err(anyhow::Error::from)??;
-    let id = state
+        .map_err(|_| ApiError::from(Refusal::HashesBusy))??;
+    // The unique constraint decides, not a look-up before: two organizers creating the same
+    // name at the same moment both get an answer, one of them `username_taken`.
+    let created = state
         .store()
         .create_account(&username, &display_name, role, unit.as_deref(), &hash)
         .await?;
+    let Inserted::New(id) = created else {
+        return Err(Refusal::UsernameTaken.into());
+    };
     tracing::info!(%username, role = role.as_str(), unit = ?unit, by = %me.username, "account created");
     Ok(Json(
         json!({ "id": id, "username": username, "role": role, "unit": unit }),

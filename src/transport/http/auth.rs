@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use crate::engine::token;
 use crate::storage::Account;
 use crate::transport::{hashing, AppState};
@@ -116,11 +116,7 @@ pub async fn sign_in(
         .await
         .map_err(|_| {
             tracing::warn!(%address, "sign-in refused: too many password hashes waiting");
-            ApiError::Unavailable {
-                code: "server_busy",
-                message: "Máy chủ đang bận. Hãy thử lại sau giây lát.".into(),
-                retry_after_ms: hashing::RETRY_AFTER_MS,
-            }
+            ApiError::from(Refusal::HashesBusy)
         })?;
     let account = match (ok, account) {
         (true, Some(account)) => account,
@@ -137,8 +133,9 @@ pub async fn sign_in(
         )
         .await?;
     let cookie = format!(
-        "{COOKIE_NAME}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}",
-        SESSION_TTL_MS / 1000
+        "{COOKIE_NAME}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
+        SESSION_TTL_MS / 1000,
+        secure_attribute(&state, peer, &headers)
     );
     let mut response = Json(&account).into_response();
     response.headers_mut().insert(
@@ -148,7 +145,32 @@ pub async fn sign_in(
     Ok(response)
 }
 
-pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiResult<Response> {
+/// `; Secure` when the browser reached us over HTTPS — the public address is `https://`, or a
+/// trusted proxy says so — so the session cookie never travels over plain HTTP afterwards. A
+/// classroom server on plain HTTP (the default) must not set it: the browser would drop the
+/// cookie and nobody could sign in.
+fn secure_attribute(
+    state: &AppState,
+    peer: std::net::SocketAddr,
+    headers: &HeaderMap,
+) -> &'static str {
+    let public_https = state
+        .config()
+        .public_url
+        .as_deref()
+        .is_some_and(|u| u.starts_with("https://"));
+    if public_https || state.limits().forwarded_https(peer, headers) {
+        "; Secure"
+    } else {
+        ""
+    }
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
+    headers: HeaderMap,
+) -> ApiResult<Response> {
     if let Some(token) = session_cookie(&headers) {
         state
             .store()
@@ -156,9 +178,13 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> ApiR
             .await?;
     }
     let mut response = Json(serde_json::json!({})).into_response();
+    let cookie = format!(
+        "{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
+        secure_attribute(&state, peer, &headers)
+    );
     response.headers_mut().insert(
         SET_COOKIE,
-        HeaderValue::from_static("hoithi_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0"),
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
     );
     Ok(response)
 }

@@ -5,9 +5,10 @@
 //! the query: `fetch('/api/banks/import?file=' + encodeURIComponent(f.name), {method: 'POST',
 //! body: f})` is all a page needs, with no multipart encoding on either side.
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
@@ -15,15 +16,14 @@ use serde_json::{json, Value};
 
 use super::access::require;
 use super::auth::CurrentAccount;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
+use super::uploads::off_runtime;
+use crate::banks::limits::SheetKind;
 use crate::banks::{self, sheets, sheets::Format};
 use crate::domain::access::{Action, Target};
 use crate::domain::sheet::{self, Settings};
 use crate::storage::{BankStatus, Saved};
 use crate::transport::AppState;
-
-/// The largest spreadsheet accepted: a bank of a thousand questions is well under 1 MiB.
-pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -45,11 +45,14 @@ pub async fn import(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Query(query): Query<ImportQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageBanks, Target::Province)?;
-    let grid = sheets::read(&query.file, &body)
-        .map_err(|message| ApiError::Invalid("unreadable_file", message))?;
+    let (grid, _turn) = state
+        .imports()
+        .read(SheetKind::Bank, &query.file, &headers, body)
+        .await?;
     let settings = Settings {
         id: query.id,
         title: query.title,
@@ -72,7 +75,7 @@ pub async fn import(
     let source = state.config().banks.clone();
     let file = query.file;
     // Comparing every question with every other is CPU work: keep it off the async workers.
-    let report = tokio::task::spawn_blocking(move || {
+    let report = off_runtime(move || {
         let image_exists = |image: &str| banks::image(&source, image).is_some();
         sheet::import(
             &grid,
@@ -83,21 +86,17 @@ pub async fn import(
             &image_exists,
         )
     })
-    .await
-    .map_err(anyhow::Error::from)?;
+    .await?;
     let Some(bank) = report.bank else {
         return Err(ApiError::RejectedRows(report.problems));
     };
     match state.store().save_imported_bank(&bank).await? {
         Saved::Draft => {}
         Saved::BundledExists => {
-            return Err(ApiError::Invalid(
-                "bank_exists",
-                format!(
-                    "Đã có ngân hàng câu hỏi gốc «{}». Hãy đặt mã khác cho ngân hàng tải lên.",
-                    bank.id
-                ),
-            ))
+            return Err(Refusal::BankExists {
+                id: bank.id.clone(),
+            }
+            .into());
         }
     }
     tracing::info!(bank = %bank.id, questions = bank.questions.len(), by = %account.username, "bank imported as draft");

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use crate::domain::access::{Action, Target};
 use crate::domain::{text, Question};
 use crate::storage::{BankSummary, QuizSummary};
@@ -66,37 +66,34 @@ pub async fn create_quiz(
     require(&account, Action::RunGame, Target::OwnedBy(account.id))?;
     let title = text::normalize(&body.title);
     if title.is_empty() || text::char_len(&title) > 120 {
-        return Err(ApiError::Invalid(
-            "invalid_title",
-            "Tên bộ câu hỏi phải có từ 1 đến 120 ký tự.".into(),
-        ));
+        return Err(Refusal::InvalidTitle.into());
     }
     let store = state.store();
     let mut questions: Vec<Question> = Vec::new();
     for bank in &body.banks {
         let found = store.bank_questions(bank).await?;
         if found.is_empty() {
-            return Err(ApiError::Invalid(
-                "unknown_bank",
-                format!("Không có ngân hàng câu hỏi «{bank}»."),
-            ));
+            return Err(Refusal::UnknownBank {
+                bank: bank.to_string(),
+            }
+            .into());
         }
         questions.extend(found);
     }
     for r in &body.questions {
         let q = store.question(&r.bank, &r.id).await?;
         questions.push(q.ok_or_else(|| {
-            ApiError::Invalid(
-                "unknown_question",
-                format!("Không có câu hỏi «{}» trong «{}».", r.id, r.bank),
-            )
+            ApiError::from(Refusal::UnknownQuestion {
+                bank: r.bank.clone(),
+                id: r.id.clone(),
+            })
         })?);
     }
     if questions.is_empty() || questions.len() > MAX_QUIZ_QUESTIONS {
-        return Err(ApiError::Invalid(
-            "invalid_questions",
-            format!("Bộ câu hỏi cần từ 1 đến {MAX_QUIZ_QUESTIONS} câu hỏi."),
-        ));
+        return Err(Refusal::InvalidQuestions {
+            max: MAX_QUIZ_QUESTIONS,
+        }
+        .into());
     }
     let id = store.create_quiz(account.id, &title, &questions).await?;
     Ok(Json(json!({ "id": id, "questions": questions.len() })))

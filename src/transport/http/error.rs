@@ -1,10 +1,15 @@
-//! The one error type of the HTTP API, mapped to a status, a code and a Vietnamese message in
-//! one place. Internal causes are logged, never sent.
+//! The one error type of the HTTP API, mapped to a status, a code and a Vietnamese message
+//! (the catalogue of refusals is `refusal.rs`). Internal causes are logged, never sent.
 
+use axum::extract::Request;
+use axum::http::header::{ALLOW, CONTENT_TYPE, RETRY_AFTER};
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::json;
+
+pub use super::refusal::{Refusal, UnitProblem};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -16,27 +21,29 @@ pub enum ApiError {
     Forbidden,
     #[error("not found")]
     NotFound,
-    #[error("invalid input: {0}")]
-    Invalid(&'static str, String),
+    /// A request from another site's page (or one that hides where it comes from, `missing`).
+    #[error("forbidden origin")]
+    ForbiddenOrigin { missing: bool },
+    /// A state-changing request whose body a cross-site form could have sent.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// A refusal of the catalogue ([`Refusal`]): bad input, or a capacity reached.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
     #[error("too many attempts")]
     RateLimited { retry_after_ms: u64 },
-    /// A cap of this account is reached (429): what and how many, in the message.
-    #[error("over a cap: {0}")]
-    OverCap(&'static str, String),
-    /// The server is at a capacity limit (503, with `Retry-After`): `server_busy` when too
-    /// many password hashes wait, `too_many_games`, `no_free_pin`.
-    #[error("unavailable: {code}")]
-    Unavailable {
-        code: &'static str,
-        message: String,
-        retry_after_ms: u64,
-    },
     /// An uploaded bank spreadsheet with rejected rows: each row and why, so the organizer
     /// fixes the file in one pass.
     #[error("rejected rows")]
     RejectedRows(Vec<crate::domain::sheet::Problem>),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<Refusal> for ApiError {
+    fn from(refusal: Refusal) -> Self {
+        ApiError::Refused(refusal)
+    }
 }
 
 impl From<sqlx::Error> for ApiError {
@@ -68,20 +75,27 @@ impl IntoResponse for ApiError {
                 "not_found",
                 "Không tìm thấy.".to_owned(),
             ),
-            ApiError::Invalid(code, message) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, *code, message.clone())
-            }
+            ApiError::ForbiddenOrigin { missing } => (
+                StatusCode::FORBIDDEN,
+                "forbidden_origin",
+                if *missing {
+                    "Yêu cầu không cho biết trang gửi đi (thiếu tiêu đề Origin) nên bị từ chối."
+                } else {
+                    "Yêu cầu từ trang web khác bị từ chối."
+                }
+                .to_owned(),
+            ),
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                "Yêu cầu phải gửi dữ liệu JSON hoặc một tệp.".to_owned(),
+            ),
+            ApiError::Refused(refusal) => (refusal.status(), refusal.code(), refusal.message()),
             ApiError::RateLimited { .. } => (
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
                 "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.".to_owned(),
             ),
-            ApiError::OverCap(code, message) => {
-                (StatusCode::TOO_MANY_REQUESTS, *code, message.clone())
-            }
-            ApiError::Unavailable { code, message, .. } => {
-                (StatusCode::SERVICE_UNAVAILABLE, *code, message.clone())
-            }
             ApiError::RejectedRows(problems) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "rejected_rows",
@@ -101,8 +115,8 @@ impl IntoResponse for ApiError {
         };
         let mut body = json!({ "code": code, "message": message });
         let retry_after_ms = match &self {
-            ApiError::RateLimited { retry_after_ms }
-            | ApiError::Unavailable { retry_after_ms, .. } => Some(*retry_after_ms),
+            ApiError::RateLimited { retry_after_ms } => Some(*retry_after_ms),
+            ApiError::Refused(refusal) => refusal.retry_after_ms(),
             _ => None,
         };
         if let Some(ms) = retry_after_ms {
@@ -124,3 +138,65 @@ impl IntoResponse for ApiError {
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// Every error the API answers is the documented `{"code", "message"}`. axum's own refusals —
+/// a body that is not JSON or lacks a field, a path or query that does not parse, a body over
+/// the limit, a method the route does not have, a WebSocket handshake that is not one — come
+/// as plain text naming parser internals; this layer gives them their code and a Vietnamese
+/// message instead, keeping the status. Responses already in JSON pass untouched.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let (code, message) = refusal(status);
+    let mut json = (status, Json(json!({ "code": code, "message": message }))).into_response();
+    for name in [ALLOW, RETRY_AFTER] {
+        if let Some(value) = response.headers().get(&name) {
+            json.headers_mut().insert(name, value.clone());
+        }
+    }
+    json
+}
+
+/// The code and message of a refusal that only has a status.
+fn refusal(status: StatusCode) -> (&'static str, &'static str) {
+    match status {
+        StatusCode::BAD_REQUEST => (
+            "bad_request",
+            "Yêu cầu không hợp lệ: dữ liệu gửi lên không đọc được.",
+        ),
+        StatusCode::UNAUTHORIZED => ("unauthorized", "Bạn cần đăng nhập."),
+        StatusCode::FORBIDDEN => ("forbidden", "Bạn không có quyền làm việc này."),
+        StatusCode::NOT_FOUND => ("not_found", "Không tìm thấy."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "method_not_allowed",
+            "Địa chỉ này không nhận kiểu yêu cầu này.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("too_large", "Dữ liệu gửi lên quá lớn."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "Yêu cầu phải gửi dữ liệu JSON hoặc một tệp.",
+        ),
+        StatusCode::UNPROCESSABLE_ENTITY => (
+            "invalid_body",
+            "Dữ liệu gửi lên thiếu thông tin hoặc sai kiểu.",
+        ),
+        StatusCode::UPGRADE_REQUIRED => (
+            "upgrade_required",
+            "Địa chỉ này chỉ nhận kết nối WebSocket.",
+        ),
+        StatusCode::TOO_MANY_REQUESTS => (
+            "rate_limited",
+            "Bạn thao tác quá nhanh. Hãy thử lại sau giây lát.",
+        ),
+        s if s.is_server_error() => ("internal", "Máy chủ gặp lỗi. Hãy thử lại."),
+        _ => ("bad_request", "Yêu cầu không hợp lệ."),
+    }
+}

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use super::export;
 use crate::domain::access::{Action, Target};
 use crate::domain::game::Settings;
@@ -58,13 +58,10 @@ pub async fn open_game(
     };
     if let Some(players) = body.settings.max_players {
         if !(1..=limits.max_players_per_game).contains(&players) {
-            return Err(ApiError::Invalid(
-                "invalid_settings",
-                format!(
-                    "Số người chơi tối đa phải từ 1 đến {}.",
-                    limits.max_players_per_game
-                ),
-            ));
+            return Err(Refusal::InvalidMaxPlayers {
+                max: limits.max_players_per_game,
+            }
+            .into());
         }
         settings.max_players = players;
     }
@@ -76,10 +73,7 @@ pub async fn open_game(
     }
     if let Some(ms) = body.settings.auto_advance_ms {
         if !(u64::from(TimeLimit::MIN_SECS) * 1000..=60_000).contains(&ms) {
-            return Err(ApiError::Invalid(
-                "invalid_settings",
-                "Thời gian tự chuyển phải từ 5 đến 60 giây.".into(),
-            ));
+            return Err(Refusal::InvalidAutoAdvance.into());
         }
         settings.auto_advance_ms = Some(ms);
     }
@@ -104,23 +98,9 @@ pub async fn open_game(
 /// Why a game could not be opened, as the teacher reads it.
 fn refused(e: OpenError) -> ApiError {
     match e {
-        OpenError::TooManyForAccount(cap) => ApiError::OverCap(
-            "too_many_games",
-            format!(
-                "Bạn đang mở {cap} trò chơi, mức tối đa cho một tài khoản. Hãy kết thúc \
-                 trò chơi cũ rồi mở trò chơi mới."
-            ),
-        ),
-        OpenError::TooManyOnServer(_) => ApiError::Unavailable {
-            code: "server_full",
-            message: "Máy chủ đang có quá nhiều trò chơi mở. Hãy thử lại sau ít phút.".into(),
-            retry_after_ms: 60_000,
-        },
-        OpenError::NoFreePin => ApiError::Unavailable {
-            code: "no_free_pin",
-            message: "Máy chủ đã hết mã PIN trống. Hãy thử lại sau ít phút.".into(),
-            retry_after_ms: 60_000,
-        },
+        OpenError::TooManyForAccount(cap) => Refusal::TooManyGames { cap }.into(),
+        OpenError::TooManyOnServer(_) => Refusal::ServerFull.into(),
+        OpenError::NoFreePin => Refusal::NoFreePin.into(),
         OpenError::Other(e) => ApiError::Internal(e),
     }
 }
@@ -190,12 +170,7 @@ pub async fn report_csv(
     let (name, body) = match part.part.as_deref() {
         None | Some("players") => ("nguoi-choi", export::players_csv(&report)),
         Some("questions") => ("cau-hoi", export::questions_csv(&report)),
-        Some(_) => {
-            return Err(ApiError::Invalid(
-                "invalid_part",
-                "Chỉ có phần «players» hoặc «questions».".into(),
-            ))
-        }
+        Some(_) => return Err(Refusal::InvalidPart.into()),
     };
     Ok((
         [

@@ -14,15 +14,16 @@ use tokio::sync::Semaphore;
 
 use super::access::require;
 use super::auth::CurrentAccount;
-use super::error::{ApiError, ApiResult};
+use super::error::{ApiError, ApiResult, Refusal};
 use super::export;
-use super::rankings::{context_ok, parse_scope, results_context_ok, PageQuery};
+use super::params;
+use super::rankings::PageQuery;
 use crate::domain::access::{Action, Target};
 use crate::domain::publishing::{date_vn, PublishError, MAX_REASON, MAX_TITLE};
 use crate::domain::scopes::Scope;
-use crate::rankings::published::{board_key, Audience, PublishFailed, PublishedLine};
-use crate::storage::now_ms;
+use crate::rankings::published::{Audience, PublishFailed, PublishedLine};
 use crate::storage::published::Version;
+use crate::storage::unix_ms;
 use crate::transport::AppState;
 
 /// Longest page of a published board (the print page reads boards in pages this long).
@@ -47,7 +48,7 @@ pub async fn publish(
     Json(input): Json<PublishInput>,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    results_context_ok(&context)?;
+    let context = params::round(&context)?;
     let published = state
         .rankings()
         .publish(
@@ -55,38 +56,22 @@ pub async fn publish(
             input.title.as_deref(),
             input.reason.as_deref(),
             account.id,
-            now_ms(),
+            unix_ms(),
         )
         .await
         .map_err(|e| match e {
-            PublishFailed::Refused(PublishError::Title) => ApiError::Invalid(
-                "invalid_ranking_title",
-                format!("Tiêu đề cần từ 1 đến {MAX_TITLE} ký tự."),
-            ),
-            PublishFailed::Refused(PublishError::ReasonRequired) => ApiError::Invalid(
-                "reason_required",
-                "Bản công bố lại (đính chính) phải ghi rõ lý do.".into(),
-            ),
-            PublishFailed::Refused(PublishError::ReasonTooLong) => ApiError::Invalid(
-                "reason_too_long",
-                format!("Lý do dài tối đa {MAX_REASON} ký tự."),
-            ),
-            PublishFailed::NoResults => ApiError::Invalid(
-                "no_results",
-                "Đợt này chưa có kết quả nào để công bố.".into(),
-            ),
-            PublishFailed::Other(e) if is_unique_violation(&e) => ApiError::Invalid(
-                "publish_conflict",
-                "Một người khác vừa công bố đợt này. Hãy tải lại danh sách phiên bản.".into(),
-            ),
+            PublishFailed::Refused(PublishError::Title) => {
+                Refusal::InvalidRankingTitle { max: MAX_TITLE }.into()
+            }
+            PublishFailed::Refused(PublishError::ReasonRequired) => Refusal::ReasonRequired.into(),
+            PublishFailed::Refused(PublishError::ReasonTooLong) => {
+                Refusal::ReasonTooLong { max: MAX_REASON }.into()
+            }
+            PublishFailed::NoResults => Refusal::NoResults.into(),
+            PublishFailed::Conflict => Refusal::PublishConflict.into(),
             PublishFailed::Other(e) => ApiError::Internal(e),
         })?;
     Ok(Json(json!(published)))
-}
-
-/// Two organizers publishing the same context at once on PostgreSQL: one gets the number.
-fn is_unique_violation(e: &anyhow::Error) -> bool {
-    matches!(e.downcast_ref::<sqlx::Error>(), Some(sqlx::Error::Database(d)) if d.is_unique_violation())
 }
 
 /// Every version of a context, newest first, with who published it and why.
@@ -96,22 +81,27 @@ pub async fn versions(
     Path(context): Path<String>,
 ) -> ApiResult<Json<Vec<Version>>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    context_ok(&context)?;
-    Ok(Json(state.store().published_versions(&context).await?))
+    let context = params::context(&context)?;
+    Ok(Json(
+        state
+            .store()
+            .published_versions(&context.to_string())
+            .await?,
+    ))
 }
 
 async fn version_of(state: &AppState, context: &str, version: Option<i64>) -> ApiResult<Version> {
-    context_ok(context)?;
+    let context = params::context(context)?;
     state
         .store()
-        .published_version(context, version)
+        .published_version(&context.to_string(), version)
         .await?
         .ok_or(ApiError::NotFound)
 }
 
-fn scope_of(path: &str) -> ApiResult<Scope> {
-    parse_scope(path)
-        .ok_or_else(|| ApiError::Invalid("invalid_scope", "Không có bảng xếp hạng này.".into()))
+/// A board of a published version: the scopes of a round.
+fn scope_of(path: &str, version: &Version) -> ApiResult<Scope> {
+    params::scope(path, &params::context(&version.context)?)
 }
 
 /// What the public may know of a version: not who published it, nor the reason (which may
@@ -133,7 +123,7 @@ async fn board_json(
     q: PageQuery,
     audience: Audience,
 ) -> ApiResult<Json<Value>> {
-    let scope = scope_of(&scope)?;
+    let scope = scope_of(&scope, version)?;
     let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
     let (total, lines) = state
         .rankings()
@@ -146,7 +136,7 @@ async fn board_json(
     Ok(Json(json!({
         "version": summary,
         "scope": scope,
-        "board": board_key(&scope),
+        "board": scope.to_string(),
         "total": total,
         "lines": lines,
     })))
@@ -336,12 +326,14 @@ async fn board_title(state: &AppState, scope: &Scope) -> ApiResult<String> {
         }
         Scope::Communes => "Các xã, phường — toàn tỉnh".to_owned(),
         Scope::ClassesOfSchool { school: s } => format!("Các lớp — {}", school(s).await?),
+        Scope::Players => "Người chơi".to_owned(),
     })
 }
 
 /// A file name of ASCII letters, digits and '-': `xep-hang-dot-1-v2-school-TH1.csv`.
 fn file_name(version: &Version, scope: &Scope, extension: &str) -> String {
-    let board: String = board_key(scope)
+    let board: String = scope
+        .to_string()
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
@@ -358,7 +350,7 @@ async fn download(
     format: Format,
     audience: Audience,
 ) -> ApiResult<Response> {
-    let scope = scope_of(scope)?;
+    let scope = scope_of(scope, version)?;
     let _permit = EXPORTS
         .acquire()
         .await
@@ -434,34 +426,6 @@ async fn download(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn board_keys_are_the_paths_scopes_parse_from() {
-        let scopes = [
-            Scope::Province,
-            Scope::Commune {
-                commune: "22015".into(),
-            },
-            Scope::School {
-                school: "TH1".into(),
-            },
-            Scope::Class {
-                school: "TH1".into(),
-                class: "5A".into(),
-            },
-            Scope::SchoolsOfProvince,
-            Scope::SchoolsOfCommune {
-                commune: "22015".into(),
-            },
-            Scope::Communes,
-            Scope::ClassesOfSchool {
-                school: "TH1".into(),
-            },
-        ];
-        for scope in scopes {
-            assert_eq!(parse_scope(&board_key(&scope)), Some(scope));
-        }
-    }
 
     #[test]
     fn file_names_are_plain_ascii() {

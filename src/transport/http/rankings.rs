@@ -3,76 +3,29 @@
 
 use std::collections::HashSet;
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::access::{own_school, province_wide, require, school, school_target};
 use super::auth::{account_from_headers, CurrentAccount};
-use super::error::{ApiError, ApiResult};
-use crate::banks::sheets;
+use super::error::{ApiError, ApiResult, Refusal};
+use super::params;
+use super::uploads::off_runtime;
+use crate::banks::limits::SheetKind;
 use crate::domain::access::{Action, Target};
 use crate::domain::roster;
 use crate::domain::scopes::Scope;
-use crate::rankings::feed::game_member;
-use crate::rankings::valid_context;
-use crate::storage::{now_ms, ResultRow};
+use crate::protocol::BoardPage;
+use crate::storage::{unix_ms, ResultRow};
 use crate::transport::AppState;
 
 /// Longest page of a ranking.
 const MAX_PAGE: u64 = 200;
-
-/// A context results can be recorded or published under: not a live game's (`game-{id}`),
-/// whose board is fed by its room.
-pub(super) fn results_context_ok(context: &str) -> ApiResult<()> {
-    context_ok(context)?;
-    if crate::rankings::feed::game_of_context(context).is_some() {
-        return Err(ApiError::Invalid(
-            "invalid_context",
-            "Mã «game-…» dành cho bảng xếp hạng của trò chơi trực tiếp.".into(),
-        ));
-    }
-    Ok(())
-}
-
-pub(super) fn context_ok(context: &str) -> ApiResult<()> {
-    if valid_context(context) {
-        Ok(())
-    } else {
-        Err(ApiError::Invalid(
-            "invalid_context",
-            "Mã đợt xếp hạng chỉ gồm chữ thường, số và dấu -.".into(),
-        ))
-    }
-}
-
-/// A scope from the path after the context: `province`, `commune/C`, `school/S`, `class/S/L`,
-/// `schools`, `schools/commune/C`, `communes`, `classes/S`.
-pub fn parse_scope(path: &str) -> Option<Scope> {
-    let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let owned = |s: &&str| (!s.is_empty()).then(|| s.to_string());
-    Some(match parts.as_slice() {
-        ["province"] => Scope::Province,
-        ["commune", c] => Scope::Commune { commune: owned(c)? },
-        ["school", s] => Scope::School { school: owned(s)? },
-        ["class", s, c] => Scope::Class {
-            school: owned(s)?,
-            class: owned(c)?,
-        },
-        ["schools"] => Scope::SchoolsOfProvince,
-        ["schools", "commune", c] => Scope::SchoolsOfCommune { commune: owned(c)? },
-        ["communes"] => Scope::Communes,
-        ["classes", s] => Scope::ClassesOfSchool { school: owned(s)? },
-        _ => return None,
-    })
-}
-
-fn scope_of(path: &str) -> ApiResult<Scope> {
-    parse_scope(path)
-        .ok_or_else(|| ApiError::Invalid("invalid_scope", "Không có bảng xếp hạng này.".into()))
-}
 
 #[derive(Deserialize)]
 pub struct PageQuery {
@@ -82,84 +35,39 @@ pub struct PageQuery {
 
 /// A page of a live board. Public: individuals appear by display name (full name only with
 /// recorded consent), class and school — never by student code. A live game's board
-/// (`game-{id}`, scope `players`) is its host's and the organizers' (see [`game_page`]).
+/// (`game-{id}`, scope `players`: every ranked player by nickname, `keys` = [score, total
+/// answer time in ms], fed after each question) is only for who may run the game, its host
+/// and the organizers: nicknames are what children typed.
 pub async fn page(
     State(state): State<AppState>,
     headers: axum::http::HeaderMap,
     Path((context, scope)): Path<(String, String)>,
     Query(q): Query<PageQuery>,
-) -> ApiResult<Json<Value>> {
-    context_ok(&context)?;
+) -> ApiResult<Response> {
+    let context = params::context(&context)?;
+    let scope = params::scope(&scope, &context)?;
     let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
     let offset = q.offset.unwrap_or(0);
-    if let Some(game) = crate::rankings::feed::game_of_context(&context) {
-        return game_page(&state, &headers, game, &scope, offset, limit).await;
+    if let Some(game) = context.game() {
+        let account = account_from_headers(&headers, &state)
+            .await?
+            .ok_or(ApiError::Unauthorized)?;
+        let row = state.store().game(game).await?.ok_or(ApiError::NotFound)?;
+        require(&account, Action::RunGame, Target::OwnedBy(row.host_id))?;
     }
-    let scope = scope_of(&scope)?;
     let rankings = state.rankings();
     let mut lines = rankings.page(&context, &scope, offset, limit).await?;
     if scope.is_individual() {
         lines.iter_mut().for_each(|l| l.member = None);
     }
     let total = rankings.len(&context, &scope).await?;
-    Ok(Json(
-        json!({ "context": context, "scope": scope, "total": total, "lines": lines }),
-    ))
-}
-
-/// A live game's board, `game-{id}/players`: every ranked player by nickname with
-/// `keys` = [score, total answer time in ms], as the room feeds it after each question. Only
-/// for who may run the game (its host, organizers): nicknames are what children typed.
-async fn game_page(
-    state: &AppState,
-    headers: &axum::http::HeaderMap,
-    game: i64,
-    scope: &str,
-    offset: u64,
-    limit: u64,
-) -> ApiResult<Json<Value>> {
-    if scope.trim_matches('/') != "players" {
-        return Err(ApiError::Invalid(
-            "invalid_scope",
-            "Bảng xếp hạng của trò chơi chỉ có phần «players».".into(),
-        ));
-    }
-    let account = account_from_headers(headers, state)
-        .await?
-        .ok_or(ApiError::Unauthorized)?;
-    let row = state.store().game(game).await?.ok_or(ApiError::NotFound)?;
-    require(&account, Action::RunGame, Target::OwnedBy(row.host_id))?;
-    let report = state
-        .store()
-        .report(game)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let nicknames: std::collections::HashMap<String, String> = report
-        .players
-        .into_iter()
-        .map(|p| (game_member(p.player), p.nickname))
-        .collect();
-    let board = crate::rankings::feed::game_board(game);
-    let boards = state.rankings().boards();
-    let order = crate::domain::ranking::RankOrder::live_game();
-    let lines: Vec<Value> = boards
-        .page(&board, offset, limit)
-        .await
-        .map_err(anyhow::Error::from)?
-        .iter()
-        .filter_map(|r| {
-            let (keys, member) = order.decode(&r.entry)?;
-            let label = nicknames.get(member).cloned().unwrap_or_default();
-            Some(json!({ "rank": r.rank, "label": label, "keys": keys }))
-        })
-        .collect();
-    let total = boards.len(&board).await.map_err(anyhow::Error::from)?;
-    Ok(Json(json!({
-        "context": crate::rankings::feed::game_context(game),
-        "scope": "players",
-        "total": total,
-        "lines": lines,
-    })))
+    Ok(Json(BoardPage {
+        context: &context,
+        scope: &scope,
+        total,
+        lines: &lines,
+    })
+    .into_response())
 }
 
 #[derive(Deserialize)]
@@ -177,8 +85,8 @@ pub async fn around(
     Path((context, scope)): Path<(String, String)>,
     Query(q): Query<AroundQuery>,
 ) -> ApiResult<Json<Value>> {
-    context_ok(&context)?;
-    let scope = scope_of(&scope)?;
+    let context = params::context(&context)?;
+    let scope = params::scope(&scope, &context)?;
     if scope.is_individual() {
         let account = account_from_headers(&headers, &state)
             .await?
@@ -232,8 +140,8 @@ pub async fn record(
     Json(input): Json<Vec<ResultInput>>,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    results_context_ok(&context)?;
-    let now = now_ms();
+    let context = params::round(&context)?;
+    let now = unix_ms();
     let rows: Vec<ResultRow> = input
         .into_iter()
         .map(|r| ResultRow {
@@ -256,13 +164,12 @@ pub async fn record(
                 "số lượt",
                 "thời điểm nộp",
             ];
-            return Err(ApiError::Invalid(
-                "invalid_result",
-                format!(
-                    "Kết quả của học sinh «{}»: {} phải từ 0 đến {max}.",
-                    r.student, what[key]
-                ),
-            ));
+            return Err(Refusal::InvalidResult {
+                student: r.student.clone(),
+                what: what[key],
+                max,
+            }
+            .into());
         }
     }
     let known: HashSet<String> = state
@@ -273,10 +180,10 @@ pub async fn record(
         .into_iter()
         .collect();
     if let Some(unknown) = rows.iter().find(|r| !known.contains(&r.student)) {
-        return Err(ApiError::Invalid(
-            "unknown_student",
-            format!("Không có học sinh mã «{}».", unknown.student),
-        ));
+        return Err(Refusal::UnknownStudent {
+            code: unknown.student.clone(),
+        }
+        .into());
     }
     state.rankings().record(&context, &rows).await?;
     state.rankings().refresh_collectives(&context).await?;
@@ -290,7 +197,7 @@ pub async fn rebuild(
     Path(context): Path<String>,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageRankings, Target::Province)?;
-    context_ok(&context)?;
+    let context = params::context(&context)?;
     let started = std::time::Instant::now();
     let results = state.rankings().rebuild(&context).await?;
     state.live().touched(&context);
@@ -325,11 +232,15 @@ pub async fn import_schools(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Query(q): Query<ImportQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ManageSchools, Target::Province)?;
-    let grid = sheets::read(&q.file, &body)
-        .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
+    // The turn is held until the rows are written.
+    let (grid, _turn) = state
+        .imports()
+        .read(SheetKind::SchoolList, &q.file, &headers, body)
+        .await?;
     let communes: HashSet<String> = state
         .store()
         .communes()
@@ -337,7 +248,7 @@ pub async fn import_schools(
         .into_iter()
         .map(|c| c.code)
         .collect();
-    let parsed = roster::parse_schools(&grid, &communes);
+    let parsed = off_runtime(move || roster::parse_schools(&grid, &communes)).await?;
     if !parsed.problems.is_empty()
         && (!q.skip_errors || parsed.problems.iter().any(|p| p.row.is_none()))
     {
@@ -356,7 +267,8 @@ pub async fn import_students(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Query(q): Query<ImportQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult<Json<Value>> {
     let only = if province_wide(&account, Action::EditRoster) {
         None
@@ -367,63 +279,51 @@ pub async fn import_students(
         require(&account, Action::EditRoster, school_target(&own))?;
         Some(own.code)
     };
-    let grid = sheets::read(&q.file, &body)
-        .map_err(|m| ApiError::RejectedRows(vec![crate::domain::sheet::Problem::file(m)]))?;
+    let kind = match only {
+        None => SheetKind::ProvinceRoster,
+        Some(_) => SheetKind::SchoolRoster,
+    };
+    // The turn is held until the rows are written.
+    let started = std::time::Instant::now();
+    let (grid, _turn) = state.imports().read(kind, &q.file, &headers, body).await?;
     let schools: HashSet<String> = match &only {
         None => state.store().school_codes().await?.into_iter().collect(),
         Some(own) => HashSet::from([own.clone()]),
     };
-    let mut parsed = roster::parse_students(&grid, &schools);
+    let mut parsed = off_runtime(move || roster::parse_students(&grid, &schools)).await?;
     if let Some(own) = &only {
         let codes: Vec<String> = parsed.rows.iter().map(|s| s.code.clone()).collect();
         let taken = state.store().student_schools(&codes).await?;
-        parsed
-            .problems
-            .extend(
-                taken
-                    .into_iter()
-                    .filter(|(_, school)| school != own)
-                    .map(|(code, school)| {
-                        crate::domain::sheet::Problem::file(format!(
-                            "học sinh {code} đang có trong danh sách của trường {school}, \
-                             không phải trường {own}"
-                        ))
-                    }),
-            );
+        parsed.problems.extend(
+            taken
+                .into_iter()
+                .filter(|(_, school)| school != own)
+                // Which school holds the child is that school's business: the message
+                // says only that it is another one.
+                .map(|(code, _)| {
+                    crate::domain::sheet::Problem::file(format!(
+                        "học sinh {code} đã có trong danh sách của một trường khác; \
+                             chỉ ban tổ chức mới chuyển được học sinh sang trường {own}"
+                    ))
+                }),
+        );
     }
     if !parsed.problems.is_empty()
         && (!q.skip_errors || parsed.problems.iter().any(|p| p.row.is_none()))
     {
         return Err(ApiError::RejectedRows(parsed.problems));
     }
+    let read = started.elapsed();
     state.store().upsert_students(&parsed.rows).await?;
+    // How long a roster takes, in the log: what an operator sizes the row caps by.
+    tracing::info!(
+        students = parsed.rows.len(),
+        read_ms = read.as_millis() as u64,
+        write_ms = (started.elapsed() - read).as_millis() as u64,
+        by = %account.username,
+        "students imported"
+    );
     Ok(Json(
         json!({ "imported": parsed.rows.len(), "skipped": parsed.problems }),
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn scopes_parse_from_paths() {
-        assert_eq!(parse_scope("province"), Some(Scope::Province));
-        assert_eq!(
-            parse_scope("class/TH1/5A"),
-            Some(Scope::Class {
-                school: "TH1".into(),
-                class: "5A".into()
-            })
-        );
-        assert_eq!(
-            parse_scope("schools/commune/22015"),
-            Some(Scope::SchoolsOfCommune {
-                commune: "22015".into()
-            })
-        );
-        assert_eq!(parse_scope("class/TH1"), None);
-        assert_eq!(parse_scope("school/"), None);
-        assert_eq!(parse_scope("../etc"), None);
-    }
 }

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::access::{require, school, school_target};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
-use super::rankings::context_ok;
+use super::params;
 use crate::domain::access::{Action, Target};
 use crate::storage::SchoolParticipation;
 use crate::transport::AppState;
@@ -48,7 +48,7 @@ pub async fn commune_schools(
     Query(q): Query<ContextQuery>,
 ) -> ApiResult<Json<Value>> {
     require(&account, Action::ReadUnit, Target::Commune(&commune))?;
-    context_ok(&q.context)?;
+    params::context(&q.context)?;
     if !state.store().commune_exists(&commune).await? {
         return Err(ApiError::NotFound);
     }
@@ -73,7 +73,7 @@ pub async fn school_summary(
 ) -> ApiResult<Json<Value>> {
     let unit = school(&state, &code).await?;
     require(&account, Action::ReadUnit, school_target(&unit))?;
-    context_ok(&q.context)?;
+    params::context(&q.context)?;
     let participation = state
         .store()
         .commune_participation(&unit.commune, &q.context)

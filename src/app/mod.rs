@@ -2,13 +2,16 @@
 //! shutdown. `main.rs` parses the command line and calls in here; tests call [`start`] on
 //! port 0 to run the real thing.
 
-use std::net::{IpAddr, SocketAddr};
-use std::path::PathBuf;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
+
+mod config;
+
+pub use config::{Config, DatabaseArgs};
 
 use crate::banks;
 use crate::engine::{Engine, GameCaps};
@@ -18,91 +21,6 @@ use crate::rankings::Rankings;
 use crate::storage::{writer, Role, Store};
 use crate::transport::serve::{self, total_connections, ServeConfig};
 use crate::transport::{self, http::auth::hash_password, AppState, WebConfig};
-
-/// Settings of `hoithi serve`; each flag also reads an environment variable.
-#[derive(Debug, Clone, clap::Args)]
-pub struct Config {
-    /// Address to listen on; 0.0.0.0 lets phones on the school's Wi-Fi reach the server.
-    #[arg(long, env = "HOITHI_BIND", default_value = "127.0.0.1")]
-    pub bind: IpAddr,
-    /// Port to listen on (0: any free port).
-    #[arg(long, env = "HOITHI_PORT", default_value_t = 8080)]
-    pub port: u16,
-    /// Folder for the SQLite database when DATABASE_URL is not set.
-    #[arg(long, env = "HOITHI_DATA_DIR", default_value = "data")]
-    pub data_dir: PathBuf,
-    /// sqlite://FILE or postgres://USER@HOST/DB; default: DATA_DIR/hoithi.db.
-    #[arg(long, env = "DATABASE_URL")]
-    pub database_url: Option<String>,
-    /// Folder of bank files to load instead of the banks built into the binary.
-    #[arg(long, env = "HOITHI_BANKS")]
-    pub banks: Option<PathBuf>,
-    /// Serve web/ from this folder instead of the built-in copy (for page development).
-    #[arg(long, env = "HOITHI_WEB_DIR")]
-    pub web_dir: Option<PathBuf>,
-    /// The address players are told to open, e.g. http://192.168.1.20:8080.
-    #[arg(long, env = "HOITHI_PUBLIC_URL")]
-    pub public_url: Option<String>,
-    /// Other origins allowed to open the WebSocket, comma-separated.
-    #[arg(long, env = "HOITHI_ALLOWED_ORIGINS", value_delimiter = ',')]
-    pub allowed_origins: Vec<String>,
-    #[command(flatten)]
-    pub limits: crate::transport::limits::LimitsConfig,
-    /// A file of extra banned nickname words, one per line.
-    #[arg(long, env = "HOITHI_BANNED_WORDS")]
-    pub banned_words: Option<PathBuf>,
-    /// Redis for the leaderboards (redis://HOST:PORT); default: in-process leaderboards.
-    #[arg(long, env = "REDIS_URL")]
-    pub redis_url: Option<String>,
-    /// Days the players, answers and nicknames of a finished game are kept (a school year and a
-    /// bit); 0 keeps them forever.
-    #[arg(long, env = "HOITHI_RETENTION_DAYS", default_value_t = 400)]
-    pub retention_days: u32,
-
-    /// Password for the first organizer account "admin" (default: a random one, printed once).
-    #[arg(long, env = "HOITHI_ADMIN_PASSWORD", hide_env_values = true)]
-    pub admin_password: Option<String>,
-}
-
-impl Config {
-    /// The defaults, as `hoithi serve` with no flags and no environment would have them.
-    pub fn defaults() -> Config {
-        Config {
-            bind: IpAddr::from([127, 0, 0, 1]),
-            port: 8080,
-            data_dir: PathBuf::from("data"),
-            database_url: None,
-            banks: None,
-            web_dir: None,
-            public_url: None,
-            allowed_origins: Vec::new(),
-            admin_password: None,
-            retention_days: 400,
-            redis_url: None,
-            limits: Default::default(),
-            banned_words: None,
-        }
-    }
-
-    fn database_url(&self) -> anyhow::Result<String> {
-        if let Some(url) = &self.database_url {
-            return Ok(url.clone());
-        }
-        std::fs::create_dir_all(&self.data_dir).with_context(|| {
-            format!(
-                "Failed to create the data folder {}",
-                self.data_dir.display()
-            )
-        })?;
-        Ok(Store::sqlite_url(&self.data_dir.join("hoithi.db")))
-    }
-
-    fn bank_source(&self) -> banks::Source {
-        self.banks
-            .clone()
-            .map_or(banks::Source::Bundled, banks::Source::Dir)
-    }
-}
 
 /// A running server.
 pub struct Running {
@@ -124,7 +42,7 @@ impl Running {
 
 /// Starts the server and returns once it is listening.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
-    let store = Store::open(&config.database_url()?).await?;
+    let store = config.database.open().await?;
     let interrupted = store.interrupt_open_games().await?;
     if interrupted > 0 {
         tracing::warn!(
@@ -151,6 +69,12 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         });
     }
     let admin_password = ensure_first_account(&store, config.admin_password.as_deref()).await?;
+    if admin_password.is_none() && config.admin_password.is_some() {
+        tracing::warn!(
+            "--admin-password (HOITHI_ADMIN_PASSWORD) is ignored: this database has accounts \
+             already; to set a new password run `hoithi admin reset-password USERNAME`"
+        );
+    }
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
     if config.retention_days > 0 {
@@ -170,6 +94,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             per_account: config.limits.games_per_account,
             total: config.limits.games,
         },
+        crate::transport::assets::IMAGE_BASE,
         shutdown_rx.clone(),
     );
     let web = WebConfig {
@@ -178,6 +103,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         public_url: config.public_url.clone(),
         allowed_origins: config.allowed_origins.clone(),
         limits: config.limits.clone(),
+        imports: config.imports.clone(),
         banned_words: match &config.banned_words {
             Some(path) => std::fs::read_to_string(path).with_context(|| {
                 format!("Failed to read the banned words in {}", path.display())
@@ -257,94 +183,6 @@ async fn wait_for_signal() {
     let _ = tokio::signal::ctrl_c().await;
 }
 
-/// Command-line tools that work on the database and the leaderboards without serving.
-pub mod tools {
-    use std::time::Instant;
-
-    use anyhow::Context;
-
-    use super::{leaderboards, Config};
-    use crate::rankings::Rankings;
-    use crate::storage::{now_ms, Store};
-
-    async fn open(config: &Config) -> anyhow::Result<Rankings> {
-        let store = Store::open(&config.database_url()?).await?;
-        store.seed_communes().await?;
-        Ok(Rankings::new(
-            store,
-            leaderboards(config.redis_url.as_deref()).await?,
-        ))
-    }
-
-    pub async fn rebuild(config: Config, mut contexts: Vec<String>) -> anyhow::Result<()> {
-        let rankings = open(&config).await?;
-        if contexts.is_empty() {
-            contexts = rankings.store().result_contexts().await?;
-        }
-        for context in contexts {
-            let started = Instant::now();
-            let n = rankings
-                .rebuild(&context)
-                .await
-                .with_context(|| format!("Failed to rebuild {context}"))?;
-            println!(
-                "{context}: {n} results, every board rebuilt in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Ok(())
-    }
-
-    pub async fn demo_seed(
-        config: Config,
-        schools: usize,
-        students: usize,
-        results: Option<String>,
-        share: f64,
-        seed: u64,
-    ) -> anyhow::Result<()> {
-        let rankings = open(&config).await?;
-        let store = rankings.store();
-        let communes: Vec<String> = store
-            .communes()
-            .await?
-            .into_iter()
-            .map(|c| c.code)
-            .collect();
-        let started = Instant::now();
-        let province = crate::demo::province(&communes, schools, students, seed);
-        store.upsert_schools(&province.schools).await?;
-        let total = province.students.len();
-        for (i, chunk) in province.students.chunks(50_000).enumerate() {
-            store.upsert_students(chunk).await?;
-            // A progress line per 50,000 students: a big roster takes a while.
-            eprintln!("students: {}/{total}", ((i + 1) * 50_000).min(total));
-        }
-        println!(
-            "{} schools and {total} students in {:.1} s",
-            province.schools.len(),
-            started.elapsed().as_secs_f64()
-        );
-        if let Some(context) = results {
-            let rows = crate::demo::results(&province.students, share, seed + 1, now_ms());
-            let started = Instant::now();
-            store.upsert_results(&context, &rows).await?;
-            println!(
-                "{} results of {context} stored in {:.1} s",
-                rows.len(),
-                started.elapsed().as_secs_f64()
-            );
-            let started = Instant::now();
-            rankings.rebuild(&context).await?;
-            println!(
-                "boards of {context} built in {:.1} s",
-                started.elapsed().as_secs_f64()
-            );
-        }
-        Ok(())
-    }
-}
-
 /// Connections the kernel may hold before the server accepts them. The standard 128 overflows
 /// when a class of 40 and a province event's thousands press «Vào» in the same second: each
 /// dropped SYN costs the phone a 1 s retransmit (the load test saw join p99 ≈ 1.05 s).
@@ -367,7 +205,7 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
 async fn purge_daily(store: Store, days: u32, mut shutdown: watch::Receiver<bool>) {
     let day = std::time::Duration::from_secs(24 * 3600);
     loop {
-        let cutoff = crate::storage::now_ms() - i64::from(days) * day.as_millis() as i64;
+        let cutoff = crate::storage::unix_ms() - i64::from(days) * day.as_millis() as i64;
         match store.purge_games_before(cutoff).await {
             Ok(0) => {}
             Ok(games) => tracing::info!(games, days, "old games' players and answers deleted"),
@@ -414,8 +252,11 @@ pub async fn leaderboards(redis_url: Option<&str>) -> anyhow::Result<Leaderboard
 /// Rebuilds the boards of every context that has results.
 pub async fn rebuild_all(rankings: &Rankings) -> anyhow::Result<usize> {
     let mut total = 0;
-    for context in rankings.store().result_contexts().await? {
-        total += rankings.rebuild(&context).await?;
+    for name in rankings.store().result_contexts().await? {
+        match name.parse() {
+            Ok(context) => total += rankings.rebuild(&context).await?,
+            Err(_) => tracing::warn!(context = %name, "results under a name that is no context"),
+        }
     }
     Ok(total)
 }
@@ -448,7 +289,7 @@ async fn ensure_first_account(
         return Ok(None);
     }
     let password = password.map(str::to_owned).unwrap_or_else(random_password);
-    store
+    let created = store
         .create_account(
             "admin",
             "Quản trị viên",
@@ -457,11 +298,15 @@ async fn ensure_first_account(
             &hash_password(&password)?,
         )
         .await?;
+    anyhow::ensure!(
+        created != crate::storage::Inserted::Taken,
+        "another server created the account admin at the same moment; start again"
+    );
     Ok(Some(password))
 }
 
 /// 12 characters without look-alikes (no 0/O, 1/l/I), easy to type from a projector.
-fn random_password() -> String {
+pub fn random_password() -> String {
     use rand::Rng;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
     let mut rng = rand::rng();

@@ -1,5 +1,6 @@
-//! A connection's outgoing queue, as rooms see it. Rooms never write to sockets: they push
-//! already-serialized messages here, and the connection's task writes them out.
+//! A connection's outgoing queue. Rooms (`engine`) and live boards (`rankings`) never write to
+//! sockets: they push already-serialized messages here, and the connection's task
+//! (`transport::ws`) writes them out. It sits below all three, so none imports another for it.
 
 use tokio::sync::mpsc;
 

@@ -1,22 +1,89 @@
-//! The `hoithi bank import | export | stats | template` commands: arguments and what they
-//! print. `main.rs` only dispatches here, so the binary stays thin.
+//! The `hoithi bank check | import | export | stats | template` commands: arguments and what
+//! they print. Without a folder, they work on the banks built into the binary, so they work
+//! from any folder.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{bail, Context};
 
-use super::import::import_file;
-use super::sheets::{self, Format};
-use super::{default_dir, load, Source};
+use super::{block_on, finish};
+use crate::banks::import::import_file;
+use crate::banks::sheets::{self, Format};
+use crate::banks::{load, Source};
 use crate::domain::bank::{self, Bank};
-use crate::domain::bank_stats;
+use crate::domain::bank_stats::{self, STATS_BEGIN, STATS_END};
 use crate::domain::sheet::{self, Settings};
 use crate::storage::{Saved, Store};
 
-/// The README block that `bank stats --write-readme` keeps up to date.
-pub const STATS_BEGIN: &str = "<!-- bank stats: begin (hoithi bank stats --write-readme) -->";
-pub const STATS_END: &str = "<!-- bank stats: end -->";
+#[derive(clap::Subcommand)]
+pub enum BankCmd {
+    /// Check every bank of PATH (default: the banks built into this binary) and report each
+    /// problem, and where the right answers sit.
+    Check {
+        /// A folder of bank files (e.g. question-banks).
+        path: Option<PathBuf>,
+    },
+    /// Import a spreadsheet (.xlsx or .csv) as a bank file, reporting every rejected row.
+    Import(ImportArgs),
+    /// Export a bank as a spreadsheet in hoithi's template layout.
+    Export(ExportArgs),
+    /// Count questions per level, topic and kind, as Markdown tables.
+    Stats(StatsArgs),
+    /// Write the spreadsheet templates (default: question-banks/templates/).
+    Template(TemplateArgs),
+}
+
+pub fn run(cmd: BankCmd) -> ExitCode {
+    match cmd {
+        BankCmd::Check { path } => finish(check(path)),
+        BankCmd::Import(args) => finish(run_import(args)),
+        BankCmd::Export(args) => finish(run_export(args)),
+        BankCmd::Stats(args) => finish(run_stats(args)),
+        BankCmd::Template(args) => finish(run_template(args)),
+    }
+}
+
+/// A folder, or the banks built into the binary, and how to name it in messages.
+fn source_of(path: Option<PathBuf>) -> (Source, String) {
+    match path {
+        Some(dir) => {
+            let name = dir.display().to_string();
+            (Source::Dir(dir), name)
+        }
+        None => (
+            Source::Bundled,
+            "the banks built into this binary".to_owned(),
+        ),
+    }
+}
+
+fn check(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (source, name) = source_of(path);
+    let (banks, issues) = load(&source)?;
+    for issue in &issues {
+        println!("{issue}");
+    }
+    let questions: usize = banks.iter().map(|(_, b)| b.questions.len()).sum();
+    if !issues.is_empty() {
+        println!("{} problems in {name}", issues.len());
+        return Ok(ExitCode::FAILURE);
+    }
+    // Where the keys sit: a warning, not a failure (a teacher's small bank may lean one way
+    // by chance; the bundled banks are held to none by a test).
+    let (balance, warnings) = crate::domain::key_balance::report(&banks);
+    print!("{balance}");
+    println!(
+        "{} banks, {questions} questions in {name}: no problems{}",
+        banks.len(),
+        match warnings {
+            0 => String::new(),
+            1 => ", 1 warning".into(),
+            n => format!(", {n} warnings"),
+        }
+    );
+    Ok(ExitCode::SUCCESS)
+}
 
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
@@ -58,9 +125,9 @@ pub struct ExportArgs {
     /// The file to write (default: BANK_ID.xlsx or .csv in the current folder).
     #[arg(long)]
     pub out: Option<PathBuf>,
-    /// The bank folder to look for the id in.
-    #[arg(long, default_value = "question-banks")]
-    pub banks: PathBuf,
+    /// A bank folder to look for the id in (default: the banks built into this binary).
+    #[arg(long)]
+    pub banks: Option<PathBuf>,
     /// A database to look for the id in when the folder has no such bank.
     #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
     pub database_url: Option<String>,
@@ -68,9 +135,9 @@ pub struct ExportArgs {
 
 #[derive(Debug, clap::Args)]
 pub struct StatsArgs {
-    /// The bank folder (default: question-banks/).
+    /// A bank folder (default: the banks built into this binary).
     pub path: Option<PathBuf>,
-    /// Rewrite the counts in PATH/README.md instead of printing them.
+    /// Rewrite the counts in PATH/README.md instead of printing them (needs PATH).
     #[arg(long)]
     pub write_readme: bool,
 }
@@ -80,25 +147,6 @@ pub struct TemplateArgs {
     /// Where to write mau-ngan-hang.xlsx and mau-ngan-hang.csv.
     #[arg(long, default_value = "question-banks/templates")]
     pub out: PathBuf,
-}
-
-/// Reports an error the way every `hoithi` command does.
-fn finish(result: anyhow::Result<ExitCode>) -> ExitCode {
-    result.unwrap_or_else(|e| {
-        eprintln!("hoithi: {e:#}");
-        ExitCode::FAILURE
-    })
-}
-
-fn block_on<T>(future: impl std::future::Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?
-        .block_on(future)
-}
-
-pub fn import(args: ImportArgs) -> ExitCode {
-    finish(run_import(args))
 }
 
 fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -159,12 +207,8 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn export(args: ExportArgs) -> ExitCode {
-    finish(run_export(args))
-}
-
 fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
-    let bank = find_bank(&args.bank, &args.banks, args.database_url.as_deref())?;
+    let bank = find_bank(&args.bank, args.banks, args.database_url.as_deref())?;
     let format = args
         .format
         .or_else(|| {
@@ -188,7 +232,7 @@ fn run_export(args: ExportArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// The bank named by `spec`: a bank file, an id in `dir`, or an id in the database.
-fn find_bank(spec: &str, dir: &Path, database_url: Option<&str>) -> anyhow::Result<Bank> {
+fn find_bank(spec: &str, dir: Option<PathBuf>, database_url: Option<&str>) -> anyhow::Result<Bank> {
     let path = Path::new(spec);
     if path.is_file() {
         let text = std::fs::read_to_string(path)
@@ -199,11 +243,10 @@ fn find_bank(spec: &str, dir: &Path, database_url: Option<&str>) -> anyhow::Resu
             anyhow::anyhow!("ngân hàng có lỗi:\n{}", lines.join("\n"))
         });
     }
-    if dir.is_dir() {
-        let (banks, _) = load(&Source::Dir(dir.to_path_buf()))?;
-        if let Some((_, bank)) = banks.into_iter().find(|(_, b)| b.id == spec) {
-            return Ok(bank);
-        }
+    let (source, name) = source_of(dir);
+    let (banks, _) = load(&source)?;
+    if let Some((_, bank)) = banks.into_iter().find(|(_, b)| b.id == spec) {
+        return Ok(bank);
     }
     if let Some(url) = database_url {
         let found = block_on(async {
@@ -216,31 +259,28 @@ fn find_bank(spec: &str, dir: &Path, database_url: Option<&str>) -> anyhow::Resu
             return Ok(bank);
         }
     }
-    bail!(
-        "không có tệp ngân hàng hay mã ngân hàng {spec:?} (đã tìm trong {})",
-        dir.display()
-    )
-}
-
-pub fn stats(args: StatsArgs) -> ExitCode {
-    finish(run_stats(args))
+    bail!("không có tệp ngân hàng hay mã ngân hàng {spec:?} (đã tìm trong {name})")
 }
 
 fn run_stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
-    let dir = args.path.unwrap_or_else(|| default_dir().to_path_buf());
-    let (banks, issues) = load(&Source::Dir(dir.clone()))?;
+    if args.write_readme && args.path.is_none() {
+        bail!(
+            "--write-readme needs the bank folder whose README.md to rewrite (e.g. question-banks)"
+        );
+    }
+    let (source, name) = source_of(args.path.clone());
+    let (banks, issues) = load(&source)?;
     if !issues.is_empty() {
         eprintln!(
-            "hoithi: {} problems in {} (see `hoithi bank check`); counting the banks that parse",
+            "hoithi: {} problems in {name} (see `hoithi bank check`); counting the banks that parse",
             issues.len(),
-            dir.display()
         );
     }
     let markdown = bank_stats::markdown(banks.iter().map(|(_, b)| b));
-    if !args.write_readme {
+    let Some(dir) = args.path.filter(|_| args.write_readme) else {
         print!("{markdown}");
         return Ok(ExitCode::SUCCESS);
-    }
+    };
     let readme = dir.join("README.md");
     let text = std::fs::read_to_string(&readme)
         .with_context(|| format!("Failed to read {}", readme.display()))?;
@@ -259,10 +299,6 @@ fn run_stats(args: StatsArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("Failed to write {}", readme.display()))?;
     println!("updated the counts in {}", readme.display());
     Ok(ExitCode::SUCCESS)
-}
-
-pub fn write_templates(args: TemplateArgs) -> ExitCode {
-    finish(run_template(args))
 }
 
 fn run_template(args: TemplateArgs) -> anyhow::Result<ExitCode> {

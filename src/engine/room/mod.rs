@@ -1,0 +1,264 @@
+//! One live room: a task that owns a [`Game`], its connections and its timers. Everything
+//! that changes the game arrives as a [`Command`] on one queue, so there are no locks and every
+//! event is handled in order. Work per command is O(1) except the once-per-question broadcasts;
+//! the host's lobby list and answered count are coalesced to a few updates a second.
+//!
+//! - `mod.rs` (here): the room's state, its loop (commands, the game's deadline, the host
+//!   updates, the room's expiry, shutdown) and its welcomes;
+//! - `command.rs`: what arrives on the queue, and joins, resumes and host screens;
+//! - `step.rs`: the pure step from a game effect to the room's actions (table-tested);
+//! - `perform.rs`: performing them: connections, the writer, the board feed;
+//! - `host_updates.rs`: the host's coalesced lobby and answered count.
+
+mod command;
+mod host_updates;
+mod perform;
+pub mod step;
+#[cfg(test)]
+mod step_tests;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::time::{sleep_until, Instant};
+
+pub use command::{Command, HostAction, Joined};
+pub use host_updates::HOST_UPDATE_EVERY;
+pub use perform::FLUSH_WAIT;
+pub use step::{RoomInfo, FINISHED_LINGER};
+
+use super::views;
+use crate::domain::game::{Game, Input, Phase, PlayerId};
+use crate::domain::Millis;
+use crate::outbox::{Outbox, Outgoing};
+use crate::protocol::{
+    encode, ByeReason, GameBrief, PlayerSelf, Role, ServerMsg, Text, Welcome, VERSION,
+};
+use crate::rankings::feed::BoardFeed;
+use crate::storage::writer::{AnswerRow, Write, WriterHandle};
+use crate::storage::GameStatus;
+use host_updates::HostUpdates;
+
+/// A room nobody is connected to closes after this long.
+pub const EMPTY_LINGER: Duration = Duration::from_secs(30 * 60);
+
+/// What a room is created from.
+pub struct RoomSetup {
+    pub game_id: i64,
+    pub pin: String,
+    pub title: String,
+    pub join_url: String,
+    /// Where question images are served from (transport's `/bank-images`).
+    pub image_base: String,
+    pub game: Game,
+}
+
+pub struct Room {
+    info: RoomInfo,
+    pin: String,
+    title: String,
+    join_url: String,
+    game: Game,
+    /// The room's clock starts here; the domain sees milliseconds since.
+    epoch: Instant,
+    /// Room sequence number: rises with every broadcast event.
+    seq: u64,
+    /// Each player's live connection, indexed by player id.
+    conns: Vec<Option<Outbox>>,
+    /// Hash of each player's resume secret, indexed by player id.
+    secrets: Vec<[u8; 32]>,
+    hosts: Vec<Outbox>,
+    host_updates: HostUpdates,
+    /// When the room closes by itself, if nothing happens first.
+    expires_at: Option<Instant>,
+    /// Players to mark disconnected once the current command is done.
+    deferred: Vec<PlayerId>,
+    /// Since when no player or host has been connected.
+    empty_since: Option<Instant>,
+    /// Accepted answers the database refused, by (player, question): a repeat writes them.
+    unsaved: HashMap<(PlayerId, usize), AnswerRow>,
+    /// The room's own queue, for the writer's callbacks to report failures (weak, so the
+    /// room still ends when every handle is gone).
+    inbox: mpsc::WeakSender<Command>,
+    writer: WriterHandle,
+    /// Totals to the game's live board, after each question.
+    feed: BoardFeed,
+}
+
+impl Room {
+    pub fn new(
+        setup: RoomSetup,
+        writer: WriterHandle,
+        feed: BoardFeed,
+        inbox: mpsc::WeakSender<Command>,
+    ) -> Room {
+        // A new game id: a board of that name in Redis can only be left from an old database.
+        feed.game_opened(setup.game_id);
+        Room {
+            info: RoomInfo {
+                game_id: setup.game_id,
+                image_base: setup.image_base,
+            },
+            pin: setup.pin,
+            title: setup.title,
+            join_url: setup.join_url,
+            game: setup.game,
+            epoch: Instant::now(),
+            seq: 0,
+            conns: Vec::new(),
+            secrets: Vec::new(),
+            hosts: Vec::new(),
+            host_updates: HostUpdates::default(),
+            expires_at: Some(Instant::now() + EMPTY_LINGER),
+            deferred: Vec::new(),
+            empty_since: Some(Instant::now()),
+            unsaved: HashMap::new(),
+            inbox,
+            writer,
+            feed,
+        }
+    }
+
+    /// Runs the room until it finishes and lingers out, empties, or the server shuts down.
+    pub async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<Command>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        while !*shutdown.borrow() {
+            let deadline = self
+                .game
+                .next_deadline()
+                .map(|ms| self.epoch + Duration::from_millis(ms.0));
+            let host_update = self.host_updates.due();
+            tokio::select! {
+                cmd = commands.recv() => match cmd {
+                    Some(cmd) => self.handle(cmd).await,
+                    None => break,
+                },
+                _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+                    // Answers already read off their sockets before the deadline count: take
+                    // what is queued before closing (each carries its own arrival time).
+                    while let Ok(cmd) = commands.try_recv() {
+                        self.handle(cmd).await;
+                    }
+                    let now = self.now();
+                    self.apply(&Input::Tick, now).await.ok();
+                }
+                _ = sleep_until(host_update.unwrap_or_else(Instant::now)), if host_update.is_some() => {
+                    self.flush_host_updates();
+                }
+                _ = sleep_until(self.expires_at.unwrap_or_else(Instant::now)), if self.expires_at.is_some() => {
+                    // A finished game closes when its linger is over; any other only after
+                    // nobody has been connected for the whole EMPTY_LINGER (a Wi-Fi drop at the
+                    // wrong moment must not end a class's game).
+                    let empty_long = self.empty_since.is_some_and(|t| t.elapsed() >= EMPTY_LINGER);
+                    if self.game.phase() == Phase::Finished || empty_long {
+                        break;
+                    }
+                    let from = self.empty_since.unwrap_or_else(Instant::now);
+                    self.expires_at = Some(from + EMPTY_LINGER);
+                }
+                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
+            }
+            self.drain_deferred().await;
+            self.empty_since = match (self.is_empty(), self.empty_since) {
+                (true, None) => Some(Instant::now()),
+                (true, since) => since,
+                (false, _) => None,
+            };
+        }
+        self.close().await;
+    }
+
+    fn now(&self) -> Millis {
+        self.millis(Instant::now())
+    }
+
+    fn millis(&self, at: Instant) -> Millis {
+        Millis(at.saturating_duration_since(self.epoch).as_millis() as u64)
+    }
+
+    fn is_empty(&self) -> bool {
+        self.hosts.is_empty() && self.conns.iter().all(Option::is_none)
+    }
+
+    /// A host screen came: the room's expiry starts over.
+    fn keep_open(&mut self) {
+        self.expires_at = self.expires_at.map(|_| Instant::now() + EMPTY_LINGER);
+    }
+
+    /// Says goodbye to every connection; an unfinished game is marked interrupted.
+    async fn close(&mut self) {
+        // Whatever ended the room, the feed may forget its board once written (a game that
+        // never finished would otherwise stay in the feed's memory).
+        self.feed.game_over(self.info.game_id);
+        let bye = encode(&ServerMsg::Bye {
+            seq: self.seq,
+            reason: ByeReason::Shutdown,
+        });
+        for outbox in self.conns.iter().flatten().chain(&self.hosts) {
+            outbox.push(Outgoing::Last(bye.clone()));
+        }
+        if self.game.phase() != Phase::Finished {
+            self.writer
+                .write(
+                    Write::Status {
+                        game: self.info.game_id,
+                        status: GameStatus::Interrupted,
+                    },
+                    None,
+                )
+                .await;
+        }
+        tracing::info!(
+            game = self.info.game_id,
+            players = self.game.players().len(),
+            "room closed"
+        );
+    }
+
+    fn game_brief(&self, host: bool) -> GameBrief<'_> {
+        GameBrief {
+            pin: &self.pin,
+            title: &self.title,
+            questions: self.game.rounds().len(),
+            join_url: host.then_some(self.join_url.as_str()),
+        }
+    }
+
+    fn player_welcome(&self, player: PlayerId, token: Option<&str>, now: Millis) -> Text {
+        let p = &self.game.players()[player as usize];
+        encode(&ServerMsg::Welcome(Welcome {
+            v: VERSION,
+            seq: self.seq,
+            role: Role::Player,
+            token,
+            player: Some(PlayerSelf {
+                id: player,
+                nickname: p.nickname.as_str(),
+                score: p.score,
+                rank: p.rank,
+            }),
+            game: self.game_brief(false),
+            players: None,
+            state: views::state(&self.game, now, Some(player), &self.info.image_base),
+        }))
+    }
+
+    fn host_welcome(&self, now: Millis) -> Text {
+        encode(&ServerMsg::Welcome(Welcome {
+            v: VERSION,
+            seq: self.seq,
+            role: Role::Host,
+            token: None,
+            player: None,
+            game: self.game_brief(true),
+            players: Some(views::host_players(&self.game)),
+            state: views::state(&self.game, now, None, &self.info.image_base),
+        }))
+    }
+}

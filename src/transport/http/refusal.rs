@@ -1,0 +1,327 @@
+//! The HTTP API's catalogue of refusals: each with its code (the contract, listed in
+//! docs/protocol.md), its status and its Vietnamese text, in one place — as
+//! `protocol::ErrorCode` is for the socket. Handlers say *what* was wrong
+//! (`Refusal::UnknownBank { bank }`); the words live here.
+
+use axum::http::StatusCode;
+
+/// Why a request was refused, with what the message needs to say.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Refusal {
+    // --- the input (422) ---
+    InvalidContext,
+    /// Results or a publication under a live game's context.
+    GameContext,
+    InvalidScope,
+    /// A live game's board has only its players.
+    GameScope,
+    InvalidTitle,
+    UnknownBank {
+        bank: String,
+    },
+    UnknownQuestion {
+        bank: String,
+        id: String,
+    },
+    InvalidQuestions {
+        max: usize,
+    },
+    InvalidMaxPlayers {
+        max: u32,
+    },
+    InvalidAutoAdvance,
+    InvalidPart,
+    BankExists {
+        id: String,
+    },
+    InvalidUsername,
+    InvalidDisplayName,
+    WeakPassword,
+    UsernameTaken,
+    InvalidUnit(UnitProblem),
+    InvalidResult {
+        student: String,
+        what: &'static str,
+        max: i64,
+    },
+    UnknownStudent {
+        code: String,
+    },
+    InvalidRankingTitle {
+        max: usize,
+    },
+    ReasonRequired,
+    ReasonTooLong {
+        max: usize,
+    },
+    NoResults,
+    PublishConflict,
+    /// A sheet past one of the import caps: the reason, already in Vietnamese.
+    SheetTooLarge(String),
+    /// A bank file that is not a spreadsheet at all: the reason, already in Vietnamese.
+    UnreadableFile(String),
+    // --- capacity (413, 408, 429, 503) ---
+    FileTooLarge {
+        mib: usize,
+    },
+    UploadTimeout {
+        seconds: u64,
+    },
+    TooManyGames {
+        cap: u32,
+    },
+    ServerFull,
+    NoFreePin,
+    /// Too many password checks waiting.
+    HashesBusy,
+    /// Every import turn is taken.
+    ImportsBusy,
+}
+
+/// Why a unit does not fit the account being created.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnitProblem {
+    OrganizerHasNone,
+    NoSuchCommune,
+    CommuneRequired,
+    NoSuchSchool,
+    SchoolRequired,
+}
+
+/// When a server with every import turn taken asks to be tried again: an import takes
+/// seconds (docs/performance.md).
+const IMPORTS_RETRY_MS: u64 = 10_000;
+/// When a server with every game or PIN taken asks to be tried again: games end over minutes.
+const FULL_RETRY_MS: u64 = 60_000;
+
+impl Refusal {
+    pub fn status(&self) -> StatusCode {
+        use Refusal::*;
+        match self {
+            FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            UploadTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
+            TooManyGames { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ServerFull | NoFreePin | HashesBusy | ImportsBusy => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::UNPROCESSABLE_ENTITY,
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        use Refusal::*;
+        match self {
+            InvalidContext | GameContext => "invalid_context",
+            InvalidScope | GameScope => "invalid_scope",
+            InvalidTitle => "invalid_title",
+            UnknownBank { .. } => "unknown_bank",
+            UnknownQuestion { .. } => "unknown_question",
+            InvalidQuestions { .. } => "invalid_questions",
+            InvalidMaxPlayers { .. } | InvalidAutoAdvance => "invalid_settings",
+            InvalidPart => "invalid_part",
+            BankExists { .. } => "bank_exists",
+            InvalidUsername => "invalid_username",
+            InvalidDisplayName => "invalid_display_name",
+            WeakPassword => "weak_password",
+            UsernameTaken => "username_taken",
+            InvalidUnit(_) => "invalid_unit",
+            InvalidResult { .. } => "invalid_result",
+            UnknownStudent { .. } => "unknown_student",
+            InvalidRankingTitle { .. } => "invalid_ranking_title",
+            ReasonRequired => "reason_required",
+            ReasonTooLong { .. } => "reason_too_long",
+            NoResults => "no_results",
+            PublishConflict => "publish_conflict",
+            SheetTooLarge(_) => "sheet_too_large",
+            UnreadableFile(_) => "unreadable_file",
+            FileTooLarge { .. } => "file_too_large",
+            UploadTimeout { .. } => "upload_timeout",
+            TooManyGames { .. } => "too_many_games",
+            ServerFull => "server_full",
+            NoFreePin => "no_free_pin",
+            HashesBusy | ImportsBusy => "server_busy",
+        }
+    }
+
+    /// What the person reads.
+    pub fn message(&self) -> String {
+        use Refusal::*;
+        match self {
+            InvalidContext => "Mã đợt xếp hạng chỉ gồm chữ thường, số và dấu -.".into(),
+            GameContext => "Mã «game-…» dành cho bảng xếp hạng của trò chơi trực tiếp.".into(),
+            InvalidScope => "Không có bảng xếp hạng này.".into(),
+            GameScope => "Bảng xếp hạng của trò chơi chỉ có phần «players».".into(),
+            InvalidTitle => "Tên bộ câu hỏi phải có từ 1 đến 120 ký tự.".into(),
+            UnknownBank { bank } => format!("Không có ngân hàng câu hỏi «{bank}»."),
+            UnknownQuestion { bank, id } => format!("Không có câu hỏi «{id}» trong «{bank}»."),
+            InvalidQuestions { max } => format!("Bộ câu hỏi cần từ 1 đến {max} câu hỏi."),
+            InvalidMaxPlayers { max } => format!("Số người chơi tối đa phải từ 1 đến {max}."),
+            InvalidAutoAdvance => "Thời gian tự chuyển phải từ 5 đến 60 giây.".into(),
+            InvalidPart => "Chỉ có phần «players» hoặc «questions».".into(),
+            BankExists { id } => format!(
+                "Đã có ngân hàng câu hỏi gốc «{id}». Hãy đặt mã khác cho ngân hàng tải lên."
+            ),
+            InvalidUsername => {
+                "Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ không dấu, số và . _ -".into()
+            }
+            InvalidDisplayName => "Họ tên phải có từ 1 đến 80 ký tự.".into(),
+            WeakPassword => "Mật khẩu phải có ít nhất 8 ký tự.".into(),
+            UsernameTaken => "Tên đăng nhập này đã có người dùng.".into(),
+            InvalidUnit(problem) => match problem {
+                UnitProblem::OrganizerHasNone => {
+                    "Tài khoản Ban tổ chức không gắn với xã/phường hay trường nào."
+                }
+                UnitProblem::NoSuchCommune => "Không có xã/phường với mã này.",
+                UnitProblem::CommuneRequired => "Cần chọn xã/phường cho cán bộ xã/phường.",
+                UnitProblem::NoSuchSchool => "Không có trường với mã này.",
+                UnitProblem::SchoolRequired => "Cần chọn trường cho quản trị trường.",
+            }
+            .into(),
+            InvalidResult { student, what, max } => {
+                format!("Kết quả của học sinh «{student}»: {what} phải từ 0 đến {max}.")
+            }
+            UnknownStudent { code } => format!("Không có học sinh mã «{code}»."),
+            InvalidRankingTitle { max } => format!("Tiêu đề cần từ 1 đến {max} ký tự."),
+            ReasonRequired => "Bản công bố lại (đính chính) phải ghi rõ lý do.".into(),
+            ReasonTooLong { max } => format!("Lý do dài tối đa {max} ký tự."),
+            NoResults => "Đợt này chưa có kết quả nào để công bố.".into(),
+            PublishConflict => {
+                "Một người khác vừa công bố đợt này. Hãy tải lại danh sách phiên bản.".into()
+            }
+            SheetTooLarge(reason) | UnreadableFile(reason) => reason.clone(),
+            FileTooLarge { mib } => format!(
+                "Tệp lớn hơn {mib} MiB, mức tối đa cho loại tệp này. Hãy chia thành nhiều tệp nhỏ hơn."
+            ),
+            UploadTimeout { seconds } => format!(
+                "Tệp chưa gửi xong sau {seconds} giây. Hãy thử lại khi mạng ổn định hơn."
+            ),
+            TooManyGames { cap } => format!(
+                "Bạn đang mở {cap} trò chơi, mức tối đa cho một tài khoản. Hãy kết thúc trò chơi \
+                 cũ rồi mở trò chơi mới."
+            ),
+            ServerFull => "Máy chủ đang có quá nhiều trò chơi mở. Hãy thử lại sau ít phút.".into(),
+            NoFreePin => "Máy chủ đã hết mã PIN trống. Hãy thử lại sau ít phút.".into(),
+            HashesBusy => "Máy chủ đang bận. Hãy thử lại sau giây lát.".into(),
+            ImportsBusy => "Máy chủ đang nhập các tệp khác. Hãy thử lại sau ít phút.".into(),
+        }
+    }
+
+    /// When to try again, for a refusal that passes.
+    pub fn retry_after_ms(&self) -> Option<u64> {
+        match self {
+            Refusal::HashesBusy => Some(crate::transport::hashing::RETRY_AFTER_MS),
+            Refusal::ImportsBusy => Some(IMPORTS_RETRY_MS),
+            Refusal::ServerFull | Refusal::NoFreePin => Some(FULL_RETRY_MS),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = include_str!("../../../docs/protocol.md");
+
+    /// One of each refusal; does not compile when a refusal is added without one here.
+    fn every() -> Vec<Refusal> {
+        use Refusal::*;
+        let all = vec![
+            InvalidContext,
+            GameContext,
+            InvalidScope,
+            GameScope,
+            InvalidTitle,
+            UnknownBank { bank: "b".into() },
+            UnknownQuestion {
+                bank: "b".into(),
+                id: "q".into(),
+            },
+            InvalidQuestions { max: 100 },
+            InvalidMaxPlayers { max: 50_000 },
+            InvalidAutoAdvance,
+            InvalidPart,
+            BankExists { id: "b".into() },
+            InvalidUsername,
+            InvalidDisplayName,
+            WeakPassword,
+            UsernameTaken,
+            InvalidUnit(UnitProblem::NoSuchSchool),
+            InvalidResult {
+                student: "HS1".into(),
+                what: "điểm",
+                max: 7,
+            },
+            UnknownStudent { code: "HS1".into() },
+            InvalidRankingTitle { max: 200 },
+            ReasonRequired,
+            ReasonTooLong { max: 1000 },
+            NoResults,
+            PublishConflict,
+            SheetTooLarge("tệp có quá nhiều dòng".into()),
+            UnreadableFile("không đọc được tệp".into()),
+            FileTooLarge { mib: 4 },
+            UploadTimeout { seconds: 120 },
+            TooManyGames { cap: 20 },
+            ServerFull,
+            NoFreePin,
+            HashesBusy,
+            ImportsBusy,
+        ];
+        for r in &all {
+            match r {
+                InvalidContext
+                | GameContext
+                | InvalidScope
+                | GameScope
+                | InvalidTitle
+                | UnknownBank { .. }
+                | UnknownQuestion { .. }
+                | InvalidQuestions { .. }
+                | InvalidMaxPlayers { .. }
+                | InvalidAutoAdvance
+                | InvalidPart
+                | BankExists { .. }
+                | InvalidUsername
+                | InvalidDisplayName
+                | WeakPassword
+                | UsernameTaken
+                | InvalidUnit(_)
+                | InvalidResult { .. }
+                | UnknownStudent { .. }
+                | InvalidRankingTitle { .. }
+                | ReasonRequired
+                | ReasonTooLong { .. }
+                | NoResults
+                | PublishConflict
+                | SheetTooLarge(_)
+                | UnreadableFile(_)
+                | FileTooLarge { .. }
+                | UploadTimeout { .. }
+                | TooManyGames { .. }
+                | ServerFull
+                | NoFreePin
+                | HashesBusy
+                | ImportsBusy => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn every_refusal_is_documented_with_a_vietnamese_message() {
+        for r in every() {
+            let code = r.code();
+            assert!(
+                DOC.contains(&format!("`{code}`")),
+                "{code} is not in docs/protocol.md"
+            );
+            let message = r.message();
+            // Vietnamese words carry marks: at least one letter beyond ASCII.
+            assert!(
+                message.chars().any(|c| c.is_alphabetic() && !c.is_ascii()),
+                "{code}: {message}"
+            );
+            let busy = matches!(r.status().as_u16(), 503);
+            assert_eq!(busy, r.retry_after_ms().is_some(), "{code}: when to retry");
+        }
+    }
+}
