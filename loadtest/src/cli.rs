@@ -16,6 +16,11 @@ pub const SOCKETS_PER_PROC: usize = 9_000;
 /// under a minute, reconnects included.
 const CLIENTS_PER_SOURCE: usize = 2_500;
 
+/// Players per source address in the siege: a class behind its school's address, as in a
+/// real school. That keeps each address far under a default server's 300 joins per address
+/// and game a minute, so the siege measures a server as it is installed.
+const CLASS_PER_SOURCE: usize = 50;
+
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "loadtest",
@@ -36,9 +41,9 @@ pub struct Args {
     #[arg(long, env = "HOITHI_ADMIN_PASSWORD")]
     pub admin_password: Option<String>,
 
-    /// Players in the one game (`live`).
-    #[arg(long, default_value_t = 100)]
-    pub players: usize,
+    /// Players in the one game (`live`: 100 by default; `siege`: 200).
+    #[arg(long)]
+    pub players: Option<usize>,
     /// Rooms (games) the players are spread over, each with its own host screen (`live`).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub rooms: u16,
@@ -81,13 +86,14 @@ pub struct Args {
     /// Ranking viewers (`viewers`).
     #[arg(long, default_value_t = 1000)]
     pub viewers: usize,
-    /// Ranking context the viewers watch and the results go to (`viewers`).
+    /// Ranking context the viewers (`viewers`) or the siege's real-board watchers watch, and
+    /// the results go to.
     #[arg(long, default_value = "loadtest")]
     pub context: String,
     /// Board the viewers watch (`viewers`).
     #[arg(long, default_value = "province")]
     pub scope: String,
-    /// Students on the load-test roster the results are posted for (`viewers`).
+    /// Students on the load-test roster the results are posted for (`viewers`, `siege`).
     #[arg(long, default_value_t = 1000)]
     pub students: usize,
     /// Results per `POST /api/rankings/{context}/results` (`viewers`).
@@ -99,6 +105,34 @@ pub struct Args {
     /// How long results are posted (`viewers`).
     #[arg(long, default_value = "10s", value_parser = parse_duration)]
     pub duration: Duration,
+
+    /// Anonymous WebSocket connections that each send eight `watch` a wave (`siege`).
+    #[arg(long, default_value_t = 1000)]
+    pub watchers: usize,
+    /// Share of the watcher connections that ask for boards nobody has (made-up contexts,
+    /// made-up units); the others watch the eight real boards of a round (`siege`).
+    #[arg(long, default_value_t = 0.6, value_parser = parse_share)]
+    pub made_up: f64,
+    /// Sign-ins with unknown names sent at once in each wave, 25 from each address (`siege`).
+    #[arg(long, default_value_t = 200)]
+    pub sign_ins: usize,
+    /// Upload spreadsheet bombs to the import routes in each wave, as the organizer
+    /// (`siege`): `--bombs` for all four, or some of `corner,rows,string,roster`. Off by
+    /// default: a server without issue 15's sheet limits aborts on `corner`, ending the game.
+    #[arg(long, value_enum, num_args = 0.., value_delimiter = ',', default_missing_value = "all")]
+    pub bombs: Vec<crate::bomb_files::Kind>,
+    /// Slowloris: TCP connections that send half a request and stall, opened again each
+    /// time the server closes them (`siege`).
+    #[arg(long, default_value_t = 0)]
+    pub slow_connections: usize,
+    /// Time between two waves of the siege: each wave sends every watcher's watches again,
+    /// a fresh burst of sign-ins and the bombs (`siege`).
+    #[arg(long, default_value = "10s", value_parser = parse_duration)]
+    pub wave_every: Duration,
+    /// How long the first wave runs before the players join (`siege`): by default they come
+    /// while its connections are still being opened and its sign-ins hashed.
+    #[arg(long, default_value = "100ms", value_parser = parse_duration)]
+    pub siege_lead: Duration,
 
     /// Worker processes (default: enough for at most 9,000 sockets each).
     #[arg(long)]
@@ -139,6 +173,10 @@ pub enum Scenario {
     Live,
     /// N viewers watch a ranking board while results are posted; update delivery latency.
     Viewers,
+    /// The live game of `live` (200 players by default) while attackers hit the same server
+    /// for the whole game: watcher floods, sign-in bursts, optionally spreadsheet bombs and
+    /// slowloris connections.
+    Siege,
     /// A round of the online contest (not in the server yet).
     Contest,
 }
@@ -159,11 +197,26 @@ impl Args {
             .map_or(self.answer_within, Duration::from_millis)
     }
 
-    /// Simulated clients of this scenario.
+    /// Players in the game.
+    pub fn players(&self) -> usize {
+        let default = match self.scenario {
+            Scenario::Siege => 200,
+            _ => 100,
+        };
+        self.players.unwrap_or(default)
+    }
+
+    /// Watcher connections of the siege that ask for boards nobody has.
+    pub fn made_up_watchers(&self) -> usize {
+        (self.watchers as f64 * self.made_up).round() as usize
+    }
+
+    /// Simulated clients of this scenario (the siege's attackers are not counted: they live
+    /// in a worker of their own).
     pub fn clients(&self) -> usize {
         match self.scenario {
             Scenario::Viewers => self.viewers,
-            Scenario::Live | Scenario::Contest => self.players,
+            Scenario::Live | Scenario::Siege | Scenario::Contest => self.players(),
         }
     }
 
@@ -179,11 +232,13 @@ impl Args {
         if !server.ip().is_loopback() || !server.is_ipv4() {
             return Vec::new();
         }
-        let wanted = self.sources.unwrap_or_else(|| {
-            self.clients()
-                .div_ceil(CLIENTS_PER_SOURCE)
-                .max(self.procs())
-        });
+        let per_source = match self.scenario {
+            Scenario::Siege => CLASS_PER_SOURCE,
+            _ => CLIENTS_PER_SOURCE,
+        };
+        let wanted = self
+            .sources
+            .unwrap_or_else(|| self.clients().div_ceil(per_source).max(self.procs()));
         (0..wanted.min(250))
             .map(|i| IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2 + i as u8)))
             .collect()
@@ -249,6 +304,39 @@ mod tests {
         assert!(args
             .source_addrs("10.0.0.5:8080".parse().unwrap())
             .is_empty());
+    }
+
+    #[test]
+    fn a_siege_seats_two_hundred_players_in_classes_of_fifty_per_address() {
+        let args = Args::parse_from(["loadtest", "--scenario", "siege"]);
+        assert_eq!(args.players(), 200);
+        assert_eq!(args.procs(), 1);
+        let sources = args.source_addrs("127.0.0.1:8080".parse().unwrap());
+        assert_eq!(sources.len(), 4);
+        assert_eq!(sources[3], IpAddr::V4(Ipv4Addr::new(127, 0, 0, 5)));
+        // The issue's «done when»: 1,000 watchers, 600 of them on made-up boards, 200
+        // sign-ins; the bombs and slowloris only when asked.
+        assert_eq!((args.watchers, args.made_up_watchers()), (1000, 600));
+        assert_eq!(args.sign_ins, 200);
+        assert!(args.bombs.is_empty());
+        assert_eq!(args.slow_connections, 0);
+        let live = Args::parse_from(["loadtest"]);
+        assert_eq!(live.players(), 100);
+        assert_eq!(
+            live.source_addrs("127.0.0.1:8080".parse().unwrap()).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn bombs_are_all_four_or_those_named() {
+        use crate::bomb_files::Kind;
+        let all = Args::parse_from(["loadtest", "--bombs", "--questions", "1"]);
+        assert_eq!(all.bombs, [Kind::All]);
+        assert_eq!(all.questions, 1);
+        let some = Args::parse_from(["loadtest", "--bombs", "rows,roster"]);
+        assert_eq!(some.bombs, [Kind::Rows, Kind::Roster]);
+        assert!(Args::try_parse_from(["loadtest", "--bombs", "nuke"]).is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! What the coordinator does in every scenario: split the clients over worker processes,
 //! start them, watch the server's memory, wait for the clients to be seated, and put the
-//! report together. The scenarios (`live`, `viewers`) drive the server in between.
+//! report together. The scenarios (`live`, `viewers`, `siege`) drive the server in between.
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
@@ -104,20 +104,27 @@ impl Run {
         });
         self.status = status;
         self.progress = Some(progress::show(self.status.clone()));
-        if let Some(pid) = self.memory.pid {
-            let peak = Arc::new(AtomicU64::new(self.memory.idle_kb.unwrap_or(0)));
-            let p = peak.clone();
-            let task = tokio::spawn(async move {
-                loop {
-                    if let Some(kb) = procfs::vm_rss_kb(pid) {
-                        p.fetch_max(kb, Relaxed);
-                    }
-                    tokio::time::sleep(Duration::from_millis(250)).await;
-                }
-            });
-            self.peak = Some((task, peak));
-        }
+        self.sample_memory();
         Ok(fleet)
+    }
+
+    /// Starts sampling the server's memory for its peak (once; the siege starts it before
+    /// its attackers, the other scenarios with their clients).
+    pub fn sample_memory(&mut self) {
+        let Some(pid) = self.memory.pid.filter(|_| self.peak.is_none()) else {
+            return;
+        };
+        let peak = Arc::new(AtomicU64::new(self.memory.idle_kb.unwrap_or(0)));
+        let p = peak.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                if let Some(kb) = procfs::vm_rss_kb(pid) {
+                    p.fetch_max(kb, Relaxed);
+                }
+                tokio::time::sleep(Duration::from_millis(250)).await;
+            }
+        });
+        self.peak = Some((task, peak));
     }
 
     /// Waits until every client is seated (or has given up); false at the deadline.

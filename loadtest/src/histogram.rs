@@ -4,7 +4,7 @@
 //! serialization feature (and the compression crates it pulls in).
 
 use hdrhistogram::Histogram;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Longest latency kept apart: an hour. Longer ones count as an hour (a run has a timeout).
 const HIGHEST_US: u64 = 3_600_000_000;
@@ -69,7 +69,7 @@ impl Hist {
 }
 
 /// What a latency table shows.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq)]
 pub struct Summary {
     pub count: u64,
     pub p50_ms: f64,

@@ -14,62 +14,100 @@ use tokio::time::Instant;
 
 use crate::cli::Args;
 use crate::coordinator::Run;
+use crate::fleet::Fleet;
 use crate::host::Host;
 use crate::progress::Status;
 use crate::report::{merge, EventFigures, Report};
 use crate::setup;
-use crate::wire::{now_us, question_mark, Behaviour, Role};
+use crate::wire::{now_us, question_mark, Behaviour, Role, WorkerReport};
 
 pub const REFERENCE: &str = "the coordinator's wall clock just before it sends the host command that opens the question (`start` or `next`): the protocol's `question` carries no server timestamp";
 
 pub async fn run(args: &Args) -> anyhow::Result<Report> {
-    anyhow::ensure!(
-        args.answer_after <= args.answer_window(),
-        "--answer-after ({:?}) must not be longer than --answer-within ({:?})",
-        args.answer_after,
-        args.answer_window()
-    );
     let mut run = Run::begin(args, "live", "joined")?;
-    run.report.delivery_reference = REFERENCE;
-    let rooms = usize::from(args.rooms);
-    run.report.rooms = rooms;
     let cookie = setup::organizer(run.server, args).await?;
-    let mut games = Vec::with_capacity(rooms);
-    let mut hosts = Vec::with_capacity(rooms);
-    for _ in 0..rooms {
-        let game = setup::open_game(run.server, &cookie, args).await?;
-        hosts.push(Host::attach(run.server, &cookie, game.id).await?);
-        games.push(game);
-    }
-    let keys = games[0].keys.clone();
-    eprintln!(
-        "{} game(s) (first: {}, PIN {}), {} questions from {}; {} players in {} process(es)",
-        rooms,
-        games[0].id,
-        games[0].pin,
-        keys.len(),
-        games[0].bank,
-        args.players,
-        args.procs()
-    );
-    let behaviour = Behaviour {
-        answer_after_ms: args.answer_after.as_millis() as u64,
-        answer_within_ms: args.answer_window().as_millis() as u64,
-        wrong: args.wrong,
-        late: args.late,
-        silent: args.silent,
-        reconnect: args.reconnect,
-    };
-    let role = Role::Players {
-        pins: games.iter().map(|g| g.pin.clone()).collect(),
-        keys: keys.clone(),
-        behaviour,
-    };
-    let mut fleet = run.spawn(args, role).await?;
+    let rooms = Rooms::open(&mut run, args, &cookie).await?;
+    let mut fleet = run.spawn(args, rooms.role(args)).await?;
+    let played = play(&mut run, args, &mut fleet, rooms, None).await;
+    gather(&mut run, args, fleet, played).await;
+    Ok(run.end())
+}
 
+/// The games of a run, each with its host screen.
+pub struct Rooms {
+    games: Vec<setup::OpenGame>,
+    hosts: Vec<Host>,
+}
+
+impl Rooms {
+    /// Opens `--rooms` games of the quiz and attaches a host screen to each.
+    pub async fn open(run: &mut Run, args: &Args, cookie: &str) -> anyhow::Result<Rooms> {
+        anyhow::ensure!(
+            args.answer_after <= args.answer_window(),
+            "--answer-after ({:?}) must not be longer than --answer-within ({:?})",
+            args.answer_after,
+            args.answer_window()
+        );
+        run.report.delivery_reference = REFERENCE;
+        let rooms = usize::from(args.rooms);
+        run.report.rooms = rooms;
+        let mut games = Vec::with_capacity(rooms);
+        let mut hosts = Vec::with_capacity(rooms);
+        for _ in 0..rooms {
+            let game = setup::open_game(run.server, cookie, args).await?;
+            hosts.push(Host::attach(run.server, cookie, game.id).await?);
+            games.push(game);
+        }
+        eprintln!(
+            "{} game(s) (first: {}, PIN {}), {} questions from {}; {} players in {} process(es)",
+            rooms,
+            games[0].id,
+            games[0].pin,
+            games[0].keys.len(),
+            games[0].bank,
+            args.players(),
+            args.procs()
+        );
+        Ok(Rooms { games, hosts })
+    }
+
+    /// What the players' workers are to do.
+    pub fn role(&self, args: &Args) -> Role {
+        Role::Players {
+            pins: self.games.iter().map(|g| g.pin.clone()).collect(),
+            keys: self.games[0].keys.clone(),
+            behaviour: Behaviour {
+                answer_after_ms: args.answer_after.as_millis() as u64,
+                answer_within_ms: args.answer_window().as_millis() as u64,
+                wrong: args.wrong,
+                late: args.late,
+                silent: args.silent,
+                reconnect: args.reconnect,
+            },
+        }
+    }
+}
+
+/// What the host screens saw: each question's send time (its mark) and figures.
+pub struct Played {
+    marks: BTreeMap<u64, u64>,
+    events: Vec<EventFigures>,
+}
+
+/// Waits for the players to be seated, then plays every room's quiz through to the podium.
+/// Each question's mark goes to the players' workers and to `also`'s (the siege's attackers
+/// send a wave when a question opens).
+pub async fn play(
+    run: &mut Run,
+    args: &Args,
+    fleet: &mut Fleet,
+    rooms: Rooms,
+    mut also: Option<&mut Fleet>,
+) -> Played {
+    let questions = rooms.games[0].keys.len();
     let mut marks = BTreeMap::new();
     let mut events: Vec<EventFigures> = Vec::new();
-    if !run.seated(&fleet).await {
+    if !run.seated(fleet).await {
         run.cut_short("the players were not all seated before the timeout");
     } else if fleet.totals().joined == 0 {
         run.cut_short("no player could join");
@@ -77,23 +115,27 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
         // Rooms play at their own pace; their marks reach the workers through one channel.
         let (mark_tx, mut mark_rx) = mpsc::unbounded_channel();
         let status = run.status.clone();
-        let played =
-            futures_util::future::join_all(hosts.into_iter().enumerate().map(|(room, host)| {
+        let played = futures_util::future::join_all(rooms.hosts.into_iter().enumerate().map(
+            |(room, host)| {
                 let room_play = Room {
                     room,
-                    questions: keys.len(),
+                    questions,
                     pause: args.pause,
                     deadline: run.deadline,
                     marks: mark_tx.clone(),
                     status: (room == 0).then(|| status.clone()),
                 };
                 room_play.play(host)
-            }));
+            },
+        ));
         drop(mark_tx);
         let forward = async {
             while let Some((id, at)) = mark_rx.recv().await {
                 marks.insert(id, at);
                 fleet.mark(id, at).await;
+                if let Some(other) = also.as_deref_mut() {
+                    other.mark(id, at).await;
+                }
             }
         };
         let (outcomes, ()) = tokio::join!(played, forward);
@@ -105,6 +147,12 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
             }
         }
     }
+    Played { marks, events }
+}
+
+/// Gathers the players' workers' figures into the report; their reports, for what a
+/// scenario reads beyond the report.
+pub async fn gather(run: &mut Run, args: &Args, fleet: Fleet, played: Played) -> Vec<WorkerReport> {
     run.status.set("gathering the workers' figures");
     let finish =
         Duration::from_secs(20).min(run.deadline.saturating_duration_since(Instant::now()));
@@ -116,10 +164,10 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
             procs - workers.len()
         ));
     }
-    run.report.per_event = events;
+    run.report.per_event = played.events;
     let epoch = run.epoch_us;
-    merge(&mut run.report, &workers, &marks, epoch);
-    Ok(run.end())
+    merge(&mut run.report, &workers, &played.marks, epoch);
+    workers
 }
 
 /// One room's host screen playing the quiz through.

@@ -1,6 +1,7 @@
-//! `loadtest`: simulated players (or ranking viewers) against a running hoithi server, spread
-//! over worker processes, with what it measured printed as a table and, on request, written as
-//! JSON and drawn as SVG. See docs/performance.md, "How to measure".
+//! `loadtest`: simulated players (or ranking viewers, or a live game under siege) against a
+//! running hoithi server, spread over worker processes, with what it measured printed as a
+//! table and, on request, written as JSON and drawn as SVG. See docs/performance.md, "How to
+//! measure".
 //!
 //! ```text
 //! cargo run --release -p hoithi-loadtest -- --url http://127.0.0.1:8080 \
@@ -8,6 +9,8 @@
 //! ```
 
 mod answer;
+mod attack;
+mod bomb_files;
 mod cli;
 mod coordinator;
 mod fleet;
@@ -21,6 +24,7 @@ mod progress;
 mod recorder;
 mod report;
 mod setup;
+mod siege;
 mod viewer;
 mod viewers;
 mod wire;
@@ -56,10 +60,11 @@ async fn coordinate(args: &Args) -> anyhow::Result<bool> {
         match args.scenario {
             Scenario::Live => live::run(args).await,
             Scenario::Viewers => viewers::run(args).await,
+            Scenario::Siege => siege::run(args).await,
             Scenario::Contest => anyhow::bail!(
                 "the `contest` scenario is not available: the server has no online contest \
                  (rounds, attempts, the prediction question) yet; it comes with the contest \
-                 issue, and this scenario with it. Use `--scenario live` or `--scenario viewers`."
+                 issue, and this scenario with it. Use `--scenario live`, `viewers` or `siege`."
             ),
         }
     };

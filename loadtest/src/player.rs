@@ -85,7 +85,9 @@ pub async fn play(
     let drop_during = (rng.random_bool(b.reconnect) && !game.keys.is_empty())
         .then(|| rng.random_range(0..game.keys.len()));
     let mut planned: Option<Planned> = None;
-    let mut sent: Option<Sent> = None;
+    // Answers waiting for their receipt: under load a receipt can come after the next
+    // question's answer was sent, and it must still be measured (the slowest ones most).
+    let mut sent: Vec<Sent> = Vec::new();
     let mut drop_at: Option<Instant> = None;
     let far = Instant::now() + Duration::from_secs(86_400);
 
@@ -109,7 +111,7 @@ pub async fn play(
                     return;
                 }
                 rec.answered();
-                sent = Some(Sent { q: p.q, at_us, late: p.late });
+                sent.push(Sent { q: p.q, at_us, late: p.late });
                 continue;
             }
             frame = ws.stream.next() => frame,
@@ -153,18 +155,16 @@ pub async fn play(
                     drop_at = Some(Instant::now() + until);
                 }
             }
-            "receipt" => match sent.take() {
-                Some(s) if msg["q"].as_u64() == Some(s.q as u64) => rec.acked(s.at_us, now),
-                other => {
-                    sent = other;
-                    rec.error("receipt for another question");
-                }
+            "receipt" => match take_receipt(&mut sent, msg["q"].as_u64()) {
+                Some(s) => rec.acked(s.at_us, now),
+                None => rec.error("receipt for no answer sent"),
             },
             "error" => {
                 let code = error_code(&msg);
-                let late = sent.as_ref().is_some_and(|s| s.late);
+                // A refusal answers the answer just sent.
+                let late = sent.last().is_some_and(|s| s.late);
                 if late && matches!(code.as_str(), "too_late" | "question_closed") {
-                    sent = None;
+                    sent.pop();
                     rec.late_refused();
                 } else {
                     rec.error(&format!("error: {code}"));
@@ -176,6 +176,12 @@ pub async fn play(
             _ => {}
         }
     }
+}
+
+/// The answer a receipt for question `q` acknowledges, taken off the waiting list.
+fn take_receipt(sent: &mut Vec<Sent>, q: Option<u64>) -> Option<Sent> {
+    let at = sent.iter().position(|s| Some(s.q as u64) == q)?;
+    Some(sent.remove(at))
 }
 
 /// When and how to answer a question that just arrived, or `None` to stay silent.
@@ -299,6 +305,22 @@ mod tests {
     /// Milliseconds from now until the planned answer.
     fn delay(p: &Planned) -> u64 {
         p.at.saturating_duration_since(Instant::now()).as_millis() as u64
+    }
+
+    #[test]
+    fn a_receipt_that_comes_after_the_next_answer_is_still_matched() {
+        let sent_at = |q: usize, at_us: u64| Sent {
+            q,
+            at_us,
+            late: false,
+        };
+        let mut sent = vec![sent_at(0, 100), sent_at(1, 25_000_000)];
+        let late = take_receipt(&mut sent, Some(0)).unwrap();
+        assert_eq!((late.q, late.at_us), (0, 100));
+        assert!(take_receipt(&mut sent, Some(0)).is_none());
+        assert!(take_receipt(&mut sent, None).is_none());
+        assert_eq!(take_receipt(&mut sent, Some(1)).unwrap().q, 1);
+        assert!(sent.is_empty());
     }
 
     #[test]

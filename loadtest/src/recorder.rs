@@ -165,6 +165,7 @@ impl Recorder {
             reconnects: i.reconnects,
             late_refused: i.late_refused,
             errors: i.errors.clone(),
+            siege: None,
         }
     }
 }

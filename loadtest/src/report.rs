@@ -62,6 +62,9 @@ pub struct Report {
 
     pub server: ServerMemory,
     pub errors: BTreeMap<String, u64>,
+    /// What the server answered the siege's attackers (`siege`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub siege: Option<crate::attack::SiegeFigures>,
     /// Acknowledgements per 100 ms of the run.
     pub series: Vec<SeriesPoint>,
 }
@@ -342,6 +345,9 @@ pub fn table(r: &Report) -> String {
         for (kind, n) in &r.errors {
             let _ = writeln!(out, "    {n:>8}  {kind}");
         }
+    }
+    if let Some(siege) = &r.siege {
+        out.push_str(&crate::attack::table::table(siege));
     }
     out
 }

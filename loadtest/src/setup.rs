@@ -1,5 +1,6 @@
 //! What a run needs on the server before any client connects, over the HTTP API: an organizer
-//! session, a quiz and an open game (`live`), or a roster of students (`viewers`).
+//! session, a quiz and an open game (`live`), a roster of students (`viewers`), or both and a
+//! round with results (`siege`).
 
 use std::net::SocketAddr;
 
@@ -98,12 +99,9 @@ pub fn student(i: usize) -> String {
 }
 
 /// One school in the first commune and `students` students (imports are upserts, so a
-/// second run finds them as they were).
-pub async fn roster(addr: SocketAddr, cookie: &str, students: usize) -> anyhow::Result<()> {
-    let communes = json_of(request(addr, "GET", "/api/units/communes", None, None).await?)?;
-    let commune = communes[0]["code"]
-        .as_str()
-        .context("the server lists no communes")?;
+/// second run finds them as they were); the commune's code.
+pub async fn roster(addr: SocketAddr, cookie: &str, students: usize) -> anyhow::Result<String> {
+    let commune = first_commune(addr).await?;
     let schools = format!(
         "code,name,levels,commune,enrolment\n{SCHOOL},Trường Kiểm thử tải,tieu-hoc,{commune},{}\n",
         students + 1
@@ -127,6 +125,69 @@ pub async fn roster(addr: SocketAddr, cookie: &str, students: usize) -> anyhow::
         .await?;
         json_of(resp).with_context(|| format!("importing the load-test roster ({path})"))?;
     }
+    Ok(commune)
+}
+
+/// The code of the first commune the server lists.
+pub async fn first_commune(addr: SocketAddr) -> anyhow::Result<String> {
+    let communes = json_of(request(addr, "GET", "/api/units/communes", None, None).await?)?;
+    Ok(communes[0]["code"]
+        .as_str()
+        .context("the server lists no communes")?
+        .to_owned())
+}
+
+/// A school `code` in `commune`, with nobody on its roster yet.
+pub async fn school(
+    addr: SocketAddr,
+    cookie: &str,
+    code: &str,
+    commune: &str,
+    enrolment: usize,
+) -> anyhow::Result<()> {
+    let sheet = format!(
+        "code,name,levels,commune,enrolment\n{code},Trường {code},tieu-hoc,{commune},{enrolment}\n"
+    );
+    let resp = request_bytes(
+        addr,
+        "POST",
+        "/api/units/schools/import?file=truong.csv",
+        Some(cookie),
+        Some(("application/octet-stream", sheet.as_bytes())),
+    )
+    .await?;
+    json_of(resp).with_context(|| format!("importing school {code}"))?;
+    Ok(())
+}
+
+/// The eight boards of the load-test school's round, from the province to its class.
+pub fn boards(commune: &str) -> Vec<String> {
+    vec![
+        "province".into(),
+        "schools".into(),
+        "communes".into(),
+        format!("commune/{commune}"),
+        format!("schools/commune/{commune}"),
+        format!("school/{SCHOOL}"),
+        format!("classes/{SCHOOL}"),
+        format!("class/{SCHOOL}/5A"),
+    ]
+}
+
+/// Results of the first `students` (at most 100) load-test students in `context`, so its
+/// boards exist.
+pub async fn results(
+    addr: SocketAddr,
+    cookie: &str,
+    context: &str,
+    students: usize,
+) -> anyhow::Result<()> {
+    let rows: Vec<Value> = (0..students.clamp(1, 100))
+        .map(|i| json!({"student": student(i), "score": 100 - i as i64, "time_ms": 60_000}))
+        .collect();
+    let path = format!("/api/rankings/{context}/results");
+    let resp = request(addr, "POST", &path, Some(cookie), Some(&Value::Array(rows))).await?;
+    json_of(resp).with_context(|| format!("posting results of {context}"))?;
     Ok(())
 }
 

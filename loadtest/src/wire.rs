@@ -77,6 +77,8 @@ pub enum Role {
         scope: String,
         limit: u32,
     },
+    /// The siege's attackers, all in one worker ([`crate::attack`]).
+    Attackers { plan: crate::attack::Plan },
 }
 
 /// How simulated players behave; shares are between 0 and 1.
@@ -152,4 +154,7 @@ pub struct WorkerReport {
     /// Late answers the server refused, as it should (`too_late`, `question_closed`).
     pub late_refused: u64,
     pub errors: BTreeMap<String, u64>,
+    /// What the server answered the attackers (the attackers' worker only).
+    #[serde(default)]
+    pub siege: Option<crate::attack::SiegeFigures>,
 }

@@ -14,10 +14,13 @@ use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout, Instant};
 
+use crate::attack;
 use crate::player::{play, Game};
 use crate::recorder::Recorder;
 use crate::viewer::{watch_board, Board};
-use crate::wire::{now_us, stopped, FromWorker, Role, ToWorker, WorkerConfig};
+use crate::wire::{
+    now_us, stopped, FromWorker, Progress, Role, ToWorker, WorkerConfig, WorkerReport,
+};
 
 pub async fn run() -> anyhow::Result<()> {
     let mut lines = BufReader::new(tokio::io::stdin()).lines();
@@ -32,6 +35,8 @@ pub async fn run() -> anyhow::Result<()> {
     let (stop_tx, stop) = watch::channel(false);
     let stop_tx = Arc::new(stop_tx);
 
+    // How many marks have come: the siege's attackers send a wave when a question opens.
+    let (opened_tx, opened) = watch::channel(0usize);
     let (m, s) = (marks.clone(), stop_tx.clone());
     tokio::spawn(async move {
         while let Ok(Some(line)) = lines.next_line().await {
@@ -40,6 +45,7 @@ pub async fn run() -> anyhow::Result<()> {
                     m.lock()
                         .unwrap_or_else(|p| p.into_inner())
                         .insert(id, at_us);
+                    opened_tx.send_modify(|n| *n += 1);
                 }
                 Ok(ToWorker::Stop) => break,
                 Err(_) => {}
@@ -47,6 +53,39 @@ pub async fn run() -> anyhow::Result<()> {
         }
         let _ = s.send(true);
     });
+
+    if let Role::Attackers { plan } = &config.role {
+        let deadline =
+            Instant::now() + Duration::from_micros(config.deadline_us.saturating_sub(now_us()));
+        let ready = || {
+            emit(&FromWorker::Progress(Progress {
+                join_done: true,
+                ..Progress::default()
+            }))
+        };
+        let figures = attack::run(
+            config.server,
+            plan.clone(),
+            attack::Clock {
+                epoch_us: config.epoch_us,
+                deadline,
+                opened,
+            },
+            stop,
+            ready,
+        )
+        .await;
+        emit(&FromWorker::Report(Box::new(WorkerReport {
+            index: config.index,
+            progress: Progress {
+                join_done: true,
+                ..Progress::default()
+            },
+            siege: Some(figures),
+            ..WorkerReport::default()
+        })));
+        return Ok(());
+    }
 
     let (r, clients) = (rec.clone(), config.clients);
     let reporter = tokio::spawn(async move {
@@ -102,6 +141,8 @@ pub async fn run() -> anyhow::Result<()> {
                 set.spawn(watch_board(board.clone(), source(k), stop.clone()));
             }
         }
+        // Its own loop, above.
+        Role::Attackers { .. } => {}
     }
 
     let deadline =
