@@ -1,6 +1,6 @@
 //! Password hashing with a bound. An argon2id hash takes 19 MiB and tens of milliseconds of
 //! a core; 200 sign-ins at once, all hashed in parallel, took the server to 3.97 GB. Here a
-//! few threads of their own (one per core) do every hash, a bounded queue waits for them, and
+//! few threads of their own (one fewer than the cores) do every hash, a bounded queue waits for them, and
 //! anything beyond is refused at once with `server_busy` — before any memory is spent on it.
 //!
 //! Why threads of their own, each with its hashing memory kept for the next hash

@@ -125,7 +125,7 @@ pub struct LimitsConfig {
         default_value_t = SIGN_INS_PER_ACCOUNT_PER_MINUTE
     )]
     pub sign_ins_per_account_per_minute: u32,
-    /// Password hashes computed at once (0: one per core).
+    /// Password hashes computed at once (0: one fewer than the cores, at least one).
     #[arg(long, env = "HOITHI_PASSWORD_HASHES", default_value_t = 0)]
     pub password_hashes: u32,
     /// Sign-ins that may wait for a password hash; beyond, 503 `server_busy`.
@@ -209,10 +209,16 @@ impl Default for LimitsConfig {
 }
 
 impl LimitsConfig {
-    /// Password hashes at once: as configured, else one per core.
+    /// Password hashes at once: as configured, else one fewer than the cores (at least one).
+    /// With one per core, a burst of 200 sign-ins kept both cores of the 2-core test machine
+    /// busy in 0.2–0.3 s stretches (perf: no samples of the async workers then), and a live
+    /// game's 200 joins waited for it (join p99 107–283 ms); with one thread, 33–84 ms and the
+    /// same sign-ins checked (docs/performance.md, the siege). Live games keep a core.
     pub fn password_hashes(&self) -> usize {
         match self.password_hashes {
-            0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
+            0 => std::thread::available_parallelism()
+                .map_or(1, |n| n.get().saturating_sub(1))
+                .max(1),
             n => n as usize,
         }
     }
