@@ -61,9 +61,13 @@ async fn two_hundred_sign_ins_at_once_are_hashed_a_few_at_a_time() {
         peak / 1024
     );
     assert_eq!(wrong + busy.len(), 200, "only 401 or 503");
+    // The default: one hashing thread fewer than the cores (at least one), 32 waiting.
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .max(1);
     assert!(
-        wrong >= 2 + 32,
-        "the running and the queued were all checked"
+        wrong >= threads + 32,
+        "the running and the queued were all checked: {wrong}"
     );
     for answer in &busy {
         assert_eq!(answer.json["code"], "server_busy", "{answer:?}");
