@@ -11,11 +11,12 @@ use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 use crate::cli::Args;
+use crate::clock::now_us;
 use crate::fleet::Fleet;
 use crate::procfs;
 use crate::progress::{self, Status};
 use crate::report::{Report, ServerMemory};
-use crate::wire::{now_us, Role, WorkerConfig};
+use crate::wire::{Role, WorkerConfig};
 
 pub struct Run {
     pub server: SocketAddr,

@@ -13,13 +13,14 @@ use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 use crate::cli::Args;
+use crate::clock::now_us;
 use crate::coordinator::Run;
 use crate::fleet::Fleet;
 use crate::host::Host;
 use crate::progress::Status;
 use crate::report::{merge, EventFigures, Report};
 use crate::setup;
-use crate::wire::{now_us, question_mark, Behaviour, Role, WorkerReport};
+use crate::wire::{question_mark, Behaviour, Role, WorkerReport};
 
 pub const REFERENCE: &str = "the coordinator's wall clock just before it sends the host command that opens the question (`start` or `next`): the protocol's `question` carries no server timestamp";
 

@@ -12,6 +12,7 @@ mod answer;
 mod attack;
 mod bomb_files;
 mod cli;
+mod clock;
 mod coordinator;
 mod fleet;
 mod histogram;

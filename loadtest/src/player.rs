@@ -16,9 +16,10 @@ use tokio::time::{sleep, sleep_until, Instant};
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::answer::choose;
+use crate::clock::{now_us, stopped};
 use crate::recorder::Recorder;
-use crate::wire::{now_us, question_mark, stopped, Behaviour};
-use hoithi_loadtest::ws::Ws;
+use crate::wire::{question_mark, Behaviour};
+use hoithi_loadtest::ws::{connect_error, Ws};
 
 /// What every player of a worker shares.
 pub struct Game {
@@ -271,19 +272,6 @@ pub fn error_code(reply: &Value) -> String {
         (_, Value::Null) => "no reply".into(),
         (_, Value::String(text)) => text.chars().take(60).collect(),
         _ => format!("unexpected {}", reply["type"]),
-    }
-}
-
-/// A connection failure, by kind (not by message: ports and addresses would split the counts).
-pub fn connect_error(e: &tokio_tungstenite::tungstenite::Error) -> String {
-    use tokio_tungstenite::tungstenite::Error;
-    match e {
-        Error::Io(io) => format!("connect: {:?}", io.kind()),
-        Error::Http(response) => format!("connect: HTTP {}", response.status().as_u16()),
-        other => format!(
-            "connect: {}",
-            other.to_string().chars().take(40).collect::<String>()
-        ),
     }
 }
 

@@ -10,9 +10,10 @@ use serde_json::{json, Value};
 use tokio::sync::{watch, Semaphore};
 use tokio_tungstenite::tungstenite::Message;
 
-use crate::player::{connect_error, error_code};
+use crate::clock::{now_us, stopped};
+use crate::player::error_code;
 use crate::recorder::Recorder;
-use crate::wire::{now_us, stopped};
+use hoithi_loadtest::ws::connect_error;
 use hoithi_loadtest::ws::Ws;
 
 /// The marker's score for batch `n` is `MARK_SCORE + n`: above any random student's score

@@ -16,12 +16,13 @@ use tokio::time::{Instant, MissedTickBehavior};
 use hoithi_loadtest::http::request;
 
 use crate::cli::Args;
+use crate::clock::now_us;
 use crate::coordinator::Run;
 use crate::histogram::Hist;
 use crate::report::{merge, Report};
 use crate::setup;
 use crate::viewer::MARK_SCORE;
-use crate::wire::{now_us, Role};
+use crate::wire::Role;
 
 pub const REFERENCE: &str = "the coordinator's wall clock just before it posts the batch of results; the server coalesces board updates to at most two a second";
 

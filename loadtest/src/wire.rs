@@ -8,29 +8,11 @@
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::histogram::Samples;
-
-/// Now, in wall-clock microseconds since the Unix epoch.
-pub fn now_us() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_micros() as u64)
-}
-
-/// Resolves once `stop` says so (or its sender is gone: nobody can say go on).
-pub async fn stopped(stop: &mut tokio::sync::watch::Receiver<bool>) {
-    loop {
-        let now = *stop.borrow_and_update();
-        if now || stop.changed().await.is_err() {
-            return;
-        }
-    }
-}
 
 /// The mark of question `q` in room `room`: rooms run their questions at their own pace.
 pub fn question_mark(room: usize, q: usize) -> u64 {

@@ -15,12 +15,11 @@ use tokio::task::JoinSet;
 use tokio::time::{sleep, timeout, Instant};
 
 use crate::attack;
+use crate::clock::{now_us, stopped};
 use crate::player::{play, Game};
 use crate::recorder::Recorder;
 use crate::viewer::{watch_board, Board};
-use crate::wire::{
-    now_us, stopped, FromWorker, Progress, Role, ToWorker, WorkerConfig, WorkerReport,
-};
+use crate::wire::{FromWorker, Progress, Role, ToWorker, WorkerConfig, WorkerReport};
 
 pub async fn run() -> anyhow::Result<()> {
     let mut lines = BufReader::new(tokio::io::stdin()).lines();

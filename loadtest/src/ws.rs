@@ -11,6 +11,19 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
+/// A connection failure, by kind (not by message: ports and addresses would split the counts).
+pub fn connect_error(e: &tokio_tungstenite::tungstenite::Error) -> String {
+    use tokio_tungstenite::tungstenite::Error;
+    match e {
+        Error::Io(io) => format!("connect: {:?}", io.kind()),
+        Error::Http(response) => format!("connect: HTTP {}", response.status().as_u16()),
+        other => format!(
+            "connect: {}",
+            other.to_string().chars().take(40).collect::<String>()
+        ),
+    }
+}
+
 pub type Stream = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 pub struct Ws {

@@ -6,6 +6,7 @@
 //! Students are not here: they have no accounts. A player is whoever holds the connection that
 //! joined (see `transport/ws.rs`), which can answer for itself and do nothing else.
 
+use super::AccountId;
 use serde::{Deserialize, Serialize};
 
 /// What an account is. Each role but the organizer's is bound to a unit (see [`Role::unit`]).
@@ -73,7 +74,7 @@ impl Role {
 /// The signed-in account, as far as the rule needs it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Actor<'a> {
-    pub id: i64,
+    pub id: AccountId,
     pub role: Role,
     /// The commune code of an officer, the school code of a school admin or bound teacher.
     pub unit: Option<&'a str>,
@@ -120,7 +121,7 @@ pub enum Target<'a> {
         commune: &'a str,
     },
     /// A quiz or a game, by the account that owns it.
-    OwnedBy(i64),
+    OwnedBy(AccountId),
 }
 
 /// Whether `actor` may do `action` on `target`. Anything not granted here is refused.
@@ -157,25 +158,25 @@ mod tests {
     use Role::*;
 
     const ORGANIZER: Actor<'static> = Actor {
-        id: 1,
+        id: AccountId::new(1),
         role: Organizer,
         unit: None,
     };
     /// Officer of commune 24001.
     const OFFICER: Actor<'static> = Actor {
-        id: 2,
+        id: AccountId::new(2),
         role: CommuneOfficer,
         unit: Some("24001"),
     };
     /// Admin of school TH-A, in commune 24001.
     const SCHOOL_ADMIN: Actor<'static> = Actor {
-        id: 3,
+        id: AccountId::new(3),
         role: SchoolAdmin,
         unit: Some("TH-A"),
     };
     /// A teacher of school TH-A.
     const TEACHER: Actor<'static> = Actor {
-        id: 4,
+        id: AccountId::new(4),
         role: Teacher,
         unit: Some("TH-A"),
     };
@@ -221,10 +222,10 @@ mod tests {
             SCHOOL_A,
             SCHOOL_B,
             SCHOOL_C,
-            Target::OwnedBy(1),
-            Target::OwnedBy(2),
-            Target::OwnedBy(3),
-            Target::OwnedBy(4),
+            Target::OwnedBy(AccountId::new(1)),
+            Target::OwnedBy(AccountId::new(2)),
+            Target::OwnedBy(AccountId::new(3)),
+            Target::OwnedBy(AccountId::new(4)),
         ];
         actions
             .iter()
@@ -258,7 +259,7 @@ mod tests {
             (&OFFICER, ListAccounts, COMMUNE, false),
             (&OFFICER, CreateAccount(SchoolAdmin), SCHOOL_A, false),
             (&OFFICER, UseBanks, Target::Province, false),
-            (&OFFICER, RunGame, Target::OwnedBy(2), false),
+            (&OFFICER, RunGame, Target::OwnedBy(AccountId::new(2)), false),
             (&OFFICER, ManageRankings, Target::Province, false),
             // School admin: its school, roster and teachers; its own games.
             (&SCHOOL_ADMIN, ReadUnit, SCHOOL_A, true),
@@ -267,7 +268,12 @@ mod tests {
             (&SCHOOL_ADMIN, ReadIndividualRanks, SCHOOL_A, true),
             (&SCHOOL_ADMIN, ListAccounts, SCHOOL_A, true),
             (&SCHOOL_ADMIN, CreateAccount(Teacher), SCHOOL_A, true),
-            (&SCHOOL_ADMIN, RunGame, Target::OwnedBy(3), true),
+            (
+                &SCHOOL_ADMIN,
+                RunGame,
+                Target::OwnedBy(AccountId::new(3)),
+                true,
+            ),
             (&SCHOOL_ADMIN, UseBanks, Target::Province, true),
             (&SCHOOL_ADMIN, ReadUnit, SCHOOL_B, false),
             (&SCHOOL_ADMIN, ReadRoster, SCHOOL_B, false),
@@ -284,14 +290,19 @@ mod tests {
                 Target::Province,
                 false,
             ),
-            (&SCHOOL_ADMIN, RunGame, Target::OwnedBy(4), false),
+            (
+                &SCHOOL_ADMIN,
+                RunGame,
+                Target::OwnedBy(AccountId::new(4)),
+                false,
+            ),
             (&SCHOOL_ADMIN, RunGame, Target::Province, false),
             (&SCHOOL_ADMIN, ManageSchools, Target::Province, false),
             // Teacher: own quizzes and games only, even in its own school.
             (&TEACHER, UseBanks, Target::Province, true),
-            (&TEACHER, RunGame, Target::OwnedBy(4), true),
-            (&TEACHER, RunGame, Target::OwnedBy(3), false),
-            (&TEACHER, RunGame, Target::OwnedBy(1), false),
+            (&TEACHER, RunGame, Target::OwnedBy(AccountId::new(4)), true),
+            (&TEACHER, RunGame, Target::OwnedBy(AccountId::new(3)), false),
+            (&TEACHER, RunGame, Target::OwnedBy(AccountId::new(1)), false),
             (&TEACHER, RunGame, Target::Province, false),
             (&TEACHER, ReadUnit, SCHOOL_A, false),
             (&TEACHER, ReadRoster, SCHOOL_A, false),
@@ -329,7 +340,7 @@ mod tests {
     fn an_account_of_a_bound_role_without_a_unit_gets_nothing_of_any_unit() {
         for role in [CommuneOfficer, SchoolAdmin, Teacher] {
             let unbound = Actor {
-                id: 9,
+                id: AccountId::new(9),
                 role,
                 unit: None,
             };

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use super::GameId;
+
 /// Longest context name.
 pub const MAX_CONTEXT_CHARS: usize = 60;
 
@@ -13,7 +15,7 @@ pub enum Context {
     /// A contest round or an event: lowercase letters, digits and `-`, as in URLs.
     Round(String),
     /// A live game's board, fed by its room: `game-{id}`.
-    Game(i64),
+    Game(GameId),
 }
 
 /// Why a text is not a context.
@@ -23,7 +25,7 @@ pub struct ContextError;
 
 impl Context {
     /// The game of a live game's context.
-    pub fn game(&self) -> Option<i64> {
+    pub fn game(&self) -> Option<GameId> {
         match self {
             Context::Game(id) => Some(*id),
             Context::Round(_) => None,
@@ -49,7 +51,7 @@ impl FromStr for Context {
             .filter(|id| id.bytes().all(|b| b.is_ascii_digit()))
             .and_then(|id| id.parse().ok());
         Ok(match game {
-            Some(id) => Context::Game(id),
+            Some(id) => Context::Game(GameId::new(id)),
             None => Context::Round(s.to_owned()),
         })
     }
@@ -80,7 +82,7 @@ mod tests {
             let context: Context = text.parse().unwrap();
             assert_eq!(context.to_string(), text);
         }
-        assert_eq!("game-17".parse(), Ok(Context::Game(17)));
+        assert_eq!("game-17".parse(), Ok(Context::Game(GameId::new(17))));
         assert_eq!("game-01".parse(), Ok(Context::Round("game-01".into())));
         assert_eq!("dot-1".parse::<Context>().unwrap().game(), None);
         for bad in ["", "Dot-1", "dot 1", "dot/1", "đợt-1", &"a".repeat(61)] {

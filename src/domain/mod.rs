@@ -9,6 +9,7 @@ pub mod bank_toml;
 pub mod board;
 pub mod context;
 pub mod game;
+pub mod ids;
 pub mod key_balance;
 pub mod moderation;
 pub mod nickname;
@@ -23,6 +24,7 @@ pub mod sheet;
 pub mod text;
 pub mod time;
 
+pub use ids::{AccountId, GameId};
 pub use nickname::Nickname;
 pub use question::{Answer, AnswerKey, OptionId, Points, Question, QuestionKind, TimeLimit};
 pub use time::Millis;

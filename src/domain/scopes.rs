@@ -250,6 +250,7 @@ pub fn collective_tallies(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::GameId;
 
     fn t(participants: i64, enrolment: i64, total_score: i64) -> Tally {
         Tally {
@@ -282,7 +283,7 @@ mod tests {
             "d/schools/commune/22015"
         );
         assert_eq!(
-            Scope::Players.board(&Context::Game(17)),
+            Scope::Players.board(&Context::Game(GameId::new(17))),
             "game-17/players",
             "the documented name of a live game's board"
         );
@@ -335,8 +336,8 @@ mod tests {
 
     #[test]
     fn a_live_game_has_only_its_players_and_a_round_everything_else() {
-        assert!(Scope::Players.belongs_to(&Context::Game(3)));
-        assert!(!Scope::Province.belongs_to(&Context::Game(3)));
+        assert!(Scope::Players.belongs_to(&Context::Game(GameId::new(3))));
+        assert!(!Scope::Province.belongs_to(&Context::Game(GameId::new(3))));
         assert!(!Scope::Players.belongs_to(&context("dot-1")));
         assert!(Scope::Communes.belongs_to(&context("dot-1")));
     }

@@ -6,6 +6,7 @@ pub mod room;
 pub mod token;
 pub mod views;
 
+use crate::domain::{AccountId, GameId};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -28,11 +29,11 @@ const ROOM_QUEUE: usize = 4096;
 /// The way into one room.
 #[derive(Clone)]
 pub struct RoomHandle {
-    pub game_id: i64,
+    pub game_id: GameId,
     pub pin: String,
     /// The account that opened the game: who, with organizers, may host it
     /// (`domain::access`, asked by the connection before it sends `Command::Host`).
-    pub owner: i64,
+    pub owner: AccountId,
     tx: mpsc::Sender<Command>,
 }
 
@@ -72,15 +73,15 @@ const PIN_DRAWS: usize = 32;
 #[derive(Default)]
 struct Rooms {
     by_pin: HashMap<String, RoomHandle>,
-    by_game: HashMap<i64, RoomHandle>,
+    by_game: HashMap<GameId, RoomHandle>,
     /// Open games (reserved ones included) per hosting account, and in all.
-    by_host: HashMap<i64, u32>,
+    by_host: HashMap<AccountId, u32>,
     open: u32,
 }
 
 impl Rooms {
     /// Holds a free PIN for a new game of `host` within the caps.
-    fn reserve(&mut self, host: i64, caps: GameCaps) -> Result<String, OpenError> {
+    fn reserve(&mut self, host: AccountId, caps: GameCaps) -> Result<String, OpenError> {
         if self.open >= caps.total {
             return Err(OpenError::TooManyOnServer(caps.total));
         }
@@ -94,7 +95,7 @@ impl Rooms {
         self.by_pin.insert(
             pin.clone(),
             RoomHandle {
-                game_id: 0,
+                game_id: GameId::new(0),
                 pin: pin.clone(),
                 owner: host,
                 tx,
@@ -107,7 +108,7 @@ impl Rooms {
 
     /// Gives back what [`Rooms::reserve`] took, once the game's room has ended (or was never
     /// started).
-    fn release(&mut self, pin: &str, game: Option<i64>, host: i64) {
+    fn release(&mut self, pin: &str, game: Option<GameId>, host: AccountId) {
         self.by_pin.remove(pin);
         if let Some(game) = game {
             self.by_game.remove(&game);
@@ -208,7 +209,7 @@ impl Engine {
             .cloned()
     }
 
-    pub fn by_game(&self, game: i64) -> Option<RoomHandle> {
+    pub fn by_game(&self, game: GameId) -> Option<RoomHandle> {
         self.inner
             .rooms
             .lock()
@@ -227,10 +228,10 @@ impl Engine {
     pub async fn open_game(
         &self,
         quiz_id: i64,
-        host: i64,
+        host: AccountId,
         settings: Settings,
         join_base: &str,
-    ) -> Result<(i64, String), OpenError> {
+    ) -> Result<(GameId, String), OpenError> {
         let store = &self.inner.store;
         let (_, title) = store
             .quiz(quiz_id)
@@ -318,7 +319,7 @@ impl Engine {
                 let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
                 rooms.release(&pin, Some(game_id), host);
             });
-        tracing::info!(game = game_id, "game opened");
+        tracing::info!(game = %game_id, "game opened");
         Ok((
             game_id,
             self.by_game(game_id).map(|h| h.pin).unwrap_or_default(),
@@ -349,20 +350,24 @@ mod tests {
     #[test]
     fn open_games_are_capped_per_account_and_in_all_and_a_release_frees_a_place() {
         let mut rooms = Rooms::default();
-        let pins: Vec<String> = (0..3).map(|_| rooms.reserve(1, CAPS).unwrap()).collect();
+        let pins: Vec<String> = (0..3)
+            .map(|_| rooms.reserve(AccountId::new(1), CAPS).unwrap())
+            .collect();
         assert!(matches!(
-            rooms.reserve(1, CAPS),
+            rooms.reserve(AccountId::new(1), CAPS),
             Err(OpenError::TooManyForAccount(3))
         ));
-        rooms.reserve(2, CAPS).unwrap();
-        rooms.reserve(3, CAPS).unwrap();
+        rooms.reserve(AccountId::new(2), CAPS).unwrap();
+        rooms.reserve(AccountId::new(3), CAPS).unwrap();
         assert!(matches!(
-            rooms.reserve(4, CAPS),
+            rooms.reserve(AccountId::new(4), CAPS),
             Err(OpenError::TooManyOnServer(5))
         ));
-        rooms.release(&pins[0], None, 1);
+        rooms.release(&pins[0], None, AccountId::new(1));
         assert!(!rooms.by_pin.contains_key(&pins[0]));
-        rooms.reserve(1, CAPS).expect("a place again");
+        rooms
+            .reserve(AccountId::new(1), CAPS)
+            .expect("a place again");
         assert_eq!(rooms.by_pin.len(), 5);
     }
 

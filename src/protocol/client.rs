@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use crate::domain::Answer;
+use crate::domain::{Answer, GameId};
 
 /// Every message a client may send. `v` on the first message of a connection is the
 /// protocol version.
@@ -20,7 +20,7 @@ pub enum ClientMsg {
     },
     Host {
         v: u32,
-        game: i64,
+        game: GameId,
     },
     /// Follow a live ranking board (no sign-in: boards are public).
     Watch {

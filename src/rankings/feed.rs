@@ -8,30 +8,21 @@
 //! Memory is bounded by the players of running games (one entry each), not by the number of
 //! answers: a member written twice before a flush is written once.
 
+use crate::domain::GameId;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use crate::domain::context::Context;
 use crate::domain::ranking::RankOrder;
+use crate::domain::scopes::Scope;
 use crate::leaderboard::{Leaderboards, Update};
 
-/// The live board of a game. Its context (`game-{id}`) is what `leaderboard rebuild` takes.
-pub fn game_board(game: i64) -> String {
-    format!("{}/players", game_context(game))
-}
-
-pub fn game_context(game: i64) -> String {
-    format!("game-{game}")
-}
-
-/// The game of a `game-{id}` context.
-pub fn game_of_context(context: &str) -> Option<i64> {
-    let id = context.strip_prefix("game-")?;
-    // Digits only: "game-+1" or "game-01" are contexts of their own, not game 1.
-    (!id.is_empty() && !id.starts_with('0') && id.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| id.parse().ok())
-        .flatten()
+/// The live board of a game (`game-{id}/players`); its context is what `leaderboard rebuild`
+/// takes.
+pub fn game_board(game: GameId) -> String {
+    Scope::Players.board(&Context::Game(game))
 }
 
 /// A player as a board member: zero-padded, so that equal totals rank by join order as on the
@@ -99,12 +90,12 @@ impl BoardFeed {
 
     /// A new game's board starts empty (a database started afresh reuses game ids while Redis
     /// may still hold an old game's board).
-    pub fn game_opened(&self, game: i64) {
+    pub fn game_opened(&self, game: GameId) {
         self.reset(game_board(game));
     }
 
     /// Players' absolute totals on the game's board.
-    pub fn game_totals(&self, game: i64, totals: Vec<GameTotal>) {
+    pub fn game_totals(&self, game: GameId, totals: Vec<GameTotal>) {
         let entries = totals
             .into_iter()
             .map(|t| {
@@ -118,12 +109,12 @@ impl BoardFeed {
     }
 
     /// A player removed from the game leaves its board.
-    pub fn game_player_left(&self, game: i64, player: i64) {
+    pub fn game_player_left(&self, game: GameId, player: i64) {
         self.unset(game_board(game), game_member(player));
     }
 
     /// The game's board gets no more updates.
-    pub fn game_over(&self, game: i64) {
+    pub fn game_over(&self, game: GameId) {
         self.done(game_board(game));
     }
 }
@@ -305,19 +296,14 @@ mod tests {
     use crate::leaderboard::MemoryBoards;
 
     #[test]
-    fn game_contexts_name_exactly_one_game() {
-        assert_eq!(game_of_context(&game_context(42)), Some(42));
-        assert_eq!(game_of_context("game-042"), None);
-        assert_eq!(game_of_context("game-"), None);
-        assert_eq!(game_of_context("game-1x"), None);
-        assert_eq!(game_of_context("dot-1"), None);
-        assert_eq!(game_board(7), "game-7/players");
+    fn a_game_board_is_the_players_scope_of_its_context() {
+        assert_eq!(game_board(GameId::new(7)), "game-7/players");
     }
 
     #[test]
     fn a_member_set_twice_before_a_write_is_written_once_and_unchanged_entries_not_at_all() {
         let mut state = State::default();
-        let b = game_board(1);
+        let b = game_board(GameId::new(1));
         state.apply(Feed::Set {
             board: b.clone(),
             entries: vec![("a".into(), "e1".into()), ("b".into(), "e1".into())],
@@ -348,7 +334,7 @@ mod tests {
     #[tokio::test]
     async fn a_reset_empties_an_old_board_before_the_new_games_totals() {
         let memory = Leaderboards::Memory(MemoryBoards::new());
-        let b = game_board(1);
+        let b = game_board(GameId::new(1));
         memory
             .set(&[Update {
                 board: b.clone(),
@@ -376,10 +362,10 @@ mod tests {
         let memory = Leaderboards::Memory(MemoryBoards::new());
         let mut state = State::default();
         state.apply(Feed::Done {
-            board: game_board(9),
+            board: game_board(GameId::new(9)),
         });
         state.apply(Feed::Done {
-            board: game_board(9),
+            board: game_board(GameId::new(9)),
         });
         state.write(&memory).await.unwrap();
         assert!(state.known.is_empty() && state.done.is_empty());
@@ -389,7 +375,7 @@ mod tests {
     async fn the_feed_writes_totals_removals_and_forgets_finished_boards() {
         let memory = Leaderboards::Memory(MemoryBoards::new());
         let mut state = State::default();
-        let b = game_board(3);
+        let b = game_board(GameId::new(3));
         state.apply(Feed::Set {
             board: b.clone(),
             entries: vec![

@@ -3,6 +3,7 @@
 //! with the public labels of who is ranked. The database is the source of truth; the boards
 //! are an index of it.
 
+use crate::domain::GameId;
 pub mod feed;
 pub mod known;
 pub mod live;
@@ -171,7 +172,7 @@ impl Rankings {
 
     /// Rebuilds a live game's board from its answers (and the time charged for missed
     /// questions) in the database. Returns how many players it ranked.
-    pub async fn rebuild_game(&self, game: i64) -> anyhow::Result<usize> {
+    pub async fn rebuild_game(&self, game: GameId) -> anyhow::Result<usize> {
         let report = self
             .store
             .report(game)
@@ -237,7 +238,7 @@ impl Rankings {
 
     /// A live game's board lines: each player by the nickname they typed, `keys` = [score,
     /// total answer time in ms], no member code.
-    async fn player_lines(&self, game: i64, ranked: Vec<Ranked>) -> anyhow::Result<Vec<Line>> {
+    async fn player_lines(&self, game: GameId, ranked: Vec<Ranked>) -> anyhow::Result<Vec<Line>> {
         let nicknames: HashMap<String, String> = match self.store.report(game).await? {
             Some(report) => report
                 .players

@@ -17,6 +17,7 @@ use crate::domain::context::Context;
 use crate::domain::publishing::{self, PublishError};
 use crate::domain::ranking::RankOrder;
 use crate::domain::scopes::{Scope, Tally};
+use crate::domain::AccountId;
 use crate::storage::published::{encode_board, NewVersion, SnapshotRow, StoredLine, Version};
 use crate::storage::{ClassResult, Inserted};
 
@@ -228,7 +229,7 @@ impl Rankings {
         context: &Context,
         title: Option<&str>,
         reason: Option<&str>,
-        published_by: i64,
+        published_by: AccountId,
         now_ms: i64,
     ) -> Result<Published, PublishFailed> {
         let started = Instant::now();

@@ -8,10 +8,11 @@ use super::{unique, unix_ms, Inserted, Result, Store};
 
 use crate::domain::access::Actor;
 pub use crate::domain::access::Role;
+use crate::domain::AccountId;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Account {
-    pub id: i64,
+    pub id: AccountId,
     pub username: String,
     pub display_name: String,
     pub role: Role,
@@ -118,7 +119,7 @@ impl Store {
     pub async fn create_session(
         &self,
         token_hash: &str,
-        account_id: i64,
+        account_id: AccountId,
         ttl_ms: i64,
     ) -> Result<()> {
         let now = unix_ms();

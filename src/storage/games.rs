@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{unix_ms, Result, Store};
+use crate::domain::{AccountId, GameId};
 
 /// Where a game is in its life, as the database records it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -50,7 +51,7 @@ impl GameStatus {
 
 pub struct NewGame<'a> {
     pub quiz_id: i64,
-    pub host_id: i64,
+    pub host_id: AccountId,
     pub pin: &'a str,
     pub title: &'a str,
     pub settings_json: &'a str,
@@ -59,9 +60,9 @@ pub struct NewGame<'a> {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GameRow {
-    pub id: i64,
+    pub id: GameId,
     pub quiz_id: i64,
-    pub host_id: i64,
+    pub host_id: AccountId,
     pub pin: String,
     pub title: String,
     #[serde(skip)]
@@ -93,7 +94,7 @@ const GAME_SELECT: &str =
      g.created_at, (SELECT COUNT(*) FROM players p WHERE p.game_id = g.id) AS n FROM games g";
 
 impl Store {
-    pub async fn create_game(&self, g: &NewGame<'_>) -> Result<i64> {
+    pub async fn create_game(&self, g: &NewGame<'_>) -> Result<GameId> {
         sqlx::query(
             "INSERT INTO games (quiz_id, host_id, pin, title, settings, seed, status, created_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
@@ -111,7 +112,7 @@ impl Store {
         .try_get(0)
     }
 
-    pub async fn game(&self, id: i64) -> Result<Option<GameRow>> {
+    pub async fn game(&self, id: GameId) -> Result<Option<GameRow>> {
         let sql = format!("{GAME_SELECT} WHERE g.id = $1");
         sqlx::query(&sql)
             .bind(id)
@@ -123,7 +124,7 @@ impl Store {
     }
 
     /// Games hosted by `host` (every game for `None`), newest first.
-    pub async fn list_games(&self, host: Option<i64>) -> Result<Vec<GameRow>> {
+    pub async fn list_games(&self, host: Option<AccountId>) -> Result<Vec<GameRow>> {
         let sql = format!("{GAME_SELECT} WHERE ($1 IS NULL OR g.host_id = $1) ORDER BY g.created_at DESC, g.id DESC LIMIT 200");
         sqlx::query(&sql)
             .bind(host)

@@ -7,6 +7,7 @@ mod accounts;
 mod bank_status;
 mod banks;
 mod games;
+mod ids;
 mod migrations;
 pub mod published;
 mod quizzes;

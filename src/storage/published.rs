@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::io::{Read as _, Write as _};
 
+use crate::domain::AccountId;
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
@@ -76,7 +77,7 @@ pub struct NewVersion<'a> {
     pub context: &'a str,
     pub title: &'a str,
     pub reason: &'a str,
-    pub published_by: i64,
+    pub published_by: AccountId,
     pub published_at: i64,
     pub participants: i64,
 }

@@ -5,6 +5,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{unix_ms, Result, Store};
+use crate::domain::AccountId;
 use crate::domain::Question;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,7 +19,7 @@ pub struct QuizSummary {
 impl Store {
     pub async fn create_quiz(
         &self,
-        owner: i64,
+        owner: AccountId,
         title: &str,
         questions: &[Question],
     ) -> Result<i64> {
@@ -46,7 +47,7 @@ impl Store {
     }
 
     /// Quizzes of `owner`, newest first; every quiz when `owner` is `None` (organizers).
-    pub async fn list_quizzes(&self, owner: Option<i64>) -> Result<Vec<QuizSummary>> {
+    pub async fn list_quizzes(&self, owner: Option<AccountId>) -> Result<Vec<QuizSummary>> {
         let rows = sqlx::query(
             "SELECT z.id, z.title, z.created_at, (SELECT COUNT(*) FROM quiz_questions q WHERE q.quiz_id = z.id) AS n \
              FROM quizzes z WHERE ($1 IS NULL OR z.owner_id = $1) ORDER BY z.created_at DESC, z.id DESC",
@@ -67,7 +68,7 @@ impl Store {
     }
 
     /// The owner and title of a quiz.
-    pub async fn quiz(&self, id: i64) -> Result<Option<(i64, String)>> {
+    pub async fn quiz(&self, id: i64) -> Result<Option<(AccountId, String)>> {
         let row = sqlx::query("SELECT owner_id, title FROM quizzes WHERE id = $1")
             .bind(id)
             .fetch_optional(self.pool())

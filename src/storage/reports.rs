@@ -1,6 +1,7 @@
 //! The game report, computed from the database alone: what a teacher downloads, and what the
 //! tests compare with the scores players were shown.
 
+use crate::domain::GameId;
 use serde::Serialize;
 use sqlx::Row;
 
@@ -35,7 +36,7 @@ pub struct QuestionLine {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    pub game: i64,
+    pub game: GameId,
     pub title: String,
     pub status: GameStatus,
     /// The status in words: an interrupted game (the server stopped while it was open; it is
@@ -47,7 +48,7 @@ pub struct Report {
 }
 
 impl Store {
-    pub async fn report(&self, game: i64) -> Result<Option<Report>> {
+    pub async fn report(&self, game: GameId) -> Result<Option<Report>> {
         let Some(row) = self.game(game).await? else {
             return Ok(None);
         };

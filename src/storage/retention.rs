@@ -3,6 +3,7 @@
 //! (Luật Bảo vệ dữ liệu cá nhân 2025: keep no longer than the purpose needs). The game row
 //! itself (title, date, status) stays, so a school still sees that the game took place.
 
+use crate::domain::GameId;
 use sqlx::Row;
 
 use super::{Result, Store};
@@ -38,7 +39,7 @@ impl Store {
     }
 
     /// Rows a game holds in `players`, `answers` and `misses` (for the retention test).
-    pub async fn game_row_counts(&self, game: i64) -> Result<(i64, i64, i64)> {
+    pub async fn game_row_counts(&self, game: GameId) -> Result<(i64, i64, i64)> {
         let mut counts = [0i64; 3];
         for (i, table) in ["players", "answers", "misses"].iter().enumerate() {
             counts[i] = sqlx::query(&format!("SELECT COUNT(*) FROM {table} WHERE game_id = $1"))

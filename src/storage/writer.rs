@@ -3,6 +3,7 @@
 //! then runs each row's `done` callback — which is what sends the player's receipt. So a
 //! receipt means "on disk", and a burst of 19,000 answers costs a few dozen commits, not 19,000.
 
+use crate::domain::GameId;
 use tokio::sync::mpsc;
 
 use super::{unix_ms, GameStatus, Store};
@@ -14,30 +15,30 @@ pub type Done = Box<dyn FnOnce(bool) + Send>;
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     Player {
-        game: i64,
+        game: GameId,
         player: i64,
         nickname: String,
         token_hash: String,
     },
     Answer(AnswerRow),
     Kick {
-        game: i64,
+        game: GameId,
         player: i64,
     },
     /// Players who let a question close unanswered, charged its full time (as the game does).
     Missed {
-        game: i64,
+        game: GameId,
         question: i64,
         players: Vec<i64>,
         charged_ms: i64,
     },
     Status {
-        game: i64,
+        game: GameId,
         status: GameStatus,
     },
     /// Final ranks and scores, written when a game finishes.
     Final {
-        game: i64,
+        game: GameId,
         standings: Vec<(i64, i64, i64)>,
     },
     /// Nothing to write: its callback runs after everything queued before it is committed.
@@ -46,7 +47,7 @@ pub enum Write {
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnswerRow {
-    pub game: i64,
+    pub game: GameId,
     pub player: i64,
     pub question: i64,
     /// The answer as JSON (`[2]`, `[1,3]`, `1945`).

@@ -5,6 +5,7 @@
 //! `rate_limited` and a retry time, never silently. Every map here is keyed by something of
 //! bounded size and swept every minute ([`Limits::forget_quiet`], run by [`sweep`]).
 
+use crate::domain::GameId;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::net::{IpAddr, SocketAddr};
@@ -249,8 +250,8 @@ pub struct Limits {
     config: LimitsConfig,
     upgrades: DefaultKeyedRateLimiter<IpAddr>,
     pin_misses: DefaultKeyedRateLimiter<IpAddr>,
-    joins: DefaultKeyedRateLimiter<i64>,
-    joins_from: DefaultKeyedRateLimiter<(IpAddr, i64)>,
+    joins: DefaultKeyedRateLimiter<GameId>,
+    joins_from: DefaultKeyedRateLimiter<(IpAddr, GameId)>,
     all_joins: DefaultDirectRateLimiter,
     sign_in_address: DefaultKeyedRateLimiter<IpAddr>,
     sign_in_account: DefaultKeyedRateLimiter<AccountKey>,
@@ -366,7 +367,7 @@ impl Limits {
     /// A join to `game` from `address`: within the address's quota for that game first (so
     /// one address's refused flood does not use up the game's), then the game's and the
     /// server's.
-    pub fn join(&self, address: IpAddr, game: i64) -> Result<(), RetryAfter> {
+    pub fn join(&self, address: IpAddr, game: GameId) -> Result<(), RetryAfter> {
         check(&self.joins_from, &(address, game))?;
         check(&self.joins, &game)?;
         self.all_joins
@@ -523,11 +524,16 @@ mod tests {
         });
         let a: IpAddr = "10.0.0.1".parse().unwrap();
         let b: IpAddr = "10.0.0.2".parse().unwrap();
-        assert!(limits.join(a, 1).is_ok());
-        assert!(limits.join(b, 1).is_ok());
-        assert!(limits.join(a, 1).is_err(), "a third join to one game");
-        assert!(limits.join(a, 2).is_ok());
-        let wait = limits.join(b, 3).expect_err("a fourth join anywhere");
+        assert!(limits.join(a, GameId::new(1)).is_ok());
+        assert!(limits.join(b, GameId::new(1)).is_ok());
+        assert!(
+            limits.join(a, GameId::new(1)).is_err(),
+            "a third join to one game"
+        );
+        assert!(limits.join(a, GameId::new(2)).is_ok());
+        let wait = limits
+            .join(b, GameId::new(3))
+            .expect_err("a fourth join anywhere");
         assert!(
             wait > Duration::ZERO && wait <= Duration::from_secs(60),
             "{wait:?}"
@@ -543,18 +549,21 @@ mod tests {
         let school: IpAddr = "10.0.0.1".parse().unwrap();
         let other: IpAddr = "10.0.0.2".parse().unwrap();
         for _ in 0..50 {
-            assert!(limits.join(school, 1).is_ok(), "a class of 50 at once");
+            assert!(
+                limits.join(school, GameId::new(1)).is_ok(),
+                "a class of 50 at once"
+            );
         }
         assert!(
-            limits.join(school, 1).is_err(),
+            limits.join(school, GameId::new(1)).is_err(),
             "the 51st from that address"
         );
         assert!(
-            limits.join(school, 2).is_ok(),
+            limits.join(school, GameId::new(2)).is_ok(),
             "another game is not affected"
         );
         assert!(
-            limits.join(other, 1).is_ok(),
+            limits.join(other, GameId::new(1)).is_ok(),
             "another address is not affected"
         );
     }
@@ -642,7 +651,7 @@ mod tests {
         for i in 0..n {
             let address = IpAddr::from(i.to_be_bytes());
             let _ = limits.upgrade(address);
-            let _ = limits.join(address, i64::from(i));
+            let _ = limits.join(address, GameId::new(i64::from(i)));
             let _ = limits.sign_in(address, &format!("{i}{}", "x".repeat(100)), false);
         }
     }

@@ -2,6 +2,7 @@
 //! socket loop turns frames into room commands and the room's queued messages into frames.
 //! Nothing here knows the rules of the game.
 
+use crate::domain::GameId;
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::time::Duration;
@@ -468,7 +469,7 @@ impl Conn {
         }
     }
 
-    async fn host(&mut self, game: i64) -> Reply {
+    async fn host(&mut self, game: GameId) -> Reply {
         let Some(account) = &self.account else {
             return Reply::Error(ErrorCode::Unauthorized);
         };

@@ -1,5 +1,6 @@
 //! Bad input gets a clear error and changes nothing.
 
+use hoithi::domain::GameId;
 use std::time::Duration;
 
 use futures_util::SinkExt;
@@ -100,7 +101,12 @@ async fn bad_messages_are_answered_with_errors_and_change_nothing() {
     minh.answer(0, 1).await;
     assert_eq!(minh.recv().await["type"], "receipt");
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let report = app.store().report(game).await.unwrap().unwrap();
+    let report = app
+        .store()
+        .report(GameId::new(game))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(report.questions[0].answered, 1, "only Minh's answer counts");
 }
 
@@ -203,7 +209,12 @@ async fn late_answers_unknown_players_and_disguised_nicknames_get_the_documented
     nam.send(json!({"type": "answer", "q": 1, "answer": [1]}))
         .await;
     assert_eq!(nam.recv_type("error").await["code"], "question_closed");
-    let report = app.store().report(game).await.unwrap().unwrap();
+    let report = app
+        .store()
+        .report(GameId::new(game))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(report.questions[0].answered, 0, "nothing was recorded");
 }
 

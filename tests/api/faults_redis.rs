@@ -3,6 +3,7 @@
 //! database equals the totals SQL computes. Killed again while the game is idle, the board
 //! comes back by itself.
 
+use hoithi::domain::GameId;
 use std::time::{Duration, Instant};
 
 use hoithi::leaderboard::{Leaderboards, RedisBoards};
@@ -25,7 +26,7 @@ async fn next_question(host: &mut Ws) {
 async fn board(url: &str, game: i64) -> Vec<String> {
     let boards = Leaderboards::Redis(RedisBoards::connect(url, "hoithi:").await.unwrap());
     boards
-        .page(&feed::game_board(game), 0, 10_000)
+        .page(&feed::game_board(GameId::new(game)), 0, 10_000)
         .await
         .unwrap()
         .into_iter()

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 use hoithi::app::{self, Config, Running};
-use hoithi::domain::{AnswerKey, Points, Question, QuestionKind, TimeLimit};
+use hoithi::domain::{AccountId, AnswerKey, Points, Question, QuestionKind, TimeLimit};
 use serde_json::{json, Value};
 use std::ops::{Deref, DerefMut};
 
@@ -167,7 +167,7 @@ impl TestApp {
     pub async fn open_game(&self, questions: &[Question], settings: Value) -> (i64, String) {
         let quiz = self
             .store()
-            .create_quiz(1, "Bài kiểm tra", questions)
+            .create_quiz(AccountId::new(1), "Bài kiểm tra", questions)
             .await
             .unwrap();
         let resp = self

@@ -2,6 +2,7 @@
 //! in 32 s (2.8 GB), and 3,100 bot joins from one address were all welcomed in one class game
 //! (the host's welcome grew to 160 KB).
 
+use hoithi::domain::AccountId;
 use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
@@ -40,7 +41,7 @@ async fn a_teacher_opens_twenty_games_at_most_and_the_server_its_cap() {
     let (id, cookie) = teacher(&app, "co-hoa").await;
     let quiz = app
         .store()
-        .create_quiz(id, "Lớp 5A", &[question("a", 10)])
+        .create_quiz(AccountId::new(id), "Lớp 5A", &[question("a", 10)])
         .await
         .unwrap();
     for n in 0..20 {
@@ -55,7 +56,7 @@ async fn a_teacher_opens_twenty_games_at_most_and_the_server_its_cap() {
     // Another account still opens games, up to the server's 24.
     let admin_quiz = app
         .store()
-        .create_quiz(1, "Hội thi", &[question("a", 10)])
+        .create_quiz(AccountId::new(1), "Hội thi", &[question("a", 10)])
         .await
         .unwrap();
     for _ in 0..4 {
@@ -75,7 +76,7 @@ async fn a_game_seats_the_cap_its_host_sets_within_the_server_maximum() {
     let app = spawn_app_with(|c| c.limits.max_players_per_game = 1000).await;
     let quiz = app
         .store()
-        .create_quiz(1, "Lớp 5A", &[question("a", 10)])
+        .create_quiz(AccountId::new(1), "Lớp 5A", &[question("a", 10)])
         .await
         .unwrap();
     for cap in [0, 1001] {

@@ -1,5 +1,6 @@
 //! Whole games with many real clients.
 
+use hoithi::domain::GameId;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -147,7 +148,12 @@ async fn thirty_players_play_a_whole_game_and_the_database_agrees() {
 
     // What the database says equals what the players were shown.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    let report = app.store().report(game).await.unwrap().unwrap();
+    let report = app
+        .store()
+        .report(GameId::new(game))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(report.players.len(), 30);
     for line in &report.players {
         let shown = &finals[&line.player];

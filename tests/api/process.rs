@@ -9,7 +9,7 @@ use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use hoithi::domain::Question;
+use hoithi::domain::{AccountId, Question};
 use serde_json::{json, Value};
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
@@ -153,7 +153,7 @@ impl Server {
             .await
             .expect("the server's database opens from the test");
         let quiz = store
-            .create_quiz(1, "Bài kiểm tra", questions)
+            .create_quiz(AccountId::new(1), "Bài kiểm tra", questions)
             .await
             .expect("quiz stored");
         store.close().await;

@@ -1,6 +1,7 @@
 //! Old games lose their players and answers after the retention limit; games still open and
 //! recent games keep theirs.
 
+use hoithi::domain::GameId;
 use std::time::{Duration, Instant};
 
 use hoithi::storage::unix_ms;
@@ -42,7 +43,7 @@ async fn games_older_than_the_limit_lose_their_players_and_answers_and_nothing_e
 
     let day = 24 * 3600 * 1000;
     let store = app.store();
-    let (players, answers, _) = store.game_row_counts(done).await.unwrap();
+    let (players, answers, _) = store.game_row_counts(GameId::new(done)).await.unwrap();
     assert_eq!(
         (players, answers),
         (2, 2),
@@ -62,7 +63,7 @@ async fn games_older_than_the_limit_lose_their_players_and_answers_and_nothing_e
     );
     assert_eq!(report["players"], json!([]), "{report}");
     assert_eq!(
-        store.game_row_counts(done).await.unwrap(),
+        store.game_row_counts(GameId::new(done)).await.unwrap(),
         (0, 0, 0),
         "players, answers and misses are gone"
     );

@@ -1,5 +1,6 @@
 //! Graceful shutdown and restart: no acknowledged answer is lost, finished results survive.
 
+use hoithi::domain::GameId;
 use std::time::Duration;
 
 use serde_json::json;
@@ -25,7 +26,12 @@ async fn shutdown_says_goodbye_keeps_every_acknowledged_answer_and_results_survi
     for p in players.iter_mut() {
         p.recv_type("receipt").await;
     }
-    let before = app.store().report(game).await.unwrap().unwrap();
+    let before = app
+        .store()
+        .report(GameId::new(game))
+        .await
+        .unwrap()
+        .unwrap();
 
     let addr = app.addr;
     let stopping = tokio::spawn(async move { app.stop().await });
@@ -43,7 +49,12 @@ async fn shutdown_says_goodbye_keeps_every_acknowledged_answer_and_results_survi
     );
 
     let again = start_in(dir).await;
-    let after = again.store().report(game).await.unwrap().unwrap();
+    let after = again
+        .store()
+        .report(GameId::new(game))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         after.questions[0].answered, 10,
         "every acknowledged answer is on disk"

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
 
-use crate::wire::now_us;
+use crate::clock::now_us;
 
 /// Waves' windows, in wall-clock µs, by wave.
 #[derive(Default)]

@@ -30,8 +30,8 @@ use tokio::task::JoinSet;
 use tokio::time::Instant;
 
 use crate::bomb_files;
+use crate::clock::stopped;
 use crate::histogram::Summary;
-use crate::wire::stopped;
 use bursts::{Burst, Bursts};
 use tally::{AttackFigures, Tally};
 use uploads::{Upload, Uploads};

@@ -15,7 +15,7 @@ use hoithi_loadtest::http::request_from;
 use super::bursts::Bursts;
 use super::sources;
 use super::tally::{http_outcome, io_outcome, Tally};
-use crate::wire::stopped;
+use crate::clock::stopped;
 
 /// Longer than any sign-in takes on a server that bounds its hashing.
 const ANSWER_WAIT: Duration = Duration::from_secs(30);

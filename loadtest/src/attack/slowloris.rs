@@ -12,7 +12,7 @@ use tokio::sync::watch;
 
 use super::sources;
 use super::tally::{io_outcome, Tally};
-use crate::wire::stopped;
+use crate::clock::stopped;
 
 /// Half a request: the request line and one header, never the blank line that ends them.
 const HALF_REQUEST: &[u8] = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: siege\r\n";

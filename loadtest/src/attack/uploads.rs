@@ -13,7 +13,7 @@ use hoithi_loadtest::http::request_from;
 use super::sources;
 use super::tally::{http_outcome, io_outcome, Tally};
 use crate::bomb_files::Bomb;
-use crate::wire::stopped;
+use crate::clock::stopped;
 
 pub struct Uploads {
     pub server: SocketAddr,

@@ -18,8 +18,8 @@ use hoithi_loadtest::ws::Ws;
 
 use super::bursts::Bursts;
 use super::tally::Tally;
-use crate::player::connect_error;
-use crate::wire::stopped;
+use crate::clock::stopped;
+use hoithi_loadtest::ws::connect_error;
 
 /// Watches a connection sends in each wave: the server's per-connection cap.
 pub const WATCHES_PER_WAVE: usize = 8;

@@ -10,6 +10,7 @@
 //! - `perform.rs`: performing them: connections, the writer, the board feed;
 //! - `host_updates.rs`: the host's coalesced lobby and answered count.
 
+use crate::domain::GameId;
 mod command;
 mod host_updates;
 mod perform;
@@ -47,7 +48,7 @@ pub const EMPTY_LINGER: Duration = Duration::from_secs(30 * 60);
 
 /// What a room is created from.
 pub struct RoomSetup {
-    pub game_id: i64,
+    pub game_id: GameId,
     pub pin: String,
     pub title: String,
     pub join_url: String,
@@ -215,7 +216,7 @@ impl Room {
                 .await;
         }
         tracing::info!(
-            game = self.info.game_id,
+            game = %self.info.game_id,
             players = self.game.players().len(),
             "room closed"
         );

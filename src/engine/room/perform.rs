@@ -91,7 +91,7 @@ impl Room {
                     .is_err()
                 {
                     tracing::error!(
-                        game = self.info.game_id,
+                        game = %self.info.game_id,
                         "the database did not confirm answers in time; revealing anyway"
                     );
                 }

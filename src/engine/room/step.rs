@@ -4,6 +4,7 @@
 //! «receipts before the reveal» or «a kick is stored and leaves the board» is a table test
 //! here, with no task, clock or database.
 
+use crate::domain::GameId;
 use std::time::Duration;
 
 use super::super::views;
@@ -19,7 +20,7 @@ pub const FINISHED_LINGER: Duration = Duration::from_secs(15 * 60);
 /// What the step needs to know of its room besides the game.
 #[derive(Debug, Clone)]
 pub struct RoomInfo {
-    pub game_id: i64,
+    pub game_id: GameId,
     /// Where question images are served from (`/bank-images`): transport's address, passed in.
     pub image_base: String,
 }

@@ -4,9 +4,9 @@
 use super::step::*;
 use crate::domain::game::{Effect, Game, Input, PlayerId, Settings};
 use crate::domain::question::tests::single;
-use crate::domain::{Answer, Millis, Nickname};
+use crate::domain::{Answer, GameId, Millis, Nickname};
 
-const ROOM: i64 = 17;
+const ROOM: GameId = GameId::new(17);
 
 fn room() -> RoomInfo {
     RoomInfo {

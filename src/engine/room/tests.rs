@@ -56,7 +56,7 @@ fn open(questions: usize, settings: Settings) -> Harness {
     let (tx, rx) = mpsc::channel(64);
     let (shutdown_tx, shutdown) = watch::channel(false);
     let setup = RoomSetup {
-        game_id: 9,
+        game_id: GameId::new(9),
         pin: "123456".into(),
         title: "Tiết thử".into(),
         join_url: "http://lop.example/?pin=123456".into(),
@@ -272,7 +272,7 @@ async fn an_empty_room_closes_after_half_an_hour_and_its_game_is_marked_interrup
     assert_eq!(
         row,
         Write::Status {
-            game: 9,
+            game: GameId::new(9),
             status: GameStatus::Interrupted
         }
     );

@@ -13,7 +13,7 @@ use super::error::{ApiError, ApiResult, Refusal};
 use super::export;
 use crate::domain::access::{Action, Target};
 use crate::domain::game::Settings;
-use crate::domain::TimeLimit;
+use crate::domain::{GameId, TimeLimit};
 use crate::engine::OpenError;
 use crate::storage::{Account, GameRow};
 use crate::transport::AppState;
@@ -99,7 +99,7 @@ pub async fn open_game(
 /// `POST /api/games`: the game opened, and where players join it.
 #[derive(Serialize)]
 pub struct Opened {
-    id: i64,
+    id: GameId,
     pin: String,
     join_url: String,
 }
@@ -140,7 +140,7 @@ pub async fn list_games(
 }
 
 /// The game, if this account may see it.
-async fn owned_game(state: &AppState, account: &Account, id: i64) -> ApiResult<GameRow> {
+async fn owned_game(state: &AppState, account: &Account, id: GameId) -> ApiResult<GameRow> {
     let game = state.store().game(id).await?.ok_or(ApiError::NotFound)?;
     require(account, Action::RunGame, Target::OwnedBy(game.host_id))?;
     Ok(game)
@@ -150,7 +150,7 @@ pub async fn qr(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     headers: HeaderMap,
-    Path(id): Path<i64>,
+    Path(id): Path<GameId>,
 ) -> ApiResult<Response> {
     let game = owned_game(&state, &account, id).await?;
     let url = format!("{}/?pin={}", join_base(&state, &headers), game.pin);
@@ -171,7 +171,7 @@ pub struct Part {
 pub async fn report_csv(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
-    Path(id): Path<i64>,
+    Path(id): Path<GameId>,
     Query(part): Query<Part>,
 ) -> ApiResult<Response> {
     owned_game(&state, &account, id).await?;
@@ -197,7 +197,7 @@ pub async fn report_csv(
 pub async fn report_xlsx(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
-    Path(id): Path<i64>,
+    Path(id): Path<GameId>,
 ) -> ApiResult<Response> {
     owned_game(&state, &account, id).await?;
     let report = state.store().report(id).await?.ok_or(ApiError::NotFound)?;
@@ -221,7 +221,7 @@ pub async fn report_xlsx(
 pub async fn report_json(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
-    Path(id): Path<i64>,
+    Path(id): Path<GameId>,
 ) -> ApiResult<Json<crate::storage::reports::Report>> {
     owned_game(&state, &account, id).await?;
     Ok(Json(
