@@ -14,6 +14,8 @@
 //! - [`rankings`]: rankings of a context (a contest round, an event, a live game) — results
 //!   to boards, rebuilds from the database, pages with public labels, published versions,
 //!   live boards for viewers, and the feed that carries a live game's totals to its board.
+//! - [`contest`]: the province's online contest — rounds with frozen questions, attempts
+//!   from start to submission, login cards, standings onto the rankings, the audit log.
 //! - [`banks`]: question banks on disk or in the binary; spreadsheets (`.xlsx`, `.csv`) in and
 //!   out.
 //! - [`demo`]: a generated province (clearly fake) for load tests and demonstrations.
@@ -35,6 +37,7 @@
 pub mod app;
 pub mod banks;
 pub mod cli;
+pub mod contest;
 pub mod demo;
 pub mod domain;
 pub mod engine;

@@ -103,6 +103,10 @@ pub enum Action {
     ReadRoster,
     /// Import or edit a school's students.
     EditRoster,
+    /// Print (issue again) or revoke a school's contest login cards: each holds a secret.
+    IssueLoginCards,
+    /// Create contests and rounds, close rounds (the province's online contest).
+    ManageContests,
     /// List the accounts of the unit (of the province: every account).
     ListAccounts,
     /// Create an account of this role bound to the target unit.
@@ -143,7 +147,8 @@ pub fn may(actor: &Actor<'_>, action: Action, target: Target<'_>) -> bool {
         // A school admin: its school, its roster, its teachers.
         (
             SchoolAdmin,
-            ReadUnit | ReadIndividualRanks | ReadRoster | EditRoster | ListAccounts,
+            ReadUnit | ReadIndividualRanks | ReadRoster | EditRoster | IssueLoginCards
+            | ListAccounts,
             School { code, .. },
         ) => mine(code),
         (SchoolAdmin, CreateAccount(Teacher), School { code, .. }) => mine(code),
@@ -209,6 +214,8 @@ mod tests {
             ReadIndividualRanks,
             ReadRoster,
             EditRoster,
+            IssueLoginCards,
+            ManageContests,
             ListAccounts,
             CreateAccount(Organizer),
             CreateAccount(CommuneOfficer),
@@ -265,6 +272,13 @@ mod tests {
             (&SCHOOL_ADMIN, ReadUnit, SCHOOL_A, true),
             (&SCHOOL_ADMIN, ReadRoster, SCHOOL_A, true),
             (&SCHOOL_ADMIN, EditRoster, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, IssueLoginCards, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, IssueLoginCards, SCHOOL_B, false),
+            (&SCHOOL_ADMIN, ManageContests, Target::Province, false),
+            (&OFFICER, IssueLoginCards, SCHOOL_A, false),
+            (&OFFICER, ManageContests, Target::Province, false),
+            (&TEACHER, IssueLoginCards, SCHOOL_A, false),
+            (&TEACHER, ManageContests, Target::Province, false),
             (&SCHOOL_ADMIN, ReadIndividualRanks, SCHOOL_A, true),
             (&SCHOOL_ADMIN, ListAccounts, SCHOOL_A, true),
             (&SCHOOL_ADMIN, CreateAccount(Teacher), SCHOOL_A, true),

@@ -17,6 +17,7 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0004_account_units.sql"),
     ),
     (5, include_str!("../../migrations/sqlite/0005_misses.sql")),
+    (6, include_str!("../../migrations/sqlite/0006_contest.sql")),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -30,6 +31,10 @@ const POSTGRES: &[(i64, &str)] = &[
         include_str!("../../migrations/postgres/0004_account_units.sql"),
     ),
     (5, include_str!("../../migrations/postgres/0005_misses.sql")),
+    (
+        6,
+        include_str!("../../migrations/postgres/0006_contest.sql"),
+    ),
 ];
 
 pub(super) async fn run(store: &Store) -> sqlx::Result<()> {

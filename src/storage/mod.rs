@@ -4,10 +4,14 @@
 //! driver, so one set of queries serves both and one test suite covers both.
 
 mod accounts;
+pub mod attempts;
+pub mod audit;
 mod bank_status;
 mod banks;
+pub mod contest;
 mod games;
 mod ids;
+mod login_cards;
 mod migrations;
 pub mod published;
 mod quizzes;
@@ -29,6 +33,7 @@ pub use accounts::{Account, Role};
 pub use bank_status::{BankStatus, Saved};
 pub use banks::BankSummary;
 pub use games::{GameRow, GameStatus, NewGame};
+pub use login_cards::{Card, Participant};
 pub use quizzes::QuizSummary;
 pub use unit_views::{SchoolParticipation, SchoolUnit};
 pub use units::{

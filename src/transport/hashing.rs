@@ -211,13 +211,26 @@ mod tests {
                 gate.run(move || {
                     let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(now, Ordering::SeqCst);
-                    std::thread::sleep(Duration::from_millis(100));
+                    // Stay until a second hash runs beside this one (a busy machine may start
+                    // the second thread late; the rule is only that it may), then a little
+                    // longer, so a third would be seen if the gate let one in.
+                    let waited = std::time::Instant::now();
+                    while most.load(Ordering::SeqCst) < 2
+                        && waited.elapsed() < Duration::from_secs(10)
+                    {
+                        std::thread::sleep(Duration::from_millis(1));
+                    }
+                    std::thread::sleep(Duration::from_millis(50));
                     running.fetch_sub(1, Ordering::SeqCst);
                 })
                 .await
             }));
         }
-        tokio::time::sleep(Duration::from_millis(30)).await;
+        // All five are admitted (two running, three waiting) once their tasks have run.
+        let waited = std::time::Instant::now();
+        while gate.admitted() < 5 && waited.elapsed() < Duration::from_secs(10) {
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
         assert_eq!(gate.admitted(), 5);
         assert_eq!(gate.run(|| ()).await, Err(Busy), "the sixth is refused");
         for task in tasks {

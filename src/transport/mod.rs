@@ -14,11 +14,12 @@ pub mod ws;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use axum::Router;
 use tokio::sync::watch;
 
 use crate::banks;
+use crate::contest::Contest;
 use crate::domain::moderation::BannedWords;
 use crate::engine::Engine;
 use crate::rankings::live::{BoardCaps, Hub};
@@ -48,6 +49,7 @@ pub struct WebConfig {
 pub struct AppState {
     engine: Engine,
     rankings: Rankings,
+    contest: Contest,
     live: Hub,
     limits: Arc<limits::Limits>,
     password_gate: hashing::PasswordGate,
@@ -85,9 +87,20 @@ impl AppState {
         ));
         let banned_words = Arc::new(BannedWords::with_extra(&config.banned_words));
         let imports = Arc::new(http::uploads::ImportGate::new(config.imports.clone()));
+        let contest = Contest::new(
+            rankings.store().clone(),
+            rankings.clone(),
+            assets::IMAGE_BASE,
+        );
+        tokio::spawn(crate::contest::sweep(
+            contest.clone(),
+            crate::contest::SWEEP_EVERY,
+            shutdown.clone(),
+        ));
         AppState {
             engine,
             rankings,
+            contest,
             live,
             limits,
             password_gate,
@@ -123,6 +136,9 @@ impl AppState {
     pub fn rankings(&self) -> &Rankings {
         &self.rankings
     }
+    pub fn contest(&self) -> &Contest {
+        &self.contest
+    }
     pub fn engine(&self) -> &Engine {
         &self.engine
     }
@@ -138,7 +154,7 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    use http::{accounts, auth, bank_review, catalog, games, published, rankings, units};
+    use http::{accounts, auth, bank_review, catalog, contest, games, published, rankings, units};
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/me", get(auth::me))
@@ -189,6 +205,38 @@ pub fn router(state: AppState) -> Router {
             "/rankings/{context}/versions/{version}/xlsx/{*scope}",
             get(published::version_xlsx),
         )
+        // The online contest: an organizer's contests and rounds, a school's login cards,
+        // and a participant's session and attempts (cookie `hoithi_participant`).
+        .route(
+            "/contests",
+            get(contest::list_contests).post(contest::create_contest),
+        )
+        .route("/contests/{slug}/rounds", post(contest::create_round))
+        .route(
+            "/contest-rounds/{context}/close",
+            post(contest::close_round),
+        )
+        .route(
+            "/units/schools/{code}/login-cards",
+            post(contest::issue_cards),
+        )
+        .route(
+            "/units/schools/{code}/login-cards/revoke",
+            post(contest::revoke_cards),
+        )
+        .route(
+            "/contest/session",
+            post(contest::sign_in).delete(contest::sign_out),
+        )
+        .route("/contest/me", get(contest::me))
+        .route("/contest/rounds/{context}/attempt", post(contest::start))
+        .route("/contest/attempts/{id}", get(contest::attempt))
+        .route(
+            "/contest/attempts/{id}/answers/{index}",
+            put(contest::answer),
+        )
+        .route("/contest/attempts/{id}/prediction", put(contest::predict))
+        .route("/contest/attempts/{id}/submit", post(contest::submit))
         .route("/published", get(published::latest_list))
         .route("/published/{context}", get(published::latest))
         .route(

@@ -9,6 +9,7 @@ mod bank_check;
 mod bank_import;
 mod bank_upload;
 mod cli;
+mod contest;
 mod database;
 mod faults_cut;
 mod faults_non_reader;

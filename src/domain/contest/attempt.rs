@@ -26,9 +26,16 @@ pub struct Attempt {
     pub seed: u64,
     pub questions: Vec<Drawn>,
     /// One per question, in the attempt's order.
-    pub answers: Vec<Option<Answer>>,
+    pub answers: Vec<Option<Answered>>,
     pub prediction: Option<i64>,
     pub submitted_at: Option<i64>,
+}
+
+/// An answer as the participant last gave it (in the ids they saw), with the server's time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answered {
+    pub answer: Answer,
+    pub at: i64,
 }
 
 /// What a submitted attempt is worth.
@@ -103,7 +110,7 @@ impl Attempt {
             return Err(AttemptError::NoSuchQuestion(index));
         }
         shown.check_shape(&answer).map_err(AttemptError::Shape)?;
-        self.answers[index] = Some(answer);
+        self.answers[index] = Some(Answered { answer, at: now });
         Ok(())
     }
 
@@ -143,7 +150,7 @@ impl Attempt {
             .answers
             .iter()
             .zip(shown)
-            .filter(|(a, q)| a.as_ref().is_some_and(|a| q.is_correct(a)))
+            .filter(|(a, q)| a.as_ref().is_some_and(|a| q.is_correct(&a.answer)))
             .count() as u16;
         Some(Scored {
             correct,

@@ -12,6 +12,6 @@ pub mod draw;
 pub mod rules;
 pub mod standing;
 
-pub use attempt::{Attempt, AttemptError, Scored};
+pub use attempt::{Answered, Attempt, AttemptError, Scored};
 pub use draw::{draw, Drawn, Pool};
 pub use rules::{Counts, Reveal, RoundRules, RulesError, StartRefusal};

@@ -149,7 +149,7 @@ pub async fn sign_in(
 /// trusted proxy says so — so the session cookie never travels over plain HTTP afterwards. A
 /// classroom server on plain HTTP (the default) must not set it: the browser would drop the
 /// cookie and nobody could sign in.
-fn secure_attribute(
+pub(super) fn secure_attribute(
     state: &AppState,
     peer: std::net::SocketAddr,
     headers: &HeaderMap,

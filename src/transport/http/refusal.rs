@@ -60,6 +60,28 @@ pub enum Refusal {
     SheetTooLarge(String),
     /// A bank file that is not a spreadsheet at all: the reason, already in Vietnamese.
     UnreadableFile(String),
+    // --- the contest ---
+    InvalidContest,
+    ContestExists,
+    /// A round's settings refused: the reason, in Vietnamese ([`round_problem`]).
+    InvalidRound(String),
+    RoundExists,
+    BadCard,
+    NotYourLevel,
+    RoundNotOpen,
+    RoundClosed,
+    AttemptsUsed {
+        cap: u16,
+    },
+    AttemptsTodayUsed {
+        cap: u16,
+    },
+    AttemptSubmitted,
+    TimeOver,
+    InvalidAnswer,
+    InvalidPrediction {
+        max: i64,
+    },
     // --- capacity (413, 408, 429, 503) ---
     FileTooLarge {
         mib: usize,
@@ -76,6 +98,8 @@ pub enum Refusal {
     HashesBusy,
     /// Every import turn is taken.
     ImportsBusy,
+    /// Two requests changed one attempt at once, again and again.
+    AttemptBusy,
 }
 
 /// Why a unit does not fit the account being created.
@@ -91,6 +115,8 @@ pub enum UnitProblem {
 /// When a server with every import turn taken asks to be tried again: an import takes
 /// seconds (docs/performance.md).
 const IMPORTS_RETRY_MS: u64 = 10_000;
+/// When to save an attempt again after losing races to the participant's other device.
+const ATTEMPT_RETRY_MS: u64 = 1_000;
 /// When a server with every game or PIN taken asks to be tried again: games end over minutes.
 const FULL_RETRY_MS: u64 = 60_000;
 
@@ -101,7 +127,17 @@ impl Refusal {
             FileTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             UploadTimeout { .. } => StatusCode::REQUEST_TIMEOUT,
             TooManyGames { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ServerFull | NoFreePin | HashesBusy | ImportsBusy => StatusCode::SERVICE_UNAVAILABLE,
+            ServerFull | NoFreePin | HashesBusy | ImportsBusy | AttemptBusy => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
+            BadCard => StatusCode::UNAUTHORIZED,
+            NotYourLevel => StatusCode::FORBIDDEN,
+            RoundNotOpen
+            | RoundClosed
+            | AttemptsUsed { .. }
+            | AttemptsTodayUsed { .. }
+            | AttemptSubmitted
+            | TimeOver => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
@@ -137,7 +173,21 @@ impl Refusal {
             TooManyGames { .. } => "too_many_games",
             ServerFull => "server_full",
             NoFreePin => "no_free_pin",
-            HashesBusy | ImportsBusy => "server_busy",
+            HashesBusy | ImportsBusy | AttemptBusy => "server_busy",
+            InvalidContest => "invalid_contest",
+            ContestExists => "contest_exists",
+            InvalidRound(_) => "invalid_round",
+            RoundExists => "round_exists",
+            BadCard => "bad_card",
+            NotYourLevel => "not_your_level",
+            RoundNotOpen => "round_not_open",
+            RoundClosed => "round_closed",
+            AttemptsUsed { .. } => "attempts_used",
+            AttemptsTodayUsed { .. } => "attempts_today_used",
+            AttemptSubmitted => "attempt_submitted",
+            TimeOver => "time_over",
+            InvalidAnswer => "invalid_answer",
+            InvalidPrediction { .. } => "invalid_prediction",
         }
     }
 
@@ -201,6 +251,29 @@ impl Refusal {
             NoFreePin => "Máy chủ đã hết mã PIN trống. Hãy thử lại sau ít phút.".into(),
             HashesBusy => "Máy chủ đang bận. Hãy thử lại sau giây lát.".into(),
             ImportsBusy => "Máy chủ đang nhập các tệp khác. Hãy thử lại sau ít phút.".into(),
+            AttemptBusy => "Bài thi đang được lưu từ một thiết bị khác. Hãy thử lại.".into(),
+            InvalidContest => {
+                "Mã cuộc thi chỉ gồm chữ thường không dấu, số và dấu - (tối đa 60 ký tự); tên \
+                 cuộc thi từ 1 đến 200 ký tự."
+                    .into()
+            }
+            ContestExists => "Đã có cuộc thi với mã này.".into(),
+            InvalidRound(reason) => reason.clone(),
+            RoundExists => "Đã có đợt thi với mã này.".into(),
+            BadCard => "Sai mã học sinh hoặc mã bí mật trên thẻ dự thi.".into(),
+            NotYourLevel => "Đợt thi này không dành cho cấp học của bạn.".into(),
+            RoundNotOpen => "Đợt thi chưa mở. Hãy quay lại khi đến giờ thi.".into(),
+            RoundClosed => "Đợt thi đã kết thúc.".into(),
+            AttemptsUsed { cap } => format!("Bạn đã dùng hết {cap} lượt thi của đợt này."),
+            AttemptsTodayUsed { cap } => format!(
+                "Bạn đã dùng hết {cap} lượt thi của hôm nay. Hãy quay lại vào ngày mai."
+            ),
+            AttemptSubmitted => "Bài thi đã nộp; không sửa được nữa.".into(),
+            TimeOver => "Đã hết giờ làm bài; máy chủ đã nộp bài của bạn.".into(),
+            InvalidAnswer => "Câu trả lời không hợp lệ với câu hỏi này.".into(),
+            InvalidPrediction { max } => {
+                format!("Số dự đoán phải là số nguyên từ 0 đến {max}.")
+            }
         }
     }
 
@@ -210,8 +283,39 @@ impl Refusal {
             Refusal::HashesBusy => Some(crate::transport::hashing::RETRY_AFTER_MS),
             Refusal::ImportsBusy => Some(IMPORTS_RETRY_MS),
             Refusal::ServerFull | Refusal::NoFreePin => Some(FULL_RETRY_MS),
+            Refusal::AttemptBusy => Some(ATTEMPT_RETRY_MS),
             _ => None,
         }
+    }
+}
+
+/// A refused round's reason, in Vietnamese.
+pub fn round_problem(refusal: &crate::contest::rounds::RoundRefusal) -> String {
+    use crate::contest::rounds::RoundRefusal as R;
+    use crate::domain::contest::RulesError;
+    match refusal {
+        R::NoContest => "Không có cuộc thi này.".into(),
+        R::BadContext => "Mã đợt thi chỉ gồm chữ thường không dấu, số và dấu - (tối đa 60 ký tự), \
+                          không bắt đầu bằng «game-»."
+            .into(),
+        R::ContextTaken => "Đã có đợt thi với mã này.".into(),
+        R::BadTitle => "Tên đợt thi cần từ 1 đến 200 ký tự.".into(),
+        R::BadLevel(l) if l.is_empty() => "Cần chọn ít nhất một cấp.".into(),
+        R::BadLevel(l) => {
+            format!("Không có cấp «{l}». Các cấp: tieu-hoc, thcs, thpt, giao-vien.")
+        }
+        R::BadBank(b) => format!("Ngân hàng câu hỏi «{b}» không có hoặc chưa được duyệt."),
+        R::TooFewQuestions { level, have, need } => format!(
+            "Cấp {level} chỉ có {have} câu hỏi đã duyệt để bốc thăm; mỗi lượt thi cần {need} câu."
+        ),
+        R::Rules(RulesError::Window) => "Thời gian đóng đợt thi phải sau thời gian mở.".into(),
+        R::Rules(RulesError::Questions) => "Mỗi lượt thi có từ 1 đến 50 câu hỏi.".into(),
+        R::Rules(RulesError::TimeLimit) => "Thời gian làm bài từ 60 đến 7200 giây.".into(),
+        R::Rules(RulesError::Attempts) => "Số lượt thi phải từ 1 trở lên, và số lượt mỗi ngày \
+                                           không quá số lượt của cả đợt."
+            .into(),
+        R::Rules(RulesError::Prediction) => "Câu hỏi dự đoán cần từ 1 đến 300 ký tự.".into(),
+        R::Storage(_) => "Máy chủ gặp lỗi khi lưu đợt thi.".into(),
     }
 }
 
@@ -265,6 +369,21 @@ mod tests {
             NoFreePin,
             HashesBusy,
             ImportsBusy,
+            AttemptBusy,
+            InvalidContest,
+            ContestExists,
+            InvalidRound("Cần chọn ít nhất một cấp.".into()),
+            RoundExists,
+            BadCard,
+            NotYourLevel,
+            RoundNotOpen,
+            RoundClosed,
+            AttemptsUsed { cap: 3 },
+            AttemptsTodayUsed { cap: 1 },
+            AttemptSubmitted,
+            TimeOver,
+            InvalidAnswer,
+            InvalidPrediction { max: 10_000_000 },
         ];
         for r in &all {
             match r {
@@ -300,7 +419,22 @@ mod tests {
                 | ServerFull
                 | NoFreePin
                 | HashesBusy
-                | ImportsBusy => {}
+                | ImportsBusy
+                | AttemptBusy
+                | InvalidContest
+                | ContestExists
+                | InvalidRound(_)
+                | RoundExists
+                | BadCard
+                | NotYourLevel
+                | RoundNotOpen
+                | RoundClosed
+                | AttemptsUsed { .. }
+                | AttemptsTodayUsed { .. }
+                | AttemptSubmitted
+                | TimeOver
+                | InvalidAnswer
+                | InvalidPrediction { .. } => {}
             }
         }
         all
