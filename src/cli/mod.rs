@@ -3,6 +3,7 @@
 //! (the database's for the tools, the server's for `serve`), each described in `--help`.
 
 mod admin;
+mod audit;
 pub mod bank;
 mod demo;
 mod leaderboard;
@@ -45,6 +46,9 @@ enum Cmd {
     /// Accounts, from the server's own machine (never over the network).
     #[command(subcommand)]
     Admin(admin::AdminCmd),
+    /// The contest's audit log: check it and the database against it.
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
 }
 
 /// Runs the command `cli` names.
@@ -58,6 +62,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Cmd::Leaderboard(cmd)) => finish(block_on(leaderboard::run(cmd))),
         Some(Cmd::Demo(cmd)) => finish(block_on(demo::run(cmd))),
         Some(Cmd::Admin(cmd)) => finish(block_on(admin::run(cmd))),
+        Some(Cmd::Audit(cmd)) => finish(block_on(audit::run(cmd))),
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod cards;
 pub mod level;
 pub mod rounds;
+pub mod verify;
 pub mod view;
 
 use std::collections::HashMap;

@@ -58,6 +58,31 @@ impl From<sqlx::Error> for RoundRefusal {
     }
 }
 
+/// A digest of a round's frozen questions, kept in the audit log: a question changed in the
+/// database after the round was created no longer matches it (`hoithi audit verify`).
+pub fn questions_digest(questions: &[(Level, String, crate::domain::Question)]) -> String {
+    use blake2::{Blake2s256, Digest};
+    let mut lines: Vec<String> = questions
+        .iter()
+        .map(|(level, topic, q)| {
+            let body = serde_json::to_string(q).unwrap_or_default();
+            format!(
+                "{}\u{1f}{}\u{1f}{}\u{1f}{topic}\u{1f}{body}",
+                level.as_str(),
+                q.bank,
+                q.id
+            )
+        })
+        .collect();
+    lines.sort();
+    let mut h = Blake2s256::new();
+    for line in &lines {
+        h.update((line.len() as u64).to_be_bytes());
+        h.update(line.as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Levels a round may have: the three school levels and teachers.
 const ROUND_LEVELS: [Level; 4] = [Level::TieuHoc, Level::Thcs, Level::Thpt, Level::GiaoVien];
 
@@ -155,6 +180,7 @@ impl Contest {
             "round": id, "contest": slug, "context": input.context, "by": by,
             "levels": input.levels, "banks": input.banks, "rules": input.rules,
             "questions": questions.len(),
+            "questions_digest": questions_digest(&questions),
         });
         self.audit_organizer(now, "round_created", &body).await?;
         Ok(id)

@@ -201,6 +201,21 @@ impl Store {
         rows.iter().map(attempt_row).collect()
     }
 
+    /// The stored (correct, score, time) of a submitted attempt.
+    pub async fn attempt_score(&self, id: i64) -> Result<Option<(i64, i64, i64)>> {
+        let row = sqlx::query("SELECT correct, score, time_ms FROM attempts WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(match row {
+            Some(r) => match (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?) {
+                (Some(c), Some(s), Some(t)) => Some((c, s, t)),
+                _ => None,
+            },
+            None => None,
+        })
+    }
+
     /// The codes of a round's participants.
     pub async fn round_participant_codes(&self, round_id: i64) -> Result<Vec<String>> {
         let rows = sqlx::query(

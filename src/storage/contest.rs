@@ -227,6 +227,26 @@ impl Store {
             .collect()
     }
 
+    /// Every frozen question of a round: (level, topic, question).
+    pub async fn round_questions_all(&self, round: i64) -> Result<Vec<(Level, String, Question)>> {
+        let rows =
+            sqlx::query("SELECT level, topic, body FROM round_questions WHERE round_id = $1")
+                .bind(round)
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                let level: String = r.try_get(0)?;
+                let body: String = r.try_get(2)?;
+                Ok((
+                    Level::parse(&level).ok_or_else(|| decode(std::fmt::Error))?,
+                    r.try_get(1)?,
+                    serde_json::from_str(&body).map_err(decode)?,
+                ))
+            })
+            .collect()
+    }
+
     /// Marks a round closed with its participant count (once: `false` if it was closed).
     pub async fn close_round(&self, id: i64, participants: i64, at: i64) -> Result<bool> {
         let _turn = self.write_turn().await;

@@ -27,7 +27,7 @@ fn now() -> i64 {
     hoithi::storage::unix_ms()
 }
 
-async fn roster(app: &TestApp) {
+pub async fn roster(app: &TestApp) {
     let schools = app
         .upload(
             "/api/units/schools/import?file=truong.csv",
@@ -45,7 +45,7 @@ async fn roster(app: &TestApp) {
 }
 
 /// A contest `ct` with round `dot-1` for tiểu học (5 questions), open from an hour ago.
-async fn round(app: &TestApp, rules: Value) {
+pub async fn round(app: &TestApp, rules: Value) {
     let resp = app
         .post(
             "/api/contests",
@@ -67,7 +67,7 @@ async fn round(app: &TestApp, rules: Value) {
 }
 
 /// Cards for a school: code → secret.
-async fn cards(app: &TestApp, school: &str) -> Vec<(String, String)> {
+pub async fn cards(app: &TestApp, school: &str) -> Vec<(String, String)> {
     let resp = app
         .post(
             &format!("/api/units/schools/{school}/login-cards"),
@@ -88,19 +88,19 @@ async fn cards(app: &TestApp, school: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-fn secret_of<'a>(cards: &'a [(String, String)], code: &str) -> &'a str {
+pub fn secret_of<'a>(cards: &'a [(String, String)], code: &str) -> &'a str {
     &cards.iter().find(|(c, _)| c == code).unwrap().1
 }
 
 /// A participant's device: its own session cookie.
-struct Device<'a> {
+pub struct Device<'a> {
     app: &'a TestApp,
     cookie: String,
 }
 
 impl Device<'_> {
     /// A request as the contest page sends it: a change always carries a JSON body.
-    async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Response {
+    pub async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Response {
         let empty = json!({});
         let body = body.or((method != "GET").then_some(&empty));
         http(self.app.addr, method, path, Some(&self.cookie), body).await
@@ -130,7 +130,7 @@ async fn try_sign_in<'a>(
     })
 }
 
-async fn sign_in<'a>(app: &'a TestApp, code: &str, secret: &str) -> Device<'a> {
+pub async fn sign_in<'a>(app: &'a TestApp, code: &str, secret: &str) -> Device<'a> {
     match try_sign_in(app, code, secret).await {
         Ok(device) => device,
         Err(resp) => panic!("{code} could not sign in: {} {}", resp.status, resp.body),
@@ -146,7 +146,7 @@ fn refused(resp: &Response, status: u16, code: &str) {
 
 /// The right answer to question `index` of attempt `id`, in the attempt's ids, read from the
 /// database as only the server knows it.
-async fn right_answer(app: &TestApp, id: i64, index: usize) -> Value {
+pub async fn right_answer(app: &TestApp, id: i64, index: usize) -> Value {
     let row = app.store().attempt(id).await.unwrap().unwrap();
     let drawn = &row.attempt.questions[index];
     let pool: Vec<(String, Question)> = app
@@ -543,7 +543,7 @@ async fn the_server_keeps_the_rules_and_a_refusal_changes_nothing() {
 }
 
 #[tokio::test]
-async fn rounds_and_cards_are_the_organizers_and_the_schools() {
+pub async fn rounds_and_cards_are_the_organizers_and_the_schools() {
     let app = spawn_app().await;
     roster(&app).await;
     round(&app, json!({})).await;

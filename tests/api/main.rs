@@ -10,6 +10,7 @@ mod bank_import;
 mod bank_upload;
 mod cli;
 mod contest;
+mod contest_audit;
 mod database;
 mod faults_cut;
 mod faults_non_reader;
