@@ -185,12 +185,27 @@ pub struct IssuedCard {
     class_name: String,
     /// Shown once: only its hash is kept.
     secret: String,
+    /// The contest page, signing in by itself: code and secret ride in the fragment, which a
+    /// browser never sends to a server (nor to its logs).
+    url: String,
+    /// That address as a QR code, for the printed card.
+    qr_svg: String,
+}
+
+fn card_qr(url: &str) -> ApiResult<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).map_err(|e| anyhow::anyhow!("QR: {e}"))?;
+    Ok(code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(120, 120)
+        .quiet_zone(true)
+        .build())
 }
 
 /// Issues new cards (a reprint: the old secrets stop working) for a class or a school.
 pub async fn issue_cards(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
+    headers: HeaderMap,
     Path(code): Path<String>,
     Json(body): Json<CardsRequest>,
 ) -> ApiResult<Json<Vec<IssuedCard>>> {
@@ -200,19 +215,27 @@ pub async fn issue_cards(
         .store()
         .school_participants(&code, body.class.as_deref())
         .await?;
+    let base = super::games::join_base(&state, &headers);
     // (The thread's generator may not be held across an await.)
-    let issued: Vec<IssuedCard> = {
+    let secrets: Vec<String> = {
         let mut rng = rand::rng();
         students
-            .into_iter()
-            .map(|s| IssuedCard {
-                secret: cards::new_secret(&mut rng),
-                code: s.code,
-                display_name: s.display_name,
-                class_name: s.class_name,
-            })
+            .iter()
+            .map(|_| cards::new_secret(&mut rng))
             .collect()
     };
+    let mut issued = Vec::with_capacity(students.len());
+    for (s, secret) in students.into_iter().zip(secrets) {
+        let url = format!("{base}/contest.html#code={}&secret={secret}", s.code);
+        issued.push(IssuedCard {
+            qr_svg: card_qr(&url)?,
+            url,
+            secret,
+            code: s.code,
+            display_name: s.display_name,
+            class_name: s.class_name,
+        });
+    }
     let hashes: Vec<(String, String)> = issued
         .iter()
         .map(|c| (c.code.clone(), cards::hash(&c.code, &c.secret)))
