@@ -148,6 +148,7 @@ async function load() {
     if (managesAccounts) fillRolePicker();
     for (const id of ['quiz-builder', 'quizzes-panel', 'games-panel']) $(id).hidden = !buildsQuizzes();
     $('commune-panel').hidden = !isCommuneOfficer();
+    $('contest-panel').hidden = !managesAccounts;
     await Promise.all([
       buildsQuizzes() && loadBanks(), buildsQuizzes() && loadQuizzes(), buildsQuizzes() && loadGames(),
       managesAccounts && loadAccounts(), isCommuneOfficer() && showCommune(),

@@ -460,4 +460,26 @@ export default {
   'contest.key': 'Đáp án',
   'contest.source': 'Nguồn',
   'contest.back': 'Về trang đợt thi',
+
+  // Printing login cards (cards.html).
+  'cards.title': 'In thẻ dự thi · Hội thi',
+  'cards.heading': 'In thẻ dự thi trực tuyến',
+  'cards.hint': 'Mỗi học sinh một thẻ: mã học sinh, mã bí mật và mã QR để vào thi. Mười thẻ một trang A4.',
+  'cards.school': 'Mã trường',
+  'cards.class': 'Lớp',
+  'cards.allClasses': 'Để trống: cả trường',
+  'cards.warn': 'In thẻ mới sẽ tạo mã bí mật mới: thẻ in trước đó của các học sinh này không dùng được nữa.',
+  'cards.issue': 'Tạo thẻ mới',
+  'cards.print': 'In',
+  'cards.confirm': 'Tạo mã bí mật mới cho các học sinh này? Thẻ cũ sẽ không dùng được nữa.',
+  'cards.done': 'Đã tạo {n} thẻ ({pages} trang). Bấm «In» để in; mã bí mật chỉ hiện lần này.',
+  'cards.cardHead': 'Thẻ dự thi trực tuyến · chuyển đổi số',
+  'cards.classLabel': 'Lớp',
+  'cards.signIn': 'Hãy đăng nhập ở trang quản trị (admin.html) trước.',
+
+  // The contest panel of admin.html.
+  'admin.contest': 'Cuộc thi trực tuyến',
+  'admin.contestHint': 'In thẻ dự thi cho học sinh: mỗi thẻ có mã học sinh, mã bí mật và mã QR để vào trang thi.',
+  'admin.cards': 'In thẻ dự thi',
+  'admin.contestPage': 'Trang thi của học sinh',
 };

@@ -1,0 +1,96 @@
+// Printing contest login cards (cards.html): a school admin (or an organizer) issues new
+// cards for a class or the whole school and prints them, ten to an A4 page. A secret is shown
+// only in this answer — the server keeps its hash — so printing again issues new secrets and
+// the old cards stop working (docs/protocol.md, "The online contest").
+import { t, applyI18n, errorText, h, fill } from './common.js';
+
+const $ = (id) => document.getElementById(id);
+const PER_PAGE = 10;
+
+async function api(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: {} };
+  if (method !== 'GET') {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body ?? {});
+  }
+  const resp = await fetch(path, init);
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) throw new Error(errorText(data.code, data.message, data.retry_after_ms));
+  return data;
+}
+
+/** The QR code the server drew for a card, as an SVG element (parsed as SVG, never HTML). */
+function qr(svgText) {
+  const doc = new DOMParser().parseFromString(svgText, 'image/svg+xml');
+  const svg = doc.documentElement;
+  return svg.nodeName === 'svg' ? document.importNode(svg, true) : h('span');
+}
+
+function card(c, schoolName) {
+  return h('article', { class: 'card' },
+    h('p', { class: 'head', text: t('cards.cardHead') }),
+    h('div', {},
+      h('p', { class: 'name', text: c.display_name }),
+      h('p', { class: 'where', text: `${t('cards.classLabel')} ${c.class_name} · ${schoolName}` }),
+      h('dl', {},
+        h('dt', { text: t('contest.code') }), h('dd', { text: c.code }),
+        h('dt', { text: t('contest.secret') }), h('dd', { text: c.secret })),
+      h('p', { class: 'url', text: `${location.origin}/contest.html` })),
+    h('div', { class: 'qr' }, qr(c.qr_svg)));
+}
+
+async function loadClasses(school) {
+  try {
+    const roster = await api('GET', `/api/units/schools/${encodeURIComponent(school)}/students`);
+    const classes = [...new Set(roster.students.map((s) => s.class_name))].sort();
+    fill($('classes'), classes.map((c) => h('option', { value: c })));
+    return roster.school.name;
+  } catch {
+    return school;
+  }
+}
+
+let schoolName = '';
+
+$('choose').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  $('error').textContent = '';
+  $('done').textContent = '';
+  const school = $('school').value.trim();
+  const klass = $('class').value.trim();
+  if (!school) return;
+  if (!confirm(t('cards.confirm'))) return;
+  try {
+    schoolName = await loadClasses(school);
+    const cards = await api('POST', `/api/units/schools/${encodeURIComponent(school)}/login-cards`, klass ? { class: klass } : {});
+    const sheets = [];
+    for (let i = 0; i < cards.length; i += PER_PAGE) {
+      sheets.push(h('section', { class: 'sheet' }, cards.slice(i, i + PER_PAGE).map((c) => card(c, schoolName))));
+    }
+    fill($('sheets'), sheets);
+    $('done').textContent = t('cards.done', { n: cards.length, pages: sheets.length });
+    $('print').disabled = cards.length === 0;
+  } catch (err) {
+    $('error').textContent = err.message;
+  }
+});
+
+$('print').addEventListener('click', () => window.print());
+$('school').addEventListener('change', async () => { schoolName = await loadClasses($('school').value.trim()); });
+
+applyI18n();
+const params = new URLSearchParams(location.search);
+(async () => {
+  // A school admin's own school, unless the address names one.
+  let school = params.get('school');
+  if (!school) {
+    const me = await api('GET', '/api/me').catch(() => null);
+    if (!me) { $('error').textContent = t('cards.signIn'); return; }
+    if (me.role === 'school_admin') school = me.unit;
+  }
+  if (school) {
+    $('school').value = school;
+    schoolName = await loadClasses(school);
+  }
+  if (params.get('class')) $('class').value = params.get('class');
+})();
