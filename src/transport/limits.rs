@@ -42,6 +42,15 @@ const JOINS_PER_MINUTE: u32 = 120_000;
 const JOINS_PER_ADDRESS_PER_GAME_PER_MINUTE: u32 = 300;
 const SIGN_INS_PER_ADDRESS_PER_MINUTE: u32 = 30;
 const SIGN_INS_PER_ACCOUNT_PER_MINUTE: u32 = 10;
+/// Contest sign-ins with a login card per address per minute: a school of a thousand pupils
+/// behind one NAT address signs in within a minute or two. A card's secret has 50 random
+/// bits, so guessing is not what this stops (the per-card quota and the entropy do).
+const CARD_SIGN_INS_PER_ADDRESS_PER_MINUTE: u32 = 1200;
+/// Contest sign-ins per card per minute: a pupil retyping a secret, not a script.
+const CARD_SIGN_INS_PER_CARD_PER_MINUTE: u32 = 10;
+/// Contest requests (views, answers, submissions) per participant per minute: an attempt of
+/// 11 questions needs a few dozen; a runaway script gets `rate_limited`.
+const CONTEST_REQUESTS_PER_PARTICIPANT_PER_MINUTE: u32 = 300;
 /// Sign-ins waiting for a password hash beyond those being hashed. One argon2id hash takes
 /// 19 MiB and about 25 ms of a core (release build); 200 unbounded at once took the RSS to
 /// 3.97 GB. 32 waiting clear in well under a second on two cores.
@@ -126,6 +135,27 @@ pub struct LimitsConfig {
         default_value_t = SIGN_INS_PER_ACCOUNT_PER_MINUTE
     )]
     pub sign_ins_per_account_per_minute: u32,
+    /// Contest sign-ins with a login card per address per minute (a school behind one NAT).
+    #[arg(
+        long,
+        env = "HOITHI_CARD_SIGN_INS_PER_ADDRESS_PER_MINUTE",
+        default_value_t = CARD_SIGN_INS_PER_ADDRESS_PER_MINUTE
+    )]
+    pub card_sign_ins_per_address_per_minute: u32,
+    /// Contest sign-ins per login card per minute.
+    #[arg(
+        long,
+        env = "HOITHI_CARD_SIGN_INS_PER_CARD_PER_MINUTE",
+        default_value_t = CARD_SIGN_INS_PER_CARD_PER_MINUTE
+    )]
+    pub card_sign_ins_per_card_per_minute: u32,
+    /// Contest requests (views, answers, submissions) per participant per minute.
+    #[arg(
+        long,
+        env = "HOITHI_CONTEST_REQUESTS_PER_MINUTE",
+        default_value_t = CONTEST_REQUESTS_PER_PARTICIPANT_PER_MINUTE
+    )]
+    pub contest_requests_per_minute: u32,
     /// Password hashes computed at once (0: one fewer than the cores, at least one).
     #[arg(long, env = "HOITHI_PASSWORD_HASHES", default_value_t = 0)]
     pub password_hashes: u32,
@@ -190,6 +220,9 @@ impl Default for LimitsConfig {
             joins_per_address_per_game_per_minute: JOINS_PER_ADDRESS_PER_GAME_PER_MINUTE,
             sign_ins_per_address_per_minute: SIGN_INS_PER_ADDRESS_PER_MINUTE,
             sign_ins_per_account_per_minute: SIGN_INS_PER_ACCOUNT_PER_MINUTE,
+            card_sign_ins_per_address_per_minute: CARD_SIGN_INS_PER_ADDRESS_PER_MINUTE,
+            card_sign_ins_per_card_per_minute: CARD_SIGN_INS_PER_CARD_PER_MINUTE,
+            contest_requests_per_minute: CONTEST_REQUESTS_PER_PARTICIPANT_PER_MINUTE,
             password_hashes: 0,
             password_hash_queue: PASSWORD_HASH_QUEUE,
             watches_per_connection: WATCHES_PER_CONNECTION,
@@ -255,6 +288,9 @@ pub struct Limits {
     all_joins: DefaultDirectRateLimiter,
     sign_in_address: DefaultKeyedRateLimiter<IpAddr>,
     sign_in_account: DefaultKeyedRateLimiter<AccountKey>,
+    card_sign_in_address: DefaultKeyedRateLimiter<IpAddr>,
+    card_sign_in_card: DefaultKeyedRateLimiter<AccountKey>,
+    contest_requests: DefaultKeyedRateLimiter<AccountKey>,
     // Std mutexes: a lookup or insert, never held across an await.
     scanners: Mutex<HashMap<IpAddr, Instant>>,
     /// Addresses that signed in to an account, with when: see [`Limits::sign_in`].
@@ -288,6 +324,15 @@ impl Limits {
             )),
             sign_in_account: DefaultKeyedRateLimiter::keyed(per_minute(
                 config.sign_ins_per_account_per_minute,
+            )),
+            card_sign_in_address: DefaultKeyedRateLimiter::keyed(per_minute(
+                config.card_sign_ins_per_address_per_minute,
+            )),
+            card_sign_in_card: DefaultKeyedRateLimiter::keyed(per_minute(
+                config.card_sign_ins_per_card_per_minute,
+            )),
+            contest_requests: DefaultKeyedRateLimiter::keyed(per_minute(
+                config.contest_requests_per_minute,
             )),
             scanners: Mutex::new(HashMap::new()),
             known_good: Mutex::new(HashMap::new()),
@@ -397,6 +442,17 @@ impl Limits {
         check(&self.sign_in_account, &key)
     }
 
+    /// A sign-in with a contest login card from `address` for pupil `code`.
+    pub fn card_sign_in(&self, address: IpAddr, code: &str) -> Result<(), RetryAfter> {
+        check(&self.card_sign_in_address, &address)?;
+        check(&self.card_sign_in_card, &account_key(code))
+    }
+
+    /// A contest request of participant `code` (the attempt's views, answers, submission).
+    pub fn contest_request(&self, code: &str) -> Result<(), RetryAfter> {
+        check(&self.contest_requests, &account_key(code))
+    }
+
     fn signed_in_before(&self, address: IpAddr, key: &AccountKey) -> bool {
         let known = self.known_good.lock().expect("known-good lock");
         known.get(key).is_some_and(|seen| {
@@ -424,6 +480,9 @@ impl Limits {
             + self.joins_from.len()
             + self.sign_in_address.len()
             + self.sign_in_account.len()
+            + self.card_sign_in_address.len()
+            + self.card_sign_in_card.len()
+            + self.contest_requests.len()
             + self.scanners.lock().expect("scanners lock").len()
     }
 
@@ -437,6 +496,12 @@ impl Limits {
         self.joins_from.retain_recent();
         self.sign_in_address.retain_recent();
         self.sign_in_account.retain_recent();
+        self.card_sign_in_address.retain_recent();
+        self.card_sign_in_card.retain_recent();
+        self.contest_requests.retain_recent();
+        self.card_sign_in_address.shrink_to_fit();
+        self.card_sign_in_card.shrink_to_fit();
+        self.contest_requests.shrink_to_fit();
         self.upgrades.shrink_to_fit();
         self.pin_misses.shrink_to_fit();
         self.joins.shrink_to_fit();

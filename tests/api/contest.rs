@@ -107,7 +107,7 @@ impl Device<'_> {
     }
 }
 
-async fn try_sign_in<'a>(
+pub async fn try_sign_in<'a>(
     app: &'a TestApp,
     code: &str,
     secret: &str,

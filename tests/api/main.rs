@@ -11,6 +11,7 @@ mod bank_upload;
 mod cli;
 mod contest;
 mod contest_audit;
+mod contest_limits;
 mod database;
 mod faults_cut;
 mod faults_non_reader;

@@ -294,12 +294,17 @@ impl FromRequestParts<AppState> for CurrentParticipant {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let token = participant_cookie(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        state
+        let participant = state
             .store()
             .session_participant(&token::hex(&token::hash(token)))
             .await?
-            .map(CurrentParticipant)
-            .ok_or(ApiError::Unauthorized)
+            .ok_or(ApiError::Unauthorized)?;
+        if let Err(wait) = state.limits().contest_request(&participant.code) {
+            return Err(ApiError::RateLimited {
+                retry_after_ms: wait.as_millis() as u64 + 1,
+            });
+        }
+        Ok(CurrentParticipant(participant))
     }
 }
 
@@ -318,7 +323,7 @@ pub async fn sign_in(
 ) -> ApiResult<Response> {
     let address = state.limits().client_address(peer, &headers);
     let code = body.code.trim();
-    if let Err(wait) = state.limits().sign_in(address, code, false) {
+    if let Err(wait) = state.limits().card_sign_in(address, code) {
         return Err(ApiError::RateLimited {
             retry_after_ms: wait.as_millis() as u64 + 1,
         });
@@ -334,7 +339,6 @@ pub async fn sign_in(
         (true, Some(p)) => p,
         _ => return Err(Refusal::BadCard.into()),
     };
-    state.limits().signed_in(address, code);
     let secret = token::hex(&rand::random::<[u8; 32]>());
     state
         .store()
