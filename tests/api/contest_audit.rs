@@ -10,7 +10,7 @@ use serde_json::json;
 use crate::contest::{cards, roster, round, secret_of, sign_in};
 use crate::helpers::{spawn_app, TestApp};
 
-fn verify(app: &TestApp) -> (bool, String) {
+pub fn verify(app: &TestApp) -> (bool, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_hoithi"))
         .args(["audit", "verify", "--database-url"])
         .arg(crate::database::url_for(app.dir.path()))

@@ -12,6 +12,7 @@ mod cli;
 mod contest;
 mod contest_audit;
 mod contest_limits;
+mod contest_round;
 mod database;
 mod faults_cut;
 mod faults_non_reader;
