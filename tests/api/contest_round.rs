@@ -26,7 +26,7 @@ async fn big_roster(app: &TestApp) {
     assert_eq!(resp.status, 200, "{}", resp.body);
     let mut students = String::from("code,full_name,display_name,class,grade,school,consent\n");
     for i in 0..PUPILS {
-        let school = if i % 2 == 0 { "TH1" } else { "TH2" };
+        let school = if i.is_multiple_of(2) { "TH1" } else { "TH2" };
         let class = ["5A", "5B", "5C", "5D", "5E"][i % 5];
         students.push_str(&format!("P{i:04},Học Sinh Số {i},,{class},5,{school},\n"));
     }
@@ -52,7 +52,7 @@ async fn play(app: &TestApp, cards: &[(String, String)], i: usize) -> i64 {
     let total = view["questions"].as_array().unwrap().len();
     for q in 0..total {
         // Even pupils answer right, odd ones pick option 1 (right or not, by chance).
-        let answer = if i % 2 == 0 {
+        let answer = if i.is_multiple_of(2) {
             right_answer(app, id, q).await
         } else {
             let n = view["questions"][q]["options"].as_array().unwrap().len();
@@ -69,7 +69,7 @@ async fn play(app: &TestApp, cards: &[(String, String)], i: usize) -> i64 {
             )
             .await;
         assert_eq!(saved.status, 200, "{code} q{q}: {}", saved.body);
-        if q == 1 && i % 10 == 0 {
+        if q == 1 && i.is_multiple_of(10) {
             // A second device, mid-attempt: the same attempt, the same deadline.
             let tablet = sign_in(app, &code, secret_of(cards, &code)).await;
             let again = tablet
@@ -81,7 +81,7 @@ async fn play(app: &TestApp, cards: &[(String, String)], i: usize) -> i64 {
             assert_eq!(again["questions"][1]["answer"], answer, "{code}");
         }
     }
-    if i % 25 == 0 {
+    if i.is_multiple_of(25) {
         let reloaded = phone
             .call("GET", &format!("/api/contest/attempts/{id}"), None)
             .await
@@ -127,7 +127,7 @@ async fn five_hundred_pupils_play_a_round_that_closes_publishes_and_verifies() {
         .collect()
         .await;
     for (i, score) in &scores {
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             assert_eq!(*score, 50, "P{i:04} answered every question right");
         }
     }
