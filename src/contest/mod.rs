@@ -7,6 +7,7 @@
 
 pub mod cards;
 pub mod level;
+pub mod report;
 pub mod rounds;
 pub mod verify;
 pub mod view;

@@ -236,3 +236,103 @@ impl Store {
             .try_get(0)
     }
 }
+
+/// A school's part in a round: its pupils who started an attempt, and the attempts.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SchoolTurnout {
+    pub school: String,
+    pub name: String,
+    pub commune: String,
+    pub enrolment: i64,
+    pub participants: i64,
+    pub attempts: i64,
+}
+
+impl Store {
+    /// Every school's turnout in a round (schools with nobody yet included, so a rate of 0
+    /// shows), by commune and school.
+    pub async fn round_turnout(&self, round_id: i64) -> Result<Vec<SchoolTurnout>> {
+        let rows = sqlx::query(
+            "SELECT sc.code, sc.name, sc.commune_code, sc.enrolment, \
+                    COUNT(DISTINCT a.participant), COUNT(a.id) \
+             FROM schools sc \
+             LEFT JOIN students st ON st.school_code = sc.code \
+             LEFT JOIN attempts a ON a.participant = st.code AND a.round_id = $1 \
+             GROUP BY sc.code, sc.name, sc.commune_code, sc.enrolment \
+             ORDER BY sc.commune_code, sc.code",
+        )
+        .bind(round_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SchoolTurnout {
+                    school: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    commune: r.try_get(2)?,
+                    enrolment: r.try_get(3)?,
+                    participants: r.try_get(4)?,
+                    attempts: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Attempts started in each hour of a round: (the hour's start, Unix ms; attempts).
+    pub async fn round_attempts_per_hour(&self, round_id: i64) -> Result<Vec<(i64, i64)>> {
+        let rows = sqlx::query(
+            "SELECT (started_at / 3600000) * 3600000 AS hour, COUNT(*) FROM attempts \
+             WHERE round_id = $1 GROUP BY hour ORDER BY hour",
+        )
+        .bind(round_id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+}
+
+/// A participant's standing in a round with who they are, for awards.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Standing {
+    pub code: String,
+    pub full_name: String,
+    pub class_name: String,
+    pub grade: i64,
+    pub school: String,
+    pub keys: [i64; 5],
+}
+
+impl Store {
+    /// Every standing recorded in `context`, with the pupil's name, class, grade and school.
+    pub async fn standings(&self, context: &str) -> Result<Vec<Standing>> {
+        let rows = sqlx::query(
+            "SELECT s.code, s.full_name, s.class_name, s.grade, sc.name, \
+                    r.score, r.time_ms, r.distance, r.attempts, r.submitted_at \
+             FROM results r JOIN students s ON s.code = r.student_code \
+             JOIN schools sc ON sc.code = s.school_code WHERE r.context = $1",
+        )
+        .bind(context)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(Standing {
+                    code: r.try_get(0)?,
+                    full_name: r.try_get(1)?,
+                    class_name: r.try_get(2)?,
+                    grade: r.try_get(3)?,
+                    school: r.try_get(4)?,
+                    keys: [
+                        r.try_get(5)?,
+                        r.try_get(6)?,
+                        r.try_get(7)?,
+                        r.try_get(8)?,
+                        r.try_get(9)?,
+                    ],
+                })
+            })
+            .collect()
+    }
+}

@@ -216,6 +216,8 @@ pub fn router(state: AppState) -> Router {
             "/contest-rounds/{context}/close",
             post(contest::close_round),
         )
+        .route("/contest-rounds/{context}/turnout", get(contest::turnout))
+        .route("/contest-rounds/{context}/awards", get(contest::awards))
         .route(
             "/units/schools/{code}/login-cards",
             post(contest::issue_cards),

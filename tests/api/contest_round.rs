@@ -162,6 +162,53 @@ async fn five_hundred_pupils_play_a_round_that_closes_publishes_and_verifies() {
         .collect();
     assert_eq!(distances.iter().filter(|&&d| d == 0).count(), 1);
 
+    // The organizer's view: turnout by school and commune, per hour, and the awards.
+    let turnout = app.get("/api/contest-rounds/dot-1/turnout").await;
+    assert_eq!(turnout.status, 200, "{}", turnout.body);
+    let turnout = turnout.json();
+    assert_eq!(turnout["participants"], PUPILS);
+    assert_eq!(turnout["attempts"], PUPILS);
+    assert_eq!(turnout["enrolment"], 600);
+    assert_eq!(turnout["rate_permille"], 833);
+    for school in turnout["schools"].as_array().unwrap() {
+        assert_eq!(school["participants"], 250, "{school}");
+        assert_eq!(school["rate_permille"], 833, "{school}");
+    }
+    assert_eq!(turnout["communes"].as_array().unwrap().len(), 2);
+    let per_hour: i64 = turnout["per_hour"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h[1].as_i64().unwrap())
+        .sum();
+    assert_eq!(per_hour, PUPILS as i64);
+    let awards = app.get("/api/contest-rounds/dot-1/awards?top=10").await;
+    assert_eq!(awards.status, 200, "{}", awards.body);
+    let awards = awards.json();
+    let winners = awards["individuals"][0]["winners"].as_array().unwrap();
+    assert_eq!(winners.len(), 10);
+    let times: Vec<i64> = winners
+        .iter()
+        .map(|w| {
+            assert_eq!(w["keys"][0], 50, "{w}");
+            w["keys"][1].as_i64().unwrap()
+        })
+        .collect();
+    assert!(times.windows(2).all(|t| t[0] <= t[1]), "{times:?}");
+    assert_eq!(
+        awards["schools"].as_array().unwrap().len(),
+        2,
+        "83% clears 80%"
+    );
+    let strict = app
+        .get("/api/contest-rounds/dot-1/awards?bands=300:900,*:900")
+        .await
+        .json();
+    assert_eq!(strict["schools"], json!([]), "83% does not clear 90%");
+    let bad = app.get("/api/contest-rounds/dot-1/awards?bands=abc").await;
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.json()["code"], "invalid_awards");
+
     let published = app
         .post(
             "/api/rankings/dot-1/publish",

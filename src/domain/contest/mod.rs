@@ -11,6 +11,7 @@ pub mod attempt;
 pub mod draw;
 pub mod rules;
 pub mod standing;
+pub mod turnout;
 
 pub use attempt::{Answered, Attempt, AttemptError, Scored};
 pub use draw::{draw, Drawn, Pool};

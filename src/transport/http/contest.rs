@@ -496,3 +496,73 @@ pub async fn sign_out(
     );
     Ok(response)
 }
+
+/// A round's turnout by school and commune, and attempts per hour.
+pub async fn turnout(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(context): Path<String>,
+) -> ApiResult<Json<crate::contest::report::RoundTurnout>> {
+    require(&account, Action::ManageContests, Target::Province)?;
+    Ok(Json(
+        state.contest().turnout(&context).await.map_err(refused)?,
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AwardsQuery {
+    /// Individuals per level (default 10, at most 500).
+    top: Option<usize>,
+    /// Minimum rates by size: `300:800,1000:600,*:400` (enrolment up to, per mille).
+    bands: Option<String>,
+}
+
+fn parse_bands(text: &str) -> Option<Vec<crate::domain::contest::turnout::Band>> {
+    use crate::domain::contest::turnout::Band;
+    let bands: Option<Vec<Band>> = text
+        .split(',')
+        .map(|part| {
+            let (size, rate) = part.trim().split_once(':')?;
+            let up_to = match size.trim() {
+                "*" => None,
+                n => Some(n.parse::<i64>().ok().filter(|n| *n > 0)?),
+            };
+            let min_rate_permille = rate
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|r| (0..=1000).contains(r))?;
+            Some(Band {
+                up_to,
+                min_rate_permille,
+            })
+        })
+        .collect();
+    bands.filter(|b| !b.is_empty() && b.len() <= 10)
+}
+
+/// The top of each level and the collectives whose turnout clears their size's minimum.
+pub async fn awards(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(context): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<AwardsQuery>,
+) -> ApiResult<Json<crate::contest::report::Awards>> {
+    require(&account, Action::ManageContests, Target::Province)?;
+    let k = query.top.unwrap_or(10);
+    if !(1..=500).contains(&k) {
+        return Err(Refusal::InvalidAwards.into());
+    }
+    let bands = match &query.bands {
+        Some(text) => parse_bands(text).ok_or(Refusal::InvalidAwards)?,
+        None => crate::domain::contest::turnout::default_bands(),
+    };
+    Ok(Json(
+        state
+            .contest()
+            .awards(&context, k, bands)
+            .await
+            .map_err(refused)?,
+    ))
+}

@@ -82,6 +82,7 @@ pub enum Refusal {
     InvalidPrediction {
         max: i64,
     },
+    InvalidAwards,
     // --- capacity (413, 408, 429, 503) ---
     FileTooLarge {
         mib: usize,
@@ -188,6 +189,7 @@ impl Refusal {
             TimeOver => "time_over",
             InvalidAnswer => "invalid_answer",
             InvalidPrediction { .. } => "invalid_prediction",
+            InvalidAwards => "invalid_awards",
         }
     }
 
@@ -274,6 +276,9 @@ impl Refusal {
             InvalidPrediction { max } => {
                 format!("Số dự đoán phải là số nguyên từ 0 đến {max}.")
             }
+            InvalidAwards => "Số giải mỗi cấp từ 1 đến 500; ngưỡng tỉ lệ viết dạng \
+                              300:800,1000:600,*:400 (sĩ số tối đa : phần nghìn)."
+                .into(),
         }
     }
 
@@ -384,6 +389,7 @@ mod tests {
             TimeOver,
             InvalidAnswer,
             InvalidPrediction { max: 10_000_000 },
+            InvalidAwards,
         ];
         for r in &all {
             match r {
@@ -434,7 +440,8 @@ mod tests {
                 | AttemptSubmitted
                 | TimeOver
                 | InvalidAnswer
-                | InvalidPrediction { .. } => {}
+                | InvalidPrediction { .. }
+                | InvalidAwards => {}
             }
         }
         all
