@@ -149,6 +149,7 @@ async function load() {
     for (const id of ['quiz-builder', 'quizzes-panel', 'games-panel']) $(id).hidden = !buildsQuizzes();
     $('commune-panel').hidden = !isCommuneOfficer();
     $('contest-panel').hidden = !managesAccounts;
+    $('contest-admin-link').hidden = !isOrganizer();
     await Promise.all([
       buildsQuizzes() && loadBanks(), buildsQuizzes() && loadQuizzes(), buildsQuizzes() && loadGames(),
       managesAccounts && loadAccounts(), isCommuneOfficer() && showCommune(),
