@@ -43,11 +43,16 @@ async function signIn(code, secret) {
   err.textContent = '';
   try {
     await api('POST', '/api/contest/session', { code: code.trim(), secret });
-    history.replaceState(null, '', location.pathname);
-    await home();
   } catch (e) {
+    // A card's address signs in before the form is shown: show it, with the reason.
+    showSignIn();
     err.textContent = e.message;
+    return;
   }
+  history.replaceState(null, '', location.pathname);
+  // Phones are shared in class: the secret does not stay in the form for the next pupil.
+  $('secret').value = '';
+  await home();
 }
 
 function showSignIn() {
@@ -146,8 +151,10 @@ function tick() {
   if (fillBar) fillBar.style.transform = `scaleX(${left() / (attempt.deadline - attempt.started_at)})`;
   if (left() <= 0) {
     clearInterval(ticker);
-    // The server submits at the deadline; ask for the result a moment after its grace.
-    setTimeout(() => open(attempt.id), 2500);
+    // The server submits at the deadline; ask for the result a moment after its grace
+    // (unless the pupil has left this attempt by then).
+    const id = attempt.id;
+    setTimeout(() => { if (attempt?.id === id) open(id); }, 2500);
   }
 }
 
@@ -250,7 +257,8 @@ function result() {
   const rows = attempt.revealed
     ? attempt.questions.map((q, i) => {
         const opts = optionsOf(q);
-        const names = (ids) => (ids ?? []).map((id) => opts.find((o) => o.id === id)?.text ?? id).join(' → ');
+        // An order reads with arrows; chosen options are a list, in no order.
+        const names = (ids) => (ids ?? []).map((id) => opts.find((o) => o.id === id)?.text ?? id).join(q.kind === 'ordering' ? ' → ' : '; ');
         return h('li', { class: q.key.right ? 'right' : 'wrong' },
           h('p', { class: 'qtext', text: `${i + 1}. ${q.text}` }),
           h('p', { text: `${t('contest.yours')}: ${q.answer == null ? t('contest.none') : names(q.answer)}` }),
@@ -277,6 +285,13 @@ $('sign-in').addEventListener('submit', (e) => {
 });
 $('sign-out').addEventListener('click', async () => {
   await api('DELETE', '/api/contest/session').catch(() => {});
+  // Nothing of this pupil stays for the next one: the attempt, its clock, the card.
+  clearInterval(ticker);
+  attempt = null;
+  index = 0;
+  status('');
+  $('sign-in').reset();
+  $('sign-in-error').textContent = '';
   showSignIn();
 });
 // A card's QR code carries the code and secret in the fragment: sign in by itself.
