@@ -34,7 +34,8 @@ use view::AttemptView;
 /// How often the server submits attempts whose time ran out.
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Submits attempts whose time ran out, every `every`, until shutdown.
+/// Submits attempts whose time ran out, every `every`, and deletes expired sessions every
+/// hour, until shutdown.
 pub async fn sweep(
     contest: Contest,
     every: std::time::Duration,
@@ -42,6 +43,7 @@ pub async fn sweep(
 ) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut last_purge = tokio::time::Instant::now();
     loop {
         tokio::select! {
             _ = tick.tick() => {}
@@ -50,10 +52,21 @@ pub async fn sweep(
         if *shutdown.borrow() {
             return;
         }
-        match contest.expire_due(crate::storage::unix_ms()).await {
+        let now = crate::storage::unix_ms();
+        match contest.expire_due(now).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(attempts = n, "attempts submitted at their deadline"),
             Err(e) => tracing::warn!(error = %e, "could not submit expired attempts"),
+        }
+        // Expired sessions, hourly: each card sign-in makes one, and a month of a contest
+        // makes many.
+        if last_purge.elapsed() >= std::time::Duration::from_secs(3600) {
+            last_purge = tokio::time::Instant::now();
+            match contest.store().purge_expired_sessions(now).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+                Err(e) => tracing::warn!(error = %e, "could not delete expired sessions"),
+            }
         }
     }
 }

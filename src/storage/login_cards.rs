@@ -144,6 +144,20 @@ impl Store {
         Ok(())
     }
 
+    /// Deletes the sessions (participants' and accounts') that expired before `now`; how many.
+    pub async fn purge_expired_sessions(&self, now: i64) -> Result<u64> {
+        let _turn = self.write_turn().await;
+        let mut gone = 0;
+        for table in ["participant_sessions", "sessions"] {
+            gone += sqlx::query(&format!("DELETE FROM {table} WHERE expires_at <= $1"))
+                .bind(now)
+                .execute(self.pool())
+                .await?
+                .rows_affected();
+        }
+        Ok(gone)
+    }
+
     pub async fn delete_participant_session(&self, token_hash: &str) -> Result<()> {
         let _turn = self.write_turn().await;
         sqlx::query("DELETE FROM participant_sessions WHERE token_hash = $1")

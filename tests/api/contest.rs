@@ -723,3 +723,22 @@ async fn the_audit_log_chains_every_start_and_submission() {
     );
     assert!(start["seed"].as_str().is_some());
 }
+
+#[tokio::test]
+async fn expired_sessions_end_and_are_deleted() {
+    let app = spawn_app().await;
+    roster(&app).await;
+    let cards = cards(&app, "TH1").await;
+    let an = sign_in(&app, "HS01", secret_of(&cards, "HS01")).await;
+    let binh = sign_in(&app, "HS02", secret_of(&cards, "HS02")).await;
+    assert_eq!(an.call("GET", "/api/contest/me", None).await.status, 200);
+    sqlx::query("UPDATE participant_sessions SET expires_at = $1 WHERE student_code = 'HS01'")
+        .bind(now() - 1)
+        .execute(app.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(an.call("GET", "/api/contest/me", None).await.status, 401);
+    let gone = app.store().purge_expired_sessions(now()).await.unwrap();
+    assert_eq!(gone, 1, "only the expired one");
+    assert_eq!(binh.call("GET", "/api/contest/me", None).await.status, 200);
+}
