@@ -88,11 +88,13 @@ function roundCard(r) {
   const submitted = r.attempts.filter((a) => a.submitted_at != null);
   const best = submitted.reduce((b, a) => (b == null || a.score > b.score || (a.score === b.score && a.time_ms < b.time_ms) ? a : b), null);
   const left = rules.attempts_per_round - r.attempts.length;
+  // The server says whether a new attempt may start now (the day's cap is by the Vietnamese
+  // calendar day, which the phone's clock may not know).
   const action = r.open_attempt
     ? h('button', { class: 'big primary', type: 'button', text: t('contest.resume'), onclick: () => start(r.context) })
-    : r.open && left > 0
+    : !r.start_refused
       ? h('button', { class: 'big primary', type: 'button', text: t('contest.start'), onclick: () => start(r.context) })
-      : null;
+      : r.open ? h('p', { class: 'error', text: t(`contest.refused.${r.start_refused}`, { n: rules.attempts_per_day }) }) : null;
   return h('section', { class: 'card round' },
     h('h1', { text: r.title }),
     h('ul', { class: 'rules' },
@@ -114,6 +116,7 @@ function roundCard(r) {
 
 let attempt = null; // the server's view
 let index = 0;
+let shownId = null; // the attempt `index` belongs to
 let left = () => 0;
 let ticker = 0;
 
@@ -139,6 +142,12 @@ function show(view) {
   clearInterval(ticker);
   if (view.submitted) return result();
   left = countdown(view.remaining_ms);
+  // Opening (or resuming on another device): the first question not answered yet.
+  if (view.id !== shownId) {
+    shownId = view.id;
+    const first = view.questions.findIndex((q) => q.answer == null);
+    index = first < 0 ? view.questions.length : first;
+  }
   index = Math.min(index, view.questions.length);
   ticker = setInterval(tick, 250);
   render();
@@ -288,6 +297,7 @@ $('sign-out').addEventListener('click', async () => {
   // Nothing of this pupil stays for the next one: the attempt, its clock, the card.
   clearInterval(ticker);
   attempt = null;
+  shownId = null;
   index = 0;
   status('');
   $('sign-in').reset();

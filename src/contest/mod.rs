@@ -130,6 +130,10 @@ pub struct RoundForParticipant {
     pub attempts: Vec<AttemptSummary>,
     /// The open attempt to resume, if any.
     pub open_attempt: Option<i64>,
+    /// Why a new attempt would be refused now (the code of `docs/protocol.md`: the day's or
+    /// the round's attempts are used, the round is not open), so the page says it before the
+    /// pupil taps; `None` when one may start.
+    pub start_refused: Option<&'static str>,
 }
 
 #[derive(Debug, serde::Serialize)]
@@ -245,11 +249,24 @@ impl Contest {
                 });
             }
             let rules = round.rules_now();
+            let open_attempt = attempts
+                .iter()
+                .find(|a| a.attempt.is_open(now))
+                .map(|a| a.id);
+            let history = History {
+                active: open_attempt.is_some(),
+                started_at: attempts.iter().map(|a| a.attempt.started_at).collect(),
+            };
+            let start_refused = rules.may_start(now, &history).err().map(|r| match r {
+                StartRefusal::NotOpen => "round_not_open",
+                StartRefusal::Closed => "round_closed",
+                StartRefusal::Active => "attempt_open",
+                StartRefusal::RoundCap(_) => "attempts_used",
+                StartRefusal::DayCap { .. } => "attempts_today_used",
+            });
             out.push(RoundForParticipant {
-                open_attempt: attempts
-                    .iter()
-                    .find(|a| a.attempt.is_open(now))
-                    .map(|a| a.id),
+                open_attempt,
+                start_refused,
                 attempts: summaries,
                 context: round.context,
                 title: round.title,

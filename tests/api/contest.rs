@@ -218,6 +218,7 @@ async fn a_pupil_signs_in_with_a_card_plays_an_attempt_and_ranks_on_the_rounds_b
     assert_eq!(me["rounds"][0]["context"], "dot-1");
     assert_eq!(me["rounds"][0]["open"], true);
     assert_eq!(me["rounds"][0]["rules"]["time_limit_s"], 600);
+    assert_eq!(me["rounds"][0]["start_refused"], Value::Null);
 
     let started = phone
         .call("POST", "/api/contest/rounds/dot-1/attempt", None)
@@ -344,6 +345,11 @@ async fn a_pupil_signs_in_with_a_card_plays_an_attempt_and_ranks_on_the_rounds_b
         .call("POST", "/api/contest/rounds/dot-1/attempt", None)
         .await;
     refused(&second, 409, "attempts_today_used");
+    let me = phone.call("GET", "/api/contest/me", None).await.json();
+    assert_eq!(
+        me["rounds"][0]["start_refused"], "attempts_today_used",
+        "said before a tap"
+    );
 
     // Closing the round counts its participants and opens the key.
     let closed = app

@@ -460,6 +460,11 @@ export default {
   'contest.key': 'Đáp án',
   'contest.source': 'Nguồn',
   'contest.back': 'Về trang đợt thi',
+  'contest.refused.attempts_today_used': 'Bạn đã dùng hết {n} lượt thi của hôm nay. Hãy quay lại vào ngày mai.',
+  'contest.refused.attempts_used': 'Bạn đã dùng hết các lượt thi của đợt này.',
+  'contest.refused.round_not_open': 'Đợt thi chưa mở.',
+  'contest.refused.round_closed': 'Đợt thi đã kết thúc.',
+  'contest.refused.attempt_open': 'Bạn đang có một bài thi chưa nộp.',
 
   // Printing login cards (cards.html).
   'cards.title': 'In thẻ dự thi · Hội thi',
