@@ -148,7 +148,9 @@ async function load() {
     if (managesAccounts) fillRolePicker();
     for (const id of ['quiz-builder', 'quizzes-panel', 'games-panel']) $(id).hidden = !buildsQuizzes();
     $('commune-panel').hidden = !isCommuneOfficer();
-    $('contest-panel').hidden = !managesAccounts;
+    // Teachers and managers take part with their accounts; cards are printed by a school.
+    $('contest-panel').hidden = isCommuneOfficer();
+    $('cards-link').hidden = !managesAccounts;
     $('contest-admin-link').hidden = !isOrganizer();
     await Promise.all([
       buildsQuizzes() && loadBanks(), buildsQuizzes() && loadQuizzes(), buildsQuizzes() && loadGames(),

@@ -74,6 +74,8 @@ async function home() {
   }
   $('sign-in').hidden = true;
   $('bar').hidden = false;
+  // Staff are signed in with their account (admin.html signs them out).
+  $('sign-out').hidden = me.participant.staff;
   $('me').textContent = `${me.participant.display_name} · ${me.participant.class_name} · ${me.participant.school_name}`;
   screen.hidden = false;
   if (!me.rounds.length) {

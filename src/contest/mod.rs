@@ -208,7 +208,7 @@ impl Contest {
             .round_by_context(context)
             .await?
             .ok_or(ContestError::NoRound)?;
-        let level = level::of_grade(participant.grade)
+        let level = level::of(participant)
             .filter(|l| round.levels.contains(l))
             .ok_or(ContestError::NotYourLevel)?;
         Ok((round, level))
@@ -220,7 +220,7 @@ impl Contest {
         participant: &Participant,
         now: i64,
     ) -> Result<Vec<RoundForParticipant>> {
-        let Some(level) = level::of_grade(participant.grade) else {
+        let Some(level) = level::of(participant) else {
             return Ok(Vec::new());
         };
         let mut out = Vec::new();

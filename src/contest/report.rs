@@ -118,7 +118,7 @@ impl Contest {
             .map(|&lvl| {
                 let of_level: Vec<(Standing, [i64; 5])> = standings
                     .iter()
-                    .filter(|s| level::of_grade(s.grade) == Some(lvl))
+                    .filter(|s| level::of_kind(s.staff, s.grade) == Some(lvl))
                     .map(|s| (s.clone(), s.keys))
                     .collect();
                 LevelTop {

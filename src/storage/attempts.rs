@@ -301,6 +301,8 @@ pub struct Standing {
     pub class_name: String,
     pub grade: i64,
     pub school: String,
+    /// A teacher or manager (level giáo viên), not a pupil.
+    pub staff: bool,
     pub keys: [i64; 5],
 }
 
@@ -309,7 +311,7 @@ impl Store {
     pub async fn standings(&self, context: &str) -> Result<Vec<Standing>> {
         let rows = sqlx::query(
             "SELECT s.code, s.full_name, s.class_name, s.grade, sc.name, \
-                    r.score, r.time_ms, r.distance, r.attempts, r.submitted_at \
+                    r.score, r.time_ms, r.distance, r.attempts, r.submitted_at, s.kind \
              FROM results r JOIN students s ON s.code = r.student_code \
              JOIN schools sc ON sc.code = s.school_code WHERE r.context = $1",
         )
@@ -324,6 +326,7 @@ impl Store {
                     class_name: r.try_get(2)?,
                     grade: r.try_get(3)?,
                     school: r.try_get(4)?,
+                    staff: r.try_get::<String, _>(10)? == "staff",
                     keys: [
                         r.try_get(5)?,
                         r.try_get(6)?,

@@ -16,6 +16,8 @@ pub struct Participant {
     pub grade: i64,
     pub school: String,
     pub school_name: String,
+    /// A teacher or manager taking part with their account (level giáo viên), not a pupil.
+    pub staff: bool,
 }
 
 /// A card's stored secret.
@@ -32,12 +34,16 @@ fn participant(r: &sqlx::any::AnyRow) -> Result<Participant> {
         grade: r.try_get(3)?,
         school: r.try_get(4)?,
         school_name: r.try_get(5)?,
+        staff: r.try_get::<String, _>(6)? == "staff",
     })
 }
 
 const PARTICIPANT: &str =
-    "SELECT s.code, s.display_name, s.class_name, s.grade, s.school_code, sc.name \
-                           FROM students s JOIN schools sc ON sc.code = s.school_code";
+    "SELECT s.code, s.display_name, s.class_name, s.grade, s.school_code, sc.name, s.kind \
+     FROM students s JOIN schools sc ON sc.code = s.school_code";
+
+/// The class staff participants are listed in.
+pub const STAFF_CLASS: &str = "Giáo viên";
 
 impl Store {
     /// Stores new secrets (`(student code, secret hash)`) for cards being printed.
@@ -114,7 +120,7 @@ impl Store {
         class: Option<&str>,
     ) -> Result<Vec<Participant>> {
         let rows = sqlx::query(&format!(
-            "{PARTICIPANT} WHERE s.school_code = $1 AND ($2 IS NULL OR s.class_name = $2) \
+            "{PARTICIPANT} WHERE s.school_code = $1 AND s.kind = 'pupil' AND ($2 IS NULL OR s.class_name = $2) \
              ORDER BY s.class_name, s.display_name, s.code"
         ))
         .bind(school)
@@ -122,6 +128,33 @@ impl Store {
         .fetch_all(self.pool())
         .await?;
         rows.iter().map(participant).collect()
+    }
+
+    /// The participant of a teacher's or manager's account bound to `school`: added to the
+    /// school's roster as staff the first time, its name kept up to date after.
+    pub async fn staff_participant(
+        &self,
+        account: crate::domain::AccountId,
+        name: &str,
+        school: &str,
+    ) -> Result<Option<Participant>> {
+        let code = format!("GV.{account}");
+        {
+            let _turn = self.write_turn().await;
+            sqlx::query(
+                "INSERT INTO students (code, full_name, display_name, class_name, grade, school_code, consent_public, kind) \
+                 VALUES ($1, $2, $2, $3, 0, $4, 0, 'staff') \
+                 ON CONFLICT (code) DO UPDATE SET full_name = excluded.full_name, \
+                 display_name = excluded.display_name, school_code = excluded.school_code",
+            )
+            .bind(&code)
+            .bind(name)
+            .bind(STAFF_CLASS)
+            .bind(school)
+            .execute(self.pool())
+            .await?;
+        }
+        self.participant(&code).await
     }
 
     pub async fn create_participant_session(

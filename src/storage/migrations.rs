@@ -18,6 +18,10 @@ const SQLITE: &[(i64, &str)] = &[
     ),
     (5, include_str!("../../migrations/sqlite/0005_misses.sql")),
     (6, include_str!("../../migrations/sqlite/0006_contest.sql")),
+    (
+        7,
+        include_str!("../../migrations/sqlite/0007_staff_participants.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),

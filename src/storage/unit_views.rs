@@ -70,7 +70,7 @@ impl Store {
             "SELECT sc.code, sc.name, sc.enrolment, \
                     COALESCE(ro.n, 0), COALESCE(re.n, 0), COALESCE(re.total, 0) \
              FROM schools sc \
-             LEFT JOIN (SELECT school_code, COUNT(*) AS n FROM students GROUP BY school_code) ro \
+             LEFT JOIN (SELECT school_code, COUNT(*) AS n FROM students WHERE kind = 'pupil' GROUP BY school_code) ro \
                     ON ro.school_code = sc.code \
              LEFT JOIN (SELECT s.school_code, COUNT(*) AS n, CAST(SUM(r.score) AS BIGINT) AS total \
                         FROM results r JOIN students s ON s.code = r.student_code \
@@ -100,7 +100,7 @@ impl Store {
     pub async fn school_roster(&self, school: &str) -> Result<Vec<Student>> {
         let rows = sqlx::query(
             "SELECT code, full_name, display_name, class_name, grade, school_code, consent_public \
-             FROM students WHERE school_code = $1 ORDER BY class_name, code",
+             FROM students WHERE school_code = $1 AND kind = 'pupil' ORDER BY class_name, code",
         )
         .bind(school)
         .fetch_all(self.pool())

@@ -13,6 +13,7 @@ mod contest;
 mod contest_audit;
 mod contest_limits;
 mod contest_round;
+mod contest_staff;
 mod database;
 mod faults_cut;
 mod faults_non_reader;

@@ -419,6 +419,8 @@ export default {
   'contest.secret': 'Mã bí mật',
   'contest.secretHint': 'Ví dụ: ABCDE-FGHJK',
   'contest.signIn': 'Vào thi',
+  'contest.staffHint': 'Giáo viên, cán bộ quản lý: đăng nhập bằng tài khoản của mình rồi mở lại trang này.',
+  'contest.staffLink': 'Đăng nhập tài khoản',
   'contest.signOut': 'Thoát',
   'contest.offline': 'Không kết nối được máy chủ. Kiểm tra mạng rồi thử lại; các câu đã lưu vẫn còn.',
   'contest.noRound': 'Chưa có đợt thi nào đang mở',
@@ -484,7 +486,7 @@ export default {
 
   // The contest panel of admin.html.
   'admin.contest': 'Cuộc thi trực tuyến',
-  'admin.contestHint': 'In thẻ dự thi cho học sinh: mỗi thẻ có mã học sinh, mã bí mật và mã QR để vào trang thi.',
+  'admin.contestHint': 'Học sinh vào thi bằng thẻ dự thi (mã học sinh, mã bí mật, mã QR); giáo viên và cán bộ quản lý vào thi bằng tài khoản này.',
   'admin.cards': 'In thẻ dự thi',
   'admin.contestPage': 'Trang thi của học sinh',
   'admin.contestAdmin': 'Tạo đợt thi, theo dõi, giải thưởng',

@@ -17,7 +17,7 @@ use super::refusal::round_problem;
 use crate::contest::rounds::{RoundInput, RoundRefusal};
 use crate::contest::view::AttemptView;
 use crate::contest::{cards, ContestError, RoundForParticipant};
-use crate::domain::access::{Action, Target};
+use crate::domain::access::{Action, Role, Target};
 use crate::domain::contest::attempt::MAX_PREDICTION;
 use crate::domain::contest::{AttemptError, StartRefusal};
 use crate::domain::context::Context;
@@ -293,12 +293,29 @@ impl FromRequestParts<AppState> for CurrentParticipant {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = participant_cookie(&parts.headers).ok_or(ApiError::Unauthorized)?;
-        let participant = state
-            .store()
-            .session_participant(&token::hex(&token::hash(token)))
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
+        let participant = match participant_cookie(&parts.headers) {
+            Some(token) => state
+                .store()
+                .session_participant(&token::hex(&token::hash(token)))
+                .await?
+                .ok_or(ApiError::Unauthorized)?,
+            // Teachers and managers take part with their accounts, in their school.
+            None => {
+                let account = super::auth::account_from_headers(&parts.headers, state)
+                    .await?
+                    .ok_or(ApiError::Unauthorized)?;
+                let school = match (account.role, &account.unit) {
+                    (Role::Teacher | Role::SchoolAdmin, Some(school)) => school,
+                    _ => return Err(Refusal::NotAParticipant.into()),
+                };
+                state
+                    .store()
+                    .staff_participant(account.id, &account.display_name, school)
+                    .await?
+                    // A unit code whose school is gone reaches nothing.
+                    .ok_or(Refusal::NotAParticipant)?
+            }
+        };
         if let Err(wait) = state.limits().contest_request(&participant.code) {
             return Err(ApiError::RateLimited {
                 retry_after_ms: wait.as_millis() as u64 + 1,

@@ -67,6 +67,9 @@ pub enum Refusal {
     InvalidRound(String),
     RoundExists,
     BadCard,
+    /// An account that takes no part in the contest (an organizer, an officer, a teacher of
+    /// no school).
+    NotAParticipant,
     NotYourLevel,
     RoundNotOpen,
     RoundClosed,
@@ -132,7 +135,7 @@ impl Refusal {
                 StatusCode::SERVICE_UNAVAILABLE
             }
             BadCard => StatusCode::UNAUTHORIZED,
-            NotYourLevel => StatusCode::FORBIDDEN,
+            NotYourLevel | NotAParticipant => StatusCode::FORBIDDEN,
             RoundNotOpen
             | RoundClosed
             | AttemptsUsed { .. }
@@ -181,6 +184,7 @@ impl Refusal {
             RoundExists => "round_exists",
             BadCard => "bad_card",
             NotYourLevel => "not_your_level",
+            NotAParticipant => "not_a_participant",
             RoundNotOpen => "round_not_open",
             RoundClosed => "round_closed",
             AttemptsUsed { .. } => "attempts_used",
@@ -264,6 +268,9 @@ impl Refusal {
             RoundExists => "Đã có đợt thi với mã này.".into(),
             BadCard => "Sai mã học sinh hoặc mã bí mật trên thẻ dự thi.".into(),
             NotYourLevel => "Đợt thi này không dành cho cấp học của bạn.".into(),
+            NotAParticipant => "Chỉ học sinh (bằng thẻ dự thi), giáo viên và cán bộ quản lý \
+                                của một trường mới dự thi được."
+                .into(),
             RoundNotOpen => "Đợt thi chưa mở. Hãy quay lại khi đến giờ thi.".into(),
             RoundClosed => "Đợt thi đã kết thúc.".into(),
             AttemptsUsed { cap } => format!("Bạn đã dùng hết {cap} lượt thi của đợt này."),
@@ -380,6 +387,7 @@ mod tests {
             InvalidRound("Cần chọn ít nhất một cấp.".into()),
             RoundExists,
             BadCard,
+            NotAParticipant,
             NotYourLevel,
             RoundNotOpen,
             RoundClosed,
@@ -432,6 +440,7 @@ mod tests {
                 | InvalidRound(_)
                 | RoundExists
                 | BadCard
+                | NotAParticipant
                 | NotYourLevel
                 | RoundNotOpen
                 | RoundClosed
