@@ -39,6 +39,10 @@ const POSTGRES: &[(i64, &str)] = &[
         6,
         include_str!("../../migrations/postgres/0006_contest.sql"),
     ),
+    (
+        7,
+        include_str!("../../migrations/postgres/0007_staff_participants.sql"),
+    ),
 ];
 
 pub(super) async fn run(store: &Store) -> sqlx::Result<()> {
@@ -78,4 +82,16 @@ pub(super) async fn run(store: &Store) -> sqlx::Result<()> {
         tracing::info!(version, "applied database migration");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_backends_have_the_same_migrations_in_order() {
+        let versions = |list: &[(i64, &str)]| list.iter().map(|(v, _)| *v).collect::<Vec<_>>();
+        assert_eq!(versions(SQLITE), versions(POSTGRES));
+        assert!(versions(SQLITE).windows(2).all(|w| w[1] == w[0] + 1));
+    }
 }
