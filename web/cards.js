@@ -76,6 +76,21 @@ $('choose').addEventListener('submit', async (e) => {
 });
 
 $('print').addEventListener('click', () => window.print());
+
+// A lost card: revoke it (its sessions end too), then print a new one.
+$('revoke').addEventListener('submit', async (e) => {
+  e.preventDefault();
+  $('error').textContent = '';
+  const school = $('school').value.trim();
+  const codes = $('revoke-codes').value.split(/[\s,;]+/).filter(Boolean);
+  if (!school || !codes.length) return;
+  try {
+    const r = await api('POST', `/api/units/schools/${encodeURIComponent(school)}/login-cards/revoke`, { codes });
+    $('revoke-done').textContent = t('cards.revoked', { n: r.revoked, of: codes.length });
+  } catch (err) {
+    $('error').textContent = err.message;
+  }
+});
 $('school').addEventListener('change', async () => { schoolName = await loadClasses($('school').value.trim()); });
 
 applyI18n();

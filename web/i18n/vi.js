@@ -483,6 +483,11 @@ export default {
   'cards.cardHead': 'Thẻ dự thi trực tuyến · chuyển đổi số',
   'cards.classLabel': 'Lớp',
   'cards.signIn': 'Hãy đăng nhập ở trang quản trị (admin.html) trước.',
+  'cards.revokeHeading': 'Thu hồi thẻ bị mất',
+  'cards.revokeCodes': 'Mã học sinh',
+  'cards.revokeHint': 'Ví dụ: HS01, HS07',
+  'cards.revoke': 'Thu hồi',
+  'cards.revoked': 'Đã thu hồi {n}/{of} thẻ; các phiên đăng nhập bằng thẻ đó đã kết thúc. In thẻ mới cho các học sinh này khi cần.',
 
   // The contest panel of admin.html.
   'admin.contest': 'Cuộc thi trực tuyến',
