@@ -21,10 +21,15 @@ const CLIENTS_PER_SOURCE: usize = 2_500;
 /// and game a minute, so the siege measures a server as it is installed.
 const CLASS_PER_SOURCE: usize = 50;
 
+/// Pupils of a contest school by default: a primary school of a commune, which keeps each
+/// school's address under the server's 1,200 card sign-ins per address and minute even when
+/// they all start within a minute.
+const PUPILS_PER_SCHOOL: usize = 400;
+
 #[derive(Parser, Debug, Clone)]
 #[command(
     name = "loadtest",
-    about = "Simulated players and viewers for hoithi, spread over several processes"
+    about = "Simulated players, viewers and contest participants for hoithi, spread over several processes"
 )]
 pub struct Args {
     #[command(subcommand)]
@@ -41,15 +46,17 @@ pub struct Args {
     #[arg(long, env = "HOITHI_ADMIN_PASSWORD")]
     pub admin_password: Option<String>,
 
-    /// Players in the one game (`live`: 100 by default; `siege`: 200).
-    #[arg(long)]
+    /// Players in the one game (`live`: 100 by default; `siege`: 200), or participants of
+    /// the contest round (`contest`: 1,000 by default; also `--participants`).
+    #[arg(long, visible_alias = "participants")]
     pub players: Option<usize>,
     /// Rooms (games) the players are spread over, each with its own host screen (`live`).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..=1000))]
     pub rooms: u16,
-    /// Questions to play, taken from the start of the bank (`live`).
-    #[arg(long, default_value_t = 3)]
-    pub questions: usize,
+    /// Questions to play, taken from the start of the bank (`live`: 3 by default), or drawn
+    /// for each attempt of the contest round (`contest`: 10 by default, at most 50).
+    #[arg(long)]
+    pub questions: Option<usize>,
     /// Bank to build the quiz from (default: the first bank the server lists).
     #[arg(long)]
     pub bank: Option<String>,
@@ -74,9 +81,32 @@ pub struct Args {
     #[arg(long, default_value_t = 0.01, value_parser = parse_share)]
     pub silent: f64,
     /// Share of players who drop their connection once during the game and come back with
-    /// `resume`, as the web client does after losing Wi-Fi.
+    /// `resume`, as the web client does after losing Wi-Fi (`contest`: participants who sign
+    /// in again mid-attempt on a second device and resume the attempt).
     #[arg(long, default_value_t = 0.01, value_parser = parse_share)]
     pub reconnect: f64,
+
+    /// Participants start their attempt at a uniformly random moment within this window
+    /// (`contest`).
+    #[arg(long, default_value = "60s", value_parser = parse_duration)]
+    pub start_within: Duration,
+    /// Each attempt's answers, prediction and submission fall at spaced random moments over
+    /// 60–100 % of this span from its start (`contest`; the round's time limit is this and a
+    /// minute, at least 60 s, at most 2 hours).
+    #[arg(long, default_value = "10m", value_parser = parse_duration)]
+    pub answer_over: Duration,
+    /// Schools the contest's participants are spread over, each behind its own source
+    /// address (`contest`; default: one per 400 participants, at least 2).
+    #[arg(long)]
+    pub schools: Option<usize>,
+    /// Communes the contest's schools are spread over: the first ones the server lists
+    /// (`contest`).
+    #[arg(long, default_value_t = 3)]
+    pub communes: usize,
+    /// How often the coordinator reads the round's province, commune, school and class boards
+    /// while the contest runs (`contest`).
+    #[arg(long, default_value = "1s", value_parser = parse_duration)]
+    pub board_every: Duration,
 
     /// How long the host shows each reveal and leaderboard before moving on (`live`); late
     /// answers arrive during the reveal, as they do in class.
@@ -138,7 +168,8 @@ pub struct Args {
     #[arg(long)]
     pub procs: Option<usize>,
     /// Loopback source addresses the clients connect from, 127.0.0.2 upwards (default: one
-    /// per 2,500 clients, at least one per process; 0: let the system choose).
+    /// per 2,500 clients, at least one per process; `contest`: one per school, its pupils
+    /// behind it; 0: let the system choose).
     #[arg(long)]
     pub sources: Option<usize>,
     /// Connections being opened at once, over all processes.
@@ -177,7 +208,9 @@ pub enum Scenario {
     /// for the whole game: watcher floods, sign-in bursts, optionally spreadsheet bombs and
     /// slowloris connections.
     Siege,
-    /// A round of the online contest (not in the server yet).
+    /// N participants of a contest round sign in with login cards, start within
+    /// `--start-within`, answer over `--answer-over` and submit, some resuming on a second
+    /// device; the boards are read all along and checked at the end, then the round closes.
     Contest,
 }
 
@@ -197,13 +230,30 @@ impl Args {
             .map_or(self.answer_within, Duration::from_millis)
     }
 
-    /// Players in the game.
+    /// Players in the game (participants of the contest).
     pub fn players(&self) -> usize {
         let default = match self.scenario {
             Scenario::Siege => 200,
+            Scenario::Contest => 1000,
             _ => 100,
         };
         self.players.unwrap_or(default)
+    }
+
+    /// Questions of the quiz (`live`), or of each attempt (`contest`).
+    pub fn questions(&self) -> usize {
+        let default = match self.scenario {
+            Scenario::Contest => 10,
+            _ => 3,
+        };
+        self.questions.unwrap_or(default)
+    }
+
+    /// Schools of the contest's roster.
+    pub fn schools(&self) -> usize {
+        self.schools
+            .unwrap_or_else(|| self.clients().div_ceil(PUPILS_PER_SCHOOL).max(2))
+            .clamp(1, self.clients().max(1))
     }
 
     /// Watcher connections of the siege that ask for boards nobody has.
@@ -236,9 +286,11 @@ impl Args {
             Scenario::Siege => CLASS_PER_SOURCE,
             _ => CLIENTS_PER_SOURCE,
         };
-        let wanted = self
-            .sources
-            .unwrap_or_else(|| self.clients().div_ceil(per_source).max(self.procs()));
+        let wanted = self.sources.unwrap_or_else(|| match self.scenario {
+            // A school's pupils behind its own address, as at school.
+            Scenario::Contest => self.schools(),
+            _ => self.clients().div_ceil(per_source).max(self.procs()),
+        });
         (0..wanted.min(250))
             .map(|i| IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2 + i as u8)))
             .collect()
@@ -333,10 +385,42 @@ mod tests {
         use crate::bomb_files::Kind;
         let all = Args::parse_from(["loadtest", "--bombs", "--questions", "1"]);
         assert_eq!(all.bombs, [Kind::All]);
-        assert_eq!(all.questions, 1);
+        assert_eq!(all.questions(), 1);
         let some = Args::parse_from(["loadtest", "--bombs", "rows,roster"]);
         assert_eq!(some.bombs, [Kind::Rows, Kind::Roster]);
         assert!(Args::try_parse_from(["loadtest", "--bombs", "nuke"]).is_err());
+    }
+
+    #[test]
+    fn a_contest_of_ten_thousand_puts_each_school_behind_its_own_address() {
+        let args = Args::parse_from([
+            "loadtest",
+            "--scenario",
+            "contest",
+            "--participants",
+            "10000",
+            "--answer-over",
+            "3m",
+        ]);
+        assert_eq!(args.clients(), 10_000);
+        assert_eq!(args.questions(), 10);
+        assert_eq!(args.schools(), 25);
+        assert_eq!(args.procs(), 2);
+        assert_eq!(args.start_within, Duration::from_secs(60));
+        assert_eq!(args.answer_over, Duration::from_secs(180));
+        let server = "127.0.0.1:8080".parse().unwrap();
+        assert_eq!(args.source_addrs(server).len(), 25);
+        // A small round still has two schools; never more schools than pupils.
+        let small = Args::parse_from(["loadtest", "--scenario", "contest", "--players", "30"]);
+        assert_eq!((small.clients(), small.schools()), (30, 2));
+        let tiny = Args::parse_from(["loadtest", "--scenario", "contest", "--players", "1"]);
+        assert_eq!(tiny.schools(), 1);
+        let many = Args::parse_from(["loadtest", "--scenario", "contest", "--schools", "300"]);
+        assert_eq!(
+            many.source_addrs(server).len(),
+            250,
+            "loopback has 250 to give"
+        );
     }
 
     #[test]

@@ -72,6 +72,16 @@ impl Run {
 
     /// Starts the workers, each with its share of the clients.
     pub async fn spawn(&mut self, args: &Args, role: Role) -> anyhow::Result<Fleet> {
+        self.spawn_each(args, |_, _| role.clone()).await
+    }
+
+    /// Starts the workers, each with its share of the clients and a role of its own:
+    /// `role(first, share)` for the worker of clients `first..first + share`.
+    pub async fn spawn_each(
+        &mut self,
+        args: &Args,
+        role: impl Fn(usize, usize) -> Role,
+    ) -> anyhow::Result<Fleet> {
         let procs = args.procs();
         let clients = args.clients();
         let sources = args.source_addrs(self.server);
@@ -89,7 +99,7 @@ impl Run {
                     connect_concurrency: (args.connect_concurrency / procs).max(1),
                     epoch_us: self.epoch_us,
                     deadline_us,
-                    role: role.clone(),
+                    role: role(first, share),
                 };
                 first += share;
                 config

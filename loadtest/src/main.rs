@@ -1,7 +1,7 @@
-//! `loadtest`: simulated players (or ranking viewers, or a live game under siege) against a
-//! running hoithi server, spread over worker processes, with what it measured printed as a
-//! table and, on request, written as JSON and drawn as SVG. See docs/performance.md, "How to
-//! measure".
+//! `loadtest`: simulated players (or ranking viewers, a live game under siege, or a round of
+//! the online contest) against a running hoithi server, spread over worker processes, with
+//! what it measured printed as a table and, on request, written as JSON and drawn as SVG.
+//! See docs/performance.md, "How to measure".
 //!
 //! ```text
 //! cargo run --release -p hoithi-loadtest -- --url http://127.0.0.1:8080 \
@@ -13,6 +13,7 @@ mod attack;
 mod bomb_files;
 mod cli;
 mod clock;
+mod contest;
 mod coordinator;
 mod fleet;
 mod histogram;
@@ -55,18 +56,15 @@ async fn main() -> ExitCode {
     }
 }
 
-/// Runs the scenario; `Ok(false)` when it ran but was cut short or clients could not join.
+/// Runs the scenario; `Ok(false)` when it ran but was cut short, clients could not join, or
+/// (`contest`) something was lost.
 async fn coordinate(args: &Args) -> anyhow::Result<bool> {
     let run = async {
         match args.scenario {
             Scenario::Live => live::run(args).await,
             Scenario::Viewers => viewers::run(args).await,
             Scenario::Siege => siege::run(args).await,
-            Scenario::Contest => anyhow::bail!(
-                "the `contest` scenario is not available: the server has no online contest \
-                 (rounds, attempts, the prediction question) yet; it comes with the contest \
-                 issue, and this scenario with it. Use `--scenario live`, `viewers` or `siege`."
-            ),
+            Scenario::Contest => contest::run(args).await,
         }
     };
     // A last resort beyond the run's own deadline: whatever hangs, the tool ends.
@@ -84,5 +82,6 @@ async fn coordinate(args: &Args) -> anyhow::Result<bool> {
             .with_context(|| format!("writing {}", path.display()))?;
         eprintln!("plot written to {}", path.display());
     }
-    Ok(report.completed && report.join_failed == 0)
+    let nothing_lost = report.contest.as_ref().is_none_or(|c| c.nothing_lost);
+    Ok(report.completed && report.join_failed == 0 && nothing_lost)
 }

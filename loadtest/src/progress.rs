@@ -43,6 +43,9 @@ impl Status {
         if p.answers > 0 {
             line.push_str(&format!(" · answers {} acked {}", p.answers, p.acks));
         }
+        if p.finished > 0 {
+            line.push_str(&format!(" · finished {}", p.finished));
+        }
         if p.updates > 0 {
             line.push_str(&format!(" · board updates {}", p.updates));
         }

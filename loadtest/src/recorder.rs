@@ -66,6 +66,11 @@ impl Recorder {
         self.error(kind);
     }
 
+    /// A client that gave up joining, its errors counted already.
+    pub fn gave_up(&self) {
+        self.failed.fetch_add(1, Relaxed);
+    }
+
     pub fn error(&self, kind: &str) {
         self.errors.fetch_add(1, Relaxed);
         *self.inner().errors.entry(kind.to_owned()).or_default() += 1;
@@ -166,6 +171,7 @@ impl Recorder {
             late_refused: i.late_refused,
             errors: i.errors.clone(),
             siege: None,
+            contest: None,
         }
     }
 }

@@ -65,6 +65,9 @@ pub struct Report {
     /// What the server answered the siege's attackers (`siege`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub siege: Option<crate::attack::SiegeFigures>,
+    /// The contest round: its requests, its boards, what was checked (`contest`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contest: Option<crate::contest::figures::Figures>,
     /// Acknowledgements per 100 ms of the run.
     pub series: Vec<SeriesPoint>,
 }
@@ -248,6 +251,16 @@ pub fn table(r: &Report) -> String {
     if let Some(why) = &r.incomplete_because {
         let _ = writeln!(out, "  cut short: {why}");
     }
+    if let Some(contest) = &r.contest {
+        let _ = writeln!(
+            out,
+            "  participants {} in {} process(es), from {} source address(es); started {} (gave up {})",
+            r.clients, r.procs, r.source_addresses, r.joined, r.join_failed
+        );
+        out.push_str(&crate::contest::figures::table(contest));
+        footer(&mut out, r);
+        return out;
+    }
     let _ = writeln!(
         out,
         "  clients {} in {} room(s), {} process(es), from {} source address(es); joined {} (failed {}) in {:.2} s = {:.0}/s",
@@ -313,6 +326,15 @@ pub fn table(r: &Report) -> String {
             r.results_posted, r.board_updates
         );
     }
+    footer(&mut out, r);
+    if let Some(siege) = &r.siege {
+        out.push_str(&crate::attack::table::table(siege));
+    }
+    out
+}
+
+/// The server's memory and the errors, under every scenario's table.
+fn footer(out: &mut String, r: &Report) {
     let kb = |v: Option<u64>| v.map_or("?".to_owned(), |k| format!("{:.1} MB", k as f64 / 1024.0));
     let _ = writeln!(
         out,
@@ -346,10 +368,6 @@ pub fn table(r: &Report) -> String {
             let _ = writeln!(out, "    {n:>8}  {kind}");
         }
     }
-    if let Some(siege) = &r.siege {
-        out.push_str(&crate::attack::table::table(siege));
-    }
-    out
 }
 
 #[cfg(test)]

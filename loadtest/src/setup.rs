@@ -1,6 +1,7 @@
 //! What a run needs on the server before any client connects, over the HTTP API: an organizer
-//! session, a quiz and an open game (`live`), a roster of students (`viewers`), or both and a
-//! round with results (`siege`).
+//! session, a quiz and an open game (`live`), a roster of students (`viewers`), both and a
+//! round with results (`siege`), or schools in several communes with their pupils, their
+//! login cards and an open contest round (`contest`).
 
 use std::net::SocketAddr;
 
@@ -52,7 +53,7 @@ pub async fn open_game(addr: SocketAddr, cookie: &str, args: &Args) -> anyhow::R
         .as_array()
         .with_context(|| format!("no bank {bank}"))?
         .iter()
-        .take(args.questions)
+        .take(args.questions())
         .cloned()
         .collect();
     if chosen.is_empty() {
@@ -126,6 +127,97 @@ pub async fn roster(addr: SocketAddr, cookie: &str, students: usize) -> anyhow::
         json_of(resp).with_context(|| format!("importing the load-test roster ({path})"))?;
     }
     Ok(commune)
+}
+
+/// The codes of the first `n` communes the server lists (fewer if it lists fewer).
+pub async fn communes(addr: SocketAddr, n: usize) -> anyhow::Result<Vec<String>> {
+    let communes = json_of(request(addr, "GET", "/api/units/communes", None, None).await?)?;
+    let codes: Vec<String> = communes
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["code"].as_str().map(str::to_owned))
+        .take(n.max(1))
+        .collect();
+    if codes.is_empty() {
+        bail!("the server lists no communes");
+    }
+    Ok(codes)
+}
+
+/// Imports the contest's schools and pupils (upserts: a second run finds them as they were).
+pub async fn contest_roster(
+    addr: SocketAddr,
+    cookie: &str,
+    layout: &crate::contest::layout::Layout,
+) -> anyhow::Result<()> {
+    for (path, body) in [
+        (
+            "/api/units/schools/import?file=truong.csv",
+            layout.schools_csv(),
+        ),
+        (
+            "/api/units/students/import?file=hs.csv",
+            layout.students_csv(),
+        ),
+    ] {
+        let resp = request_bytes(
+            addr,
+            "POST",
+            path,
+            Some(cookie),
+            Some(("application/octet-stream", body.as_bytes())),
+        )
+        .await?;
+        json_of(resp).with_context(|| format!("importing the contest's roster ({path})"))?;
+    }
+    Ok(())
+}
+
+/// New login cards for every pupil of `school`: (code, secret). The old ones stop working.
+pub async fn login_cards(
+    addr: SocketAddr,
+    cookie: &str,
+    school: &str,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let path = format!("/api/units/schools/{school}/login-cards");
+    let cards = json_of(request(addr, "POST", &path, Some(cookie), Some(&json!({}))).await?)
+        .with_context(|| format!("issuing the login cards of {school}"))?;
+    cards
+        .as_array()
+        .context("login cards: not a list")?
+        .iter()
+        .map(|c| {
+            Some((
+                c["code"].as_str()?.to_owned(),
+                c["secret"].as_str()?.to_owned(),
+            ))
+        })
+        .collect::<Option<Vec<_>>>()
+        .context("login cards without a code or a secret")
+}
+
+/// A contest `slug` and its round `context` for tiểu học with `rules`.
+pub async fn contest_round(
+    addr: SocketAddr,
+    cookie: &str,
+    slug: &str,
+    context: &str,
+    rules: &Value,
+) -> anyhow::Result<()> {
+    let contest = json!({"slug": slug, "title": "Cuộc thi kiểm thử tải"});
+    json_of(request(addr, "POST", "/api/contests", Some(cookie), Some(&contest)).await?)
+        .with_context(|| format!("creating contest {slug}"))?;
+    let round = json!({
+        "context": context,
+        "title": "Đợt kiểm thử tải",
+        "levels": ["tieu-hoc"],
+        "rules": rules,
+    });
+    let path = format!("/api/contests/{slug}/rounds");
+    json_of(request(addr, "POST", &path, Some(cookie), Some(&round)).await?)
+        .with_context(|| format!("creating round {context}"))?;
+    Ok(())
 }
 
 /// The code of the first commune the server lists.

@@ -61,6 +61,11 @@ pub enum Role {
     },
     /// The siege's attackers, all in one worker ([`crate::attack`]).
     Attackers { plan: crate::attack::Plan },
+    /// Participants of a contest round, each with their login card ([`crate::contest`]).
+    Contestants {
+        plan: crate::contest::plan::Plan,
+        cards: Vec<crate::contest::plan::Card>,
+    },
 }
 
 /// How simulated players behave; shares are between 0 and 1.
@@ -139,4 +144,7 @@ pub struct WorkerReport {
     /// What the server answered the attackers (the attackers' worker only).
     #[serde(default)]
     pub siege: Option<crate::attack::SiegeFigures>,
+    /// What the contest's participants measured (`contest` workers only).
+    #[serde(default)]
+    pub contest: Option<crate::contest::figures::Tally>,
 }

@@ -16,6 +16,8 @@ use tokio::time::{sleep, timeout, Instant};
 
 use crate::attack;
 use crate::clock::{now_us, stopped};
+use crate::contest;
+use crate::contest::figures::Tallies;
 use crate::player::{play, Game};
 use crate::recorder::Recorder;
 use crate::viewer::{watch_board, Board};
@@ -95,6 +97,7 @@ pub async fn run() -> anyhow::Result<()> {
     });
 
     let gate = Arc::new(Semaphore::new(config.connect_concurrency.max(1)));
+    let tallies = Arc::new(Tallies::default());
     let source = |k: usize| {
         let global = config.first + k;
         (!config.sources.is_empty()).then(|| config.sources[global % config.sources.len()])
@@ -140,6 +143,25 @@ pub async fn run() -> anyhow::Result<()> {
                 set.spawn(watch_board(board.clone(), source(k), stop.clone()));
             }
         }
+        Role::Contestants { plan, cards } => {
+            let round = Arc::new(contest::pupil::Round {
+                server: config.server,
+                plan: plan.clone(),
+                rec: rec.clone(),
+                tallies: tallies.clone(),
+            });
+            for card in cards {
+                // A school's pupils come from its address.
+                let source = (!config.sources.is_empty())
+                    .then(|| config.sources[card.school_index % config.sources.len()]);
+                set.spawn(contest::pupil::take_part(
+                    round.clone(),
+                    card.clone(),
+                    source,
+                    stop.clone(),
+                ));
+            }
+        }
         // Its own loop, above.
         Role::Attackers { .. } => {}
     }
@@ -169,11 +191,11 @@ pub async fn run() -> anyhow::Result<()> {
     }
     reporter.abort();
     let marks = marks.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    emit(&FromWorker::Report(Box::new(rec.report(
-        config.index,
-        config.clients,
-        &marks,
-    ))));
+    let mut report = rec.report(config.index, config.clients, &marks);
+    if matches!(config.role, Role::Contestants { .. }) {
+        report.contest = Some(tallies.wire());
+    }
+    emit(&FromWorker::Report(Box::new(report)));
     Ok(())
 }
 
