@@ -117,7 +117,7 @@ async function awards(context) {
     const units = (list) => list.map((u, i) => [i + 1, u.name || u.code, num(u.participants), num(u.enrolment), pct(u.rate_permille)]);
     const uhead = ['#', t('cadmin.unit'), t('cadmin.participants'), t('cadmin.enrolment'), t('cadmin.rate')];
     fill($('view'),
-      a.individuals.map((lvl) => [h('h3', { text: t(`level.${lvl.level}`) }),
+      a.individuals.flatMap((lvl) => [h('h3', { text: t(`level.${lvl.level}`) }),
         table(['#', t('cadmin.name'), t('cadmin.class'), t('cadmin.school'), t('cadmin.score'), t('cadmin.time')],
           lvl.winners.map((w) => [w.rank, w.full_name, w.class_name, w.school, num(w.keys[0]), `${num(Math.round(w.keys[1] / 1000))} s`]))]),
       h('h3', { text: t('cadmin.collectiveSchools') }), table(uhead, units(a.schools)),
