@@ -2,22 +2,10 @@
 // cards for a class or the whole school and prints them, ten to an A4 page. A secret is shown
 // only in this answer — the server keeps its hash — so printing again issues new secrets and
 // the old cards stop working (docs/protocol.md, "The online contest").
-import { t, applyI18n, errorText, h, fill } from './common.js';
+import { t, applyI18n, api, h, fill } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const PER_PAGE = 10;
-
-async function api(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: {} };
-  if (method !== 'GET') {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body ?? {});
-  }
-  const resp = await fetch(path, init);
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) throw new Error(errorText(data.code, data.message, data.retry_after_ms));
-  return data;
-}
 
 /** The QR code the server drew for a card, as an SVG element (parsed as SVG, never HTML). */
 function qr(svgText) {

@@ -34,6 +34,43 @@ export function errorText(code, serverMessage, retryAfterMs) {
 }
 
 /**
+ * A refused or failed API request: the HTTP `status` (0 without a connection), the `code` of
+ * docs/protocol.md (`network` without a connection), the `message` a person reads (the
+ * catalogue's, else the server's Vietnamese text) and `retryMs` when the server said when.
+ */
+export class ApiError extends Error {
+  constructor(status, code, message, retryMs) {
+    super(message);
+    this.status = status;
+    this.code = code;
+    this.retryMs = retryMs;
+  }
+}
+
+/**
+ * A JSON request to the API with the page's cookies; the parsed answer, or an ApiError.
+ * State-changing requests always carry a JSON body, even an empty one (the server checks it).
+ */
+export async function api(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: {} };
+  if (method !== 'GET') {
+    init.headers['content-type'] = 'application/json';
+    init.body = JSON.stringify(body ?? {});
+  }
+  let resp;
+  try {
+    resp = await fetch(path, init);
+  } catch {
+    throw new ApiError(0, 'network', errorText('network'));
+  }
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) {
+    throw new ApiError(resp.status, data.code, errorText(data.code, data.message, data.retry_after_ms), data.retry_after_ms);
+  }
+  return data;
+}
+
+/**
  * Builds an element. Strings among `children` become text nodes, so user text (nicknames,
  * question text) is never parsed as HTML. `attrs`: `class`, `text`, `on<event>`, `dataset`,
  * anything else as an attribute (skipped when null/false).

@@ -2,21 +2,9 @@
 // a new round with its rules, and a round's live turnout (by commune and school, against
 // enrolment, attempts per hour as a chart), its awards, closing it and publishing it
 // (docs/protocol.md, "The online contest").
-import { t, applyI18n, errorText, h, fill, num } from './common.js';
+import { t, applyI18n, api, h, fill, num } from './common.js';
 
 const $ = (id) => document.getElementById(id);
-
-async function api(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: {} };
-  if (method !== 'GET') {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body ?? {});
-  }
-  const resp = await fetch(path, init);
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) throw Object.assign(new Error(errorText(data.code, data.message, data.retry_after_ms)), { status: resp.status });
-  return data;
-}
 
 function say(text) {
   $('done').textContent = text;

@@ -3,29 +3,14 @@
 // result (and the key once the round allows). Every answer is saved on the server as it is
 // given, so a reload or another device carries on where this one stopped (docs/protocol.md,
 // "The online contest").
-import { t, applyI18n, errorText, h, fill, shape, optionsOf, num, banner, countdown } from './common.js';
+import { t, applyI18n, api, h, fill, shape, optionsOf, num, banner, countdown } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const status = banner($('status'));
 const screen = $('screen');
 
-/** A JSON request to the API; throws {code, message, retry} on a refusal. */
-async function api(method, path, body) {
-  const init = { method, headers: {}, credentials: 'same-origin' };
-  if (method !== 'GET') {
-    init.headers['content-type'] = 'application/json';
-    init.body = JSON.stringify(body ?? {});
-  }
-  let resp;
-  try {
-    resp = await fetch(path, init);
-  } catch {
-    throw { code: 'network', message: t('contest.offline') };
-  }
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) throw { status: resp.status, code: data.code, message: errorText(data.code, data.message, data.retry_after_ms), retry: data.retry_after_ms };
-  return data;
-}
+/** What a pupil reads of a failed request: offline, the answers already saved are safe. */
+const said = (e) => (e.code === 'network' ? t('contest.offline') : e.message);
 
 function fmtTime(ms) {
   const s = Math.ceil(ms / 1000);
@@ -46,7 +31,7 @@ async function signIn(code, secret) {
   } catch (e) {
     // A card's address signs in before the form is shown: show it, with the reason.
     showSignIn();
-    err.textContent = e.message;
+    err.textContent = said(e);
     return;
   }
   history.replaceState(null, '', location.pathname);
@@ -69,7 +54,7 @@ async function home() {
     me = await api('GET', '/api/contest/me');
   } catch (e) {
     if (e.status === 401) return showSignIn();
-    status(e.message);
+    status(said(e));
     return;
   }
   $('sign-in').hidden = true;
@@ -126,7 +111,7 @@ async function start(context) {
   try {
     show(await api('POST', `/api/contest/rounds/${encodeURIComponent(context)}/attempt`));
   } catch (e) {
-    status(e.message, 6000);
+    status(said(e), 6000);
     await home();
   }
 }
@@ -135,7 +120,7 @@ async function open(id) {
   try {
     show(await api('GET', `/api/contest/attempts/${id}`));
   } catch (e) {
-    status(e.message, 6000);
+    status(said(e), 6000);
   }
 }
 
@@ -178,7 +163,7 @@ async function save(path, body, apply) {
     status(t('contest.saved'), 1500);
     render();
   } catch (e) {
-    status(e.message, 6000);
+    status(said(e), 6000);
     if (e.code === 'time_over' || e.code === 'attempt_submitted') open(attempt.id);
   }
 }
@@ -258,7 +243,7 @@ async function submit() {
   try {
     show(await api('POST', `/api/contest/attempts/${attempt.id}/submit`));
   } catch (e) {
-    status(e.message, 6000);
+    status(said(e), 6000);
     if (e.code === 'time_over' || e.code === 'attempt_submitted') open(attempt.id);
   }
 }

@@ -6,7 +6,7 @@
 use sqlx::Row;
 
 use super::audit;
-use super::{unique, Inserted, Result, Store};
+use super::{decode, unique, Inserted, Result, Store};
 use crate::domain::bank::Level;
 use crate::domain::contest::{Attempt, Scored};
 
@@ -27,10 +27,6 @@ pub struct NewAttempt<'a> {
     pub participant: &'a str,
     pub level: Level,
     pub attempt: &'a Attempt,
-}
-
-fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
-    sqlx::Error::Decode(Box::new(e))
 }
 
 const COLUMNS: &str = "id, round_id, participant, level, started_at, deadline, seed, questions, \

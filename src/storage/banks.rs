@@ -4,7 +4,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{unix_ms, Result, Store};
+use super::{decode, unix_ms, Result, Store};
 use crate::domain::bank::Bank;
 use crate::domain::Question;
 
@@ -18,10 +18,6 @@ pub struct BankSummary {
     pub status: String,
     pub origin: String,
     pub questions: i64,
-}
-
-fn decode_err(e: serde_json::Error) -> sqlx::Error {
-    sqlx::Error::Decode(Box::new(e))
 }
 
 impl Store {
@@ -59,7 +55,7 @@ impl Store {
             .bind(&bank.id)
             .bind(&q.id)
             .bind(i as i64)
-            .bind(serde_json::to_string(q).map_err(decode_err)?)
+            .bind(serde_json::to_string(q).map_err(decode)?)
             .execute(&mut *tx)
             .await?;
         }
@@ -101,7 +97,7 @@ impl Store {
             .fetch_all(self.pool())
             .await?;
         rows.iter()
-            .map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode_err))
+            .map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode))
             .collect()
     }
 
@@ -112,7 +108,7 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?;
-        row.map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode_err))
+        row.map(|r| serde_json::from_str(&r.try_get::<String, _>(0)?).map_err(decode))
             .transpose()
     }
 }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 use sqlx::Row;
 
-use super::{unique, unix_ms, Inserted, Result, Store};
+use super::{decode, unique, unix_ms, Inserted, Result, Store};
 use crate::domain::bank::Level;
 use crate::domain::contest::RoundRules;
 use crate::domain::{AccountId, Question};
@@ -51,10 +51,6 @@ impl RoundRow {
         }
         rules
     }
-}
-
-fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
-    sqlx::Error::Decode(Box::new(e))
 }
 
 fn split(list: &str) -> Vec<String> {

@@ -80,26 +80,42 @@ impl Store {
             .transpose()
     }
 
-    /// Revokes the cards of `codes` and ends their sessions; the number of cards revoked.
-    pub async fn revoke_cards(&self, codes: &[String]) -> Result<u64> {
-        let _turn = self.write_turn().await;
-        let mut tx = self.pool().begin().await?;
+    /// Revokes the cards of `school`'s pupils among `codes` (others are ignored) and ends
+    /// their sessions; the number of cards revoked. 200 codes a transaction, each taking the
+    /// write turn, so a long list never holds the answer writer up for long.
+    pub async fn revoke_cards(&self, school: &str, codes: &[String]) -> Result<u64> {
         let mut revoked = 0;
-        for code in codes {
-            revoked += sqlx::query(
-                "UPDATE login_cards SET revoked_at = $1 WHERE student_code = $2 AND revoked_at IS NULL",
-            )
-            .bind(unix_ms())
-            .bind(code)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            sqlx::query("DELETE FROM participant_sessions WHERE student_code = $1")
-                .bind(code)
-                .execute(&mut *tx)
-                .await?;
+        for chunk in codes.chunks(200) {
+            // The school's pupils among the chunk, with the school at `$first`.
+            let own = |first: usize| {
+                let list = (0..chunk.len())
+                    .map(|i| format!("${}", first + 1 + i))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!(
+                    "SELECT code FROM students WHERE school_code = ${first} AND kind = 'pupil' AND code IN ({list})"
+                )
+            };
+            let update_sql = format!(
+                "UPDATE login_cards SET revoked_at = $1 WHERE revoked_at IS NULL AND student_code IN ({})",
+                own(2)
+            );
+            let delete_sql = format!(
+                "DELETE FROM participant_sessions WHERE student_code IN ({})",
+                own(1)
+            );
+            let mut update = sqlx::query(&update_sql).bind(unix_ms()).bind(school);
+            let mut delete = sqlx::query(&delete_sql).bind(school);
+            for code in chunk {
+                update = update.bind(code);
+                delete = delete.bind(code);
+            }
+            let _turn = self.write_turn().await;
+            let mut tx = self.pool().begin().await?;
+            revoked += update.execute(&mut *tx).await?.rows_affected();
+            delete.execute(&mut *tx).await?;
+            tx.commit().await?;
         }
-        tx.commit().await?;
         Ok(revoked)
     }
 

@@ -22,6 +22,10 @@ const SQLITE: &[(i64, &str)] = &[
         7,
         include_str!("../../migrations/sqlite/0007_staff_participants.sql"),
     ),
+    (
+        8,
+        include_str!("../../migrations/sqlite/0008_open_attempts.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -42,6 +46,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         7,
         include_str!("../../migrations/postgres/0007_staff_participants.sql"),
+    ),
+    (
+        8,
+        include_str!("../../migrations/postgres/0008_open_attempts.sql"),
     ),
 ];
 

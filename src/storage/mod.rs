@@ -42,6 +42,12 @@ pub use units::{
 
 pub type Result<T> = std::result::Result<T, sqlx::Error>;
 
+/// A stored value that does not read back (JSON of a row, a code no longer known), as sqlx's
+/// decoding error.
+pub(crate) fn decode<E: std::error::Error + Send + Sync + 'static>(e: E) -> sqlx::Error {
+    sqlx::Error::Decode(Box::new(e))
+}
+
 /// What an insert that must be unique did: a new row, or the value is taken (a unique
 /// constraint refused it — the one safe check against two requests at the same moment,
 /// which a look-up before the insert is not).

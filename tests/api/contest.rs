@@ -748,3 +748,70 @@ async fn expired_sessions_end_and_are_deleted() {
     assert_eq!(gone, 1, "only the expired one");
     assert_eq!(binh.call("GET", "/api/contest/me", None).await.status, 200);
 }
+
+#[tokio::test]
+async fn a_round_not_open_yet_a_used_round_and_a_taken_or_bad_contest_are_refused() {
+    let app = spawn_app().await;
+    roster(&app).await;
+    // One attempt in the whole round: the round's cap, not the day's, refuses the second.
+    round(
+        &app,
+        json!({"attempts_per_round": 1, "attempts_per_day": 1}),
+    )
+    .await;
+    let later = app
+        .post(
+            "/api/contests/ct/rounds",
+            &json!({"context": "dot-2", "title": "Đợt 2", "levels": ["tieu-hoc"],
+                    "rules": {"opens_at": now() + HOUR, "closes_at": now() + 2 * HOUR, "questions": 5}}),
+        )
+        .await;
+    assert_eq!(later.status, 201, "{}", later.body);
+    let cards = cards(&app, "TH1").await;
+    let an = sign_in(&app, "HS01", secret_of(&cards, "HS01")).await;
+
+    let early = an
+        .call("POST", "/api/contest/rounds/dot-2/attempt", None)
+        .await;
+    refused(&early, 409, "round_not_open");
+    let me = an.call("GET", "/api/contest/me", None).await.json();
+    let rounds: Vec<&str> = me["rounds"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["context"].as_str().unwrap())
+        .collect();
+    assert_eq!(rounds, ["dot-1"], "a round not open yet is not listed");
+
+    let id = an
+        .call("POST", "/api/contest/rounds/dot-1/attempt", None)
+        .await
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let done = an
+        .call("POST", &format!("/api/contest/attempts/{id}/submit"), None)
+        .await;
+    assert_eq!(done.status, 200);
+    let used = an
+        .call("POST", "/api/contest/rounds/dot-1/attempt", None)
+        .await;
+    refused(&used, 409, "attempts_used");
+    let me = an.call("GET", "/api/contest/me", None).await.json();
+    assert_eq!(me["rounds"][0]["start_refused"], "attempts_used");
+    assert_eq!(app.store().attempts_of(1, "HS01").await.unwrap().len(), 1);
+
+    let taken = app
+        .post("/api/contests", &json!({"slug": "ct", "title": "Lần nữa"}))
+        .await;
+    refused(&taken, 422, "contest_exists");
+    for body in [
+        json!({"slug": "CT 2", "title": "Cuộc thi"}),
+        json!({"slug": "game-3", "title": "Cuộc thi"}),
+        json!({"slug": "ct-2", "title": "  "}),
+    ] {
+        let bad = app.post("/api/contests", &body).await;
+        refused(&bad, 422, "invalid_contest");
+    }
+    assert_eq!(app.store().contests().await.unwrap().len(), 1);
+}

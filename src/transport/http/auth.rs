@@ -62,14 +62,44 @@ pub async fn account_from_headers(
 }
 
 fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    cookie(headers, COOKIE_NAME)
+}
+
+/// The value of cookie `name` in `headers`.
+pub(super) fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
+        .find(|(n, _)| *n == name)
         .map(|(_, value)| value)
+}
+
+/// `response` with cookie `name` set to `value` for `ttl_ms` — or deleted, with `None`:
+/// HttpOnly, SameSite=Strict, and Secure when the browser came over HTTPS. Both session
+/// cookies (an account's, a contest participant's) are made here.
+pub(super) fn with_cookie(
+    mut response: Response,
+    name: &str,
+    value: Option<&str>,
+    ttl_ms: i64,
+    (state, peer, headers): (&AppState, std::net::SocketAddr, &HeaderMap),
+) -> ApiResult<Response> {
+    let (value, max_age) = match value {
+        Some(v) => (v, ttl_ms / 1000),
+        None => ("", 0),
+    };
+    let cookie = format!(
+        "{name}={value}; HttpOnly; SameSite=Strict; Path=/; Max-Age={max_age}{}",
+        secure_attribute(state, peer, headers)
+    );
+    response.headers_mut().insert(
+        SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+    );
+    Ok(response)
 }
 
 #[derive(Deserialize)]
@@ -132,24 +162,20 @@ pub async fn sign_in(
             SESSION_TTL_MS,
         )
         .await?;
-    let cookie = format!(
-        "{COOKIE_NAME}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
-        SESSION_TTL_MS / 1000,
-        secure_attribute(&state, peer, &headers)
-    );
-    let mut response = Json(&account).into_response();
-    response.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
-    );
-    Ok(response)
+    with_cookie(
+        Json(&account).into_response(),
+        COOKIE_NAME,
+        Some(&secret),
+        SESSION_TTL_MS,
+        (&state, peer, &headers),
+    )
 }
 
 /// `; Secure` when the browser reached us over HTTPS — the public address is `https://`, or a
 /// trusted proxy says so — so the session cookie never travels over plain HTTP afterwards. A
 /// classroom server on plain HTTP (the default) must not set it: the browser would drop the
 /// cookie and nobody could sign in.
-pub(super) fn secure_attribute(
+fn secure_attribute(
     state: &AppState,
     peer: std::net::SocketAddr,
     headers: &HeaderMap,
@@ -177,16 +203,13 @@ pub async fn sign_out(
             .delete_session(&token::hex(&token::hash(token)))
             .await?;
     }
-    let mut response = Json(serde_json::json!({})).into_response();
-    let cookie = format!(
-        "{COOKIE_NAME}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
-        secure_attribute(&state, peer, &headers)
-    );
-    response.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
-    );
-    Ok(response)
+    with_cookie(
+        Json(serde_json::json!({})).into_response(),
+        COOKIE_NAME,
+        None,
+        0,
+        (&state, peer, &headers),
+    )
 }
 
 pub async fn me(CurrentAccount(account): CurrentAccount) -> Json<Account> {

@@ -3,15 +3,14 @@
 //! `contest`; here requests become calls and refusals become the catalogue's codes.
 
 use axum::extract::{ConnectInfo, FromRequestParts, Path, State};
-use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
 use super::access::{require, school, school_target};
-use super::auth::CurrentAccount;
+use super::auth::{cookie, with_cookie, CurrentAccount};
 use super::error::{ApiError, ApiResult, Refusal};
 use super::refusal::round_problem;
 use crate::contest::rounds::{RoundInput, RoundRefusal};
@@ -216,26 +215,28 @@ pub async fn issue_cards(
         .school_participants(&code, body.class.as_deref())
         .await?;
     let base = super::games::join_base(&state, &headers);
-    // (The thread's generator may not be held across an await.)
-    let secrets: Vec<String> = {
+    // Secrets, QR codes and hashes for a whole school are milliseconds each: off the async
+    // workers, so live games are not held up while a school prints.
+    let issued = tokio::task::spawn_blocking(move || -> ApiResult<Vec<IssuedCard>> {
         let mut rng = rand::rng();
         students
-            .iter()
-            .map(|_| cards::new_secret(&mut rng))
+            .into_iter()
+            .map(|s| {
+                let secret = cards::new_secret(&mut rng);
+                let url = format!("{base}/contest.html#code={}&secret={secret}", s.code);
+                Ok(IssuedCard {
+                    qr_svg: card_qr(&url)?,
+                    url,
+                    secret,
+                    code: s.code,
+                    display_name: s.display_name,
+                    class_name: s.class_name,
+                })
+            })
             .collect()
-    };
-    let mut issued = Vec::with_capacity(students.len());
-    for (s, secret) in students.into_iter().zip(secrets) {
-        let url = format!("{base}/contest.html#code={}&secret={secret}", s.code);
-        issued.push(IssuedCard {
-            qr_svg: card_qr(&url)?,
-            url,
-            secret,
-            code: s.code,
-            display_name: s.display_name,
-            class_name: s.class_name,
-        });
-    }
+    })
+    .await
+    .map_err(anyhow::Error::from)??;
     let hashes: Vec<(String, String)> = issued
         .iter()
         .map(|c| (c.code.clone(), cards::hash(&c.code, &c.secret)))
@@ -261,15 +262,7 @@ pub async fn revoke_cards(
 ) -> ApiResult<Json<serde_json::Value>> {
     let unit = school(&state, &code).await?;
     require(&account, Action::IssueLoginCards, school_target(&unit))?;
-    let mut own = Vec::new();
-    for student in body.codes.iter().take(5_000) {
-        if let Some(p) = state.store().participant(student).await? {
-            if p.school == code {
-                own.push(p.code);
-            }
-        }
-    }
-    let revoked = state.store().revoke_cards(&own).await?;
+    let revoked = state.store().revoke_cards(&code, &body.codes).await?;
     Ok(Json(serde_json::json!({ "revoked": revoked })))
 }
 
@@ -279,14 +272,7 @@ pub async fn revoke_cards(
 pub struct CurrentParticipant(pub Participant);
 
 fn participant_cookie(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == PARTICIPANT_COOKIE)
-        .map(|(_, value)| value)
+    cookie(headers, PARTICIPANT_COOKIE)
 }
 
 impl FromRequestParts<AppState> for CurrentParticipant {
@@ -361,17 +347,13 @@ pub async fn sign_in(
         .store()
         .create_participant_session(&token::hex(&token::hash(&secret)), code, PARTICIPANT_TTL_MS)
         .await?;
-    let cookie = format!(
-        "{PARTICIPANT_COOKIE}={secret}; HttpOnly; SameSite=Strict; Path=/; Max-Age={}{}",
-        PARTICIPANT_TTL_MS / 1000,
-        super::auth::secure_attribute(&state, peer, &headers)
-    );
-    let mut response = Json(&participant).into_response();
-    response.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
-    );
-    Ok(response)
+    with_cookie(
+        Json(&participant).into_response(),
+        PARTICIPANT_COOKIE,
+        Some(&secret),
+        PARTICIPANT_TTL_MS,
+        (&state, peer, &headers),
+    )
 }
 
 #[derive(Serialize)]
@@ -502,16 +484,13 @@ pub async fn sign_out(
             .delete_participant_session(&token::hex(&token::hash(token)))
             .await?;
     }
-    let cookie = format!(
-        "{PARTICIPANT_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0{}",
-        super::auth::secure_attribute(&state, peer, &headers)
-    );
-    let mut response = Json(serde_json::json!({})).into_response();
-    response.headers_mut().insert(
-        SET_COOKIE,
-        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
-    );
-    Ok(response)
+    with_cookie(
+        Json(serde_json::json!({})).into_response(),
+        PARTICIPANT_COOKIE,
+        None,
+        0,
+        (&state, peer, &headers),
+    )
 }
 
 /// A round's turnout by school and commune, and attempts per hour.
