@@ -32,7 +32,8 @@ async function load() {
     h('strong', { text: `${c.title} (${c.slug})` }),
     c.rounds.length
       ? h('ul', {}, c.rounds.map((r) => h('li', { class: 'row' },
-          h('span', { class: 'grow', text: `${r.title} · ${r.context} · ${when(r.rules.opens_at)} – ${when(r.rules.closes_at)}${r.closed_at ? ` · ${t('cadmin.closed', { n: num(r.participants) })}` : ''}` }),
+          h('span', { class: 'grow', text: `${r.title} · ${r.context} · ${when(r.rules.opens_at)} – ${when(r.rules.closes_at)}${r.closed_at ? ` · ${t('cadmin.closed', { n: num(r.participants) })}` : ''}` },
+            h('br'), h('small', { class: 'hint', text: t('cadmin.orderOf', { keys: r.rules.order.map((k) => t(`cadmin.key.${k}`)).join(' → ') }) })),
           h('button', { type: 'button', text: t('cadmin.turnout'), onclick: () => turnout(r.context) }),
           h('button', { type: 'button', text: t('cadmin.awards'), onclick: () => awards(r.context) }),
           r.closed_at ? null : h('button', { type: 'button', text: t('cadmin.close'), onclick: () => close(r) }),
@@ -151,6 +152,7 @@ $('new-round').addEventListener('submit', async (e) => {
       attempts_per_day: Number($('round-per-day').value),
       counts: $('round-counts').value,
       reveal: $('round-reveal').value,
+      order: chosenOrder(),
     },
   };
   try {
@@ -159,6 +161,33 @@ $('new-round').addEventListener('submit', async (e) => {
     await load();
   } catch (err) { fail(err); }
 });
+
+// The ranking order: the keys a round ranks by, most important first. Every key is a row with
+// a box (unticked: the round does not rank by it at all) and buttons that move it up or down.
+const KEYS = ['score', 'time', 'distance', 'attempts', 'submitted'];
+
+function orderRow(key) {
+  const label = t(`cadmin.key.${key}`);
+  const move = (up) => (e) => {
+    const li = e.target.closest('li');
+    const other = up ? li.previousElementSibling : li.nextElementSibling;
+    if (!other) return;
+    if (up) li.parentNode.insertBefore(li, other); else li.parentNode.insertBefore(other, li);
+    e.target.focus();
+  };
+  return h('li', { class: 'row', 'data-key': key },
+    h('label', { class: 'check grow' }, h('input', { type: 'checkbox', checked: true, 'aria-label': label }), ` ${label}`),
+    h('button', { type: 'button', text: '▲', 'aria-label': t('cadmin.keyUp', { key: label }), onclick: move(true) }),
+    h('button', { type: 'button', text: '▼', 'aria-label': t('cadmin.keyDown', { key: label }), onclick: move(false) }));
+}
+
+function chosenOrder() {
+  return [...$('round-order').children]
+    .filter((li) => li.querySelector('input').checked)
+    .map((li) => li.dataset.key);
+}
+
+fill($('round-order'), KEYS.map(orderRow));
 
 // Opens now, closes in a week, as datetime-local values in the browser's time zone.
 function local(ms) {

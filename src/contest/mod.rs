@@ -522,7 +522,12 @@ impl Contest {
                 });
             }
         }
-        let Some(st) = standing(&submitted, round.rules.counts, round.participants) else {
+        let Some(st) = standing(
+            &submitted,
+            round.rules.counts,
+            &round.rules.order,
+            round.participants,
+        ) else {
             return Ok(());
         };
         let context: Context = round

@@ -6,6 +6,7 @@ use serde::Serialize;
 use super::{level, Contest, ContestError};
 use crate::domain::bank::Level;
 use crate::domain::contest::turnout::{by_commune, collective_awards, top, Band, Turnout};
+use crate::domain::result_order::ResultKeys;
 use crate::storage::attempts::Standing;
 
 #[derive(Debug, Serialize)]
@@ -111,19 +112,21 @@ impl Contest {
             .round_by_context(context)
             .await?
             .ok_or(ContestError::NoRound)?;
-        let standings = store.standings(&round.context).await?;
+        let mut standings = store.standings(&round.context).await?;
+        // Ties on the round's keys go by code, byte by byte, as on the boards.
+        standings.sort_by(|a, b| a.code.cmp(&b.code));
         let individuals = round
             .levels
             .iter()
             .map(|&lvl| {
-                let of_level: Vec<(Standing, [i64; 5])> = standings
+                let of_level: Vec<(Standing, ResultKeys)> = standings
                     .iter()
                     .filter(|s| level::of_kind(s.staff, s.grade) == Some(lvl))
                     .map(|s| (s.clone(), s.keys))
                     .collect();
                 LevelTop {
                     level: lvl,
-                    winners: top(&of_level, k)
+                    winners: top(&of_level, &round.rules.order, k)
                         .into_iter()
                         .enumerate()
                         .map(|(i, (standing, _))| Winner {

@@ -10,8 +10,9 @@ use serde::Deserialize;
 
 use super::rounds::questions_digest;
 use crate::domain::contest::standing::{standing, Submitted};
-use crate::domain::contest::{Answered, Attempt, Drawn};
+use crate::domain::contest::{Answered, Attempt, Drawn, RoundRules};
 use crate::domain::option_labels::apply;
+use crate::domain::result_order::ResultKeys;
 use crate::storage::audit::{chain_hash, GENESIS};
 use crate::storage::Store;
 
@@ -30,6 +31,9 @@ pub struct Verified {
 struct RoundCreated {
     round: i64,
     questions_digest: String,
+    /// The settings the round was created with: which attempt counts and the ranking order
+    /// are taken from here, not from the table, so altering them there is found.
+    rules: RoundRules,
 }
 
 #[derive(Deserialize)]
@@ -104,7 +108,7 @@ pub async fn verify(store: &Store) -> anyhow::Result<Verified> {
             match row.kind.as_str() {
                 "round_created" => match serde_json::from_str::<RoundCreated>(body) {
                     Ok(r) => {
-                        created.insert(r.round, (seq, r.questions_digest));
+                        created.insert(r.round, (seq, r.questions_digest, r.rules));
                     }
                     Err(_) => out.problems.push(bad("round")),
                 },
@@ -136,9 +140,17 @@ pub async fn verify(store: &Store) -> anyhow::Result<Verified> {
     for round in store.rounds(None).await? {
         out.rounds += 1;
         let questions = store.round_questions_all(round.id).await?;
+        if let Some((seq, _, rules)) = created.get(&round.id) {
+            if *rules != round.rules {
+                out.problems.push(format!(
+                    "thể lệ của đợt {} khác với lúc tạo (dòng {seq}) / the rules of round {} changed since it was created (row {seq})",
+                    round.context, round.context
+                ));
+            }
+        }
         match created.get(&round.id) {
-            Some((_, digest)) if *digest == questions_digest(&questions) => {}
-            Some((seq, _)) => out.problems.push(format!(
+            Some((_, digest, _)) if *digest == questions_digest(&questions) => {}
+            Some((seq, _, _)) => out.problems.push(format!(
                 "câu hỏi của đợt {} khác với lúc tạo (dòng {seq}) / the questions of round {} changed since it was created (row {seq})",
                 round.context, round.context
             )),
@@ -253,13 +265,17 @@ pub async fn verify(store: &Store) -> anyhow::Result<Verified> {
     // Standings: each round's results as the log's attempts make them.
     for round in store.rounds(None).await? {
         let results = store.placed_results(&round.context, None).await?;
-        let mut expected: BTreeMap<String, [i64; 5]> = BTreeMap::new();
+        let mut expected: BTreeMap<String, ResultKeys> = BTreeMap::new();
+        let rules = match created.get(&round.id) {
+            Some((_, _, rules)) => rules,
+            None => &round.rules,
+        };
         for ((r, code), attempts) in &by_participant {
             if *r != round.id {
                 continue;
             }
             let participants = closed.get(&round.id).copied();
-            if let Some(st) = standing(attempts, round.rules.counts, participants) {
+            if let Some(st) = standing(attempts, rules.counts, &rules.order, participants) {
                 expected.insert(code.clone(), st.keys());
             }
         }

@@ -18,6 +18,7 @@ pub mod option_labels;
 pub mod publishing;
 pub mod question;
 pub mod ranking;
+pub mod result_order;
 pub mod roster;
 pub mod scopes;
 pub mod scoring;

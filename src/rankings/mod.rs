@@ -9,11 +9,13 @@ pub mod known;
 pub mod live;
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 use anyhow::Context as _;
 
 use crate::domain::context::Context;
 use crate::domain::ranking::RankOrder;
+use crate::domain::result_order::{ResultKeys, ResultOrder};
 use crate::domain::scopes::{self, collective_tallies, Scope, Tally};
 use crate::leaderboard::{Leaderboards, Ranked, Update};
 use crate::storage::{ClassResult, PlacedResult, ResultRow, Store};
@@ -26,22 +28,27 @@ pub use crate::domain::board::Line;
 pub struct Rankings {
     store: Store,
     boards: Leaderboards,
-    individual: RankOrder,
+    /// The order of each contest round seen so far. A round's order is fixed when it is
+    /// created, so a known one never goes stale; other contexts (events) are looked up each
+    /// time, as a round may be created for them later.
+    round_orders: Arc<Mutex<HashMap<String, ResultOrder>>>,
     collective: RankOrder,
 }
 
+/// A result's values in [`ResultKeys`] positions.
+pub fn result_keys(r: &ResultRow) -> ResultKeys {
+    [r.score, r.time_ms, r.distance, r.attempts, r.submitted_at]
+}
+
 fn individual_updates(
-    order: &RankOrder,
+    order: &ResultOrder,
     context: &Context,
     placed: &[PlacedResult],
 ) -> Vec<Update> {
     let mut updates = Vec::with_capacity(placed.len() * 4);
     for p in placed {
         let r = &p.result;
-        let entry = order.encode(
-            &[r.score, r.time_ms, r.distance, r.attempts, r.submitted_at],
-            &r.student,
-        );
+        let entry = order.encode(&result_keys(r), &r.student);
         for scope in Scope::of_participant(&p.commune, &p.school, &p.class_name) {
             updates.push(Update {
                 board: scope.board(context),
@@ -58,9 +65,31 @@ impl Rankings {
         Rankings {
             store,
             boards,
-            individual: scopes::individual_order(),
+            round_orders: Arc::default(),
             collective: scopes::collective_order(),
         }
+    }
+
+    /// How individuals rank in `context`: a contest round's own order, else the default.
+    pub async fn order_of(&self, context: &Context) -> anyhow::Result<ResultOrder> {
+        let name = context.to_string();
+        if let Some(order) = self.round_orders.lock().expect("orders lock").get(&name) {
+            return Ok(order.clone());
+        }
+        if context.game().is_some() {
+            return Ok(ResultOrder::default());
+        }
+        Ok(match self.store.round_by_context(&name).await? {
+            Some(round) => {
+                let order = round.rules.order;
+                self.round_orders
+                    .lock()
+                    .expect("orders lock")
+                    .insert(name, order.clone());
+                order
+            }
+            None => ResultOrder::default(),
+        })
     }
 
     pub fn boards(&self) -> &Leaderboards {
@@ -86,8 +115,9 @@ impl Rankings {
             .context("Failed to store results")?;
         let codes: Vec<String> = results.iter().map(|r| r.student.clone()).collect();
         let placed = self.store.placed_results(&name, Some(&codes)).await?;
+        let order = self.order_of(context).await?;
         self.boards
-            .set(&individual_updates(&self.individual, context, &placed))
+            .set(&individual_updates(&order, context, &placed))
             .await
             .context("Failed to update leaderboards")?;
         Ok(())
@@ -159,8 +189,9 @@ impl Rankings {
             .store
             .placed_results(&context.to_string(), None)
             .await?;
+        let order = self.order_of(context).await?;
         let mut boards: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-        for u in individual_updates(&self.individual, context, &placed) {
+        for u in individual_updates(&order, context, &placed) {
             boards.entry(u.board).or_default().push((u.member, u.entry));
         }
         for (board, entries) in &boards {
@@ -210,7 +241,7 @@ impl Rankings {
             .await?;
         match context.game() {
             Some(game) => self.player_lines(game, ranked).await,
-            None => self.lines(scope, ranked).await,
+            None => self.lines(context, scope, ranked).await,
         }
     }
 
@@ -228,7 +259,7 @@ impl Rankings {
             .await?
         {
             None => Ok(None),
-            Some((rank, ranked)) => Ok(Some((rank, self.lines(scope, ranked).await?))),
+            Some((rank, ranked)) => Ok(Some((rank, self.lines(context, scope, ranked).await?))),
         }
     }
 
@@ -263,20 +294,24 @@ impl Rankings {
             .collect())
     }
 
-    async fn lines(&self, scope: &Scope, ranked: Vec<Ranked>) -> anyhow::Result<Vec<Line>> {
-        let order = if scope.is_individual() {
-            &self.individual
+    async fn lines(
+        &self,
+        context: &Context,
+        scope: &Scope,
+        ranked: Vec<Ranked>,
+    ) -> anyhow::Result<Vec<Line>> {
+        let decoded = if scope.is_individual() {
+            self.individual_keys(context, &ranked).await?
         } else {
-            &self.collective
+            ranked
+                .iter()
+                .filter_map(|r| {
+                    self.collective
+                        .decode(&r.entry)
+                        .map(|(keys, member)| (r.rank, keys, member.to_owned()))
+                })
+                .collect()
         };
-        let decoded: Vec<(u64, Vec<i64>, String)> = ranked
-            .iter()
-            .filter_map(|r| {
-                order
-                    .decode(&r.entry)
-                    .map(|(keys, member)| (r.rank, keys, member.to_owned()))
-            })
-            .collect();
         let labels: HashMap<String, (String, Option<String>)> = if scope.is_individual() {
             let codes: Vec<String> = decoded.iter().map(|(_, _, m)| m.clone()).collect();
             self.store
@@ -307,6 +342,49 @@ impl Rankings {
                     detail,
                     keys,
                 }
+            })
+            .collect())
+    }
+
+    /// Individuals' ranks, values (all five, in [`ResultKeys`] positions, whatever the round
+    /// ranks by) and codes. A value the round's order leaves out is not in the entry: it is
+    /// read from the database, and only then.
+    async fn individual_keys(
+        &self,
+        context: &Context,
+        ranked: &[Ranked],
+    ) -> anyhow::Result<Vec<(u64, Vec<i64>, String)>> {
+        let order = self.order_of(context).await?;
+        let decoded: Vec<(u64, [Option<i64>; 5], String)> = ranked
+            .iter()
+            .filter_map(|r| {
+                order
+                    .decode(&r.entry)
+                    .map(|(values, member)| (r.rank, values, member.to_owned()))
+            })
+            .collect();
+        let stored: HashMap<String, ResultKeys> = if order.is_complete() {
+            HashMap::new()
+        } else {
+            let codes: Vec<String> = decoded.iter().map(|d| d.2.clone()).collect();
+            self.store
+                .placed_results(&context.to_string(), Some(&codes))
+                .await?
+                .into_iter()
+                .map(|p| (p.result.student.clone(), result_keys(&p.result)))
+                .collect()
+        };
+        Ok(decoded
+            .into_iter()
+            .map(|(rank, values, member)| {
+                let keys = (0..values.len())
+                    .map(|i| {
+                        values[i]
+                            .or_else(|| stored.get(&member).map(|s| s[i]))
+                            .unwrap_or(0)
+                    })
+                    .collect();
+                (rank, keys, member)
             })
             .collect())
     }

@@ -3,19 +3,21 @@
 //! sees the latest version; organizers see them all.
 //!
 //! A snapshot is computed from the database in one read, with the same encoding and tallies
-//! that build the live boards (`RankOrder::encode`, `collective_tallies`), so it ranks exactly
-//! as the live boards do at that moment — and every board of it sees the same results, which
-//! reading two thousand live boards one by one while answers arrive could not promise.
+//! that build the live boards (the round's `ResultOrder::encode`, `collective_tallies`), so it
+//! ranks exactly as the live boards do at that moment — and every board of it sees the same
+//! results, which reading two thousand live boards one by one while answers arrive could not
+//! promise.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::time::Instant;
 
 use serde::Serialize;
 
-use super::{Line, Rankings};
+use super::{result_keys, Line, Rankings};
 use crate::domain::context::Context;
 use crate::domain::publishing::{self, PublishError};
 use crate::domain::ranking::RankOrder;
+use crate::domain::result_order::{ResultKeys, ResultOrder};
 use crate::domain::scopes::{Scope, Tally};
 use crate::domain::AccountId;
 use crate::storage::published::{encode_board, NewVersion, SnapshotRow, StoredLine, Version};
@@ -78,9 +80,8 @@ pub struct Published {
     pub seconds: f64,
 }
 
-fn individual_keys(r: &SnapshotRow) -> [i64; 5] {
-    let r = &r.placed.result;
-    [r.score, r.time_ms, r.distance, r.attempts, r.submitted_at]
+fn individual_keys(r: &SnapshotRow) -> ResultKeys {
+    result_keys(&r.placed.result)
 }
 
 /// What a snapshot is built from: the participants and the roster's tallies and names.
@@ -94,7 +95,7 @@ struct Sources {
 /// Ranks and encodes every board: individuals in the live boards' own order (byte order of
 /// the encoded entries), each line built once and put on its four boards; collectives from the
 /// tallies.
-fn freeze(sources: Sources, individual: &RankOrder, collective: &RankOrder) -> Snapshot {
+fn freeze(sources: Sources, individual: &ResultOrder, collective: &RankOrder) -> Snapshot {
     let Sources {
         rows,
         tallies,
@@ -210,7 +211,8 @@ impl Rankings {
             rows,
         };
         let read = started.elapsed().as_secs_f64();
-        let (individual, collective) = (self.individual.clone(), self.collective.clone());
+        let individual = self.order_of(context).await?;
+        let collective = self.collective.clone();
         let snapshot =
             tokio::task::spawn_blocking(move || freeze(sources, &individual, &collective)).await?;
         tracing::info!(

@@ -177,7 +177,7 @@ pub async fn right_answer(app: &TestApp, id: i64, index: usize) -> Value {
 }
 
 /// A wrong answer of the right shape.
-fn wrong(right: &Value, options: usize) -> Value {
+pub fn wrong(right: &Value, options: usize) -> Value {
     let right: Vec<u64> = right
         .as_array()
         .unwrap()

@@ -12,6 +12,7 @@ mod cli;
 mod contest;
 mod contest_audit;
 mod contest_limits;
+mod contest_order;
 mod contest_round;
 mod contest_staff;
 mod database;

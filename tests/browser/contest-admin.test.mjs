@@ -48,6 +48,11 @@ test('an organizer creates a round on the page, follows it, reads its awards, cl
   await page.uncheck('input[name="level"][value="thcs"]');
   await page.uncheck('input[name="level"][value="thpt"]');
   await page.fill('#round-questions', '5');
+  // The ranking order: the prediction left out, the earlier submission moved to the top.
+  await page.getByRole('checkbox', { name: 'Dự đoán số người dự thi gần đúng hơn' }).uncheck();
+  for (let i = 0; i < 4; i++) await page.getByRole('button', { name: 'Đưa «Nộp bài sớm hơn» lên' }).click();
+  await page.getByRole('button', { name: 'Đưa «Điểm cao hơn» xuống' }).click();
+  await page.getByRole('button', { name: 'Đưa «Điểm cao hơn» lên' }).click();
   await page.getByRole('button', { name: 'Tạo đợt thi' }).click();
   await page.waitForFunction(() => /Đã tạo đợt thi/.test(document.getElementById('done').textContent));
   const contests = await (await context.request.get(`${BASE}/api/contests`)).json();
@@ -56,6 +61,10 @@ test('an organizer creates a round on the page, follows it, reads its awards, cl
   assert.deepEqual(made.levels, ['tieu-hoc'], 'the levels ticked on the page');
   assert.equal(made.rules.questions, 5);
   assert.equal(made.rules.time_limit_s, 600);
+  assert.deepEqual(made.rules.order, ['submitted', 'score', 'time', 'attempts'], 'the order set on the page');
+  await page.waitForSelector(`#contests li li:has-text("${round}")`);
+  assert.match(await page.locator('#contests li li', { hasText: round }).innerText(),
+    /Xếp hạng theo: Nộp bài sớm hơn → Điểm cao hơn → Thời gian làm bài ít hơn → Ít lượt thi hơn/);
 
   // A bad round is refused with the server's reason, nothing created.
   await page.fill('#round-context', `game-7`);

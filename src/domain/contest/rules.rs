@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::result_order::{OrderError, ResultOrder};
+
 /// Vietnam's offset from UTC: a contest day runs from midnight to midnight in Đắk Lắk.
 const VIETNAM_OFFSET_MS: i64 = 7 * 3600 * 1000;
 const DAY_MS: i64 = 24 * 3600 * 1000;
@@ -50,6 +52,10 @@ pub struct RoundRules {
     pub counts: Counts,
     #[serde(default)]
     pub reveal: Reveal,
+    /// The keys the round ranks by, most important first (default: score, time, distance of
+    /// the prediction, attempts, submission time). It also picks the best attempt.
+    #[serde(default)]
+    pub order: ResultOrder,
     /// The prediction question shown last in every attempt (how many will take part).
     #[serde(default = "default_prediction")]
     pub prediction: String,
@@ -91,6 +97,8 @@ pub enum RulesError {
     Attempts,
     #[error("the prediction question is 1–300 characters")]
     Prediction,
+    #[error(transparent)]
+    Order(#[from] OrderError),
 }
 
 impl RoundRules {
@@ -106,6 +114,7 @@ impl RoundRules {
             attempts_per_day: default_attempts_per_day(),
             counts: Counts::default(),
             reveal: Reveal::default(),
+            order: ResultOrder::default(),
             prediction: default_prediction(),
         }
     }
@@ -130,6 +139,7 @@ impl RoundRules {
         if !(1..=300).contains(&chars) {
             return Err(RulesError::Prediction);
         }
+        self.order.check()?;
         Ok(())
     }
 

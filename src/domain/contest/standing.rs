@@ -1,10 +1,10 @@
-//! Which attempt stands for a participant in the round's ranking, and the keys it ranks by:
-//! score ↓, time ↑, distance of the prediction ↑, attempts ↑, earlier submission ↑
-//! ([`RankOrder::contest`]).
+//! Which attempt stands for a participant in the round's ranking, and the values it ranks by
+//! (score, time, distance of the prediction, attempts, submission time), in the round's order
+//! ([`ResultOrder`]).
 
 use super::attempt::MAX_PREDICTION;
 use super::rules::Counts;
-use crate::domain::ranking::RankOrder;
+use crate::domain::result_order::{ResultKeys, ResultOrder};
 
 /// A submitted attempt as the ranking sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,7 +26,7 @@ pub struct Standing {
 }
 
 impl Standing {
-    pub fn keys(&self) -> [i64; 5] {
+    pub fn keys(&self) -> ResultKeys {
         [
             self.score,
             self.time_ms,
@@ -49,8 +49,14 @@ pub fn distance(prediction: Option<i64>, actual: Option<i64>) -> i64 {
 }
 
 /// The standing of a participant whose submitted attempts are `attempts`, in the order they
-/// were started; `None` before any is submitted.
-pub fn standing(attempts: &[Submitted], counts: Counts, actual: Option<i64>) -> Option<Standing> {
+/// were started; `None` before any is submitted. The best attempt is the best by the round's
+/// `order`; of attempts equal on its keys, the earliest.
+pub fn standing(
+    attempts: &[Submitted],
+    counts: Counts,
+    order: &ResultOrder,
+    actual: Option<i64>,
+) -> Option<Standing> {
     let total = attempts.len() as i64;
     let of = |a: &Submitted| Standing {
         score: a.score,
@@ -59,7 +65,6 @@ pub fn standing(attempts: &[Submitted], counts: Counts, actual: Option<i64>) -> 
         attempts: total,
         submitted_at: a.submitted_at,
     };
-    let order = RankOrder::contest();
     match counts {
         Counts::First => attempts.first().map(of),
         Counts::Last => attempts.last().map(of),
@@ -91,17 +96,26 @@ mod tests {
             s(90, 400_000, None, 3_000),
             s(50, 100_000, Some(1_000), 4_000),
         ];
-        let best = standing(&attempts, Counts::Best, None).unwrap();
+        let best = standing(&attempts, Counts::Best, &ResultOrder::default(), None).unwrap();
         assert_eq!(best.keys(), [90, 400_000, 0, 4, 3_000], "score, then time");
-        let first = standing(&attempts, Counts::First, None).unwrap();
+        let first = standing(&attempts, Counts::First, &ResultOrder::default(), None).unwrap();
         assert_eq!(first.keys(), [70, 300_000, 0, 4, 1_000]);
-        let last = standing(&attempts, Counts::Last, Some(1_000)).unwrap();
+        let last = standing(
+            &attempts,
+            Counts::Last,
+            &ResultOrder::default(),
+            Some(1_000),
+        )
+        .unwrap();
         assert_eq!(
             last.keys(),
             [50, 100_000, 0, 4, 4_000],
             "an exact prediction"
         );
-        assert_eq!(standing(&[], Counts::Best, None), None);
+        assert_eq!(
+            standing(&[], Counts::Best, &ResultOrder::default(), None),
+            None
+        );
     }
 
     #[test]
@@ -110,10 +124,37 @@ mod tests {
             s(90, 400_000, None, 1_000),
             s(90, 400_000, Some(1_100), 2_000),
         ];
-        let best = standing(&attempts, Counts::Best, Some(1_000)).unwrap();
+        let best = standing(
+            &attempts,
+            Counts::Best,
+            &ResultOrder::default(),
+            Some(1_000),
+        )
+        .unwrap();
         assert_eq!(best.distance, 100);
         assert_eq!(best.submitted_at, 2_000);
         assert_eq!(distance(None, Some(5)), MAX_PREDICTION + 1);
         assert_eq!(distance(Some(MAX_PREDICTION), Some(0)), MAX_PREDICTION);
+    }
+
+    #[test]
+    fn the_best_attempt_is_the_best_by_the_rounds_own_order() {
+        use crate::domain::result_order::ResultKey::*;
+        let attempts = [
+            s(90, 500_000, Some(1_300), 1_000),
+            s(60, 100_000, Some(1_000), 2_000),
+            s(60, 100_000, Some(1_010), 3_000),
+        ];
+        let by = |keys: &[_]| {
+            let order = ResultOrder::new(keys.to_vec()).unwrap();
+            standing(&attempts, Counts::Best, &order, Some(1_000))
+                .unwrap()
+                .submitted_at
+        };
+        assert_eq!(by(&[Score, Time]), 1_000, "the most points");
+        assert_eq!(by(&[Time, Score]), 2_000, "the fastest, then the earliest");
+        assert_eq!(by(&[Distance]), 2_000, "the closest prediction");
+        assert_eq!(by(&[Submitted]), 1_000, "the earliest submission");
+        assert_eq!(by(&[Attempts]), 1_000, "all tie: the first");
     }
 }

@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::domain::ranking::RankOrder;
+use crate::domain::result_order::{ResultKeys, ResultOrder};
 
 /// A unit's turnout.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -119,9 +119,13 @@ pub fn collective_awards(units: &[Turnout], bands: &[Band]) -> Vec<Turnout> {
     won
 }
 
-/// The first `k` of `standings` (member, keys) in the contest's order.
-pub fn top<T: Clone>(standings: &[(T, [i64; 5])], k: usize) -> Vec<(T, [i64; 5])> {
-    let order = RankOrder::contest();
+/// The first `k` of `standings` (member, values) in the round's order; ties keep the order
+/// they come in (the callers pass them by code, as the boards break ties).
+pub fn top<T: Clone>(
+    standings: &[(T, ResultKeys)],
+    order: &ResultOrder,
+    k: usize,
+) -> Vec<(T, ResultKeys)> {
     let mut sorted = standings.to_vec();
     sorted.sort_by(|a, b| order.compare(&a.1, &b.1));
     sorted.truncate(k);
@@ -178,7 +182,20 @@ mod tests {
             ("c", [100, 900, 0, 1, 30]),
             ("d", [90, 400, 0, 1, 40]),
         ];
-        let names: Vec<_> = top(&s, 3).into_iter().map(|(n, _)| n).collect();
-        assert_eq!(names, ["c", "d", "b"], "score, time, then fewer attempts");
+        let names = |order: &ResultOrder, k| -> Vec<&str> {
+            top(&s, order, k).into_iter().map(|(n, _)| n).collect()
+        };
+        assert_eq!(
+            names(&ResultOrder::default(), 3),
+            ["c", "d", "b"],
+            "score, time, then fewer attempts"
+        );
+        use crate::domain::result_order::ResultKey::{Attempts, Time};
+        let fast = ResultOrder::new(vec![Time, Attempts]).unwrap();
+        assert_eq!(
+            names(&fast, 4),
+            ["d", "b", "a", "c"],
+            "the round's own order"
+        );
     }
 }

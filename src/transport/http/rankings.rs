@@ -14,13 +14,14 @@ use super::access::{own_school, province_wide, require, school, school_target};
 use super::auth::{account_from_headers, CurrentAccount};
 use super::error::{ApiError, ApiResult, Refusal};
 use super::params;
+use super::refusal::key_name;
 use super::uploads::off_runtime;
 use crate::banks::limits::SheetKind;
 use crate::domain::access::{Action, Target};
 use crate::domain::roster;
 use crate::domain::scopes::Scope;
 use crate::protocol::BoardPage;
-use crate::rankings::Line;
+use crate::rankings::{result_keys, Line};
 use crate::storage::Commune;
 use crate::storage::{unix_ms, ResultRow};
 use crate::transport::AppState;
@@ -175,6 +176,14 @@ pub async fn record(
 ) -> ApiResult<Json<Recorded>> {
     require(&account, Action::ManageRankings, Target::Province)?;
     let context = params::round(&context)?;
+    let store = state.rankings().store();
+    if store
+        .round_by_context(&context.to_string())
+        .await?
+        .is_some()
+    {
+        return Err(Refusal::ContestRound.into());
+    }
     let now = unix_ms();
     let rows: Vec<ResultRow> = input
         .into_iter()
@@ -187,20 +196,12 @@ pub async fn record(
             submitted_at: r.submitted_at.unwrap_or(now),
         })
         .collect();
-    let order = crate::domain::scopes::individual_order();
+    let order = state.rankings().order_of(&context).await?;
     for r in &rows {
-        let keys = [r.score, r.time_ms, r.distance, r.attempts, r.submitted_at];
-        if let Some((key, max)) = order.out_of_range(&keys) {
-            let what = [
-                "điểm",
-                "thời gian (ms)",
-                "độ lệch dự đoán",
-                "số lượt",
-                "thời điểm nộp",
-            ];
+        if let Some((key, max)) = order.out_of_range(&result_keys(r)) {
             return Err(Refusal::InvalidResult {
                 student: r.student.clone(),
-                what: what[key],
+                what: key_name(key),
                 max,
             }
             .into());

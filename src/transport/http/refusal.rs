@@ -3,6 +3,7 @@
 //! `protocol::ErrorCode` is for the socket. Handlers say *what* was wrong
 //! (`Refusal::UnknownBank { bank }`); the words live here.
 
+use crate::domain::result_order::ResultKey;
 use axum::http::StatusCode;
 
 /// Why a request was refused, with what the message needs to say.
@@ -47,6 +48,8 @@ pub enum Refusal {
     UnknownStudent {
         code: String,
     },
+    /// Results posted into a contest round, whose results come from its attempts alone.
+    ContestRound,
     InvalidRankingTitle {
         max: usize,
     },
@@ -136,7 +139,8 @@ impl Refusal {
             }
             BadCard => StatusCode::UNAUTHORIZED,
             NotYourLevel | NotAParticipant => StatusCode::FORBIDDEN,
-            RoundNotOpen
+            ContestRound
+            | RoundNotOpen
             | RoundClosed
             | AttemptsUsed { .. }
             | AttemptsTodayUsed { .. }
@@ -165,6 +169,7 @@ impl Refusal {
             InvalidUnit(_) => "invalid_unit",
             InvalidResult { .. } => "invalid_result",
             UnknownStudent { .. } => "unknown_student",
+            ContestRound => "contest_round",
             InvalidRankingTitle { .. } => "invalid_ranking_title",
             ReasonRequired => "reason_required",
             ReasonTooLong { .. } => "reason_too_long",
@@ -235,6 +240,9 @@ impl Refusal {
                 format!("Kết quả của học sinh «{student}»: {what} phải từ 0 đến {max}.")
             }
             UnknownStudent { code } => format!("Không có học sinh mã «{code}»."),
+            ContestRound => "Đây là một đợt thi trực tuyến: kết quả của đợt chỉ đến từ bài thi \
+                             của thí sinh, không nhập tay được."
+                .into(),
             InvalidRankingTitle { max } => format!("Tiêu đề cần từ 1 đến {max} ký tự."),
             ReasonRequired => "Bản công bố lại (đính chính) phải ghi rõ lý do.".into(),
             ReasonTooLong { max } => format!("Lý do dài tối đa {max} ký tự."),
@@ -301,10 +309,22 @@ impl Refusal {
     }
 }
 
+/// A ranking key's name, in Vietnamese.
+pub fn key_name(key: ResultKey) -> &'static str {
+    match key {
+        ResultKey::Score => "điểm",
+        ResultKey::Time => "thời gian (ms)",
+        ResultKey::Distance => "độ lệch dự đoán",
+        ResultKey::Attempts => "số lượt",
+        ResultKey::Submitted => "thời điểm nộp",
+    }
+}
+
 /// A refused round's reason, in Vietnamese.
 pub fn round_problem(refusal: &crate::contest::rounds::RoundRefusal) -> String {
     use crate::contest::rounds::RoundRefusal as R;
     use crate::domain::contest::RulesError;
+    use crate::domain::result_order::OrderError;
     match refusal {
         R::NoContest => "Không có cuộc thi này.".into(),
         R::BadContext => "Mã đợt thi chỉ gồm chữ thường không dấu, số và dấu - (tối đa 60 ký tự), \
@@ -327,6 +347,13 @@ pub fn round_problem(refusal: &crate::contest::rounds::RoundRefusal) -> String {
                                            không quá số lượt của cả đợt."
             .into(),
         R::Rules(RulesError::Prediction) => "Câu hỏi dự đoán cần từ 1 đến 300 ký tự.".into(),
+        R::Rules(RulesError::Order(OrderError::Empty)) => {
+            "Thứ tự xếp hạng cần ít nhất một tiêu chí.".into()
+        }
+        R::Rules(RulesError::Order(OrderError::Repeated(key))) => format!(
+            "Tiêu chí «{}» có hai lần trong thứ tự xếp hạng.",
+            key_name(*key)
+        ),
         R::Storage(_) => "Máy chủ gặp lỗi khi lưu đợt thi.".into(),
     }
 }
@@ -398,6 +425,7 @@ mod tests {
             InvalidAnswer,
             InvalidPrediction { max: 10_000_000 },
             InvalidAwards,
+            ContestRound,
         ];
         for r in &all {
             match r {
@@ -420,6 +448,7 @@ mod tests {
                 | InvalidUnit(_)
                 | InvalidResult { .. }
                 | UnknownStudent { .. }
+                | ContestRound
                 | InvalidRankingTitle { .. }
                 | ReasonRequired
                 | ReasonTooLong { .. }
