@@ -7,8 +7,9 @@ use crate::app::DatabaseArgs;
 
 #[derive(clap::Subcommand)]
 pub enum AuditCmd {
-    /// Check the audit log's chain and recompute every attempt's score and every standing of
-    /// the contest's rounds from it; name every row, attempt or result that differs.
+    /// Check the audit log's chain and recompute every attempt's score, every standing of the
+    /// contest's rounds and every published version of them from it; name every row,
+    /// attempt, result or version that differs.
     Verify {
         #[command(flatten)]
         database: DatabaseArgs,
@@ -20,9 +21,9 @@ pub async fn run(cmd: AuditCmd) -> anyhow::Result<ExitCode> {
     let store = database.open().await?;
     let found = crate::contest::verify::verify(&store).await?;
     println!(
-        "nhật ký: {} dòng; {} đợt thi, {} bài thi, {} kết quả đã đối chiếu / audit log: {} rows; {} rounds, {} attempts, {} results checked",
-        found.rows, found.rounds, found.attempts, found.standings,
-        found.rows, found.rounds, found.attempts, found.standings
+        "nhật ký: {} dòng; {} đợt thi, {} bài thi, {} kết quả, {} phiên bản công bố đã đối chiếu / audit log: {} rows; {} rounds, {} attempts, {} results, {} published versions checked",
+        found.rows, found.rounds, found.attempts, found.standings, found.versions,
+        found.rows, found.rounds, found.attempts, found.standings, found.versions
     );
     if found.problems.is_empty() {
         println!("khớp hoàn toàn / everything matches");

@@ -13,7 +13,9 @@ use crate::domain::contest::standing::{standing, Submitted};
 use crate::domain::contest::{Answered, Attempt, Drawn, RoundRules};
 use crate::domain::option_labels::apply;
 use crate::domain::result_order::ResultKeys;
+use crate::domain::scopes::Scope;
 use crate::storage::audit::{chain_hash, GENESIS};
+use crate::storage::published::StoredLine;
 use crate::storage::Store;
 
 /// What the check found.
@@ -23,6 +25,8 @@ pub struct Verified {
     pub rounds: usize,
     pub attempts: usize,
     pub standings: usize,
+    /// Published versions of the rounds checked.
+    pub versions: usize,
     /// Each difference, in Vietnamese and English, naming where it is.
     pub problems: Vec<String>,
 }
@@ -40,6 +44,13 @@ struct RoundCreated {
 struct RoundClosed {
     round: i64,
     participants: i64,
+}
+
+#[derive(Deserialize)]
+struct VersionPublished {
+    context: String,
+    version: i64,
+    digest: String,
 }
 
 #[derive(Deserialize)]
@@ -71,6 +82,8 @@ pub async fn verify(store: &Store) -> anyhow::Result<Verified> {
     let mut last_seq = 0;
     let mut created = BTreeMap::new();
     let mut closed = HashMap::new();
+    let mut closed_seq = HashMap::new();
+    let mut published: Vec<(i64, VersionPublished)> = Vec::new();
     let mut started: BTreeMap<i64, (i64, Started)> = BTreeMap::new();
     let mut submitted: HashMap<i64, (i64, Submission)> = HashMap::new();
     loop {
@@ -115,8 +128,13 @@ pub async fn verify(store: &Store) -> anyhow::Result<Verified> {
                 "round_closed" => match serde_json::from_str::<RoundClosed>(body) {
                     Ok(r) => {
                         closed.insert(r.round, r.participants);
+                        closed_seq.insert(r.round, seq);
                     }
                     Err(_) => out.problems.push(bad("closing")),
+                },
+                "version_published" => match serde_json::from_str::<VersionPublished>(body) {
+                    Ok(v) => published.push((seq, v)),
+                    Err(_) => out.problems.push(bad("publication")),
                 },
                 "attempt_started" => match serde_json::from_str::<Started>(body) {
                     Ok(s) => {
@@ -302,5 +320,145 @@ pub async fn verify(store: &Store) -> anyhow::Result<Verified> {
             ));
         }
     }
+    // Published versions: each as the log vouched for it when it was published, and its
+    // ranking recomputed from the attempts the log had recorded by then.
+    let log = Log {
+        started: &started,
+        submitted: &submitted,
+        closed: &closed,
+        closed_seq: &closed_seq,
+    };
+    for round in store.rounds(None).await? {
+        let rules = match created.get(&round.id) {
+            Some((_, _, rules)) => rules.clone(),
+            None => round.rules.clone(),
+        };
+        let logged: Vec<&(i64, VersionPublished)> = published
+            .iter()
+            .filter(|(_, p)| p.context == round.context)
+            .collect();
+        let versions = store.published_versions(&round.context).await?;
+        for v in &versions {
+            out.versions += 1;
+            let (ctx, n) = (&round.context, v.version);
+            let Some((seq, p)) = logged
+                .iter()
+                .map(|e| (e.0, &e.1))
+                .find(|(_, p)| p.version == n)
+            else {
+                out.problems.push(format!(
+                    "phiên bản {n} của đợt {ctx} không có trong nhật ký / version {n} of round {ctx} is not in the audit log"
+                ));
+                continue;
+            };
+            if store.published_digest(v.id).await? != p.digest {
+                out.problems.push(format!(
+                    "phiên bản {n} của đợt {ctx} đã bị sửa sau khi công bố (dòng {seq}) / version {n} of round {ctx} was altered after it was published (row {seq})"
+                ));
+            }
+            let lines = store
+                .published_board(v.id, &Scope::Province.to_string())
+                .await?;
+            for (vi, en) in log.check_ranking(round.id, &rules, seq, &lines) {
+                out.problems.push(format!(
+                    "phiên bản {n} của đợt {ctx}: {vi} / version {n} of round {ctx}: {en}"
+                ));
+            }
+        }
+        for (seq, p) in logged {
+            if !versions.iter().any(|v| v.version == p.version) {
+                out.problems.push(format!(
+                    "phiên bản {} của đợt {} (dòng {seq}) đã bị xoá / version {} of round {} (row {seq}) was removed",
+                    p.version, round.context, p.version, round.context
+                ));
+            }
+        }
+    }
     Ok(out)
+}
+
+/// What the log recorded of attempts and closings, to recompute a ranking as it stood at a
+/// given row.
+struct Log<'a> {
+    started: &'a BTreeMap<i64, (i64, Started)>,
+    submitted: &'a HashMap<i64, (i64, Submission)>,
+    closed: &'a HashMap<i64, i64>,
+    closed_seq: &'a HashMap<i64, i64>,
+}
+
+impl Log<'_> {
+    /// Problems of a published province board against the log up to row `seq`: each line must
+    /// be a standing its member's logged attempts give (the version may have been frozen a
+    /// moment before an attempt submitted just before it reached the results, so the standing
+    /// of any first few of those attempts is accepted), nobody without a submitted attempt
+    /// may be on it, and the lines must follow the round's order.
+    fn check_ranking(
+        &self,
+        round: i64,
+        rules: &RoundRules,
+        seq: i64,
+        lines: &[StoredLine],
+    ) -> Vec<(String, String)> {
+        let actual = match self.closed_seq.get(&round) {
+            Some(&at) if at < seq => self.closed.get(&round).copied(),
+            _ => None,
+        };
+        let mut by_member: HashMap<&str, Vec<Submitted>> = HashMap::new();
+        // `started` is ordered by attempt id: the order the attempts began.
+        for (id, (_, start)) in self.started {
+            if start.round != round {
+                continue;
+            }
+            if let Some((sseq, sub)) = self.submitted.get(id) {
+                if *sseq < seq {
+                    by_member
+                        .entry(start.participant.as_str())
+                        .or_default()
+                        .push(Submitted {
+                            score: sub.score,
+                            time_ms: sub.time_ms,
+                            prediction: sub.prediction,
+                            submitted_at: sub.submitted_at,
+                        });
+                }
+            }
+        }
+        let mut problems = Vec::new();
+        let mut previous: Option<String> = None;
+        for line in lines {
+            let Ok(keys) = ResultKeys::try_from(line.keys.as_slice()) else {
+                problems.push((
+                    format!("dòng của {} hỏng", line.member),
+                    format!("{}'s line is malformed", line.member),
+                ));
+                continue;
+            };
+            let attempts = by_member
+                .get(line.member.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]);
+            let supported = (1..=attempts.len()).any(|j| {
+                standing(&attempts[..j], rules.counts, &rules.order, actual)
+                    .is_some_and(|st| st.keys() == keys)
+            });
+            if !supported {
+                problems.push((
+                    format!("kết quả của {} không khớp với các bài thi", line.member),
+                    format!(
+                        "{}'s result does not follow from their attempts",
+                        line.member
+                    ),
+                ));
+            }
+            let entry = rules.order.encode(&keys, &line.member);
+            if previous.as_ref().is_some_and(|p| *p >= entry) {
+                problems.push((
+                    format!("{} đứng sai chỗ theo thứ tự xếp hạng của đợt", line.member),
+                    format!("{} is out of the round's ranking order", line.member),
+                ));
+            }
+            previous = Some(entry);
+        }
+        problems
+    }
 }

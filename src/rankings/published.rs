@@ -20,7 +20,9 @@ use crate::domain::ranking::RankOrder;
 use crate::domain::result_order::{ResultKeys, ResultOrder};
 use crate::domain::scopes::{Scope, Tally};
 use crate::domain::AccountId;
-use crate::storage::published::{encode_board, NewVersion, SnapshotRow, StoredLine, Version};
+use crate::storage::published::{
+    encode_board, version_digest, NewVersion, SnapshotRow, StoredLine, Version,
+};
 use crate::storage::{ClassResult, Inserted};
 
 /// Every board of a context at one moment, encoded for storage.
@@ -78,6 +80,9 @@ pub struct Published {
     pub version: Version,
     pub boards: usize,
     pub seconds: f64,
+    /// The version's digest as stored ([`version_digest`]), for the audit log.
+    #[serde(skip)]
+    pub digest: String,
 }
 
 fn individual_keys(r: &SnapshotRow) -> ResultKeys {
@@ -246,6 +251,12 @@ impl Rankings {
         if snapshot.participants == 0 {
             return Err(PublishFailed::NoResults);
         }
+        let named: Vec<(&str, i64, &[u8])> = snapshot
+            .chunks
+            .iter()
+            .map(|(board, n, bytes)| (snapshot.boards[*board].0.as_str(), *n, bytes.as_slice()))
+            .collect();
+        let digest = version_digest(&snapshot.boards, &named);
         let inserted = self
             .store
             .insert_published(
@@ -278,6 +289,7 @@ impl Rankings {
             version,
             boards: snapshot.boards.len(),
             seconds,
+            digest,
         })
     }
 

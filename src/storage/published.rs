@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use std::io::{Read as _, Write as _};
 
 use crate::domain::AccountId;
+use blake2::{Blake2s256, Digest};
 use flate2::read::DeflateDecoder;
 use flate2::write::DeflateEncoder;
 use flate2::Compression;
@@ -92,6 +93,32 @@ pub struct SnapshotRow {
     pub school_name: String,
 }
 
+/// A digest of a version as stored: every board's name and length, then every chunk's board,
+/// number and bytes, each in byte order of the board's name, length-prefixed. The audit log
+/// keeps it when a contest round's version is published, so a stored version changed later
+/// (a line, a chunk, a board's length) no longer matches.
+pub fn version_digest(boards: &[(String, i64)], chunks: &[(&str, i64, &[u8])]) -> String {
+    let mut boards: Vec<&(String, i64)> = boards.iter().collect();
+    boards.sort();
+    let mut chunks: Vec<&(&str, i64, &[u8])> = chunks.iter().collect();
+    chunks.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut h = Blake2s256::new();
+    let mut part = |bytes: &[u8]| {
+        h.update((bytes.len() as u64).to_be_bytes());
+        h.update(bytes);
+    };
+    for (name, total) in boards {
+        part(name.as_bytes());
+        part(&total.to_be_bytes());
+    }
+    for (name, n, bytes) in chunks {
+        part(name.as_bytes());
+        part(&n.to_be_bytes());
+        part(bytes);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Deflated JSON of a chunk of lines.
 pub fn encode_chunk(lines: &[&StoredLine]) -> Vec<u8> {
     let json = serde_json::to_vec(lines).expect("lines serialize");
@@ -162,11 +189,10 @@ impl Store {
     }
 
     /// Stores a new version of `new.context` with all its boards, in one transaction: readers
-    /// see a version whole or not at all. Its number is one more than the last. `boards` are
-    /// each board's name and length; `chunks` the encoded chunks ([`encode_board`]), each with
-    /// the index of its board in `boards` and its number.
-    /// Stores a new version, numbered after the context's latest. Two organizers publishing
-    /// the same context at once: the second's number is taken ([`Inserted::Taken`]).
+    /// see a version whole or not at all. Its number is one more than the last; two organizers
+    /// publishing the same context at once: the second's number is taken
+    /// ([`Inserted::Taken`]). `boards` are each board's name and length; `chunks` the encoded
+    /// chunks ([`encode_board`]), each with the index of its board in `boards` and its number.
     pub async fn insert_published(
         &self,
         new: &NewVersion<'_>,
@@ -331,6 +357,42 @@ impl Store {
         }
         let skip = (offset - first * size) as usize;
         Ok(lines.into_iter().skip(skip).take(limit as usize).collect())
+    }
+
+    /// The digest of a version as stored ([`version_digest`]), reading every board and chunk.
+    pub async fn published_digest(&self, version_id: i64) -> Result<String> {
+        let boards = sqlx::query("SELECT board, total FROM published_boards WHERE version_id = $1")
+            .bind(version_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect::<Result<Vec<(String, i64)>>>()?;
+        let rows =
+            sqlx::query("SELECT board, chunk, lines FROM published_chunks WHERE version_id = $1")
+                .bind(version_id)
+                .fetch_all(self.pool())
+                .await?;
+        let chunks = rows
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+            .collect::<Result<Vec<(String, i64, Vec<u8>)>>>()?;
+        let refs: Vec<(&str, i64, &[u8])> = chunks
+            .iter()
+            .map(|(b, n, bytes)| (b.as_str(), *n, bytes.as_slice()))
+            .collect();
+        Ok(version_digest(&boards, &refs))
+    }
+
+    /// Every line of one board of a version, in rank order.
+    pub async fn published_board(&self, version_id: i64, board: &str) -> Result<Vec<StoredLine>> {
+        match self.published_total(version_id, board).await? {
+            Some(total) => {
+                self.published_lines(version_id, board, 0, total.max(0) as u64)
+                    .await
+            }
+            None => Ok(Vec::new()),
+        }
     }
 
     /// Which of `codes` still have the school's consent to show their full name (consent can

@@ -83,7 +83,10 @@ async fn verify_passes_on_the_truth_and_names_every_tampering() {
 
     let (ok, text) = verify(&app);
     assert!(ok, "{text}");
-    assert!(text.contains("2 attempts, 2 results checked"), "{text}");
+    assert!(
+        text.contains("2 attempts, 2 results, 0 published versions checked"),
+        "{text}"
+    );
     assert!(text.contains("everything matches"), "{text}");
 
     let a = ids[0];

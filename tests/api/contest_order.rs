@@ -141,10 +141,54 @@ async fn a_round_ranks_by_the_keys_its_organizer_chose_in_their_order() {
     assert_eq!(public, names, "{lines:?}");
     assert_eq!(lines[2]["keys"][0], 0);
 
-    // The audit log recomputes the standings with the order the round was created with; an
-    // order changed in the table afterwards is named.
+    // The audit log recomputes the standings with the order the round was created with, and
+    // vouches for the published version as stored: a board changed afterwards is named.
     let (ok, text) = verify(&app);
     assert!(ok, "{text}");
+    assert!(text.contains("1 published versions checked"), "{text}");
+    let pool = app.store().pool().clone();
+    let sql = |statement: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query(statement)
+                .execute(&pool)
+                .await
+                .unwrap_or_else(|e| panic!("{statement}: {e}"));
+        }
+    };
+    sql("UPDATE published_boards SET total = total - 1 WHERE board = 'province'").await;
+    let (ok, text) = verify(&app);
+    assert!(!ok, "an altered version went unnoticed: {text}");
+    assert!(
+        text.contains("version 1 of round dot-1 was altered after it was published"),
+        "{text}"
+    );
+    sql("UPDATE published_boards SET total = total + 1 WHERE board = 'province'").await;
+    assert!(verify(&app).0, "undone");
+
+    // A version published from a result altered in the table does not follow from the log.
+    sql("UPDATE results SET score = 40 WHERE student_code = 'HS03'").await;
+    let again = app
+        .post(
+            "/api/rankings/dot-1/publish",
+            &json!({"reason": "Sửa điểm (thử nghiệm giả mạo)"}),
+        )
+        .await;
+    assert_eq!(again.status, 200, "{}", again.body);
+    let (ok, text) = verify(&app);
+    assert!(!ok, "{text}");
+    assert!(
+        text.contains(
+            "version 2 of round dot-1: HS03's result does not follow from their attempts"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("version 1 of round dot-1"),
+        "the first version still holds: {text}"
+    );
+
+    // An order changed in the table after the round was created is named.
     sqlx::query("UPDATE contest_rounds SET rules = REPLACE(rules, '\"attempts\",', '')")
         .execute(app.store().pool())
         .await

@@ -231,5 +231,8 @@ async fn five_hundred_pupils_play_a_round_that_closes_publishes_and_verifies() {
 
     let (ok, text) = verify(&app);
     assert!(ok, "{text}");
-    assert!(text.contains("500 attempts, 500 results checked"), "{text}");
+    assert!(
+        text.contains("500 attempts, 500 results, 1 published versions checked"),
+        "{text}"
+    );
 }

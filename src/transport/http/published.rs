@@ -70,6 +70,27 @@ pub async fn publish(
             PublishFailed::Conflict => Refusal::PublishConflict.into(),
             PublishFailed::Other(e) => ApiError::Internal(e),
         })?;
+    // A contest round's ranking is settled from the audit log: the log vouches for each of
+    // its versions as stored.
+    let name = context.to_string();
+    if state
+        .rankings()
+        .store()
+        .round_by_context(&name)
+        .await?
+        .is_some()
+    {
+        let v = &published.version;
+        let body = serde_json::json!({
+            "context": name, "version": v.version, "by": account.id,
+            "published_at": v.published_at, "participants": v.participants,
+            "digest": published.digest,
+        });
+        state
+            .contest()
+            .audit_organizer(unix_ms(), "version_published", &body)
+            .await?;
+    }
     Ok(Json(published))
 }
 
