@@ -21,9 +21,9 @@
 //!
 //! Citations are matched loosely, because writers spell them many ways: marks, case, «số»,
 //! «năm» and the spaces around «/» do not matter ("Nghị định số 13/2023/NĐ-CP",
-//! "nghi dinh 13 / 2023", "NĐ 13/2023"), a number without its suffix matches unless the word
-//! before it names another kind of instrument ("Luật 24/2018" is not "Nghị định 24/2018"), and
-//! each instrument may list names without a number ("Luật An ninh mạng 2018").
+//! "nghi dinh 13 / 2023", "NĐ 13/2023"), a number matches with or without its suffix unless
+//! the word before it names another kind of instrument ("Luật 24/2018" is not "Nghị định
+//! 24/2018"), and each instrument may list names without a number ("Luật An ninh mạng 2018").
 
 use std::fmt;
 
@@ -301,13 +301,13 @@ impl Register {
 impl Instrument {
     fn cited_in(&self, folded: &str, dated: &[DatedCitation]) -> bool {
         let by_number = match &self.matcher {
+            // The kind word counts even with the full number: the Quốc hội numbers its laws
+            // and its resolutions in one series, so "Nghị quyết 51/2005/QH11" is not the law.
             Number::Dated { num, year, suffix } => dated.iter().any(|c| {
                 c.num == *num
                     && c.year == *year
-                    && match &c.suffix {
-                        Some(s) => s == suffix,
-                        None => c.kind.is_none_or(|k| k == self.kind),
-                    }
+                    && c.suffix.as_ref().is_none_or(|s| s == suffix)
+                    && c.kind.is_none_or(|k| k == self.kind)
             }),
             Number::Plain(number) => contains_bounded(folded, number),
         };
@@ -762,6 +762,7 @@ source = "thử"
         }
         assert!(numbers("Nghị định 24/2018/NĐ-CP").is_empty());
         assert!(numbers("Nghị định 24/2018").is_empty());
+        assert!(numbers("Nghị quyết 24/2018/QH14").is_empty());
     }
 
     #[test]
