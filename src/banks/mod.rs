@@ -22,6 +22,10 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/bundled_banks.rs"));
 }
 
+/// The register of legal instruments beside the banks (`question-banks/superseded.toml`,
+/// see [`crate::domain::bank_citations`]): a TOML file in the bank folder that is not a bank.
+pub const REGISTER_FILE: &str = "superseded.toml";
+
 /// Where banks come from: a folder, or the copy built into the binary.
 #[derive(Debug, Clone)]
 pub enum Source {
@@ -70,7 +74,7 @@ fn read_files(source: &Source) -> anyhow::Result<Vec<(String, String)>> {
     match source {
         Source::Bundled => {
             for (name, bytes) in embedded::BUNDLED_BANKS {
-                if name.ends_with(".toml") && !name.contains('/') {
+                if name.ends_with(".toml") && !name.contains('/') && *name != REGISTER_FILE {
                     files.push((
                         name.to_string(),
                         String::from_utf8_lossy(bytes).into_owned(),
@@ -83,7 +87,8 @@ fn read_files(source: &Source) -> anyhow::Result<Vec<(String, String)>> {
                 .with_context(|| format!("Failed to read the bank folder {}", dir.display()))?;
             for entry in entries {
                 let path = entry?.path();
-                if path.extension().is_some_and(|e| e == "toml") {
+                let register = path.file_name().is_some_and(|n| n == REGISTER_FILE);
+                if path.extension().is_some_and(|e| e == "toml") && !register {
                     let text = std::fs::read_to_string(&path)
                         .with_context(|| format!("Failed to read {}", path.display()))?;
                     files.push((path.display().to_string(), text));
@@ -93,6 +98,29 @@ fn read_files(source: &Source) -> anyhow::Result<Vec<(String, String)>> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The register's name and text: the folder's own `superseded.toml`, else the one built into
+/// the binary, since the laws a teacher's folder cites are the laws of the country, not of
+/// the folder. `None` only if neither exists.
+pub fn register_file(source: &Source) -> anyhow::Result<Option<(String, String)>> {
+    if let Source::Dir(dir) = source {
+        let path = dir.join(REGISTER_FILE);
+        if path.is_file() {
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("Failed to read {}", path.display()))?;
+            return Ok(Some((path.display().to_string(), text)));
+        }
+    }
+    Ok(embedded::BUNDLED_BANKS
+        .iter()
+        .find(|(name, _)| *name == REGISTER_FILE)
+        .map(|(name, bytes)| {
+            (
+                format!("{name} (built into this binary)"),
+                String::from_utf8_lossy(bytes).into_owned(),
+            )
+        }))
 }
 
 fn image_exists(source: &Source, image: &str) -> bool {
@@ -115,5 +143,53 @@ pub fn image(source: &Source, image: &str) -> Option<Vec<u8>> {
             .find(|(name, _)| *name == rel)
             .map(|(_, b)| b.to_vec()),
         Source::Dir(dir) => std::fs::read(dir.join(rel)).ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::bank_citations::{self, Day, Register};
+
+    /// The bundled banks cite no instrument out of force on the day each was checked. `today`
+    /// is the latest `checked` date, so this test does not change with the calendar; the
+    /// `hoithi bank check` test reads the real date and also catches an instrument that ended
+    /// after the banks were checked.
+    #[test]
+    fn the_bundled_banks_cite_only_instruments_in_force_when_checked() {
+        let (banks, issues) = load(&Source::Bundled).unwrap();
+        assert!(issues.is_empty(), "{issues:?}");
+        let (file, text) = register_file(&Source::Bundled).unwrap().expect("bundled");
+        let register = Register::parse(&text).unwrap_or_else(|e| panic!("{file}: {e:?}"));
+        assert!(
+            register.instruments().len() >= 10,
+            "the register is the one with the laws in it"
+        );
+        let latest = banks
+            .iter()
+            .filter_map(|(_, b)| Day::parse(&b.checked))
+            .max()
+            .unwrap();
+        let warnings: Vec<String> = bank_citations::check(&register, &banks, latest)
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(warnings.is_empty(), "{}", warnings.join("\n"));
+    }
+
+    #[test]
+    fn the_register_is_beside_the_banks_but_is_not_a_bank() {
+        let (banks, _) = load(&Source::Dir("question-banks".into())).unwrap();
+        assert!(banks.iter().all(|(file, _)| !file.ends_with(REGISTER_FILE)));
+        let (file, _) = register_file(&Source::Dir("question-banks".into()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(file, format!("question-banks/{REGISTER_FILE}"));
+        // A folder without one is checked against the laws built into the binary.
+        let empty = tempfile::tempdir().unwrap();
+        let (file, _) = register_file(&Source::Dir(empty.path().into()))
+            .unwrap()
+            .unwrap();
+        assert!(file.ends_with("(built into this binary)"), "{file}");
     }
 }

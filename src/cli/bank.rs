@@ -10,8 +10,9 @@ use anyhow::{bail, Context};
 use super::{block_on, finish};
 use crate::banks::import::import_file;
 use crate::banks::sheets::{self, Format};
-use crate::banks::{load, Source};
-use crate::domain::bank::{self, Bank};
+use crate::banks::{load, register_file, Source};
+use crate::domain::bank::{self, Bank, Issue};
+use crate::domain::bank_citations::{self, Day, Register};
 use crate::domain::bank_stats::{self, STATS_BEGIN, STATS_END};
 use crate::domain::sheet::{self, Settings};
 use crate::storage::{Saved, Store};
@@ -19,7 +20,8 @@ use crate::storage::{Saved, Store};
 #[derive(clap::Subcommand)]
 pub enum BankCmd {
     /// Check every bank of PATH (default: the banks built into this binary) and report each
-    /// problem, and where the right answers sit.
+    /// problem, where the right answers sit, and questions citing laws no longer (or not yet)
+    /// in force on their bank's checked date (question-banks/superseded.toml).
     Check {
         /// A folder of bank files (e.g. question-banks).
         path: Option<PathBuf>,
@@ -60,7 +62,21 @@ fn source_of(path: Option<PathBuf>) -> (Source, String) {
 
 fn check(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     let (source, name) = source_of(path);
-    let (banks, issues) = load(&source)?;
+    let (banks, mut issues) = load(&source)?;
+    // A register that does not parse is a problem like a bank that does not: its warnings
+    // would be silently missing otherwise.
+    let register = match register_file(&source)? {
+        Some((file, text)) => Register::parse(&text).unwrap_or_else(|problems| {
+            issues.extend(problems.into_iter().map(|message| Issue {
+                file: file.clone(),
+                line: None,
+                question: None,
+                message,
+            }));
+            Register::default()
+        }),
+        None => Register::default(),
+    };
     for issue in &issues {
         println!("{issue}");
     }
@@ -71,8 +87,17 @@ fn check(path: Option<PathBuf>) -> anyhow::Result<ExitCode> {
     }
     // Where the keys sit: a warning, not a failure (a teacher's small bank may lean one way
     // by chance; the bundled banks are held to none by a test).
-    let (balance, warnings) = crate::domain::key_balance::report(&banks);
+    let (balance, key_warnings) = crate::domain::key_balance::report(&banks);
     print!("{balance}");
+    // Citations: also warnings. The register changes when a law does, and a bank that was
+    // right the day it was checked should not stop a teacher's import that day; the bundled
+    // banks are held to none by a test.
+    let today = Day::parse(&sheets::today()).context("Failed to read today's date")?;
+    let citations = bank_citations::check(&register, &banks, today);
+    for warning in &citations {
+        println!("cảnh báo: {warning}");
+    }
+    let warnings = key_warnings + citations.len();
     println!(
         "{} banks, {questions} questions in {name}: no problems{}",
         banks.len(),

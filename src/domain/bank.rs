@@ -1,6 +1,7 @@
 //! Question banks: the TOML format of `question-banks/*.toml` (documented in
-//! `question-banks/README.md`) and the rules every bank must keep. Parsing is pure: the caller
-//! reads the file and says whether an image exists.
+//! `question-banks/README.md`; `superseded.toml` there is not a bank but the list that
+//! [`super::bank_citations`] reads) and the rules every bank must keep. Parsing is pure: the
+//! caller reads the file and says whether an image exists.
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;

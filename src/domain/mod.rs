@@ -4,6 +4,7 @@
 
 pub mod access;
 pub mod bank;
+pub mod bank_citations;
 pub mod bank_stats;
 pub mod bank_toml;
 pub mod board;

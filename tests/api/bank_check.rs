@@ -102,7 +102,8 @@ fn the_bundled_banks_pass_the_check() {
     let out = stdout(&output);
     assert!(output.status.success(), "{out}");
     assert!(out.ends_with("in question-banks: no problems\n"), "{out}");
-    // Where the keys sit, per kind, and no position far above chance anywhere.
+    // Where the keys sit, per kind, and no position far above chance anywhere; and no
+    // question cites a law out of force (superseded.toml), read on today's date.
     for kind in ["single", "multiple", "true_false"] {
         assert!(
             out.contains(&format!("vị trí đáp án đúng, câu «{kind}» (")),
@@ -156,6 +157,77 @@ fn a_bank_whose_keys_lean_on_one_position_gets_a_warning_but_passes() {
         "{out}"
     );
     assert!(out.trim_end().ends_with("no problems, 1 warning"), "{out}");
+}
+
+/// A bank in a temporary folder, checked on `checked`, with one question per `(text,
+/// explanation, source)`.
+fn bank_with(checked: &str, questions: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut toml = format!(
+        "id = \"luat\"\ntitle = \"Luật\"\ntopic = \"chinh-phu-so\"\nlevels = [\"giao-vien\"]\n\
+         language = \"vi\"\nchecked = {checked}\n"
+    );
+    for (i, (text, explanation, source)) in questions.iter().enumerate() {
+        toml.push_str(&format!(
+            "\n[[questions]]\nid = \"luat-{i:03}\"\nkind = \"true_false\"\ntext = \"{text}\"\n\
+             correct = true\ntime_limit = 20\ndifficulty = 2\n\
+             explanation = \"{explanation}\"\nsource = \"{source}\"\n"
+        ));
+    }
+    std::fs::write(dir.path().join("luat.toml"), toml).unwrap();
+    dir
+}
+
+#[test]
+fn a_question_citing_a_replaced_decree_gets_a_warning_but_passes() {
+    let dir = bank_with(
+        "2026-12-05",
+        &[
+            (
+                "Nghị định số 13/2023/NĐ-CP quy định về bảo vệ dữ liệu cá nhân.",
+                "Nghị định được ban hành năm 2023.",
+                "luatvietan.com",
+            ),
+            (
+                "Từ 01/01/2026, Nghị định 356/2025/NĐ-CP thay cho Nghị định 13/2023/NĐ-CP.",
+                "Câu hỏi nói về sự thay đổi, nên nêu cả hai văn bản.",
+                "frasersvn.com",
+            ),
+        ],
+    );
+    // The folder has no superseded.toml: it is checked against the one built in.
+    let output = hoithi(&["bank", "check", dir.path().to_str().unwrap()]);
+    let out = stdout(&output);
+    assert!(output.status.success(), "{out}");
+    assert!(
+        out.contains(
+            "luat.toml [luat-000]: dẫn Nghị định 13/2023/NĐ-CP về bảo vệ dữ liệu cá nhân, văn \
+             bản đã hết hiệu lực từ 01/01/2026, được thay bằng Nghị định 356/2025/NĐ-CP"
+        ) && out.contains("cảnh báo: "),
+        "{out}"
+    );
+    assert!(!out.contains("luat-001"), "{out}");
+    assert!(out.trim_end().ends_with("no problems, 1 warning"), "{out}");
+}
+
+#[test]
+fn a_broken_register_fails_the_check_with_its_reasons() {
+    let dir = bank_with("2026-12-05", &[("Câu hỏi.", "Giải thích.", "Nguồn.")]);
+    std::fs::write(
+        dir.path().join("superseded.toml"),
+        "[[instrument]]\nnumber = \"13/2023/NĐ-CP\"\ntitle = \"Về dữ liệu\"\nsource = \"x\"\n",
+    )
+    .unwrap();
+    let output = hoithi(&["bank", "check", dir.path().to_str().unwrap()]);
+    let out = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains(
+            "superseded.toml: 13/2023/NĐ-CP: tên «Về dữ liệu» phải bắt đầu bằng loại văn bản"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("2 problems in"), "{out}");
 }
 
 #[test]
