@@ -43,6 +43,7 @@ pub mod domain;
 pub mod engine;
 pub mod flags;
 pub mod leaderboard;
+pub mod nodes;
 pub mod outbox;
 pub mod protocol;
 pub mod rankings;
