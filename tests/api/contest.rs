@@ -5,6 +5,7 @@
 //! boards; the audit log's chain.
 
 use hoithi::domain::bank::Level;
+use hoithi::domain::contest::rules::day;
 use hoithi::domain::{AnswerKey, Question};
 use hoithi::storage::audit::{chain_hash, GENESIS};
 use serde_json::{json, Value};
@@ -519,7 +520,13 @@ async fn the_server_keeps_the_rules_and_a_refusal_changes_nothing() {
     let third = an
         .call("POST", "/api/contest/rounds/dot-1/attempt", None)
         .await;
-    refused(&third, 409, "attempts_today_used");
+    // The first attempt was moved ten minutes back: right after midnight in Đắk Lắk that is
+    // yesterday, and today has had only one attempt so far, which the rule allows.
+    if day(deadline - 600_000) == day(now()) {
+        refused(&third, 409, "attempts_today_used");
+    } else {
+        assert_eq!(third.status, 200, "a new day's attempt: {}", third.body);
+    }
 
     // A revoked card signs in no more and its sessions end.
     let revoked = app
