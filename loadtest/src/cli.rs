@@ -38,9 +38,11 @@ pub struct Args {
     /// What to simulate.
     #[arg(long, value_enum, default_value_t = Scenario::Live)]
     pub scenario: Scenario,
-    /// The server's address.
-    #[arg(long, default_value = "http://127.0.0.1:8080")]
-    pub url: String,
+    /// The server's address; several (comma-separated, or the flag repeated) are the nodes
+    /// of one deployment: the first serves the organizer and the host screens, and live
+    /// players are spread over all of them in turn (player `i` on node `i % n`).
+    #[arg(long, default_value = "http://127.0.0.1:8080", value_delimiter = ',')]
+    pub url: Vec<String>,
     #[arg(long, default_value = "admin")]
     pub admin_user: String,
     #[arg(long, env = "HOITHI_ADMIN_PASSWORD")]
@@ -215,13 +217,20 @@ pub enum Scenario {
 }
 
 impl Args {
-    /// The server as a socket address (`http://IP:PORT`).
-    pub fn server(&self) -> Result<SocketAddr, String> {
+    /// Every `--url` as a socket address, in order.
+    pub fn servers(&self) -> Result<Vec<SocketAddr>, String> {
+        if self.url.is_empty() {
+            return Err("--url needs at least one http://IP:PORT".to_owned());
+        }
         self.url
-            .trim_start_matches("http://")
-            .trim_end_matches('/')
-            .parse()
-            .map_err(|_| format!("--url must be http://IP:PORT, not {}", self.url))
+            .iter()
+            .map(|url| {
+                url.trim_start_matches("http://")
+                    .trim_end_matches('/')
+                    .parse()
+                    .map_err(|_| format!("--url must be http://IP:PORT, not {url}"))
+            })
+            .collect()
     }
 
     /// The think-time window, honouring the old `--think-ms`.

@@ -20,6 +20,8 @@ use crate::wire::{Role, WorkerConfig};
 
 pub struct Run {
     pub server: SocketAddr,
+    /// Every `--url`, `server` first.
+    pub servers: Vec<SocketAddr>,
     pub epoch_us: u64,
     /// Everything stops by this instant (`--timeout`).
     pub deadline: Instant,
@@ -33,7 +35,8 @@ pub struct Run {
 
 impl Run {
     pub fn begin(args: &Args, scenario: &'static str, noun: &'static str) -> anyhow::Result<Run> {
-        let server = args.server().map_err(anyhow::Error::msg)?;
+        let servers = args.servers().map_err(anyhow::Error::msg)?;
+        let server = servers[0];
         let pid = args
             .server_pid
             .or_else(|| procfs::listening_pid(server.port()));
@@ -59,6 +62,7 @@ impl Run {
         });
         Ok(Run {
             server,
+            servers,
             epoch_us: now_us(),
             deadline: Instant::now() + args.timeout,
             status,
@@ -93,6 +97,7 @@ impl Run {
                 let config = WorkerConfig {
                     index,
                     server: self.server,
+                    servers: self.servers.clone(),
                     sources: sources.clone(),
                     first,
                     clients: share,

@@ -23,7 +23,8 @@ use hoithi_loadtest::ws::{connect_error, Ws};
 
 /// What every player of a worker shares.
 pub struct Game {
-    pub server: SocketAddr,
+    /// The nodes players connect to: player `i` on `servers[i % n]`.
+    pub servers: Vec<SocketAddr>,
     /// One PIN per room.
     pub pins: Vec<String>,
     pub keys: Vec<Value>,
@@ -31,6 +32,13 @@ pub struct Game {
     pub rec: Arc<Recorder>,
     /// Bounds the connections being opened at once.
     pub gate: Arc<Semaphore>,
+}
+
+impl Game {
+    /// The node player `index` connects (and reconnects) to.
+    pub fn server(&self, index: usize) -> SocketAddr {
+        self.servers[index % self.servers.len()]
+    }
 }
 
 /// The server accepts answers this long after the time limit (docs/protocol.md).
@@ -64,11 +72,12 @@ pub async fn play(
         return rec.join_failed("no game to join");
     }
     let started = now_us();
+    let server = game.server(index);
     let mut ws = {
         let Ok(_permit) = game.gate.acquire().await else {
             return;
         };
-        let mut ws = match Ws::connect_from(game.server, source, None).await {
+        let mut ws = match Ws::connect_from(server, source, None).await {
             Ok(ws) => ws,
             Err(e) => return rec.join_failed(&connect_error(&e)),
         };
@@ -97,7 +106,7 @@ pub async fn play(
             _ = stopped(&mut stop) => return,
             _ = sleep_until(drop_at.unwrap_or(far)), if drop_at.is_some() => {
                 drop_at = None;
-                match reconnect(&game, source, &token, ws, &mut planned, &mut rng).await {
+                match reconnect(&game, index, source, &token, ws, &mut planned, &mut rng).await {
                     Some(fresh) => { ws = fresh; continue; }
                     None => return,
                 }
@@ -128,7 +137,7 @@ pub async fn play(
             Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
                 // The server cut us off (a slow reader, a restart): come back as a phone would.
                 rec.error("connection lost");
-                match reconnect(&game, source, &token, ws, &mut planned, &mut rng).await {
+                match reconnect(&game, index, source, &token, ws, &mut planned, &mut rng).await {
                     Some(fresh) => {
                         ws = fresh;
                         continue;
@@ -217,6 +226,7 @@ fn plan(q: usize, question: Value, b: &Behaviour, rng: &mut StdRng) -> Option<Pl
 /// question is still open and was missed, it is answered soon.
 async fn reconnect(
     game: &Game,
+    index: usize,
     source: Option<IpAddr>,
     token: &str,
     old: Ws,
@@ -229,7 +239,10 @@ async fn reconnect(
         let backoff = 1000 * (1 << attempt) + rng.random_range(0..500);
         sleep(Duration::from_millis(backoff)).await;
         let started = now_us();
-        let Ok(mut ws) = Ws::connect_from(game.server, source, None).await else {
+        // With several nodes, a phone that lost its connection comes back through the proxy
+        // to whichever node it reaches: here the next one, then the one after.
+        let server = game.server(index + 1 + attempt as usize);
+        let Ok(mut ws) = Ws::connect_from(server, source, None).await else {
             continue;
         };
         match ws.resume(token).await {

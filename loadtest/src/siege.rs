@@ -67,6 +67,7 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
     let mut attackers = Fleet::spawn(vec![WorkerConfig {
         index: 0,
         server: run.server,
+        servers: Vec::new(),
         sources: Vec::new(),
         first: 0,
         clients: 0,

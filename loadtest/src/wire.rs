@@ -30,6 +30,10 @@ pub const BUCKET_US: u64 = 100_000;
 pub struct WorkerConfig {
     pub index: usize,
     pub server: SocketAddr,
+    /// Every node of the deployment (`--url`); live players are spread over them by global
+    /// index. Just `server` when only one was given.
+    #[serde(default)]
+    pub servers: Vec<SocketAddr>,
     /// Addresses to connect from, taken in turn by global client index; empty: any.
     pub sources: Vec<IpAddr>,
     /// Global index of this worker's first client (nicknames are unique in a game).

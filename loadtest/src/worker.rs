@@ -109,8 +109,13 @@ pub async fn run() -> anyhow::Result<()> {
             keys,
             behaviour,
         } => {
+            let servers = if config.servers.is_empty() {
+                vec![config.server]
+            } else {
+                config.servers.clone()
+            };
             let game = Arc::new(Game {
-                server: config.server,
+                servers,
                 pins: pins.clone(),
                 keys: keys.clone(),
                 behaviour: *behaviour,
