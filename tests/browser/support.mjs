@@ -159,7 +159,9 @@ export async function weakFocusRings(page, stops = 30) {
     await page.keyboard.press('Tab');
     const found = await page.evaluate(() => {
       const el = document.activeElement;
-      if (!el || el === document.body) return null;
+      // Focus on a part of the browser's own inside a field (a date field's calendar button)
+      // leaves the field itself unfocused: the browser draws that ring, not the page.
+      if (!el || el === document.body || !el.matches(':focus')) return null;
       const parse = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
       const lum = ([r, g, b]) => {
         const f = (v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
