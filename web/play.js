@@ -271,6 +271,7 @@ function runClock(q) {
       clock.textContent = String(s);
       clock.setAttribute('aria-label', t(r > 0 ? 'play.readingLeft' : 'seconds.left', { s }));
       $('time-fill').style.transform = `scaleX(${r > 0 ? r / readingTotal : ms / q.time_limit_ms})`;
+      $('time-fill').classList.toggle('reading', r > 0);
       const note = $('reading');
       if (note) note.textContent = t('play.reading', { s });
     }

@@ -108,7 +108,7 @@ export function spawnServer(dataDir, password, args = []) {
   const lines = [];
   return new Promise((done, fail) => {
     const timer = setTimeout(() => fail(new Error('the server did not start within 30 s')), 30_000);
-    child.once('exit', (code) => fail(new Error(`the server exited with ${code} before listening`)));
+    child.once('exit', (code, signal) => fail(new Error(`the server exited (${code ?? signal}) before listening: ${lines.join(' | ')}`)));
     createInterface({ input: child.stdout }).on('line', (line) => {
       lines.push(line);
       const m = line.match(/hoithi: http:\/\/([\d.]+):(\d+)/);
