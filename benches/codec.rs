@@ -35,6 +35,7 @@ fn codec(c: &mut Criterion) {
                         .collect(),
                     time_limit_ms: 20_000,
                     remaining_ms: 20_000,
+                    answers_in_ms: None,
                     points: 1000,
                 },
             };

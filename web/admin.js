@@ -399,10 +399,13 @@ function showGameForm(quiz, button) {
 async function openGame(ev) {
   ev.preventDefault();
   const seconds = Number($('auto-seconds').value);
+  const reading = Number($('reading-seconds').value);
   const settings = {
     late_join: $('late-join').checked,
     auto_advance_ms: $('auto').checked && seconds > 0 ? Math.round(seconds * 1000) : null,
     streak_bonus: $('streak').checked,
+    // Off unless ticked; the server says if the seconds are out of range.
+    reading_ms: $('reading').checked ? Math.round(reading * 1000) : null,
   };
   $('start-game').disabled = true;
   try {

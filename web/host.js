@@ -1,6 +1,7 @@
 // The classroom projector: lobby with PIN and QR, questions with countdown, reveal,
 // leaderboard and podium. Every command goes to the server, which owns the game.
-import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown, banner } from './common.js';
+import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown, banner, api } from './common.js';
+import { clicker } from './host-clicker.js';
 
 const $ = (id) => document.getElementById(id);
 const main = $('main');
@@ -17,6 +18,8 @@ let locked = false;
 let phase = '';
 let question = null; // the open (or last) question, kept for the reveal
 let stopClock = () => {};
+let armed = null; // { until, timer } while a press to end the question waits for its second
+let answered = { n: 0, of: 0 }; // the open question's answered count, for the confirmation
 
 // The reveal does not repeat the question; a reload in the middle of a reveal finds it here.
 const questionCache = `hoithi.host.question.${gameId}`;
@@ -25,10 +28,9 @@ applyI18n();
 $('end').addEventListener('click', () => {
   if (confirm(t('host.endConfirm'))) command({ type: 'end' });
 });
-// Presenter clickers send PageDown / →: they press the screen's main button.
-addEventListener('keydown', (ev) => {
-  if (ev.key === 'PageDown' || ev.key === 'ArrowRight') main.querySelector('[data-primary]:not(:disabled)')?.click();
-});
+// A presenter clicker (PageDown / →) presses the screen's main button; ◀ / Esc takes back a
+// press that asked to end a question early (host-clicker.js).
+const press = clicker(main, { onCancel: () => disarm() });
 
 if (!Number.isInteger(gameId) || gameId <= 0) {
   showProblem(t('host.noGame'));
@@ -39,6 +41,12 @@ if (!Number.isInteger(gameId) || gameId <= 0) {
 
 function command(msg) {
   if (!live?.send(msg)) showStatus(t('err.network'), 4000);
+}
+
+/** Moves on from the screen shown: the `seq` it showed goes along, so the room refuses a
+ *  press meant for a screen it has already left (docs/protocol.md, host commands). */
+function next() {
+  command({ type: 'next', seq: live.lastSeq });
 }
 
 function onStatus(state, delay) {
@@ -121,6 +129,9 @@ function onError(msg) {
     if (msg.code === 'game_not_found') return showClosed();
     return showProblem(text, msg.code === 'unauthorized');
   }
+  // A `next` for a screen already gone (pressed twice, or as the question closed): the room
+  // kept its screen, which this page shows; nothing to tell.
+  if (msg.code === 'wrong_phase') return;
   showStatus(text, 5000);
 }
 
@@ -146,6 +157,8 @@ function onWelcome(msg) {
 function setPhase(p) {
   phase = p;
   stopClock();
+  disarm();
+  press.screenChanged();
   document.body.dataset.phase = p;
   const playing = p === 'question' || p === 'reveal' || p === 'leaderboard';
   $('end').hidden = !playing;
@@ -159,24 +172,64 @@ function setPhase(p) {
 function showLobby() {
   setPhase('lobby');
   let where = game.join_url;
+  let joinHost = '';
   try {
     const u = new URL(game.join_url, location.href);
+    joinHost = u.host;
     where = u.host + (u.pathname === '/' ? '' : u.pathname);
   } catch { /* show it as given */ }
+  const unreachable = isLoopback(joinHost);
   fill(main, h('section', { class: 'lobby' },
+    unreachable && h('div', { id: 'lan-warning', class: 'lan-warning', role: 'alert' },
+      h('h2', { text: t('host.lanTitle') }),
+      h('p', { text: t('host.lanWhy', { where }) }),
+      h('p', { id: 'lan-fix' })),
     h('div', { class: 'join-info' },
-      h('p', { class: 'how' }, t('host.joinHow'), ' ', h('strong', { text: where }), ' ', t('host.joinPin')),
+      h('p', { class: 'how' }, t('host.joinHow'), ' ', h('strong', { id: 'join-where', text: where }), ' ', t('host.joinPin')),
       h('p', { class: 'pin', id: 'pin', 'aria-label': `${t('host.pin')} ${game.pin}`, text: game.pin }),
-      h('img', { class: 'qr', src: `/api/games/${gameId}/qr.svg`, alt: t('host.qrAlt'), width: 260, height: 260 }),
-      h('p', { class: 'hint', text: t('host.qrHint') })),
+      // A QR code of an address no phone reaches would only send the class astray.
+      !unreachable && h('img', { class: 'qr', src: `/api/games/${gameId}/qr.svg`, alt: t('host.qrAlt'), width: 260, height: 260 }),
+      !unreachable && h('p', { class: 'hint', text: t('host.qrHint') })),
     h('div', { class: 'people' },
-      h('div', { class: 'row' },
-        h('h2', { id: 'count', 'aria-live': 'polite' }),
-        h('button', { id: 'lock', type: 'button', onclick: () => command({ type: 'lock', locked: !locked }) })),
+      h('h2', { id: 'count', 'aria-live': 'polite' }),
       h('p', { id: 'lobby-note', class: 'hint' }),
       h('ul', { id: 'players', class: 'names' }),
-      h('button', { id: 'start', class: 'big primary', type: 'button', 'data-primary': true, onclick: () => command({ type: 'start' }), text: t('host.start') }))));
+      // The teacher's own controls: what students need not read stays here, small.
+      h('div', { class: 'host-controls' },
+        h('p', { id: 'kick-hint', class: 'kick-hint', text: t('host.kickHint') }),
+        h('div', { class: 'row' },
+          h('button', { id: 'lock', type: 'button', onclick: () => command({ type: 'lock', locked: !locked }) }),
+          h('button', { id: 'start', class: 'big primary', type: 'button', 'data-primary': true, onclick: () => command({ type: 'start' }), text: t('host.start') }))))));
   updateLobby();
+  if (unreachable) explainReach();
+}
+
+/** A host name a phone cannot use: the phone itself (loopback) or no address at all. */
+function isLoopback(host) {
+  const name = host.replace(/^\[|\](:\d+)?$/g, '').replace(/:\d+$/, '').toLowerCase();
+  return name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '::1' || name === '0.0.0.0';
+}
+
+/** Why phones cannot join and what to do, from what the server knows of its network. */
+async function explainReach() {
+  let net;
+  try { net = await api('GET', '/api/network'); } catch { return; }
+  const box = $('lan-fix');
+  if (!box) return;
+  const lanUrl = net.lan.length ? `http://${net.lan[0]}:${net.listen.split(':').pop()}` : '';
+  const steps = [];
+  if (!net.lan_reachable) {
+    steps.push(t('host.lanOnlyHere', { listen: net.listen }), ' ', t('host.lanRestart'), ' ',
+      h('code', { id: 'lan-flag', text: `hoithi ${net.lan_flag}` }), ' ', t('host.lanEnv'), ' ',
+      h('code', { text: net.lan_env }), lanUrl ? '), ' : '). ');
+  }
+  if (lanUrl) {
+    steps.push(t(net.lan_reachable ? 'host.lanOpenHere' : 'host.lanThen'), ' ',
+      h('a', { id: 'lan-url', href: `${lanUrl}${location.pathname}${location.search}`, text: lanUrl }), '.');
+  } else {
+    steps.push(t('host.lanNone'));
+  }
+  fill(box, steps);
 }
 
 // The projector shows the latest names; a crowd of thousands would not fit anyway.
@@ -186,7 +239,9 @@ function updateLobby() {
   $('count').textContent = t('host.players', { n: num(playerCount) });
   $('lock').textContent = t(locked ? 'host.unlock' : 'host.lock');
   $('lock').setAttribute('aria-pressed', String(locked));
-  $('lobby-note').textContent = playerCount === 0 ? t('host.waiting') : t(locked ? 'host.lockedNote' : 'host.kickHint');
+  // Only what students may read: the teacher's instructions are in the controls below.
+  $('lobby-note').textContent = playerCount === 0 ? t('host.waiting') : t(locked ? 'host.lockedNote' : 'host.joinedNote');
+  $('kick-hint').hidden = playerCount === 0;
   $('start').disabled = playerCount === 0;
   const all = [...players];
   const shown = all.slice(-MAX_NAMES);
@@ -196,6 +251,7 @@ function updateLobby() {
         type: 'button',
         class: p.connected === false ? 'name off' : 'name',
         'aria-label': t('host.kick', { name: p.nickname }),
+        'aria-describedby': 'kick-hint',
         onclick: () => { if (confirm(t('host.kickConfirm', { name: p.nickname }))) command({ type: 'kick', player: id }); },
       }, p.nickname))),
     all.length > shown.length && h('li', { class: 'more', text: t('host.morePlayers', { n: num(all.length - shown.length) }) }));
@@ -203,16 +259,57 @@ function updateLobby() {
 
 // ---- Question ----
 
+// Ending a question while players may still answer takes a second press within this long
+// (a presenter clicker alone can confirm it); ◀ or Esc takes the first back.
+const CONFIRM_MS = 5000;
+
+function disarm() {
+  if (!armed) return;
+  clearInterval(armed.timer);
+  armed = null;
+  const section = main.querySelector('section.question');
+  if (!section) return;
+  section.classList.remove('armed');
+  $('confirm').hidden = true;
+  $('skip').textContent = t('host.skip');
+  $('keep-waiting').hidden = true;
+}
+
+/** «Dừng câu hỏi»: the first press asks, the second (within CONFIRM_MS) ends the question. */
+function skipPressed() {
+  if (armed && performance.now() < armed.until) {
+    disarm();
+    return next();
+  }
+  const section = main.querySelector('section.question');
+  section.classList.add('armed');
+  const until = performance.now() + CONFIRM_MS;
+  const say = () => {
+    const s = Math.ceil((until - performance.now()) / 1000);
+    if (s <= 0) return disarm();
+    const missing = Math.max(0, answered.of - answered.n);
+    $('confirm').textContent = section.dataset.reading === 'true'
+      ? t('host.skipAskReading', { s })
+      : t('host.skipAsk', { n: num(missing), s });
+  };
+  armed = { until, timer: setInterval(say, 250) };
+  $('confirm').hidden = false;
+  $('skip').textContent = t('host.skipArmed');
+  $('keep-waiting').hidden = false;
+  say();
+}
+
 function showQuestion(q, answeredCount) {
   question = q;
   try { sessionStorage.setItem(questionCache, JSON.stringify(q)); } catch { /* storage off */ }
   setPhase('question');
   const options = optionsOf(q);
   const hint = { multiple: 'host.multipleHint', ordering: 'host.orderingHint', numeric: 'host.numericHint' }[q.kind];
-  fill(main, h('section', { class: 'question', dataset: { q: q.q } },
+  const section = h('section', { class: 'question', dataset: { q: q.q, reading: String(q.answers_in_ms > 0) } },
     h('h1', { class: 'qtext', id: 'qtext', text: q.text }),
     q.image && h('img', { class: 'qimage', src: q.image, alt: '' }),
     h('div', { class: 'timer' },
+      h('span', { id: 'reading', class: 'reading-note' }),
       h('div', { class: 'timebar' }, h('div', { id: 'time-fill', class: 'fill' })),
       h('span', { id: 'clock', class: 'clock', role: 'timer' })),
     hint && h('p', { class: `kind-hint ${q.kind}`, text: t(hint) }),
@@ -220,15 +317,33 @@ function showQuestion(q, answeredCount) {
       options.map((o, i) => h('div', { class: `opt o${i}`, dataset: { id: o.id } }, shape(i), h('span', { class: 'txt', text: o.text })))),
     h('div', { class: 'controls' },
       h('span', { id: 'answered', class: 'answered', 'aria-live': 'polite' }),
-      h('button', { id: 'skip', class: 'primary', type: 'button', 'data-primary': true, onclick: () => command({ type: 'next' }), text: t('host.skip') }))));
+      h('p', { id: 'confirm', class: 'confirm', role: 'alert', hidden: true }),
+      h('span', { class: 'buttons' },
+        h('button', { id: 'keep-waiting', type: 'button', hidden: true, onclick: disarm, text: t('host.keepWaiting') }),
+        h('button', { id: 'skip', class: 'primary', type: 'button', 'data-primary': true, onclick: skipPressed, text: t('host.skip') }))));
+  fill(main, section);
   setAnswered(answeredCount, playerCount);
+  // The reading time first (answers locked on the phones), then the time limit; both count
+  // down here from what the server said, as the phones do.
+  const readingTotal = q.answers_in_ms ?? 0;
+  const reading = countdown(readingTotal);
   const left = countdown(q.remaining_ms);
   const update = () => {
-    const ms = left();
-    $('clock').textContent = String(Math.ceil(ms / 1000));
-    $('clock').setAttribute('aria-label', t('seconds.left', { s: Math.ceil(ms / 1000) }));
-    $('time-fill').style.transform = `scaleX(${ms / q.time_limit_ms})`;
-    if (ms <= 0) stopClock();
+    const r = reading();
+    section.dataset.reading = String(r > 0);
+    const ms = r > 0 ? r : left();
+    const s = Math.ceil(ms / 1000);
+    $('clock').textContent = String(s);
+    $('clock').setAttribute('aria-label', t(r > 0 ? 'host.readingLeft' : 'seconds.left', { s }));
+    $('reading').textContent = r > 0 ? t('host.reading') : '';
+    $('time-fill').style.transform = `scaleX(${r > 0 ? r / readingTotal : ms / q.time_limit_ms})`;
+    if (r <= 0 && ms <= 0) {
+      stopClock();
+      // Time is up: the room closes the question by itself in a moment. Nothing to end.
+      disarm();
+      $('skip').disabled = true;
+      $('skip').textContent = t('host.closing');
+    }
   };
   const id = setInterval(update, 250);
   stopClock = () => { clearInterval(id); stopClock = () => {}; };
@@ -236,6 +351,7 @@ function showQuestion(q, answeredCount) {
 }
 
 function setAnswered(count, of) {
+  answered = { n: count, of };
   const el = $('answered');
   if (el) el.textContent = t('host.answered', { n: num(count), of: num(of) });
 }
@@ -287,13 +403,13 @@ function showReveal(r) {
     answerView,
     chart,
     tiles,
-    h('p', { class: 'right-count', text: t('host.right', { right: num(r.right), players: num(r.players) }) }),
-    (r.explanation || r.source) && h('div', { class: 'explain' },
+    // A long explanation steps down a little so that the reveal still fits the screen.
+    (r.explanation || r.source) && h('div', { class: r.explanation?.length > 220 ? 'explain long' : 'explain' },
       r.explanation && h('p', {}, h('strong', { text: `${t('host.explanation')}: ` }), r.explanation),
       r.source && h('p', { class: 'source' }, h('strong', { text: `${t('host.source')}: ` }), r.source)),
     h('div', { class: 'controls' },
-      h('span'),
-      h('button', { id: 'next', class: 'primary', type: 'button', 'data-primary': true, onclick: () => command({ type: 'next' }), text: t('host.next') }))));
+      h('p', { class: 'right-count', text: t('host.right', { right: num(r.right), players: num(r.players) }) }),
+      h('button', { id: 'next', class: 'primary', type: 'button', 'data-primary': true, onclick: next, text: t('host.next') }))));
 }
 
 // ---- Leaderboard and podium ----
@@ -310,7 +426,7 @@ function showLeaderboard(msg) {
       h('span', { class: 'pts', text: num(p.score) })))),
     h('div', { class: 'controls' },
       h('span'),
-      h('button', { id: 'next', class: 'primary', type: 'button', 'data-primary': true, onclick: () => command({ type: 'next' }), text: t(last ? 'host.showPodium' : 'host.nextQuestion') }))));
+      h('button', { id: 'next', class: 'primary', type: 'button', 'data-primary': true, onclick: next, text: t(last ? 'host.showPodium' : 'host.nextQuestion') }))));
 }
 
 function showPodium(top = []) {

@@ -36,6 +36,8 @@ let lastResult = null;
 let podium = null;
 let finalMsg = null;
 let stopClock = () => {};
+// The open question's reading time still to run (ms): answers are locked until it is over.
+let readingLeft = () => 0;
 
 applyI18n();
 start();
@@ -207,6 +209,7 @@ function onError(msg) {
       live.drop(); // the server lost who we are: reconnect and resume
       return;
     case 'bad_answer':
+    case 'too_early': // the phone's clock ran ahead of the server's: answer again
     case 'rate_limited':
       if (waiting) {
         sentQ = -1;
@@ -243,22 +246,36 @@ function showQuestion(q, answered) {
   sentQ = answered ? q.q : -1;
   receiptQ = answered ? q.q : -1;
   stopClock();
+  readingLeft = countdown(q.answers_in_ms ?? 0);
   if (answered) return showSent();
   showAnswering('');
   runClock(q);
 }
 
-/** The countdown at the top of the answering screen; at zero the buttons lock. */
+/** The countdown at the top of the answering screen: first the reading time (the answers
+ *  locked), then the time to answer; at zero the buttons lock. */
 function runClock(q) {
   const left = countdown(q.remaining_ms);
+  const readingTotal = q.answers_in_ms ?? 0;
+  let reading = readingLeft() > 0;
   const update = () => {
-    const ms = left();
+    const r = readingLeft();
+    if (reading && r <= 0) {
+      reading = false;
+      if (sentQ !== q.q) showAnswering(''); // the answers open
+    }
+    const ms = r > 0 ? r : left();
+    const s = Math.ceil(ms / 1000);
     const clock = $('clock');
     if (clock) {
-      clock.textContent = String(Math.ceil(ms / 1000));
-      clock.setAttribute('aria-label', t('seconds.left', { s: Math.ceil(ms / 1000) }));
-      $('time-fill').style.transform = `scaleX(${ms / q.time_limit_ms})`;
+      clock.textContent = String(s);
+      clock.setAttribute('aria-label', t(r > 0 ? 'play.readingLeft' : 'seconds.left', { s }));
+      $('time-fill').style.transform = `scaleX(${r > 0 ? r / readingTotal : ms / q.time_limit_ms})`;
+      $('time-fill').classList.toggle('reading', r > 0);
+      const note = $('reading');
+      if (note) note.textContent = t('play.reading', { s });
     }
+    if (r > 0) return;
     if (ms <= 0) {
       stopClock();
       if (sentQ !== q.q) showTimeUp('');
@@ -284,10 +301,13 @@ function showAnswering(errorMessage) {
   const options = optionsOf(q);
   const chosen = [];
   let sendButton = null;
+  // During the reading time the options show but take no tap (the server would refuse it).
+  const locked = readingLeft() > 0;
   const buttons = options.map((o, i) => h('button', {
     type: 'button',
     class: `opt o${i}`,
     dataset: { id: o.id },
+    disabled: locked,
     onclick: () => pick(o.id, i),
   }, shape(i), h('span', { class: 'txt', text: o.text }), h('span', { class: 'badge' })));
 
@@ -312,7 +332,7 @@ function showAnswering(errorMessage) {
   let hint = 'play.pickOne';
   if (q.kind === 'numeric') {
     hint = 'play.enterNumber';
-    const input = h('input', { id: 'number', inputmode: 'decimal', autocomplete: 'off', 'aria-label': t('play.numberLabel') });
+    const input = h('input', { id: 'number', inputmode: 'decimal', autocomplete: 'off', disabled: locked, 'aria-label': t('play.numberLabel') });
     body = h('form', {
       class: 'numeric',
       onsubmit: (ev) => {
@@ -321,7 +341,7 @@ function showAnswering(errorMessage) {
         if (!/^-?\d+(\.\d+)?$/.test(text)) return input.focus();
         send(Number(text));
       },
-    }, input, h('button', { class: 'big primary', type: 'submit', text: t('play.send') }));
+    }, input, h('button', { class: 'big primary', type: 'submit', disabled: locked, text: t('play.send') }));
   } else {
     if (q.kind === 'multiple') hint = 'play.pickMany';
     if (q.kind === 'ordering') hint = 'play.pickOrder';
@@ -337,7 +357,10 @@ function showAnswering(errorMessage) {
       body = grid;
     }
   }
-  showScreen(...questionHead(q), h('p', { class: 'hint', text: t(hint) }), body,
+  showScreen(...questionHead(q),
+    locked ? h('p', { id: 'reading', class: 'reading', role: 'status', text: t('play.reading', { s: Math.ceil(readingLeft() / 1000) }) })
+      : h('p', { class: 'hint', text: t(hint) }),
+    body,
     h('p', { class: 'error', role: 'alert', text: errorMessage }));
 }
 

@@ -97,10 +97,15 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         crate::transport::assets::IMAGE_BASE,
         shutdown_rx.clone(),
     );
+    // Listening first: the pages' join address depends on where (transport/lan.rs).
+    let listener = listen(SocketAddr::new(config.bind, config.port))
+        .with_context(|| format!("Failed to listen on {}:{}", config.bind, config.port))?;
+    let addr = listener.local_addr()?;
     let web = WebConfig {
         web_dir: config.web_dir.clone(),
         banks: config.bank_source(),
         public_url: config.public_url.clone(),
+        listen: addr,
         allowed_origins: config.allowed_origins.clone(),
         limits: config.limits.clone(),
         imports: config.imports.clone(),
@@ -117,9 +122,6 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         web,
         shutdown_rx.clone(),
     ));
-    let listener = listen(SocketAddr::new(config.bind, config.port))
-        .with_context(|| format!("Failed to listen on {}:{}", config.bind, config.port))?;
-    let addr = listener.local_addr()?;
     let serving = ServeConfig {
         connections_per_address: config.limits.connections_per_address,
         connections: total_connections(config.limits.connections),
@@ -164,9 +166,29 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         "          http://{}/admin.html  (giáo viên / teachers)",
         running.addr
     );
+    print_classroom_addresses(running.addr);
     wait_for_signal().await;
     tracing::info!("shutting down");
     running.stop().await
+}
+
+/// Where phones of the class reach this server, or how to make them: a server on loopback
+/// (the default) is out of their reach.
+fn print_classroom_addresses(addr: SocketAddr) {
+    use crate::transport::lan;
+    if !lan::listens_beyond_loopback(addr) {
+        println!(
+            "  Chỉ máy này vào được. Để điện thoại trong lớp vào được, chạy với {} \
+             ({}). / Only this machine can reach it; for phones, run with {}.",
+            lan::LAN_FLAG,
+            lan::LAN_ENV,
+            lan::LAN_FLAG
+        );
+    } else if addr.ip().is_unspecified() {
+        for ip in lan::lan_addresses() {
+            println!("  Học sinh vào / players: http://{ip}:{}/", addr.port());
+        }
+    }
 }
 
 async fn wait_for_signal() {

@@ -14,12 +14,22 @@ pub const LEADERBOARD_SIZE: usize = 10;
 /// How many stand on the podium.
 pub const PODIUM_SIZE: usize = 3;
 
+/// Question `index` as it stands at `now`: its time left and, while a reading time runs, how
+/// long until answers open (both 0 for a question that is not open).
 pub fn question<'a>(
     game: &'a Game,
     index: usize,
-    remaining_ms: u64,
+    now: Millis,
     image_base: &str,
 ) -> QuestionView<'a> {
+    let (remaining_ms, answers_in_ms) = match game.phase() {
+        Phase::Question {
+            unlocks_at,
+            closes_at,
+            ..
+        } => (closes_at.since(now), unlocks_at.since(now)),
+        _ => (0, 0),
+    };
     let round = &game.rounds()[index];
     let q = &round.question;
     QuestionView {
@@ -45,6 +55,7 @@ pub fn question<'a>(
             .collect(),
         time_limit_ms: q.time_limit.millis(),
         remaining_ms,
+        answers_in_ms: (answers_in_ms > 0).then_some(answers_in_ms),
         points: q.points.max(),
     }
 }
@@ -135,10 +146,8 @@ pub fn state<'a>(
         Phase::Lobby => State::Lobby {
             locked: game.is_locked(),
         },
-        Phase::Question {
-            index, closes_at, ..
-        } => State::Question {
-            question: question(game, index, closes_at.since(now), image_base),
+        Phase::Question { index, .. } => State::Question {
+            question: question(game, index, now, image_base),
             answered: player.map(|p| p.answer(index).is_some()),
             answered_count: viewer.is_none().then(|| game.rounds()[index].answered),
         },

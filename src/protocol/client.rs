@@ -35,7 +35,13 @@ pub enum ClientMsg {
         answer: Answer,
     },
     Start {},
-    Next {},
+    Next {
+        /// The room event the host's screen shows (its last `seq`): a `next` meant for a
+        /// screen the room has already left (a presenter clicker pressed twice, or as the
+        /// timer closed the question) is refused instead of skipping the screen after it.
+        #[serde(default)]
+        seq: Option<u64>,
+    },
     End {},
     Kick {
         player: u32,

@@ -26,6 +26,7 @@ pub enum ErrorCode {
     WrongPhase,
     QuestionClosed,
     TooLate,
+    TooEarly,
     BadAnswer,
     Kicked,
     InvalidToken,
@@ -40,7 +41,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the test that holds docs/protocol.md to them.
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::BadMessage,
         ErrorCode::MessageTooLarge,
         ErrorCode::UnsupportedVersion,
@@ -59,6 +60,7 @@ impl ErrorCode {
         ErrorCode::WrongPhase,
         ErrorCode::QuestionClosed,
         ErrorCode::TooLate,
+        ErrorCode::TooEarly,
         ErrorCode::BadAnswer,
         ErrorCode::Kicked,
         ErrorCode::InvalidToken,
@@ -96,6 +98,9 @@ impl ErrorCode {
             ErrorCode::WrongPhase => "Không thể làm việc này lúc này.",
             ErrorCode::QuestionClosed => "Câu hỏi này đã đóng.",
             ErrorCode::TooLate => "Đã hết giờ trả lời câu hỏi này.",
+            ErrorCode::TooEarly => {
+                "Chưa đến lúc trả lời: hãy đọc kỹ câu hỏi, các đáp án sẽ mở sau ít giây."
+            }
             ErrorCode::BadAnswer => "Câu trả lời không hợp lệ.",
             ErrorCode::Kicked => "Bạn đã bị mời ra khỏi phòng chơi.",
             ErrorCode::InvalidToken => "Phiên chơi không còn hiệu lực. Hãy vào lại bằng mã PIN.",
@@ -126,6 +131,7 @@ impl From<GameError> for ErrorCode {
             GameError::Kicked => ErrorCode::Kicked,
             GameError::QuestionClosed => ErrorCode::QuestionClosed,
             GameError::TooLate => ErrorCode::TooLate,
+            GameError::TooEarly => ErrorCode::TooEarly,
             GameError::BadAnswer(_) => ErrorCode::BadAnswer,
             GameError::WrongPhase => ErrorCode::WrongPhase,
         }

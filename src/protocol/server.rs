@@ -199,7 +199,11 @@ pub struct QuestionView<'a> {
     pub image: Option<String>,
     pub options: Vec<OptionView<'a>>,
     pub time_limit_ms: u64,
+    /// Until the question closes, the reading time still to run included.
     pub remaining_ms: u64,
+    /// While a reading time runs: how long until answers open. Absent once they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub answers_in_ms: Option<u64>,
     pub points: u32,
 }
 

@@ -5,6 +5,7 @@ pub mod csrf;
 pub mod hashing;
 pub mod headers;
 pub mod http;
+pub mod lan;
 pub mod limits;
 pub mod origin;
 pub mod serve;
@@ -35,6 +36,8 @@ pub struct WebConfig {
     pub banks: banks::Source,
     /// The address players are told to open, when it is not the one the teacher used.
     pub public_url: Option<String>,
+    /// Where the server listens: a join address is offered on the LAN only when it does.
+    pub listen: std::net::SocketAddr,
     /// Origins besides the server's own that may open the WebSocket.
     pub allowed_origins: Vec<String>,
     pub limits: limits::LimitsConfig,
@@ -154,7 +157,9 @@ impl AppState {
 }
 
 pub fn router(state: AppState) -> Router {
-    use http::{accounts, auth, bank_review, catalog, contest, games, published, rankings, units};
+    use http::{
+        accounts, auth, bank_review, catalog, contest, games, network, published, rankings, units,
+    };
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
         .route("/me", get(auth::me))
@@ -171,6 +176,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/games", get(games::list_games).post(games::open_game))
         .route("/games/{id}/qr.svg", get(games::qr))
+        .route("/network", get(network::network))
         .route("/games/{id}/report", get(games::report_json))
         .route("/games/{id}/report.csv", get(games::report_csv))
         .route("/games/{id}/report.xlsx", get(games::report_xlsx))

@@ -380,7 +380,7 @@ impl Conn {
             (Some(Session::Host { room }), msg) => {
                 let action = match msg {
                     ClientMsg::Start {} => HostAction::Start,
-                    ClientMsg::Next {} => HostAction::Next,
+                    ClientMsg::Next { seq } => HostAction::Next(seq),
                     ClientMsg::End {} => HostAction::End,
                     ClientMsg::Kick { player } => HostAction::Kick(player),
                     ClientMsg::Lock { locked } => HostAction::Lock(locked),

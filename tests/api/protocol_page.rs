@@ -149,6 +149,21 @@ async fn every_error_code_on_the_page_is_sent_in_the_situation_it_names() {
     let reply = send_and_read(&mut host, json!({"type": "next"})).await;
     met.expect(reply, "game_over", "next after the podium");
 
+    // A game whose questions are read before they take answers.
+    let (reading, reading_pin) = app
+        .open_game(&[question("r", 30)], json!({"reading_ms": 30_000}))
+        .await;
+    let mut reading_host = app.host(reading).await;
+    let mut reader = app.player(&reading_pin, "Đọc").await;
+    reading_host.send(json!({"type": "start"})).await;
+    reader.recv_type("question").await;
+    let reply = send_and_read(
+        &mut reader,
+        json!({"type": "answer", "q": 0, "answer": [1]}),
+    )
+    .await;
+    met.expect(reply, "too_early", "an answer during the reading time");
+
     // Games that refuse joins: late join off, one seat, and nobody to start.
     let (closed, closed_pin) = app
         .open_game(&[question("c", 30)], json!({"late_join": false}))

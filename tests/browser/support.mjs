@@ -7,8 +7,11 @@
 // Chromium is Debian's (/usr/bin/chromium, or HOITHI_CHROMIUM); Playwright gives every launch
 // a fresh temporary profile (user-data dir) and each actor its own context (own storage).
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -87,4 +90,102 @@ export async function organizerApi(request) {
     assert.equal(res.status(), 200, `${path}: ${await res.text()}`);
     return res.json();
   };
+}
+
+/**
+ * A server of the test's own: `hoithi serve` of HOITHI_BIN on `dataDir` with `args`, the
+ * organizer's password `password` and nothing from the environment (a developer's REDIS_URL,
+ * say). Resolves with the process and the address its first line prints.
+ */
+export function spawnServer(dataDir, password, args = []) {
+  const env = { ...process.env, HOITHI_ADMIN_PASSWORD: password, HOITHI_LOG: 'warn' };
+  for (const key of ['REDIS_URL', 'DATABASE_URL', 'HOITHI_PORT', 'HOITHI_BIND', 'HOITHI_DATA_DIR', 'HOITHI_PUBLIC_URL']) delete env[key];
+  const bin = process.env.HOITHI_BIN ?? 'target/debug/hoithi';
+  const child = spawn(bin, ['serve', '--data-dir', dataDir, '--port', '0', ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = [];
+  return new Promise((done, fail) => {
+    const timer = setTimeout(() => fail(new Error('the server did not start within 30 s')), 30_000);
+    child.once('exit', (code, signal) => fail(new Error(`the server exited (${code ?? signal}) before listening: ${lines.join(' | ')}`)));
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      lines.push(line);
+      const m = line.match(/hoithi: http:\/\/([\d.]+):(\d+)/);
+      if (!m) return;
+      clearTimeout(timer);
+      done({ child, listen: `${m[1]}:${m[2]}`, port: Number(m[2]), lines });
+    });
+  });
+}
+
+/** SIGTERM, and the exit code once the server has drained its writes. */
+export function stopServer(child) {
+  return new Promise((done) => {
+    if (child.exitCode !== null) return done(child.exitCode);
+    child.once('exit', (code, signal) => done(code ?? signal));
+    child.kill('SIGTERM');
+  });
+}
+
+const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * WCAG AA colour contrast of what `page` shows now, by axe-core: the failures, each as
+ * «selector: fg on bg ratio» (an empty list passes).
+ */
+export async function contrastFailures(page) {
+  // Evaluated by the browser's debugger, which the pages' Content-Security-Policy (scripts of
+  // their own origin only) does not hold back, as it would a script tag.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(await axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'rule', values: ['color-contrast'] },
+    resultTypes: ['violations'],
+  }));
+  return result.violations.flatMap((v) => v.nodes.map((n) => {
+    const d = n.any[0]?.data ?? {};
+    return `${n.target.join(' ')}: ${d.fgColor} on ${d.bgColor} = ${d.contrastRatio}:1`;
+  }));
+}
+
+/**
+ * The focus ring of the first `stops` elements Tab reaches: each one whose outline contrasts
+ * less than 3:1 (WCAG 2.2 AA, 1.4.11) with the background behind it, as «element: ratio».
+ */
+export async function weakFocusRings(page, stops = 30) {
+  await page.evaluate(() => document.activeElement?.blur());
+  const weak = [];
+  for (let i = 0; i < stops; i += 1) {
+    await page.keyboard.press('Tab');
+    const found = await page.evaluate(() => {
+      const el = document.activeElement;
+      // Focus on a part of the browser's own inside a field (a date field's calendar button)
+      // leaves the field itself unfocused: the browser draws that ring, not the page.
+      if (!el || el === document.body || !el.matches(':focus')) return null;
+      const parse = (c) => (c.match(/[\d.]+/g) ?? []).map(Number);
+      const lum = ([r, g, b]) => {
+        const f = (v) => { const s = v / 255; return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4; };
+        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+      };
+      // The ring sits outside the element (outline-offset): the background is its parent's.
+      let bg = null;
+      for (let n = el.parentElement; n && !bg; n = n.parentElement) {
+        const c = parse(getComputedStyle(n).backgroundColor);
+        if (c.length === 3 || (c.length === 4 && c[3] > 0)) bg = c.slice(0, 3);
+      }
+      bg ??= [255, 255, 255];
+      const style = getComputedStyle(el);
+      const target = el.matches('input.visually-hidden') ? el.nextElementSibling : el;
+      const ring = getComputedStyle(target);
+      if (ring.outlineStyle === 'none' || parseFloat(ring.outlineWidth) < 2) {
+        return { name: `${el.tagName.toLowerCase()}#${el.id}`, ratio: 0, why: `no outline (${style.outlineStyle})` };
+      }
+      const [a, b] = [lum(parse(ring.outlineColor)), lum(bg)];
+      const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+      return { name: `${el.tagName.toLowerCase()}#${el.id}.${el.className}`, ratio, why: `${ring.outlineColor} on rgb(${bg})` };
+    });
+    if (!found) continue;
+    if (found.ratio < 3) weak.push(`${found.name}: ${found.ratio.toFixed(2)}:1 (${found.why})`);
+  }
+  return weak;
 }

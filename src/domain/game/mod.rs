@@ -9,6 +9,10 @@
 //!                                                                                    Finished
 //! ```
 //!
+//! A question with a reading time ([`Settings::reading_ms`]) is open from the start but takes
+//! no answer until `unlocks_at`; its time limit runs from then. No input or tick marks the
+//! unlock: it is a time every answer is compared with, so it costs no message.
+//!
 //! The engine feeds every input with the current time, performs the effects (send, persist)
 //! and calls [`Game::apply`] with [`Input::Tick`] when [`Game::next_deadline`] passes. Nothing
 //! here knows about sockets or storage.
@@ -50,10 +54,12 @@ pub struct Round {
 pub enum Phase {
     /// Players join; the host waits.
     Lobby,
-    /// Question `index` is open until `closes_at` (plus the grace).
+    /// Question `index` is shown from `opened_at`, takes answers from `unlocks_at` (later
+    /// only with a reading time) until `closes_at` (plus the grace).
     Question {
         index: usize,
         opened_at: Millis,
+        unlocks_at: Millis,
         closes_at: Millis,
     },
     /// The answer, distribution and explanation of `index` are shown.
@@ -170,6 +176,8 @@ pub enum GameError {
     QuestionClosed,
     #[error("the answer arrived after the deadline")]
     TooLate,
+    #[error("the answer arrived during the reading time, before answers opened")]
+    TooEarly,
     #[error("not an answer to this question: {0}")]
     BadAnswer(AnswerShapeError),
     #[error("the game is not at a point where that can be done")]
@@ -271,7 +279,7 @@ impl Game {
     /// Applies one input at time `now`. On `Err`, nothing changed.
     pub fn apply(&mut self, input: &Input, now: Millis) -> Result<Vec<Effect>, GameError> {
         match input {
-            Input::Join { nickname } => self.join(nickname),
+            Input::Join { nickname } => self.join(nickname, now),
             Input::Disconnect { player } => self.set_connected(*player, false, now),
             Input::Reconnect { player } => self.set_connected(*player, true, now),
             Input::Kick { player } => self.kick(*player, now),
@@ -300,7 +308,7 @@ impl Game {
         }
     }
 
-    fn join(&mut self, nickname: &Nickname) -> Result<Vec<Effect>, GameError> {
+    fn join(&mut self, nickname: &Nickname, now: Millis) -> Result<Vec<Effect>, GameError> {
         match self.phase {
             Phase::Finished => return Err(GameError::GameOver),
             Phase::Lobby => {}
@@ -320,7 +328,7 @@ impl Game {
         let id = self.players.len() as PlayerId;
         self.nicknames.insert(key, id);
         self.players
-            .push(Player::new(id, nickname.clone(), self.rounds.len()));
+            .push(Player::new(id, nickname.clone(), self.rounds.len(), now));
         self.connected += 1;
         Ok(vec![Effect::Joined { player: id }])
     }
@@ -394,10 +402,12 @@ impl Game {
 
     fn open(&mut self, index: usize, now: Millis) -> Vec<Effect> {
         let limit = self.rounds[index].question.time_limit.millis();
+        let unlocks_at = now + self.settings.reading_ms.unwrap_or(0);
         self.phase = Phase::Question {
             index,
             opened_at: now,
-            closes_at: now + limit,
+            unlocks_at,
+            closes_at: unlocks_at + limit,
         };
         self.answered_connected = 0;
         vec![Effect::QuestionOpened { index }]
@@ -415,6 +425,7 @@ impl Game {
         let Phase::Question {
             index,
             opened_at,
+            unlocks_at,
             closes_at,
         } = self.phase
         else {
@@ -437,6 +448,9 @@ impl Game {
         if player.answer(index).is_some() {
             return Ok(vec![Effect::AnswerRepeated { player: id, index }]);
         }
+        if now < unlocks_at {
+            return Err(GameError::TooEarly);
+        }
         if now > closes_at + self.settings.answer_grace_ms {
             return Err(GameError::TooLate);
         }
@@ -447,9 +461,7 @@ impl Game {
             .map_err(GameError::BadAnswer)?;
 
         let limit = round.question.time_limit.millis();
-        // The clock starts when this player's connection got the question, never before the
-        // question opened (a stale or missing stamp falls back to the opening).
-        let start = sent_at.map_or(opened_at, |s| s.max(opened_at).min(now));
+        let start = answer_clock_start(player, sent_at, opened_at, unlocks_at).min(now);
         let elapsed = now.since(start).min(limit);
         let correct = round.question.is_correct(answer);
         let max = round.question.points.max();
@@ -575,4 +587,25 @@ impl Game {
             _ => Vec::new(),
         }
     }
+}
+
+/// When a player's answer clock starts: when answers opened *on their screen*. The question
+/// (or the welcome of a player who joined during it) was written to their connection at
+/// `sent_at`, and it told them how long answers were still locked then; so their screen
+/// unlocked that long after `sent_at`, and the network's delay on the way is not charged.
+/// Without a reading time this is `sent_at` itself. A missing stamp (a player who resumed: a
+/// reconnection never restarts a clock) falls back to the unlock, and no stamp moves the start
+/// before it.
+fn answer_clock_start(
+    player: &Player,
+    sent_at: Option<Millis>,
+    opened_at: Millis,
+    unlocks_at: Millis,
+) -> Millis {
+    let Some(sent) = sent_at else {
+        return unlocks_at;
+    };
+    // The message they got was made when the question opened, or when they joined during it.
+    let made_at = opened_at.max(player.joined_at);
+    (sent.max(made_at) + unlocks_at.since(made_at)).max(unlocks_at)
 }

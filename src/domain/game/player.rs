@@ -1,6 +1,6 @@
 //! A player's standing within one game.
 
-use crate::domain::Nickname;
+use crate::domain::{Millis, Nickname};
 
 /// A player's number within its game: dense, in join order, never reused.
 pub type PlayerId = u32;
@@ -34,10 +34,13 @@ pub struct Player {
     pub answers: Vec<Option<Recorded>>,
     /// 1-based rank at the last close of a question; `None` before the first.
     pub rank: Option<u32>,
+    /// When the player joined: one who joins during a question got it in their welcome, not
+    /// when it opened (the answer clock needs to know which).
+    pub joined_at: Millis,
 }
 
 impl Player {
-    pub(super) fn new(id: PlayerId, nickname: Nickname, questions: usize) -> Self {
+    pub(super) fn new(id: PlayerId, nickname: Nickname, questions: usize, now: Millis) -> Self {
         Player {
             id,
             nickname,
@@ -49,6 +52,7 @@ impl Player {
             kicked: false,
             answers: vec![None; questions],
             rank: None,
+            joined_at: now,
         }
     }
 

@@ -21,7 +21,16 @@ pub struct Settings {
     /// game is opened (`HOITHI_PLAYERS_PER_GAME`); the host may set another, within the
     /// server's maximum.
     pub max_players: u32,
+    /// Reading time: the question shows this long before its answers open (phones show the
+    /// options but cannot answer; the server refuses an early answer with `too_early`), and
+    /// the time limit runs from then. `None`: answers open with the question. Within
+    /// [`READING_MS`].
+    pub reading_ms: Option<u64>,
 }
+
+/// The reading times a host may choose: long enough to matter, short enough that a class
+/// does not wait on a projector (a long text is better split into two questions).
+pub const READING_MS: std::ops::RangeInclusive<u64> = 1_000..=30_000;
 
 /// Players a game seats unless its host says otherwise: the average school (about 700,000
 /// learners in 1,400 schools), so a class or a school event fits. The province's event is
@@ -40,6 +49,7 @@ impl Default for Settings {
             streak_bonus: false,
             answer_grace_ms: DEFAULT_GRACE_MS,
             max_players: DEFAULT_MAX_PLAYERS,
+            reading_ms: None,
         }
     }
 }

@@ -6,6 +6,9 @@ use super::*;
 use crate::domain::question::tests::single;
 use crate::domain::question::{AnswerKey, OptionId, Points, QuestionKind};
 
+/// The reading time: answers locked after the question shows, the clock from the unlock.
+mod reading;
+
 fn nick(s: &str) -> Nickname {
     Nickname::parse(s).unwrap()
 }
@@ -592,14 +595,24 @@ fn any_input() -> impl Strategy<Value = Input> {
 
 proptest! {
     #[test]
-    fn any_sequence_keeps_the_game_consistent(steps in prop::collection::vec((any_input(), 0u64..8000), 1..80)) {
-        let mut g = game(Settings::default());
+    fn any_sequence_keeps_the_game_consistent(
+        steps in prop::collection::vec((any_input(), 0u64..8000), 1..80),
+        reading_ms in prop::option::of(1000u64..10_000),
+    ) {
+        let mut g = game(Settings { reading_ms, ..Settings::default() });
         let mut now = Millis(0);
         for (input, dt) in steps {
             now = now + dt;
             let before = g.clone();
-            if g.apply(&input, now).is_err() {
-                prop_assert_eq!(format!("{:?}", before), format!("{:?}", g), "a refused input changed the game");
+            match g.apply(&input, now) {
+                Err(_) => prop_assert_eq!(format!("{:?}", before), format!("{:?}", g), "a refused input changed the game"),
+                Ok(effects) => {
+                    // No answer is ever taken while its question is still being read.
+                    if let Phase::Question { unlocks_at, .. } = before.phase() {
+                        let taken = effects.iter().any(|e| matches!(e, Effect::AnswerAccepted { .. }));
+                        prop_assert!(!taken || now >= unlocks_at, "an answer taken before the unlock");
+                    }
+                }
             }
             for p in g.players() {
                 let sum: u32 = p.answers.iter().flatten().map(|r| r.points).sum();

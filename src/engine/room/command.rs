@@ -70,7 +70,8 @@ pub enum Command {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HostAction {
     Start,
-    Next,
+    /// With the `seq` the host's screen showed, when it said.
+    Next(Option<u64>),
     End,
     Kick(PlayerId),
     Lock(bool),
@@ -120,16 +121,20 @@ impl Room {
             }
             Command::HostAction { conn, action } => {
                 let input = match action {
+                    // The screen the host meant to move on from is gone: moving on again
+                    // would skip one nobody has seen (the reveal after a closed question).
+                    HostAction::Next(Some(seen)) if seen != self.seq => {
+                        self.send_to_host(conn, ErrorCode::WrongPhase);
+                        return;
+                    }
                     HostAction::Start => Input::Start,
-                    HostAction::Next => Input::Next,
+                    HostAction::Next(_) => Input::Next,
                     HostAction::End => Input::End,
                     HostAction::Kick(player) => Input::Kick { player },
                     HostAction::Lock(locked) => Input::Lock { locked },
                 };
                 if let Err(code) = self.apply(&input, now).await {
-                    if let Some(host) = self.hosts.iter().find(|h| h.id == conn) {
-                        host.push(Outgoing::Text(encode(&ServerMsg::error(code))));
-                    }
+                    self.send_to_host(conn, code);
                 }
             }
             Command::Detach { player: None, conn } => self.hosts.retain(|h| h.id != conn),
@@ -154,6 +159,12 @@ impl Room {
                     self.apply(&Input::Disconnect { player }, now).await.ok();
                 }
             }
+        }
+    }
+
+    fn send_to_host(&self, conn: u64, code: ErrorCode) {
+        if let Some(host) = self.hosts.iter().find(|h| h.id == conn) {
+            host.push(Outgoing::Text(encode(&ServerMsg::error(code))));
         }
     }
 

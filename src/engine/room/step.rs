@@ -8,7 +8,7 @@ use crate::domain::GameId;
 use std::time::Duration;
 
 use super::super::views;
-use crate::domain::game::{Effect, Game, Phase, PlayerId};
+use crate::domain::game::{Effect, Game, PlayerId};
 use crate::domain::Millis;
 use crate::protocol::{encode, ServerMsg, Text};
 use crate::storage::writer::{AnswerRow, Write};
@@ -110,11 +110,7 @@ pub fn actions(
                 }));
             }
             *seq += 1;
-            let remaining = match game.phase() {
-                Phase::Question { closes_at, .. } => closes_at.since(now),
-                _ => 0,
-            };
-            let question = views::question(game, index, remaining, &room.image_base);
+            let question = views::question(game, index, now, &room.image_base);
             out.push(Action::HostAnswered(false));
             out.push(Action::Broadcast {
                 text: encode(&ServerMsg::Question {

@@ -248,4 +248,36 @@ fn the_question_a_late_phone_gets_says_how_long_is_left() {
     let v: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
     assert_eq!(v["remaining_ms"], 19_000);
     assert_eq!(v["time_limit_ms"], 20_000);
+    assert!(
+        v.get("answers_in_ms").is_none(),
+        "no reading time, no lock: {v}"
+    );
+}
+
+#[test]
+fn a_question_with_a_reading_time_says_when_answers_open() {
+    let settings = Settings {
+        reading_ms: Some(5_000),
+        ..Settings::default()
+    };
+    let mut g = Game::new(vec![single(1, 4)], settings, 3);
+    g.apply(
+        &Input::Join {
+            nickname: Nickname::parse("An").unwrap(),
+        },
+        Millis(0),
+    )
+    .unwrap();
+    let mut seq = 0;
+    let got = step(&mut g, Input::Start, Millis(0), &mut seq);
+    let Some(Action::Broadcast { text, .. }) = got.last() else {
+        panic!("{got:?}")
+    };
+    let v: serde_json::Value = serde_json::from_str(text.as_str()).unwrap();
+    assert_eq!(v["answers_in_ms"], 5_000);
+    assert_eq!(
+        v["remaining_ms"], 25_000,
+        "the reading time and then the limit"
+    );
+    assert_eq!(v["time_limit_ms"], 20_000);
 }

@@ -1,7 +1,7 @@
 //! Opening games, listing them, their QR code and their reports.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HOST};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -11,7 +11,10 @@ use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult, Refusal};
 use super::export;
+// The contest's login cards also print the join address.
+pub use super::network::join_base;
 use crate::domain::access::{Action, Target};
+use crate::domain::game::settings::READING_MS;
 use crate::domain::game::Settings;
 use crate::domain::{GameId, TimeLimit};
 use crate::engine::OpenError;
@@ -36,6 +39,8 @@ pub struct SettingsInput {
     /// The game's player cap, up to the server's maximum (the province event sets tens of
     /// thousands; a class keeps the default).
     max_players: Option<u32>,
+    /// Milliseconds to read each question before answers open (off when absent).
+    reading_ms: Option<u64>,
 }
 
 pub async fn open_game(
@@ -76,6 +81,16 @@ pub async fn open_game(
         }
         settings.auto_advance_ms = Some(ms);
     }
+    if let Some(ms) = body.settings.reading_ms {
+        if !READING_MS.contains(&ms) {
+            return Err(Refusal::InvalidReadingTime {
+                min: *READING_MS.start(),
+                max: *READING_MS.end(),
+            }
+            .into());
+        }
+        settings.reading_ms = Some(ms);
+    }
     let base = join_base(&state, &headers);
     // In its own task: if the teacher's request is dropped half-way, the game is still opened
     // whole (a reserved PIN and a stored game row are never left behind without a room).
@@ -112,18 +127,6 @@ fn refused(e: OpenError) -> ApiError {
         OpenError::NoFreePin => Refusal::NoFreePin.into(),
         OpenError::Other(e) => ApiError::Internal(e),
     }
-}
-
-/// The address players type: the configured public URL, or the one this request came to.
-pub fn join_base(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config().public_url {
-        return url.trim_end_matches('/').to_owned();
-    }
-    let host = headers
-        .get(HOST)
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    format!("http://{host}")
 }
 
 pub async fn list_games(

@@ -9,6 +9,7 @@ pub mod contest;
 pub mod error;
 pub mod export;
 pub mod games;
+pub mod network;
 pub mod params;
 pub mod published;
 pub mod rankings;

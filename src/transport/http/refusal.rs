@@ -31,6 +31,11 @@ pub enum Refusal {
         max: u32,
     },
     InvalidAutoAdvance,
+    /// A reading time outside what a game allows, in milliseconds.
+    InvalidReadingTime {
+        min: u64,
+        max: u64,
+    },
     InvalidPart,
     BankExists {
         id: String,
@@ -159,7 +164,9 @@ impl Refusal {
             UnknownBank { .. } => "unknown_bank",
             UnknownQuestion { .. } => "unknown_question",
             InvalidQuestions { .. } => "invalid_questions",
-            InvalidMaxPlayers { .. } | InvalidAutoAdvance => "invalid_settings",
+            InvalidMaxPlayers { .. } | InvalidAutoAdvance | InvalidReadingTime { .. } => {
+                "invalid_settings"
+            }
             InvalidPart => "invalid_part",
             BankExists { .. } => "bank_exists",
             InvalidUsername => "invalid_username",
@@ -216,6 +223,11 @@ impl Refusal {
             InvalidQuestions { max } => format!("Bộ câu hỏi cần từ 1 đến {max} câu hỏi."),
             InvalidMaxPlayers { max } => format!("Số người chơi tối đa phải từ 1 đến {max}."),
             InvalidAutoAdvance => "Thời gian tự chuyển phải từ 5 đến 60 giây.".into(),
+            InvalidReadingTime { min, max } => format!(
+                "Thời gian đọc câu hỏi phải từ {} đến {} giây.",
+                min / 1000,
+                max / 1000
+            ),
             InvalidPart => "Chỉ có phần «players» hoặc «questions».".into(),
             BankExists { id } => format!(
                 "Đã có ngân hàng câu hỏi gốc «{id}». Hãy đặt mã khác cho ngân hàng tải lên."
@@ -381,6 +393,10 @@ mod tests {
             InvalidQuestions { max: 100 },
             InvalidMaxPlayers { max: 50_000 },
             InvalidAutoAdvance,
+            InvalidReadingTime {
+                min: 1_000,
+                max: 30_000,
+            },
             InvalidPart,
             BankExists { id: "b".into() },
             InvalidUsername,
@@ -439,6 +455,7 @@ mod tests {
                 | InvalidQuestions { .. }
                 | InvalidMaxPlayers { .. }
                 | InvalidAutoAdvance
+                | InvalidReadingTime { .. }
                 | InvalidPart
                 | BankExists { .. }
                 | InvalidUsername

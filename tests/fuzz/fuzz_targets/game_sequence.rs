@@ -30,7 +30,14 @@ fn question(kind: QuestionKind) -> Question {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let settings = Settings { streak_bonus: data.first().is_some_and(|b| b & 1 == 1), auto_advance_ms: Some(5000), ..Settings::default() };
+    // The first byte's low bit: the streak bonus; the next bit: a 3 s reading time.
+    let flags = data.first().copied().unwrap_or(0);
+    let settings = Settings {
+        streak_bonus: flags & 1 == 1,
+        auto_advance_ms: Some(5000),
+        reading_ms: (flags & 2 == 2).then_some(3000),
+        ..Settings::default()
+    };
     let questions = vec![
         question(QuestionKind::Single),
         question(QuestionKind::Multiple),
