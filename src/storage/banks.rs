@@ -121,12 +121,15 @@ impl Store {
             .collect()
     }
 
-    /// The ids of the private banks of `owner`.
-    pub async fn banks_owned_by(&self, owner: AccountId) -> Result<Vec<String>> {
-        let rows = sqlx::query("SELECT id FROM banks WHERE owner_id = $1 ORDER BY id")
-            .bind(owner)
-            .fetch_all(self.pool())
-            .await?;
+    /// The ids of the banks of `owner`: a teacher's private banks, or (`None`) the province's.
+    pub async fn banks_owned_by(&self, owner: Option<AccountId>) -> Result<Vec<String>> {
+        let query = match owner {
+            Some(owner) => {
+                sqlx::query("SELECT id FROM banks WHERE owner_id = $1 ORDER BY id").bind(owner)
+            }
+            None => sqlx::query("SELECT id FROM banks WHERE owner_id IS NULL ORDER BY id"),
+        };
+        let rows = query.fetch_all(self.pool()).await?;
         rows.iter().map(|r| r.try_get(0)).collect()
     }
 

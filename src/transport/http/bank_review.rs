@@ -74,14 +74,13 @@ pub async fn import(
         skip_errors: query.skip_errors,
         purpose,
     };
-    // A province bank is checked against every stored bank, named by id in the messages; a
-    // private one against its owner's own banks only (it may repeat a bundled question for
-    // a class, and must not name the questions of banks its owner cannot see).
+    // Checked against the banks of the same owner, named by id in the messages: a province
+    // bank against the province's, a private one against its owner's own (a class may repeat
+    // a bundled question, and a message must not name a bank its reader cannot see; nor may a
+    // teacher's copy of a question block the province's bank).
     let mut stored = state.store().load_banks().await?;
-    if let Some(me) = owner {
-        let mine = state.store().banks_owned_by(me).await?;
-        stored.retain(|b| mine.contains(&b.id));
-    }
+    let same_owner = state.store().banks_owned_by(owner).await?;
+    stored.retain(|b| same_owner.contains(&b.id));
     let others: Vec<_> = stored.into_iter().map(|b| (b.id.clone(), b)).collect();
     let source = state.config().banks.clone();
     let file = query.file;
