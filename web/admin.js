@@ -144,8 +144,9 @@ async function load() {
     // private bank of their own. Accounts are the organizer's and a school admin's (the
     // server checks both too).
     const managesAccounts = isOrganizer() || isSchoolAdmin();
-    $('org').hidden = !managesAccounts;
+    $('org').hidden = !managesAccounts && !buildsQuizzes();
     $('import').hidden = !buildsQuizzes();
+    $('accounts-panel').hidden = !managesAccounts;
     if (!isOrganizer()) {
       $('import-h').textContent = t('import.headingPrivate');
       $('import-intro').textContent = t('import.introPrivate');
