@@ -140,11 +140,17 @@ async function load() {
     $('loading').hidden = true;
     $('sign-in').hidden = true;
     $('dashboard').hidden = false;
-    // Importing banks is the organizer's; accounts the organizer's and a school admin's
-    // (the server checks it too).
+    // An organizer imports banks for the province; whoever builds quizzes imports into a
+    // private bank of their own. Accounts are the organizer's and a school admin's (the
+    // server checks both too).
     const managesAccounts = isOrganizer() || isSchoolAdmin();
-    $('org').hidden = !managesAccounts;
-    $('import').hidden = !isOrganizer();
+    $('org').hidden = !managesAccounts && !buildsQuizzes();
+    $('import').hidden = !buildsQuizzes();
+    $('accounts-panel').hidden = !managesAccounts;
+    if (!isOrganizer()) {
+      $('import-h').textContent = t('import.headingPrivate');
+      $('import-intro').textContent = t('import.introPrivate');
+    }
     if (managesAccounts) fillRolePicker();
     for (const id of ['quiz-builder', 'quizzes-panel', 'games-panel']) $(id).hidden = !buildsQuizzes();
     $('commune-panel').hidden = !isCommuneOfficer();
@@ -230,6 +236,8 @@ function bankItem(b) {
       h('div', { class: 'grow' },
         h('strong', { text: b.title }), ' ',
         b.status && h('span', { class: `tag bank-status ${b.status}`, text: named('bankStatus', b.status) }),
+        b.private && ' ',
+        b.private && h('span', { class: 'tag bank-private', title: t('bank.privateOf', { name: b.owner_name ?? '' }), text: t('bank.private') }),
         h('div', { class: 'meta' },
           [named('topic', b.topic), ...(b.levels ?? []).map((l) => named('level', l))].join(' · '),
           ' · ', t('admin.bankMeta', { n: b.questions, d: b.checked ?? '' }),
@@ -475,6 +483,7 @@ async function importBank(ev) {
     ['level', levels.join(',')], ['source', $('import-source').value.trim()]]) {
     if (value) query.set(key, value);
   }
+  if ($('import-skip').checked) query.set('skip_errors', 'true');
 
   // fetch reports no upload progress: the indicator runs until the server has checked the file.
   fill($('import-result'));
@@ -505,25 +514,41 @@ async function importBank(ev) {
   }
 }
 
-function importedView({ bank, layout }) {
+function importedView({ bank, layout, problems }) {
+  const mine = bank.private;
+  const skipped = (problems ?? []).filter((p) => p.row != null);
   return h('div', { class: 'import-done', dataset: { bank: bank.id } },
     h('p', {},
-      h('strong', { text: t('import.done', { title: bank.title, n: num(bank.questions) }) }), ' ',
-      h('span', { class: 'tag bank-status draft', text: named('bankStatus', bank.status ?? 'draft') })),
+      h('strong', { text: t(mine ? 'import.donePrivate' : 'import.done', { title: bank.title, n: num(bank.questions) }) }), ' ',
+      !mine && h('span', { class: 'tag bank-status draft', text: named('bankStatus', bank.status ?? 'draft') })),
     layout === 'kahoot' && h('p', { class: 'meta', text: t('import.kahoot') }),
-    h('p', { class: 'hint', text: t('import.doneHint') }),
+    h('p', { class: 'hint', text: t(mine ? 'import.doneHintPrivate' : 'import.doneHint') }),
+    skipped.length > 0 && h('div', { class: 'import-skipped' },
+      h('p', { text: t('import.skipped', { n: num(skipped.length) }) }),
+      problemsTable(skipped)),
     h('button', { type: 'button', onclick: () => showBank(bank.id), text: t('import.show') }));
 }
 
-/** The rejected rows, one table row each: «Dòng 12» and the reason the server gave. */
+/** The rejected rows, one table row each: «Dòng 12» and the reason the server gave. When
+ * only rows are wrong (not the file as a whole), one press imports the others. */
 function rejectedView(problems) {
+  const rowsOnly = problems.length > 0 && problems.every((p) => p.row != null);
   return h('div', { class: 'import-rejected' },
     h('p', { class: 'error', text: t('import.rejected', { n: num(problems.length) }) }),
-    h('table', { class: 'problems' },
-      h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('import.row') }), h('th', { scope: 'col', text: t('import.reason') }))),
-      h('tbody', {}, problems.map((p) => h('tr', { dataset: { row: p.row ?? '' } },
-        h('th', { scope: 'row', text: p.row == null ? t('import.wholeFile') : t('import.rowN', { n: p.row }) }),
-        h('td', { text: p.message }))))));
+    rowsOnly && !$('import-skip').checked && h('p', {}, h('button', {
+      type: 'button', class: 'skip-retry',
+      onclick: () => { $('import-skip').checked = true; $('import-form').requestSubmit(); },
+      text: t('import.skipRetry'),
+    })),
+    problemsTable(problems));
+}
+
+function problemsTable(problems) {
+  return h('table', { class: 'problems' },
+    h('thead', {}, h('tr', {}, h('th', { scope: 'col', text: t('import.row') }), h('th', { scope: 'col', text: t('import.reason') }))),
+    h('tbody', {}, problems.map((p) => h('tr', { dataset: { row: p.row ?? '' } },
+      h('th', { scope: 'row', text: p.row == null ? t('import.wholeFile') : t('import.rowN', { n: p.row }) }),
+      h('td', { text: p.message })))));
 }
 
 /** Scrolls to a bank in the list (clearing filters that hide it) and opens its questions. */

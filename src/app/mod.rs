@@ -290,7 +290,7 @@ async fn load_bundled_banks(store: &Store, source: &banks::Source) -> anyhow::Re
     }
     for (_, bank) in &banks {
         store
-            .upsert_bank(bank, "bundled", "approved")
+            .upsert_bank(bank, "bundled", "approved", None)
             .await
             .with_context(|| format!("Failed to store bank {}", bank.id))?;
     }

@@ -11,7 +11,7 @@ use super::{block_on, finish};
 use crate::banks::import::import_file;
 use crate::banks::sheets::{self, Format};
 use crate::banks::{load, register_file, Source};
-use crate::domain::bank::{self, Bank, Issue};
+use crate::domain::bank::{self, Bank, Issue, Purpose};
 use crate::domain::bank_citations::{self, Day, Register};
 use crate::domain::bank_stats::{self, STATS_BEGIN, STATS_END};
 use crate::domain::sheet::{self, Settings};
@@ -182,6 +182,8 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
         levels: args.levels,
         source: args.source,
         skip_errors: args.skip_errors,
+        // The command line writes the repository's banks, which decide official contests.
+        purpose: Purpose::Official,
     };
     let done = import_file(&args.file, &settings, &args.out)?;
     let file = args.file.display();
@@ -211,7 +213,7 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
     if let Some(url) = &args.database_url {
         let saved = block_on(async {
             let store = Store::open(url).await?;
-            let saved = store.save_imported_bank(bank).await;
+            let saved = store.save_imported_bank(bank, None).await;
             store.close().await;
             Ok(saved?)
         })?;
@@ -223,6 +225,13 @@ fn run_import(args: ImportArgs) -> anyhow::Result<ExitCode> {
             Saved::BundledExists => {
                 println!(
                     "chưa lưu vào cơ sở dữ liệu: đã có ngân hàng câu hỏi gốc mang mã {}",
+                    bank.id
+                );
+                return Ok(ExitCode::FAILURE);
+            }
+            Saved::Taken => {
+                println!(
+                    "chưa lưu vào cơ sở dữ liệu: mã {} là của ngân hàng riêng của một giáo viên",
                     bank.id
                 );
                 return Ok(ExitCode::FAILURE);

@@ -87,6 +87,10 @@ pub enum Action {
     UseBanks,
     /// Import banks and approve them for everyone.
     ManageBanks,
+    /// Import a spreadsheet into one's own private class bank ([`Target::OwnedBy`] oneself):
+    /// seen by its owner and the owner's school, never in an official contest unless an
+    /// organizer approves it.
+    ImportOwnBank,
     /// Open a game from a quiz, host it over the WebSocket, read its QR code and report; on
     /// [`Target::Province`], list everyone's quizzes and games.
     RunGame,
@@ -126,6 +130,11 @@ pub enum Target<'a> {
     },
     /// A quiz or a game, by the account that owns it.
     OwnedBy(AccountId),
+    /// A teacher's private bank, by its owner and the school the owner is bound to.
+    PrivateBank {
+        owner: AccountId,
+        school: Option<&'a str>,
+    },
 }
 
 /// Whether `actor` may do `action` on `target`. Anything not granted here is refused.
@@ -141,6 +150,12 @@ pub fn may(actor: &Actor<'_>, action: Action, target: Target<'_>) -> bool {
         // admin may build and host games too; officers follow results and do not.
         (Teacher | SchoolAdmin, UseBanks, Province) => true,
         (Teacher | SchoolAdmin, RunGame, OwnedBy(owner)) => owner == actor.id,
+        // A private bank: its owner's, shared with the colleagues of the owner's school (so
+        // teachers of one school build on each other's questions).
+        (Teacher | SchoolAdmin, ImportOwnBank, OwnedBy(owner)) => owner == actor.id,
+        (Teacher | SchoolAdmin, UseBanks, PrivateBank { owner, school }) => {
+            owner == actor.id || school.is_some_and(mine)
+        }
         // A commune officer: its commune and the schools in it, read only, no rosters.
         (CommuneOfficer, ReadUnit | ReadIndividualRanks, Commune(commune)) => mine(commune),
         (CommuneOfficer, ReadUnit | ReadIndividualRanks, School { commune, .. }) => mine(commune),
@@ -199,6 +214,21 @@ mod tests {
         code: "TH-C",
         commune: "24002",
     };
+    /// A private bank of teacher 4, of school TH-A.
+    const TEACHERS_BANK: Target<'static> = Target::PrivateBank {
+        owner: AccountId::new(4),
+        school: Some("TH-A"),
+    };
+    /// A private bank of a teacher bound to no school.
+    const UNBOUND_BANK: Target<'static> = Target::PrivateBank {
+        owner: AccountId::new(5),
+        school: None,
+    };
+    /// A private bank of a teacher of school TH-B.
+    const OTHER_SCHOOLS_BANK: Target<'static> = Target::PrivateBank {
+        owner: AccountId::new(6),
+        school: Some("TH-B"),
+    };
     const COMMUNE: Target<'static> = Target::Commune("24001");
     const OTHER_COMMUNE: Target<'static> = Target::Commune("24002");
 
@@ -207,6 +237,7 @@ mod tests {
         let actions = [
             UseBanks,
             ManageBanks,
+            ImportOwnBank,
             RunGame,
             ManageSchools,
             ManageRankings,
@@ -233,6 +264,9 @@ mod tests {
             Target::OwnedBy(AccountId::new(2)),
             Target::OwnedBy(AccountId::new(3)),
             Target::OwnedBy(AccountId::new(4)),
+            TEACHERS_BANK,
+            UNBOUND_BANK,
+            OTHER_SCHOOLS_BANK,
         ];
         actions
             .iter()
@@ -324,6 +358,39 @@ mod tests {
             (&TEACHER, ListAccounts, SCHOOL_A, false),
             (&TEACHER, CreateAccount(Teacher), SCHOOL_A, false),
             (&TEACHER, ManageBanks, Target::Province, false),
+            // Private banks: the owner imports into its own; its school sees them.
+            (
+                &TEACHER,
+                ImportOwnBank,
+                Target::OwnedBy(AccountId::new(4)),
+                true,
+            ),
+            (
+                &TEACHER,
+                ImportOwnBank,
+                Target::OwnedBy(AccountId::new(3)),
+                false,
+            ),
+            (&TEACHER, ImportOwnBank, Target::Province, false),
+            (
+                &SCHOOL_ADMIN,
+                ImportOwnBank,
+                Target::OwnedBy(AccountId::new(3)),
+                true,
+            ),
+            (
+                &OFFICER,
+                ImportOwnBank,
+                Target::OwnedBy(AccountId::new(2)),
+                false,
+            ),
+            (&TEACHER, UseBanks, TEACHERS_BANK, true),
+            (&SCHOOL_ADMIN, UseBanks, TEACHERS_BANK, true),
+            (&TEACHER, UseBanks, OTHER_SCHOOLS_BANK, false),
+            (&SCHOOL_ADMIN, UseBanks, OTHER_SCHOOLS_BANK, false),
+            (&TEACHER, UseBanks, UNBOUND_BANK, false),
+            (&OFFICER, UseBanks, TEACHERS_BANK, false),
+            (&TEACHER, ManageBanks, TEACHERS_BANK, false),
         ];
         for (actor, action, target, allowed) in table {
             assert_eq!(
@@ -367,6 +434,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn an_unbound_teacher_sees_only_its_own_private_banks() {
+        let unbound = Actor {
+            id: AccountId::new(5),
+            role: Teacher,
+            unit: None,
+        };
+        assert!(may(&unbound, UseBanks, UNBOUND_BANK));
+        assert!(!may(&unbound, UseBanks, TEACHERS_BANK));
+        let other = Actor {
+            id: AccountId::new(7),
+            role: Teacher,
+            unit: None,
+        };
+        assert!(
+            !may(&other, UseBanks, UNBOUND_BANK),
+            "no school is not a school"
+        );
     }
 
     #[test]

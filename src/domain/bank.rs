@@ -113,6 +113,43 @@ pub struct Bank {
     pub questions: Vec<Question>,
 }
 
+/// What a bank is for, which decides what each of its questions must carry.
+///
+/// An official contest decides prizes on a bank's answer keys, so a dispute must be settled
+/// from the question itself: its explanation (why the key is right) and its source (where the
+/// fact comes from). A teacher's own class quiz is not disputed that way, and the common
+/// Kahoot sheet has neither column, so there both are optional (each still checked when
+/// given). A bank becomes official only when an organizer approves it, and approval asks for
+/// both ([`official_gaps`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Bundled, or imported by an organizer for review and approval.
+    #[default]
+    Official,
+    /// A teacher's private bank for their own classes.
+    Class,
+}
+
+impl Purpose {
+    /// Whether every question must have an explanation and a source.
+    pub fn requires_explanation_and_source(self) -> bool {
+        self == Purpose::Official
+    }
+}
+
+/// Why `bank` may not be approved for official contests: one `(question id, message)` per
+/// question without an explanation or a source. Empty when it may.
+pub fn official_gaps(bank: &Bank) -> Vec<(String, String)> {
+    let mut gaps = Vec::new();
+    for q in &bank.questions {
+        let mut issues = Vec::new();
+        check_explained(Purpose::Official, &q.explanation, &q.source, &mut issues);
+        gaps.extend(issues.into_iter().map(|m| (q.id.clone(), m)));
+    }
+    gaps
+}
+
 /// One thing wrong with a bank, located as precisely as the format allows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {
@@ -177,10 +214,21 @@ pub(crate) struct RawQuestion {
     pub(crate) source: String,
 }
 
-/// Parses one bank file. `file` names it in issues; `image_exists` answers whether an image
-/// named by a question is present beside the bank. Every problem found is reported, not just
-/// the first, so a writer fixes a file in one pass.
+/// Parses one bank file of an official bank (see [`parse_for`]): the bundled banks and
+/// `hoithi bank check`.
 pub fn parse(
+    file: &str,
+    src: &str,
+    image_exists: &dyn Fn(&str) -> bool,
+) -> Result<Bank, Vec<Issue>> {
+    parse_for(Purpose::Official, file, src, image_exists)
+}
+
+/// Parses one bank file by the rules of `purpose`. `file` names it in issues; `image_exists`
+/// answers whether an image named by a question is present beside the bank. Every problem
+/// found is reported, not just the first, so a writer fixes a file in one pass.
+pub fn parse_for(
+    purpose: Purpose,
     file: &str,
     src: &str,
     image_exists: &dyn Fn(&str) -> bool,
@@ -242,7 +290,7 @@ pub fn parse(
         let raw_q = spanned.into_inner();
         let qid = Some(raw_q.id.clone());
         let mut q_issues = Vec::new();
-        let question = parse_question(&raw.id, raw_q, image_exists, &mut q_issues);
+        let question = parse_question(&raw.id, raw_q, purpose, image_exists, &mut q_issues);
         for message in q_issues {
             issues.push(Issue {
                 file: file.into(),
@@ -277,11 +325,13 @@ pub fn parse(
     })
 }
 
-/// Builds one question, pushing every problem onto `issues`. Returns the question only when
-/// it is playable; an `Err(())` still carries its issues through `issues`.
+/// Builds one question by the rules of `purpose`, pushing every problem onto `issues`.
+/// Returns the question only when it is playable; an `Err(())` still carries its issues
+/// through `issues`.
 pub(crate) fn parse_question(
     bank: &str,
     raw: RawQuestion,
+    purpose: Purpose,
     image_exists: &dyn Fn(&str) -> bool,
     issues: &mut Vec<String>,
 ) -> Result<Question, ()> {
@@ -306,13 +356,7 @@ pub(crate) fn parse_question(
         ));
     }
     check_text("câu hỏi («text»)", &raw.text, MAX_TEXT_CHARS, issues);
-    check_text(
-        "giải thích («explanation»)",
-        &raw.explanation,
-        usize::MAX,
-        issues,
-    );
-    check_text("nguồn («source»)", &raw.source, usize::MAX, issues);
+    check_explained(purpose, &raw.explanation, &raw.source, issues);
     let time_limit = TimeLimit::from_secs(raw.time_limit)
         .map_err(|e| issues.push(e))
         .ok();
@@ -482,6 +526,19 @@ fn answer_key(
                     None
                 }
             }
+        }
+    }
+}
+
+/// The explanation and the source: required for `purpose` when it says so, and, when given,
+/// in NFC like every text.
+fn check_explained(purpose: Purpose, explanation: &str, source: &str, issues: &mut Vec<String>) {
+    for (what, s) in [
+        ("giải thích («explanation»)", explanation),
+        ("nguồn («source»)", source),
+    ] {
+        if purpose.requires_explanation_and_source() || !s.trim().is_empty() {
+            check_text(what, s, usize::MAX, issues);
         }
     }
 }

@@ -7,6 +7,7 @@ use sqlx::Row;
 
 use super::{unix_ms, Result, Store};
 use crate::domain::bank::{Bank, Level, Topic};
+use crate::domain::AccountId;
 
 /// Where a bank stands in review.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -49,6 +50,9 @@ pub enum Saved {
     Draft,
     /// Refused: a bundled bank has that id, and the repository is its source of truth.
     BundledExists,
+    /// Refused: the id is another's (a teacher's private bank, or the province's bank when a
+    /// teacher imports), which an import must not replace.
+    Taken,
 }
 
 fn decode_err(what: String) -> sqlx::Error {
@@ -56,19 +60,26 @@ fn decode_err(what: String) -> sqlx::Error {
 }
 
 impl Store {
-    /// Stores an imported bank as a draft. Replacing an earlier import puts it back to draft
-    /// (its questions changed, so its review no longer holds).
-    pub async fn save_imported_bank(&self, bank: &Bank) -> Result<Saved> {
-        let origin: Option<String> = sqlx::query("SELECT origin FROM banks WHERE id = $1")
+    /// Stores an imported bank as a draft: the province's (`owner` `None`) or a teacher's
+    /// private one. Replacing an earlier import puts it back to draft (its questions changed,
+    /// so its review no longer holds); only the same owner's import replaces it.
+    pub async fn save_imported_bank(&self, bank: &Bank, owner: Option<AccountId>) -> Result<Saved> {
+        let found = sqlx::query("SELECT origin, owner_id FROM banks WHERE id = $1")
             .bind(&bank.id)
             .fetch_optional(self.pool())
             .await?
-            .map(|r| r.try_get(0))
+            .map(|r| {
+                let origin: String = r.try_get(0)?;
+                let owner: Option<AccountId> = r.try_get(1)?;
+                Ok::<_, sqlx::Error>((origin, owner))
+            })
             .transpose()?;
-        if origin.as_deref() == Some("bundled") {
-            return Ok(Saved::BundledExists);
+        match found {
+            Some((origin, _)) if origin == "bundled" => return Ok(Saved::BundledExists),
+            Some((_, was)) if was != owner => return Ok(Saved::Taken),
+            _ => {}
         }
-        self.upsert_bank(bank, "imported", BankStatus::Draft.as_str())
+        self.upsert_bank(bank, "imported", BankStatus::Draft.as_str(), owner)
             .await?;
         Ok(Saved::Draft)
     }

@@ -6,7 +6,7 @@ use sqlx::Row;
 
 use super::{decode, unix_ms, Result, Store};
 use crate::domain::bank::Bank;
-use crate::domain::Question;
+use crate::domain::{AccountId, Question};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BankSummary {
@@ -18,20 +18,42 @@ pub struct BankSummary {
     pub status: String,
     pub origin: String,
     pub questions: i64,
+    /// A teacher's own class bank (see [`BankOwner`]); `false` for the province's banks.
+    pub private: bool,
+    /// The display name of a private bank's owner, for its colleagues.
+    pub owner_name: Option<String>,
+    #[serde(skip)]
+    pub owner: BankOwner,
+}
+
+/// Whose a bank is: the province's (no owner), or a teacher's, with the school the teacher is
+/// bound to. Handlers ask `domain::access::may` with it; storage decides nothing.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BankOwner {
+    pub owner: Option<AccountId>,
+    pub school: Option<String>,
 }
 
 impl Store {
     /// Stores `bank` with its questions, replacing an earlier version with the same id.
-    /// `origin` is `bundled` (a file of `question-banks/`) or `imported`.
-    pub async fn upsert_bank(&self, bank: &Bank, origin: &str, status: &str) -> Result<()> {
+    /// `origin` is `bundled` (a file of `question-banks/`) or `imported`; `owner` is the
+    /// teacher of a private bank, `None` for the province's.
+    pub async fn upsert_bank(
+        &self,
+        bank: &Bank,
+        origin: &str,
+        status: &str,
+        owner: Option<AccountId>,
+    ) -> Result<()> {
         let mut tx = self.pool().begin().await?;
         let levels: Vec<&str> = bank.levels.iter().map(|l| l.as_str()).collect();
         sqlx::query(
-            "INSERT INTO banks (id, title, topic, levels, language, checked, status, origin, updated_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+            "INSERT INTO banks (id, title, topic, levels, language, checked, status, origin, updated_at, owner_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
              ON CONFLICT (id) DO UPDATE SET title = excluded.title, topic = excluded.topic, \
              levels = excluded.levels, language = excluded.language, checked = excluded.checked, \
-             status = excluded.status, origin = excluded.origin, updated_at = excluded.updated_at",
+             status = excluded.status, origin = excluded.origin, updated_at = excluded.updated_at, \
+             owner_id = excluded.owner_id",
         )
         .bind(&bank.id)
         .bind(&bank.title)
@@ -42,6 +64,7 @@ impl Store {
         .bind(status)
         .bind(origin)
         .bind(unix_ms())
+        .bind(owner)
         .execute(&mut *tx)
         .await?;
         sqlx::query("DELETE FROM questions WHERE bank_id = $1")
@@ -62,11 +85,13 @@ impl Store {
         tx.commit().await
     }
 
+    /// Every bank, the private ones included: the caller keeps those the account may see.
     pub async fn list_banks(&self) -> Result<Vec<BankSummary>> {
         let rows = sqlx::query(
             "SELECT b.id, b.title, b.topic, b.levels, b.checked, b.status, b.origin, \
+             b.owner_id, a.display_name, a.unit_code, \
              (SELECT COUNT(*) FROM questions q WHERE q.bank_id = b.id) AS n \
-             FROM banks b ORDER BY b.id",
+             FROM banks b LEFT JOIN accounts a ON a.id = b.owner_id ORDER BY b.id",
         )
         .fetch_all(self.pool())
         .await?;
@@ -85,9 +110,45 @@ impl Store {
                     status: r.try_get("status")?,
                     origin: r.try_get("origin")?,
                     questions: r.try_get("n")?,
+                    private: r.try_get::<Option<AccountId>, _>("owner_id")?.is_some(),
+                    owner_name: r.try_get("display_name")?,
+                    owner: BankOwner {
+                        owner: r.try_get("owner_id")?,
+                        school: r.try_get("unit_code")?,
+                    },
                 })
             })
             .collect()
+    }
+
+    /// The ids of the banks of `owner`: a teacher's private banks, or (`None`) the province's.
+    pub async fn banks_owned_by(&self, owner: Option<AccountId>) -> Result<Vec<String>> {
+        let query = match owner {
+            Some(owner) => {
+                sqlx::query("SELECT id FROM banks WHERE owner_id = $1 ORDER BY id").bind(owner)
+            }
+            None => sqlx::query("SELECT id FROM banks WHERE owner_id IS NULL ORDER BY id"),
+        };
+        let rows = query.fetch_all(self.pool()).await?;
+        rows.iter().map(|r| r.try_get(0)).collect()
+    }
+
+    /// Whose bank `id` is; `None` when there is no such bank.
+    pub async fn bank_owner(&self, id: &str) -> Result<Option<BankOwner>> {
+        let row = sqlx::query(
+            "SELECT b.owner_id, a.unit_code FROM banks b \
+             LEFT JOIN accounts a ON a.id = b.owner_id WHERE b.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|r| {
+            Ok(BankOwner {
+                owner: r.try_get(0)?,
+                school: r.try_get(1)?,
+            })
+        })
+        .transpose()
     }
 
     /// The questions of a bank in order; empty when the bank does not exist.

@@ -31,7 +31,7 @@ use sqlx::AnyPool;
 
 pub use accounts::{Account, Role};
 pub use bank_status::{BankStatus, Saved};
-pub use banks::BankSummary;
+pub use banks::{BankOwner, BankSummary};
 pub use games::{GameRow, GameStatus, NewGame};
 pub use login_cards::{Card, Participant};
 pub use quizzes::QuizSummary;

@@ -1,6 +1,7 @@
 //! Banks through the server: an organizer uploads a spreadsheet as the request body, gets a
 //! row-by-row report, the bank is stored as a draft, and approving it makes it `approved`.
-//! Teachers may do neither.
+//! A teacher's upload is a private class bank (see `private_banks.rs`); teachers approve
+//! nothing.
 
 use std::net::SocketAddr;
 
@@ -189,9 +190,22 @@ async fn a_sheet_with_bad_rows_is_reported_row_by_row_and_nothing_is_stored() {
 }
 
 #[tokio::test]
-async fn teachers_may_not_import_or_approve_and_bundled_banks_stay() {
+async fn teachers_import_only_private_banks_approve_nothing_and_bundled_banks_stay() {
     let app = spawn_app().await;
     let cookie = teacher(&app).await;
+    // A teacher may not replace a bundled bank through a private one.
+    let (status, body) = post_file(
+        app.addr,
+        "/api/banks/import?file=gv.csv&id=thcs-ky-nang-so",
+        &cookie,
+        bank_csv("x", "1,2").as_bytes(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (422, Some("bank_exists")),
+        "{body}"
+    );
     let csv = bank_csv("cua-giao-vien", "1,2");
     let (status, body) = post_file(
         app.addr,
@@ -200,11 +214,18 @@ async fn teachers_may_not_import_or_approve_and_bundled_banks_stay() {
         csv.as_bytes(),
     )
     .await;
-    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["bank"]["private"], true);
     let (status, body) =
         post_file(app.addr, "/api/banks/thcs-ky-nang-so/approve", &cookie, b"").await;
     assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
-    assert_eq!(status_of(&app, "cua-giao-vien").await, None);
+    let (status, body) =
+        post_file(app.addr, "/api/banks/cua-giao-vien/approve", &cookie, b"").await;
+    assert_eq!((status, body["code"].as_str()), (403, Some("forbidden")));
+    assert_eq!(
+        status_of(&app, "cua-giao-vien").await.as_deref(),
+        Some("draft")
+    );
 
     let missing = app.post("/api/banks/khong-co/approve", &json!({})).await;
     assert_eq!(missing.status, 404);

@@ -1,7 +1,9 @@
 // The organizer's tools on admin.html in a real browser: upload a question bank written as a
 // CSV in hoithi's template layout, see the new draft, approve it; upload a file with a bad row
 // and see that row's number and reason, with nothing stored; create a teacher account, and
-// sign in as that teacher, who sees the approved bank but none of the organizer's tools.
+// sign in as that teacher, who sees the approved bank but none of the organizer's tools, and
+// imports a plain Kahoot sheet (no explanation column) into a private bank of their own,
+// skipping its bad row with «Bỏ qua các dòng lỗi».
 // How to run it: tests/browser/support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -259,7 +261,6 @@ test('an organizer imports a bank from a CSV, approves it, and creates a teacher
   const teacher = await newPage({ viewport: { width: 1280, height: 900 } });
   await signIn(teacher.page, username, password);
   assert.equal(await text(teacher.page, '#who'), `Xin chào, ${fullName}`);
-  assert.equal(await teacher.page.isVisible('#import'), false, 'a teacher does not see the import');
   assert.equal(await teacher.page.isVisible('#accounts-panel'), false, 'a teacher does not see the accounts');
   const theirs = teacher.page.locator(`#banks li[data-bank="${goodId}"]`);
   assert.equal(await theirs.locator('.bank-status').innerText(), 'Đã duyệt');
@@ -269,6 +270,46 @@ test('an organizer imports a bank from a CSV, approves it, and creates a teacher
   const exported = await teacher.context.request.get(`${BASE}${await theirs.locator('a.export-csv').getAttribute('href')}`);
   assert.equal(exported.status(), 200);
   assert.ok((await exported.text()).includes(`mã kiểm thử ${stamp}`), 'the teacher downloads the imported questions');
+
+  // ---- The teacher imports a Kahoot sheet into a private bank, skipping its bad row. ----
+  const tp = teacher.page;
+  assert.equal(await text(tp, '#import-h'), 'Nhập câu hỏi vào ngân hàng riêng');
+  assert.match(await text(tp, '#import-intro'), /Không bắt buộc giải thích và nguồn/);
+  assert.ok(!(await text(tp, '#import')).includes('--'), 'the upload page quotes no command-line flag');
+  const kahootId = `kahoot-${stamp}`;
+  const kahoot = [
+    'Quiz template,,,,,,,',
+    ',Question - max 120 characters,Answer 1 - max 75 characters,Answer 2 - max 75 characters,Answer 3 - max 75 characters,Answer 4 - max 75 characters,Time limit (sec) – 5; 10; 20; 30; 60; 90; 120; or 240 secs,Correct answer(s) - choose at least one',
+    `1,Câu Kahoot ${stamp}: ai được biết mã OTP của em?,Chỉ em,Bạn thân,Người lạ,,20,1`,
+    `2,Câu Kahoot ${stamp}: số nào lớn nhất?,1,2,3,,20,7`,
+    `3,Câu Kahoot ${stamp}: mật khẩu nào mạnh?,123456,Lan@Dak-Lak#2026,,,30,2`,
+  ].join('\r\n');
+  await tp.click('.import-options summary');
+  await tp.selectOption('#import-topic', 'an-toan');
+  await tp.check('#import-levels input[value="thcs"]');
+  await tp.setInputFiles('#import-file', { name: `${kahootId}.csv`, mimeType: 'text/csv', buffer: Buffer.from(kahoot) });
+  await tp.click('#import-button');
+  await tp.waitForSelector('#import-result .import-rejected');
+  assert.deepEqual(await tp.locator('#import-result table.problems tbody th').allInnerTexts(), ['Dòng 4'],
+    'only the row whose answer is 7 of 3 is wrong: no row needs an explanation');
+  const retry = tp.locator('#import-result button.skip-retry');
+  assert.equal(await retry.innerText(), 'Bỏ qua các dòng lỗi và nhập các dòng còn lại');
+  await retry.click();
+  await tp.waitForSelector('#import-result .import-done');
+  assert.equal(await text(tp, '#import-result .import-done strong'),
+    `Đã nhập «${kahootId}» vào ngân hàng riêng của bạn: 2 câu hỏi.`);
+  assert.equal(await text(tp, '#import-result .import-skipped p'), 'Đã bỏ qua 1 dòng lỗi:');
+  assert.deepEqual(await tp.locator('#import-result .import-skipped tbody th').allInnerTexts(), ['Dòng 4']);
+  assert.equal(await tp.isChecked('#import-skip'), false, 'the next file starts without skipping');
+  const mine = tp.locator(`#banks li[data-bank="${kahootId}"]`);
+  await mine.waitFor();
+  assert.equal(await mine.locator('.bank-private').innerText(), 'Riêng');
+  await tp.screenshot({ path: `${SHOTS}admin-teacher-kahoot.png`, fullPage: true });
+  // The organizer's page shows it too, as a draft it cannot approve unexplained.
+  await page.reload();
+  const theirsToReview = page.locator(`#banks li[data-bank="${kahootId}"]`);
+  await theirsToReview.waitFor();
+  assert.equal(await theirsToReview.locator('.bank-private').innerText(), 'Riêng');
 
   assert.deepEqual(pageErrors, [], 'no script errors on any page');
 });

@@ -3,8 +3,10 @@
 //! such as "1,3"), under a few rows of instructions. Columns are found by their header text,
 //! so the numbering column and extra columns do not matter.
 //!
-//! Kahoot has no explanation or source; hoithi requires both. A sheet may add columns headed
-//! "Giải thích" (or "Explanation") and "Nguồn" (or "Source"); `--source` fills an empty source.
+//! Kahoot has no explanation or source. A teacher's class bank needs neither, so a plain Kahoot
+//! file imports there; a bank for official contests needs both (see `bank::Purpose`): a sheet
+//! may add columns headed "Giải thích" (or "Explanation") and "Nguồn" (or "Source"), and the
+//! importer's source setting fills an empty source.
 //! A row with one correct answer is `single`, with several `multiple`; time limit 20 s when
 //! empty, points standard, difficulty 2 (Kahoot does not say).
 

@@ -43,8 +43,8 @@ pub(super) fn resolve_meta(
         fail(
             id_row,
             format!(
-                "mã ngân hàng {id:?} chỉ được gồm chữ thường không dấu, chữ số và dấu - \
-                 (hãy dùng «--id»)"
+                "mã ngân hàng {id:?} chỉ được gồm chữ thường không dấu, chữ số và dấu -: \
+                 hãy đặt mã khác"
             ),
         );
     }
@@ -54,7 +54,7 @@ pub(super) fn resolve_meta(
             fail(
                 None,
                 format!(
-                    "tệp không ghi chủ đề: hãy dùng «--topic» với một trong các mã {}",
+                    "tệp không ghi chủ đề: hãy chọn chủ đề, một trong các mã {}",
                     list(Topic::ALL.map(Topic::as_str))
                 ),
             );
@@ -81,7 +81,7 @@ pub(super) fn resolve_meta(
         None => fail(
             None,
             format!(
-                "tệp không ghi cấp học: hãy dùng «--level» với một hoặc nhiều mã trong {}",
+                "tệp không ghi cấp học: hãy chọn một hoặc nhiều cấp học trong các mã {}",
                 list(Level::ALL.map(Level::as_str))
             ),
         ),

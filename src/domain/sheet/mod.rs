@@ -82,6 +82,9 @@ pub struct Settings {
     pub source: Option<String>,
     /// Import the good rows of a file that also has bad ones.
     pub skip_errors: bool,
+    /// What the bank is for: an official bank needs an explanation and a source on every
+    /// row, a teacher's class bank does not (see [`bank::Purpose`]).
+    pub purpose: bank::Purpose,
 }
 
 /// The outcome of an import: the bank to store, or nothing, and every problem found.
@@ -171,7 +174,8 @@ pub fn import(
                 continue;
             }
         };
-        let question = bank::parse_question(bank_id, raw, image_exists, &mut issues);
+        let question =
+            bank::parse_question(bank_id, raw, settings.purpose, image_exists, &mut issues);
         report
             .problems
             .extend(issues.into_iter().map(|m| Problem::row(number, m)));
@@ -217,7 +221,12 @@ pub fn import(
         return report;
     }
     // The last word is the bank parser's: the bank as it will be saved must read back whole.
-    match bank::parse(file_name, &bank_toml::to_toml(&bank), image_exists) {
+    match bank::parse_for(
+        settings.purpose,
+        file_name,
+        &bank_toml::to_toml(&bank),
+        image_exists,
+    ) {
         Ok(saved) => report.bank = Some(saved),
         Err(issues) => report
             .problems

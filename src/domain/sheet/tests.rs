@@ -88,7 +88,179 @@ fn a_kahoot_sheet_reads_below_its_instructions() {
     assert_eq!(b.source, "Công an TP.HCM (dantri.com.vn)");
 }
 
+use crate::domain::bank::{official_gaps, Purpose};
 use crate::domain::{AnswerKey, QuestionKind};
+
+/// Kahoot's own template: no explanation, no source.
+fn plain_kahoot() -> Grid {
+    rows(&[
+        &["Quiz template"],
+        &KAHOOT_HEADER[..8],
+        &[
+            "1",
+            "Ai được biết mã OTP của em?",
+            "Chỉ em",
+            "Bạn thân",
+            "Người gọi tự xưng công an",
+            "",
+            "30",
+            "1",
+        ],
+        &[
+            "2",
+            "Chọn các mật khẩu mạnh.",
+            "123456",
+            "Lan@Dak-Lak#2026",
+            "matkhau",
+            "Hoa_sen!Buon-Ma-Thuot9",
+            "20",
+            "2,4",
+        ],
+    ])
+}
+
+#[test]
+fn explanations_and_sources_are_required_by_what_the_bank_is_for() {
+    let template_without = {
+        let mut grid = template::grid(&example());
+        let header = grid
+            .iter()
+            .position(|r| r.first().is_some_and(|c| c.ends_with("(id)")))
+            .unwrap();
+        for row in &mut grid[header + 1..] {
+            row[14] = String::new(); // explanation
+            row[15] = String::new(); // source
+        }
+        grid
+    };
+    let questions = example().questions.len();
+    // (sheet, purpose, skip bad rows, questions imported, problems reported)
+    let cases: [(&str, &Grid, Purpose, bool, usize, usize); 8] = [
+        ("kahoot", &plain_kahoot(), Purpose::Official, false, 0, 4),
+        ("kahoot", &plain_kahoot(), Purpose::Official, true, 0, 5),
+        ("kahoot", &plain_kahoot(), Purpose::Class, false, 2, 0),
+        ("kahoot", &plain_kahoot(), Purpose::Class, true, 2, 0),
+        (
+            "template",
+            &template_without,
+            Purpose::Official,
+            false,
+            0,
+            2 * questions,
+        ),
+        (
+            "template",
+            &template_without,
+            Purpose::Class,
+            false,
+            questions,
+            0,
+        ),
+        (
+            "template",
+            &template::grid(&example()),
+            Purpose::Official,
+            false,
+            questions,
+            0,
+        ),
+        (
+            "template",
+            &template::grid(&example()),
+            Purpose::Class,
+            false,
+            questions,
+            0,
+        ),
+    ];
+    for (sheet, grid, purpose, skip_errors, imported, problems) in cases {
+        let report = import_rows(
+            grid,
+            &Settings {
+                purpose,
+                skip_errors,
+                ..settings()
+            },
+        );
+        let case = format!(
+            "{sheet} {purpose:?} skip={skip_errors}: {:?}",
+            report.problems
+        );
+        assert_eq!(
+            report.bank.as_ref().map_or(0, |b| b.questions.len()),
+            imported,
+            "{case}"
+        );
+        assert_eq!(report.problems.len(), problems, "{case}");
+        if purpose == Purpose::Official && imported == 0 {
+            assert!(
+                report
+                    .problems
+                    .iter()
+                    .any(|p| p.message.contains("giải thích")),
+                "{case}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_class_bank_keeps_the_explanations_it_has() {
+    let mut grid = plain_kahoot();
+    grid[1].push("Giải thích".into());
+    grid[2].push("Mo\u{0302}\u{0323}t ca\u{0301}ch giải thích".into());
+    let report = import_rows(
+        &grid,
+        &Settings {
+            purpose: Purpose::Class,
+            ..settings()
+        },
+    );
+    assert_eq!(report.problems, vec![]);
+    let bank = report.bank.unwrap();
+    assert_eq!(bank.questions[0].explanation, "Một cách giải thích", "NFC");
+    assert_eq!(bank.questions[1].explanation, "", "optional");
+}
+
+#[test]
+fn a_bank_file_checks_a_given_explanation_whatever_its_purpose() {
+    let file = "id = \"b\"\ntitle = \"B\"\ntopic = \"an-toan\"\nlevels = [\"thcs\"]\nlanguage = \"vi\"\nchecked = 2026-11-25\n\n[[questions]]\nid = \"b-1\"\nkind = \"true_false\"\ntext = \"OTP là bí mật?\"\ncorrect = true\ntime_limit = 10\ndifficulty = 1\nexplanation = \"Mo\u{0302}\u{0323}t\"\n";
+    for purpose in [Purpose::Official, Purpose::Class] {
+        let issues = bank::parse_for(purpose, "b.toml", file, &none).unwrap_err();
+        let messages: Vec<&str> = issues.iter().map(|i| i.message.as_str()).collect();
+        assert!(
+            messages.contains(&"giải thích («explanation») chưa ở dạng Unicode dựng sẵn (NFC)"),
+            "{purpose:?}: {messages:?}"
+        );
+        assert_eq!(
+            messages.contains(&"nguồn («source») đang để trống"),
+            purpose == Purpose::Official,
+            "{purpose:?}: {messages:?}"
+        );
+    }
+}
+
+#[test]
+fn a_class_bank_names_what_approval_would_need() {
+    let report = import_rows(
+        &plain_kahoot(),
+        &Settings {
+            purpose: Purpose::Class,
+            ..settings()
+        },
+    );
+    let bank = report.bank.unwrap();
+    let gaps = official_gaps(&bank);
+    assert_eq!(gaps.len(), 4, "an explanation and a source for each of two");
+    assert_eq!(
+        gaps[0],
+        (
+            "lua-dao-qua-mang-001".to_owned(),
+            "giải thích («explanation») đang để trống".to_owned()
+        )
+    );
+    assert_eq!(official_gaps(&example()), vec![]);
+}
 
 #[test]
 fn every_bad_row_is_reported_and_nothing_is_imported() {
@@ -195,11 +367,11 @@ fn a_file_without_topic_or_header_says_what_to_give() {
     let report = import_rows(&rows(&[&header]), &Settings::default());
     let found: Vec<String> = report.problems.iter().map(|p| p.to_string()).collect();
     assert!(
-        found[0].starts_with("tệp không ghi chủ đề: hãy dùng «--topic»"),
+        found[0].starts_with("tệp không ghi chủ đề: hãy chọn chủ đề"),
         "{found:?}"
     );
     assert!(
-        found[1].starts_with("tệp không ghi cấp học: hãy dùng «--level»"),
+        found[1].starts_with("tệp không ghi cấp học: hãy chọn một hoặc nhiều cấp học"),
         "{found:?}"
     );
     let report = import_rows(&rows(&[&["a", "b"]]), &settings());

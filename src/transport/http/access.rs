@@ -3,7 +3,7 @@
 
 use super::error::{ApiError, ApiResult};
 use crate::domain::access::{may, Action, Target, UnitKind};
-use crate::storage::{Account, SchoolUnit};
+use crate::storage::{Account, BankOwner, SchoolUnit};
 use crate::transport::AppState;
 
 /// `Ok` when `account` may do `action` on `target`, else `forbidden`.
@@ -19,6 +19,27 @@ pub fn require(account: &Account, action: Action, target: Target<'_>) -> ApiResu
 /// handlers that list use it to choose between everything and the account's own.
 pub fn province_wide(account: &Account, action: Action) -> bool {
     may(&account.actor(), action, Target::Province)
+}
+
+/// The rule's view of a bank: the province's banks are one target, a teacher's private bank
+/// its owner and the owner's school.
+pub fn bank_target(owner: &BankOwner) -> Target<'_> {
+    match owner.owner {
+        None => Target::Province,
+        Some(id) => Target::PrivateBank {
+            owner: id,
+            school: owner.school.as_deref(),
+        },
+    }
+}
+
+/// Whether `account` may use (see, export, build quizzes from) the bank `id`. A bank it may
+/// not see is answered as one that does not exist, so private banks do not show their ids.
+pub async fn may_use_bank(state: &AppState, account: &Account, id: &str) -> ApiResult<bool> {
+    Ok(match state.store().bank_owner(id).await? {
+        Some(owner) => may(&account.actor(), Action::UseBanks, bank_target(&owner)),
+        None => false,
+    })
 }
 
 /// The school `code`, or `not_found`.

@@ -1,5 +1,8 @@
 //! Banks through the server: an organizer uploads a spreadsheet, which is stored as a `draft`
-//! bank, and approves it after review; those who build quizzes download a bank as a spreadsheet.
+//! bank of the province, and approves it after review; a teacher uploads one into a private
+//! class bank of their own (no explanation or source required, see `bank::Purpose`), which an
+//! organizer may approve like any other once it has both; those who build quizzes download a
+//! bank as a spreadsheet.
 //!
 //! The upload is the file itself as the request body, with its name and the bank's fields in
 //! the query: `fetch('/api/banks/import?file=' + encodeURIComponent(f.name), {method: 'POST',
@@ -13,14 +16,14 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::access::require;
+use super::access::{may_use_bank, province_wide, require};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult, Refusal};
 use super::uploads::off_runtime;
 use crate::banks::limits::SheetKind;
 use crate::banks::{self, sheets, sheets::Format};
 use crate::domain::access::{Action, Target};
-use crate::domain::bank::{Level, Topic};
+use crate::domain::bank::{self as bank_rules, Level, Purpose, Topic};
 use crate::domain::sheet::{self, Layout, Problem, Settings};
 use crate::storage::{BankStatus, Saved};
 use crate::transport::AppState;
@@ -40,7 +43,8 @@ pub struct ImportQuery {
     skip_errors: bool,
 }
 
-/// `POST /api/banks/import?file=NAME.xlsx`: the file is the body. Organizers only.
+/// `POST /api/banks/import?file=NAME.xlsx`: the file is the body. An organizer's becomes a
+/// bank of the province (official rules); a teacher's or school admin's a private class bank.
 pub async fn import(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
@@ -48,7 +52,12 @@ pub async fn import(
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult<Response> {
-    require(&account, Action::ManageBanks, Target::Province)?;
+    let (purpose, owner) = if province_wide(&account, Action::ManageBanks) {
+        (Purpose::Official, None)
+    } else {
+        require(&account, Action::ImportOwnBank, Target::OwnedBy(account.id))?;
+        (Purpose::Class, Some(account.id))
+    };
     let (grid, _turn) = state
         .imports()
         .read(SheetKind::Bank, &query.file, &headers, body)
@@ -63,15 +72,16 @@ pub async fn import(
             .unwrap_or_default(),
         source: query.source,
         skip_errors: query.skip_errors,
+        purpose,
     };
-    // Checked against every stored bank, named by id in the messages.
-    let others: Vec<_> = state
-        .store()
-        .load_banks()
-        .await?
-        .into_iter()
-        .map(|b| (b.id.clone(), b))
-        .collect();
+    // Checked against the banks of the same owner, named by id in the messages: a province
+    // bank against the province's, a private one against its owner's own (a class may repeat
+    // a bundled question, and a message must not name a bank its reader cannot see; nor may a
+    // teacher's copy of a question block the province's bank).
+    let mut stored = state.store().load_banks().await?;
+    let same_owner = state.store().banks_owned_by(owner).await?;
+    stored.retain(|b| same_owner.contains(&b.id));
+    let others: Vec<_> = stored.into_iter().map(|b| (b.id.clone(), b)).collect();
     let source = state.config().banks.clone();
     let file = query.file;
     // Comparing every question with every other is CPU work: keep it off the async workers.
@@ -90,16 +100,16 @@ pub async fn import(
     let Some(bank) = report.bank else {
         return Err(ApiError::RejectedRows(report.problems));
     };
-    match state.store().save_imported_bank(&bank).await? {
+    match state.store().save_imported_bank(&bank, owner).await? {
         Saved::Draft => {}
-        Saved::BundledExists => {
+        Saved::BundledExists | Saved::Taken => {
             return Err(Refusal::BankExists {
                 id: bank.id.clone(),
             }
             .into());
         }
     }
-    tracing::info!(bank = %bank.id, questions = bank.questions.len(), by = %account.username, "bank imported as draft");
+    tracing::info!(bank = %bank.id, questions = bank.questions.len(), by = %account.username, private = owner.is_some(), "bank imported as draft");
     Ok(Json(Imported {
         bank: ImportedBank {
             id: &bank.id,
@@ -108,6 +118,7 @@ pub async fn import(
             levels: &bank.levels,
             questions: bank.questions.len(),
             status: BankStatus::Draft,
+            private: owner.is_some(),
         },
         layout: report.layout,
         rows: report.rows,
@@ -134,6 +145,8 @@ struct ImportedBank<'a> {
     levels: &'a [Level],
     questions: usize,
     status: BankStatus,
+    /// A teacher's own class bank, seen by its owner and the owner's school.
+    private: bool,
 }
 
 /// `POST /api/banks/{id}/approve`.
@@ -143,13 +156,30 @@ pub struct Approved {
     status: BankStatus,
 }
 
-/// `POST /api/banks/{id}/approve`: the organizer has reviewed the bank. Organizers only.
+/// `POST /api/banks/{id}/approve`: the organizer has reviewed the bank. Organizers only. A
+/// bank with a question lacking an explanation or a source (a teacher's class bank) may not
+/// decide an official contest, so it is refused until it has them.
 pub async fn approve(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(id): Path<String>,
 ) -> ApiResult<Json<Approved>> {
     require(&account, Action::ManageBanks, Target::Province)?;
+    let bank = state
+        .store()
+        .load_bank(&id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let gaps = bank_rules::official_gaps(&bank);
+    if let Some((first, _)) = gaps.first() {
+        let mut questions: Vec<&str> = gaps.iter().map(|(q, _)| q.as_str()).collect();
+        questions.dedup();
+        return Err(Refusal::ExplanationsMissing {
+            questions: questions.len(),
+            first: first.clone(),
+        }
+        .into());
+    }
     if !state
         .store()
         .set_bank_status(&id, BankStatus::Approved)
@@ -178,6 +208,9 @@ pub async fn export(
     Query(query): Query<ExportQuery>,
 ) -> ApiResult<Response> {
     require(&account, Action::UseBanks, Target::Province)?;
+    if !may_use_bank(&state, &account, &id).await? {
+        return Err(ApiError::NotFound);
+    }
     let bank = state
         .store()
         .load_bank(&id)

@@ -4,10 +4,10 @@ use axum::extract::{Path, State};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 
-use super::access::{province_wide, require};
+use super::access::{bank_target, may_use_bank, province_wide, require};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult, Refusal};
-use crate::domain::access::{Action, Target};
+use crate::domain::access::{may, Action, Target};
 use crate::domain::{text, Question};
 use crate::storage::{BankSummary, QuizSummary};
 use crate::transport::AppState;
@@ -20,7 +20,10 @@ pub async fn list_banks(
     CurrentAccount(account): CurrentAccount,
 ) -> ApiResult<Json<Vec<BankSummary>>> {
     require(&account, Action::UseBanks, Target::Province)?;
-    Ok(Json(state.store().list_banks().await?))
+    let mut banks = state.store().list_banks().await?;
+    let me = account.actor();
+    banks.retain(|b| may(&me, Action::UseBanks, bank_target(&b.owner)));
+    Ok(Json(banks))
 }
 
 pub async fn bank(
@@ -29,6 +32,9 @@ pub async fn bank(
     Path(id): Path<String>,
 ) -> ApiResult<Json<BankDetail>> {
     require(&account, Action::UseBanks, Target::Province)?;
+    if !may_use_bank(&state, &account, &id).await? {
+        return Err(ApiError::NotFound);
+    }
     let banks = state.store().list_banks().await?;
     let summary = banks
         .into_iter()
@@ -87,7 +93,11 @@ pub async fn create_quiz(
     let store = state.store();
     let mut questions: Vec<Question> = Vec::new();
     for bank in &body.banks {
-        let found = store.bank_questions(bank).await?;
+        let found = if may_use_bank(&state, &account, bank).await? {
+            store.bank_questions(bank).await?
+        } else {
+            Vec::new()
+        };
         if found.is_empty() {
             return Err(Refusal::UnknownBank {
                 bank: bank.to_string(),
@@ -97,7 +107,11 @@ pub async fn create_quiz(
         questions.extend(found);
     }
     for r in &body.questions {
-        let q = store.question(&r.bank, &r.id).await?;
+        let q = if may_use_bank(&state, &account, &r.bank).await? {
+            store.question(&r.bank, &r.id).await?
+        } else {
+            None
+        };
         questions.push(q.ok_or_else(|| {
             ApiError::from(Refusal::UnknownQuestion {
                 bank: r.bank.clone(),

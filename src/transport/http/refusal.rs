@@ -40,6 +40,12 @@ pub enum Refusal {
     BankExists {
         id: String,
     },
+    /// Approval of a bank with questions that have no explanation or no source: `questions`
+    /// of them, the first being `first`.
+    ExplanationsMissing {
+        questions: usize,
+        first: String,
+    },
     InvalidUsername,
     InvalidDisplayName,
     WeakPassword,
@@ -169,6 +175,7 @@ impl Refusal {
             }
             InvalidPart => "invalid_part",
             BankExists { .. } => "bank_exists",
+            ExplanationsMissing { .. } => "explanations_missing",
             InvalidUsername => "invalid_username",
             InvalidDisplayName => "invalid_display_name",
             WeakPassword => "weak_password",
@@ -230,7 +237,13 @@ impl Refusal {
             ),
             InvalidPart => "Chỉ có phần «players» hoặc «questions».".into(),
             BankExists { id } => format!(
-                "Đã có ngân hàng câu hỏi gốc «{id}». Hãy đặt mã khác cho ngân hàng tải lên."
+                "Đã có ngân hàng câu hỏi mang mã «{id}» (ngân hàng gốc hoặc của người khác). \
+                 Hãy đặt mã khác cho ngân hàng tải lên."
+            ),
+            ExplanationsMissing { questions, first } => format!(
+                "Chưa duyệt được: {questions} câu hỏi chưa có giải thích hoặc nguồn (câu đầu \
+                 tiên: «{first}»). Ngân hàng dùng trong hội thi chính thức cần cả hai cho mọi \
+                 câu; hãy bổ sung rồi tải lên lại."
             ),
             InvalidUsername => {
                 "Tên đăng nhập dài 3–40 ký tự, chỉ gồm chữ không dấu, số và . _ -".into()
@@ -399,6 +412,10 @@ mod tests {
             },
             InvalidPart,
             BankExists { id: "b".into() },
+            ExplanationsMissing {
+                questions: 2,
+                first: "b-001".into(),
+            },
             InvalidUsername,
             InvalidDisplayName,
             WeakPassword,
@@ -458,6 +475,7 @@ mod tests {
                 | InvalidReadingTime { .. }
                 | InvalidPart
                 | BankExists { .. }
+                | ExplanationsMissing { .. }
                 | InvalidUsername
                 | InvalidDisplayName
                 | WeakPassword
