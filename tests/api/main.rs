@@ -42,6 +42,7 @@ mod rankings;
 mod reading_time;
 mod readme_settings;
 mod reconnect;
+mod reports;
 mod retention;
 mod roles;
 mod shutdown;

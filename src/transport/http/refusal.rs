@@ -228,7 +228,7 @@ impl Refusal {
                 min / 1000,
                 max / 1000
             ),
-            InvalidPart => "Chỉ có phần «players» hoặc «questions».".into(),
+            InvalidPart => "Chỉ có phần «players», «questions» hoặc «answers».".into(),
             BankExists { id } => format!(
                 "Đã có ngân hàng câu hỏi gốc «{id}». Hãy đặt mã khác cho ngân hàng tải lên."
             ),
