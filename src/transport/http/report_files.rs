@@ -293,6 +293,29 @@ mod tests {
     }
 
     #[test]
+    fn the_protocol_page_names_every_part_format_sheet_and_the_rate() {
+        let doc = include_str!("../../../docs/protocol.md");
+        let mut promised = vec![
+            "?part=players".to_owned(),
+            "?part=questions".to_owned(),
+            "?part=answers".to_owned(),
+            "&format=csv".to_owned(),
+            "&format=excel-vi".to_owned(),
+            RATE_HEADER.to_owned(),
+        ];
+        promised.extend(Part::ALL.map(|p| format!("«{}»", p.title())));
+        for word in promised {
+            assert!(doc.contains(&word), "docs/protocol.md does not say {word}");
+        }
+        for part in Part::ALL {
+            let word = ["players", "questions", "answers"]
+                .into_iter()
+                .find(|w| Part::parse(w) == Some(part));
+            assert!(word.is_some(), "{part:?} has a ?part= word");
+        }
+    }
+
+    #[test]
     fn the_utf8_name_is_percent_encoded_after_a_plain_fallback() {
         assert_eq!(
             content_disposition("a.csv", "Lớp 7A.csv"),
