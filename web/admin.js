@@ -437,8 +437,8 @@ async function loadGames() {
       h('div', { class: 'meta', text: t('admin.gameMeta', { pin: g.pin, n: num(g.players), d: when(g.created_at) }) }),
       h('div', { class: 'links' },
         !over && h('a', { href: `/host.html?game=${encodeURIComponent(g.id)}`, text: t('admin.host') }),
-        h('a', { href: `${base}/report.csv?part=players`, download: true, text: t('host.reportPlayers') }),
-        h('a', { href: `${base}/report.csv?part=questions`, download: true, text: t('host.reportQuestions') }),
+        h('a', { href: `${base}/report.csv?part=players&format=excel-vi`, download: true, text: t('host.reportPlayers') }),
+        h('a', { href: `${base}/report.csv?part=questions&format=excel-vi`, download: true, text: t('host.reportQuestions') }),
         h('a', { href: `${base}/report.xlsx`, download: true, text: t('host.reportXlsx') })));
   }) : h('li', { class: 'hint', text: t('admin.noGames') }));
 }

@@ -88,8 +88,8 @@ async function showClosed() {
     h('p', { text: t('host.interruptedWhy') }),
     h('div', { class: 'reports' },
       h('h2', { text: t('host.report') }),
-      h('a', { class: 'button', href: `${base}/report.csv?part=players`, download: true, text: t('host.reportPlayers') }),
-      h('a', { class: 'button', href: `${base}/report.csv?part=questions`, download: true, text: t('host.reportQuestions') }),
+      h('a', { class: 'button', href: `${base}/report.csv?part=players&format=excel-vi`, download: true, text: t('host.reportPlayers') }),
+      h('a', { class: 'button', href: `${base}/report.csv?part=questions&format=excel-vi`, download: true, text: t('host.reportQuestions') }),
       h('a', { class: 'button', href: `${base}/report.xlsx`, download: true, text: t('host.reportXlsx') }),
       h('a', { class: 'button', href: '/admin.html', text: t('host.toAdmin') }))));
 }
@@ -446,8 +446,8 @@ function showPodium(top = []) {
     h('div', { class: 'stands' }, stands),
     h('div', { class: 'reports' },
       h('h2', { text: t('host.report') }),
-      h('a', { class: 'button', href: `${report}/report.csv?part=players`, download: true, text: t('host.reportPlayers') }),
-      h('a', { class: 'button', href: `${report}/report.csv?part=questions`, download: true, text: t('host.reportQuestions') }),
+      h('a', { class: 'button', href: `${report}/report.csv?part=players&format=excel-vi`, download: true, text: t('host.reportPlayers') }),
+      h('a', { class: 'button', href: `${report}/report.csv?part=questions&format=excel-vi`, download: true, text: t('host.reportQuestions') }),
       h('a', { class: 'button', href: `${report}/report.xlsx`, download: true, text: t('host.reportXlsx') }),
       h('a', { class: 'button', href: '/admin.html', text: t('host.toAdmin') }))));
 }

@@ -38,6 +38,18 @@ impl QuestionKind {
             QuestionKind::Numeric => "numeric",
         }
     }
+
+    /// The kind's name as a teacher reads it: the words of the pages (`web/i18n/vi.js`,
+    /// `kind.*`), so a report says what the editor said.
+    pub fn name_vi(self) -> &'static str {
+        match self {
+            QuestionKind::Single => "Một đáp án",
+            QuestionKind::Multiple => "Nhiều đáp án",
+            QuestionKind::TrueFalse => "Đúng / Sai",
+            QuestionKind::Ordering => "Sắp xếp thứ tự",
+            QuestionKind::Numeric => "Điền số",
+        }
+    }
 }
 
 /// What a correct answer is.
@@ -241,6 +253,21 @@ impl Question {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    #[test]
+    fn kind_names_are_the_pages_words() {
+        let pages = include_str!("../../web/i18n/vi.js");
+        for kind in [
+            QuestionKind::Single,
+            QuestionKind::Multiple,
+            QuestionKind::TrueFalse,
+            QuestionKind::Ordering,
+            QuestionKind::Numeric,
+        ] {
+            let line = format!("'kind.{}': '{}',", kind.as_str(), kind.name_vi());
+            assert!(pages.contains(&line), "web/i18n/vi.js lacks {line}");
+        }
+    }
 
     pub fn single(correct: OptionId, options: usize) -> Question {
         Question {

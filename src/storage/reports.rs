@@ -1,6 +1,8 @@
 //! The game report, computed from the database alone: what a teacher downloads, and what the
 //! tests compare with the scores players were shown.
 
+use std::collections::HashMap;
+
 use crate::domain::GameId;
 use serde::Serialize;
 use sqlx::Row;
@@ -19,6 +21,30 @@ pub struct PlayerLine {
     /// Sum of answer times of the answered questions, in milliseconds.
     pub answer_time_ms: i64,
     pub kicked: bool,
+    /// What the player did on each question, in the game's order: the player × question
+    /// sheet a teacher reads to see who got which question wrong.
+    pub answers: Vec<Outcome>,
+}
+
+/// One player's outcome on one question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Right,
+    Wrong,
+    /// No answer in time (or none accepted): not right, as the projector counts it.
+    NoAnswer,
+}
+
+impl Outcome {
+    /// The cell of the player × question sheet.
+    pub fn text(self) -> &'static str {
+        match self {
+            Outcome::Right => "Đúng",
+            Outcome::Wrong => "Sai",
+            Outcome::NoAnswer => "Không trả lời",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -26,10 +52,19 @@ pub struct QuestionLine {
     /// 1-based, as shown in the game.
     pub number: i64,
     pub text: String,
+    /// The bank's word (`single`, `true_false`…), for tools.
     pub kind: String,
+    /// The kind as the pages name it («Một đáp án», «Đúng / Sai»…), for teachers.
+    pub kind_name: &'static str,
+    /// Players who stayed in the game (not kicked): the projector's «{right}/{players}».
+    /// Question counts leave kicked players out, so the rate is never over 100 %.
+    pub players: i64,
     pub answered: i64,
     pub correct: i64,
     pub average_ms: i64,
+    /// Share of `players` who answered right, in percent: no answer counts as not right,
+    /// as on the projector.
+    pub right_percent: f64,
     /// Option texts with how many chose each (choice questions).
     pub options: Vec<(String, i64, bool)>,
 }
@@ -81,12 +116,23 @@ impl Store {
                 answered: r.try_get("answered")?,
                 answer_time_ms: r.try_get("time_ms")?,
                 kicked: r.try_get::<i64, _>("kicked")? != 0,
+                answers: Vec::new(),
             });
         }
 
         let questions = self.quiz_questions(row.quiz_id).await?;
+        for p in &mut players {
+            p.answers = vec![Outcome::NoAnswer; questions.len()];
+        }
+        let by_id: HashMap<i64, usize> = players
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.player, i))
+            .collect();
+        let in_game = players.iter().filter(|p| !p.kicked).count() as i64;
         let answers = sqlx::query(
-            "SELECT question, answer, correct, elapsed_ms FROM answers WHERE game_id = $1",
+            "SELECT player_id, question, answer, correct, elapsed_ms FROM answers \
+             WHERE game_id = $1",
         )
         .bind(game)
         .fetch_all(self.pool())
@@ -94,7 +140,7 @@ impl Store {
         let mut lines: Vec<QuestionLine> = questions
             .iter()
             .enumerate()
-            .map(|(i, q)| question_line(i, q))
+            .map(|(i, q)| question_line(i, q, in_game))
             .collect();
         let mut total_ms = vec![0i64; lines.len()];
         for a in &answers {
@@ -102,8 +148,26 @@ impl Store {
             let Some(line) = lines.get_mut(index as usize) else {
                 continue;
             };
+            let correct = a.try_get::<i64, _>("correct")?;
+            let player = by_id
+                .get(&a.try_get::<i64, _>("player_id")?)
+                .map(|&i| &mut players[i]);
+            let kicked = match player {
+                Some(p) => {
+                    p.answers[index as usize] = if correct != 0 {
+                        Outcome::Right
+                    } else {
+                        Outcome::Wrong
+                    };
+                    p.kicked
+                }
+                None => true,
+            };
+            if kicked {
+                continue;
+            }
             line.answered += 1;
-            line.correct += a.try_get::<i64, _>("correct")?;
+            line.correct += correct;
             total_ms[index as usize] += a.try_get::<i64, _>("elapsed_ms")?;
             if let Ok(ids) = serde_json::from_str::<Vec<u8>>(&a.try_get::<String, _>("answer")?) {
                 if questions[index as usize].kind != crate::domain::QuestionKind::Ordering {
@@ -121,6 +185,11 @@ impl Store {
             } else {
                 0
             };
+            line.right_percent = if line.players > 0 {
+                100.0 * line.correct as f64 / line.players as f64
+            } else {
+                0.0
+            };
         }
         Ok(Some(Report {
             game,
@@ -134,18 +203,18 @@ impl Store {
     }
 }
 
-fn question_line(i: usize, q: &Question) -> QuestionLine {
+fn question_line(i: usize, q: &Question, players: i64) -> QuestionLine {
     let correct = q.correct_ids();
     QuestionLine {
         number: i as i64 + 1,
         text: q.text.clone(),
-        kind: serde_json::to_value(q.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default(),
+        kind: q.kind.as_str().to_owned(),
+        kind_name: q.kind.name_vi(),
+        players,
         answered: 0,
         correct: 0,
         average_ms: 0,
+        right_percent: 0.0,
         options: q
             .options
             .iter()

@@ -43,6 +43,7 @@ mod rankings;
 mod reading_time;
 mod readme_settings;
 mod reconnect;
+mod reports;
 mod retention;
 mod roles;
 mod shutdown;

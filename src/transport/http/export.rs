@@ -1,100 +1,62 @@
 //! Tables as files: CSV (UTF-8 with a BOM, so Excel reads Vietnamese correctly, and text that
-//! would run as a formula defused) and XLSX — the game report (two sheets) and published
-//! rankings (one board per file).
+//! would run as a formula defused) and XLSX — for the game report (`report_files`) and
+//! published rankings (one board per file).
 
 use rust_xlsxwriter::{Format, Workbook, Worksheet};
 
-use crate::storage::reports::Report;
-use crate::storage::GameStatus;
-
-const PLAYER_HEADERS: [&str; 7] = [
-    "Hạng",
-    "Biệt danh",
-    "Điểm",
-    "Số câu đúng",
-    "Số câu đã trả lời",
-    "Tổng thời gian (giây)",
-    "Ghi chú",
-];
-const QUESTION_HEADERS: [&str; 7] = [
-    "Câu",
-    "Nội dung",
-    "Loại",
-    "Số người trả lời",
-    "Số người đúng",
-    "Tỉ lệ đúng (%)",
-    "Thời gian trung bình (giây)",
-];
-
-fn player_rows(report: &Report) -> Vec<Vec<String>> {
-    report
-        .players
-        .iter()
-        .map(|p| {
-            vec![
-                p.rank.to_string(),
-                p.nickname.clone(),
-                p.score.to_string(),
-                p.correct.to_string(),
-                p.answered.to_string(),
-                format!("{:.1}", p.answer_time_ms as f64 / 1000.0),
-                note(report, p.kicked),
-            ]
-        })
-        .collect()
+/// How a CSV is spelled. `Tools` is the comma and the decimal point every program reads;
+/// `ExcelVi` is what Excel set to Vietnamese reads as columns and numbers (its list separator
+/// is `;`, its decimal symbol `,`), with heading lines above the table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dialect {
+    Tools,
+    ExcelVi,
 }
 
-/// The «Ghi chú» cell: a kicked player, and on every line of an interrupted game, so a
-/// sorted or filtered sheet still says its scores are not final.
-fn note(report: &Report, kicked: bool) -> String {
-    let interrupted = report.status == GameStatus::Interrupted;
-    match (kicked, interrupted) {
-        (true, true) => format!("Đã bị mời ra; {}", report.status_text.to_lowercase()),
-        (true, false) => "Đã bị mời ra".to_owned(),
-        (false, true) => report.status_text.to_owned(),
-        (false, false) => String::new(),
+impl Dialect {
+    pub fn separator(self) -> char {
+        match self {
+            Dialect::Tools => ',',
+            Dialect::ExcelVi => ';',
+        }
+    }
+
+    /// `value` with one decimal, in this dialect's decimal symbol.
+    pub fn number(self, value: f64) -> String {
+        let text = format!("{value:.1}");
+        match self {
+            Dialect::Tools => text,
+            Dialect::ExcelVi => text.replace('.', ","),
+        }
     }
 }
 
-fn question_rows(report: &Report) -> Vec<Vec<String>> {
-    report
-        .questions
-        .iter()
-        .map(|q| {
-            let rate = if q.answered > 0 {
-                100.0 * q.correct as f64 / q.answered as f64
-            } else {
-                0.0
-            };
-            vec![
-                q.number.to_string(),
-                q.text.clone(),
-                q.kind.clone(),
-                q.answered.to_string(),
-                q.correct.to_string(),
-                format!("{rate:.0}"),
-                format!("{:.1}", q.average_ms as f64 / 1000.0),
-            ]
-        })
-        .collect()
-}
-
-pub fn players_csv(report: &Report) -> String {
-    csv(&PLAYER_HEADERS, &player_rows(report))
-}
-
-pub fn questions_csv(report: &Report) -> String {
-    csv(&QUESTION_HEADERS, &question_rows(report))
-}
-
-/// A table as CSV: a BOM, then a header line and one line per row, CRLF line ends.
+/// A table as CSV for tools: a BOM, then a header line and one line per row, CRLF line ends.
 pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
+    csv_in(Dialect::Tools, &[], headers, rows)
+}
+
+/// A table as CSV in `dialect`: a BOM, the `heading` lines (one cell each) and an empty line
+/// when there are any, then a header line and one line per row, CRLF line ends.
+pub fn csv_in(
+    dialect: Dialect,
+    heading: &[String],
+    headers: &[&str],
+    rows: &[Vec<String>],
+) -> String {
+    let separator = dialect.separator();
     let mut out = String::from("\u{FEFF}");
     let line = |cells: &mut dyn Iterator<Item = &str>, out: &mut String| {
-        let quoted: Vec<String> = cells.map(csv_cell).collect();
-        out.push_str(&quoted.join(","));
+        let quoted: Vec<String> = cells.map(|c| csv_cell(c, separator)).collect();
+        out.push_str(&quoted.join(&separator.to_string()));
         out.push_str("\r\n");
     };
+    for h in heading {
+        line(&mut std::iter::once(h.as_str()), &mut out);
+    }
+    if !heading.is_empty() {
+        out.push_str("\r\n");
+    }
     line(&mut headers.iter().copied(), &mut out);
     for row in rows {
         line(&mut row.iter().map(String::as_str), &mut out);
@@ -103,33 +65,19 @@ pub fn csv(headers: &[&str], rows: &[Vec<String>]) -> String {
 }
 
 /// Quotes a cell when it needs it, and defuses text a spreadsheet would run as a formula
-/// (a nickname like `=HYPERLINK(…)`).
-fn csv_cell(cell: &str) -> String {
-    let cell = if cell.starts_with(['=', '+', '-', '@']) && cell.parse::<f64>().is_err() {
+/// (a nickname like `=HYPERLINK(…)`); a negative number, with either decimal symbol, stays.
+fn csv_cell(cell: &str, separator: char) -> String {
+    let number = cell.replace(',', ".").parse::<f64>().is_ok();
+    let cell = if cell.starts_with(['=', '+', '-', '@']) && !number {
         format!("'{cell}")
     } else {
         cell.to_owned()
     };
-    if cell.contains([',', '"', '\n', '\r']) {
+    if cell.contains([separator, '"', '\n', '\r']) {
         format!("\"{}\"", cell.replace('"', "\"\""))
     } else {
         cell
     }
-}
-
-pub fn report_xlsx(report: &Report) -> anyhow::Result<Vec<u8>> {
-    let mut workbook = Workbook::new();
-    for (name, headers, rows) in [
-        ("Người chơi", &PLAYER_HEADERS, player_rows(report)),
-        ("Câu hỏi", &QUESTION_HEADERS, question_rows(report)),
-    ] {
-        let sheet = workbook.add_worksheet();
-        sheet.set_name(name)?;
-        // Numbers as numbers, so a teacher can sort and sum them; the nickname or question
-        // text stays text even when it looks like a number.
-        write_table(sheet, 0, headers, &rows, |c| c == 1)?;
-    }
-    Ok(workbook.save_to_buffer()?)
 }
 
 /// One sheet: `heading` lines (the first in bold) above a table whose `text_column`s stay text
@@ -161,7 +109,7 @@ pub fn table_xlsx(
     Ok(workbook.save_to_buffer()?)
 }
 
-fn write_table(
+pub fn write_table(
     sheet: &mut Worksheet,
     top: u32,
     headers: &[&str],
@@ -206,10 +154,30 @@ mod tests {
 
     #[test]
     fn cells_are_quoted_and_formulas_defused() {
-        assert_eq!(csv_cell("Lan Anh"), "Lan Anh");
-        assert_eq!(csv_cell("a,b"), "\"a,b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("=1+1"), "'=1+1");
-        assert_eq!(csv_cell("-5"), "-5");
+        assert_eq!(csv_cell("Lan Anh", ','), "Lan Anh");
+        assert_eq!(csv_cell("a,b", ','), "\"a,b\"");
+        assert_eq!(csv_cell("say \"hi\"", ','), "\"say \"\"hi\"\"\"");
+        assert_eq!(csv_cell("=1+1", ','), "'=1+1");
+        assert_eq!(csv_cell("-5", ','), "-5");
+    }
+
+    #[test]
+    fn excel_vi_cells_split_on_semicolons_and_keep_decimal_commas() {
+        assert_eq!(csv_cell("12,5", ';'), "12,5", "a number, not two cells");
+        assert_eq!(
+            csv_cell("-0,5", ';'),
+            "-0,5",
+            "a negative number is no formula"
+        );
+        assert_eq!(csv_cell("Lan; Anh", ';'), "\"Lan; Anh\"");
+        assert_eq!(Dialect::ExcelVi.number(12.34), "12,3");
+        assert_eq!(Dialect::Tools.number(1.5), "1.5");
+        let text = csv_in(
+            Dialect::ExcelVi,
+            &["Báo cáo".into()],
+            &["A", "B"],
+            &[vec!["x".into(), Dialect::ExcelVi.number(2.5)]],
+        );
+        assert_eq!(text, "\u{FEFF}Báo cáo\r\n\r\nA;B\r\nx;2,5\r\n");
     }
 }

@@ -10,7 +10,8 @@ use serde::{Deserialize, Serialize};
 use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult, Refusal};
-use super::export;
+use super::export::Dialect;
+use super::report_files::{self, Part};
 // The contest's login cards also print the join address.
 pub use super::network::join_base;
 use crate::domain::access::{Action, Target};
@@ -166,33 +167,51 @@ pub async fn qr(
     Ok(([(CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
+/// `?part=` and `?format=` of the CSV report.
 #[derive(Deserialize)]
-pub struct Part {
+pub struct CsvQuery {
     part: Option<String>,
+    #[serde(default)]
+    format: CsvFormat,
+}
+
+/// `csv` (the default) for tools: `,` and `.`; `excel-vi` for Excel set to Vietnamese: `;`
+/// and `,`, with the title and date above the table. An unknown word is a 400 `bad_request`.
+#[derive(Deserialize, Default, Clone, Copy)]
+pub enum CsvFormat {
+    #[default]
+    #[serde(rename = "csv")]
+    Csv,
+    #[serde(rename = "excel-vi")]
+    ExcelVi,
 }
 
 pub async fn report_csv(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(id): Path<GameId>,
-    Query(part): Query<Part>,
+    Query(query): Query<CsvQuery>,
 ) -> ApiResult<Response> {
     owned_game(&state, &account, id).await?;
     let report = state.store().report(id).await?.ok_or(ApiError::NotFound)?;
-    let (name, body) = match part.part.as_deref() {
-        None | Some("players") => ("nguoi-choi", export::players_csv(&report)),
-        Some("questions") => ("cau-hoi", export::questions_csv(&report)),
-        Some(_) => return Err(Refusal::InvalidPart.into()),
+    let part = match query.part.as_deref() {
+        None => Part::Players,
+        Some(word) => Part::parse(word).ok_or(Refusal::InvalidPart)?,
     };
+    let dialect = match query.format {
+        CsvFormat::Csv => Dialect::Tools,
+        CsvFormat::ExcelVi => Dialect::ExcelVi,
+    };
+    let (ascii, utf8) = report_files::file_names(&report, Some(part), "csv");
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
             (
                 CONTENT_DISPOSITION,
-                format!("attachment; filename=\"hoithi-{id}-{name}.csv\""),
+                report_files::content_disposition(&ascii, &utf8),
             ),
         ],
-        body,
+        report_files::report_csv(&report, part, dialect),
     )
         .into_response())
 }
@@ -204,7 +223,8 @@ pub async fn report_xlsx(
 ) -> ApiResult<Response> {
     owned_game(&state, &account, id).await?;
     let report = state.store().report(id).await?.ok_or(ApiError::NotFound)?;
-    let bytes = export::report_xlsx(&report)?;
+    let bytes = report_files::report_xlsx(&report)?;
+    let (ascii, utf8) = report_files::file_names(&report, None, "xlsx");
     Ok((
         [
             (
@@ -213,7 +233,7 @@ pub async fn report_xlsx(
             ),
             (
                 CONTENT_DISPOSITION,
-                format!("attachment; filename=\"hoithi-{id}.xlsx\""),
+                report_files::content_disposition(&ascii, &utf8),
             ),
         ],
         bytes,

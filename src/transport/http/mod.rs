@@ -14,5 +14,6 @@ pub mod params;
 pub mod published;
 pub mod rankings;
 pub mod refusal;
+pub mod report_files;
 pub mod units;
 pub mod uploads;

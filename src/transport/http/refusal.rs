@@ -235,7 +235,7 @@ impl Refusal {
                 min / 1000,
                 max / 1000
             ),
-            InvalidPart => "Chỉ có phần «players» hoặc «questions».".into(),
+            InvalidPart => "Chỉ có phần «players», «questions» hoặc «answers».".into(),
             BankExists { id } => format!(
                 "Đã có ngân hàng câu hỏi mang mã «{id}» (ngân hàng gốc hoặc của người khác). \
                  Hãy đặt mã khác cho ngân hàng tải lên."
