@@ -4,7 +4,7 @@
 // school's teachers. What each role may do is the server's rule (docs/security.md); this page
 // only hides what would be refused. Talks to the HTTP API of
 // docs/protocol.md.
-import { t, h, fill, applyI18n, errorText, num, plain } from './common.js';
+import { t, h, fill, applyI18n, errorText, num, plain, reportLinks } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -429,7 +429,6 @@ async function loadGames() {
   let games;
   try { games = await api('GET', '/api/games'); } catch (err) { return fail(err, $('quiz-error')); }
   fill($('games'), games.length ? games.map((g) => {
-    const base = `/api/games/${encodeURIComponent(g.id)}`;
     const over = g.status === 'finished' || g.status === 'interrupted';
     return h('li', { dataset: { game: g.id } },
       h('strong', { text: g.title }), ' ',
@@ -437,9 +436,7 @@ async function loadGames() {
       h('div', { class: 'meta', text: t('admin.gameMeta', { pin: g.pin, n: num(g.players), d: when(g.created_at) }) }),
       h('div', { class: 'links' },
         !over && h('a', { href: `/host.html?game=${encodeURIComponent(g.id)}`, text: t('admin.host') }),
-        h('a', { href: `${base}/report.csv?part=players&format=excel-vi`, download: true, text: t('host.reportPlayers') }),
-        h('a', { href: `${base}/report.csv?part=questions&format=excel-vi`, download: true, text: t('host.reportQuestions') }),
-        h('a', { href: `${base}/report.xlsx`, download: true, text: t('host.reportXlsx') })));
+        reportLinks(g.id)));
   }) : h('li', { class: 'hint', text: t('admin.noGames') }));
 }
 

@@ -90,6 +90,21 @@ export function h(tag, attrs, ...children) {
   return el;
 }
 
+/**
+ * The download links of a game's report (docs/protocol.md, reports): the CSVs as Excel with
+ * Vietnamese settings reads them, and the workbook. `attrs` are added to each link.
+ */
+export function reportLinks(gameId, attrs = {}) {
+  const base = `/api/games/${encodeURIComponent(gameId)}`;
+  const link = (href, key) => h('a', { ...attrs, href, download: true, text: t(key) });
+  return [
+    link(`${base}/report.csv?part=players&format=excel-vi`, 'host.reportPlayers'),
+    link(`${base}/report.csv?part=questions&format=excel-vi`, 'host.reportQuestions'),
+    link(`${base}/report.csv?part=answers&format=excel-vi`, 'host.reportAnswers'),
+    link(`${base}/report.xlsx`, 'host.reportXlsx'),
+  ];
+}
+
 /** Replaces the children of `el`. */
 export function fill(el, ...children) {
   el.replaceChildren(...children.flat().filter((c) => c != null && c !== false));

@@ -1,6 +1,6 @@
 // The classroom projector: lobby with PIN and QR, questions with countdown, reveal,
 // leaderboard and podium. Every command goes to the server, which owns the game.
-import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown, banner, api } from './common.js';
+import { t, h, fill, applyI18n, errorText, shape, optionsOf, num, plain, Live, countdown, banner, api, reportLinks } from './common.js';
 import { clicker } from './host-clicker.js';
 
 const $ = (id) => document.getElementById(id);
@@ -82,15 +82,12 @@ async function showClosed() {
     report = await resp.json();
   } catch { return; }
   if (report.status !== 'interrupted') return;
-  const base = `/api/games/${gameId}`;
   fill(main, h('section', { class: 'problem', id: 'interrupted' },
     h('h1', { id: 'problem', text: t('host.interrupted') }),
     h('p', { text: t('host.interruptedWhy') }),
     h('div', { class: 'reports' },
       h('h2', { text: t('host.report') }),
-      h('a', { class: 'button', href: `${base}/report.csv?part=players&format=excel-vi`, download: true, text: t('host.reportPlayers') }),
-      h('a', { class: 'button', href: `${base}/report.csv?part=questions&format=excel-vi`, download: true, text: t('host.reportQuestions') }),
-      h('a', { class: 'button', href: `${base}/report.xlsx`, download: true, text: t('host.reportXlsx') }),
+      reportLinks(gameId, { class: 'button' }),
       h('a', { class: 'button', href: '/admin.html', text: t('host.toAdmin') }))));
 }
 
@@ -440,14 +437,11 @@ function showPodium(top = []) {
     h('span', { class: 'who', text: p.nickname }),
     h('span', { class: 'pts', text: t('host.pointsN', { n: num(p.score) }) }),
     h('div', { class: 'block', 'aria-label': t('host.place', { n: [2, 1, 3][i] }) }, String([2, 1, 3][i]))));
-  const report = `/api/games/${gameId}`;
   fill(main, h('section', { class: 'podium', id: 'podium' },
     h('h1', { text: t('host.podium') }),
     h('div', { class: 'stands' }, stands),
     h('div', { class: 'reports' },
       h('h2', { text: t('host.report') }),
-      h('a', { class: 'button', href: `${report}/report.csv?part=players&format=excel-vi`, download: true, text: t('host.reportPlayers') }),
-      h('a', { class: 'button', href: `${report}/report.csv?part=questions&format=excel-vi`, download: true, text: t('host.reportQuestions') }),
-      h('a', { class: 'button', href: `${report}/report.xlsx`, download: true, text: t('host.reportXlsx') }),
+      reportLinks(gameId, { class: 'button' }),
       h('a', { class: 'button', href: '/admin.html', text: t('host.toAdmin') }))));
 }

@@ -185,6 +185,14 @@ test('a class plays a whole game in the browser: join, answer, reveal, podium', 
   const first = await host.locator('.stand.p1 .block').boundingBox();
   const second = await host.locator('.stand.p2 .block').boundingBox();
   assert.ok(first.x > second.x && first.height > second.height, 'first place stands in the middle, tallest');
+  // The report's downloads, who got which question right among them, and each one answers.
+  const links = await host.locator('#podium .reports a[download]').evaluateAll((as) => as.map((a) => [a.textContent, a.getAttribute('href')]));
+  assert.deepEqual(links.map(([label]) => label), ['Người chơi (CSV)', 'Câu hỏi (CSV)', 'Đúng sai từng câu (CSV)', 'Bảng tính Excel (XLSX)']);
+  for (const [, href] of links) {
+    assert.equal((await host.request.get(`${BASE}${href}`)).status(), 200, href);
+  }
+  const answers = await (await host.request.get(`${BASE}${links[2][1]}`)).text();
+  assert.match(answers, /Lan Anh.*;.*Đúng/, 'the Excel CSV of who got what right: the winner right, «;» between cells');
   await shot(host, 'host-podium');
 
   await lan.page.waitForSelector('#final');

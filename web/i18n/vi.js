@@ -187,6 +187,7 @@ export default {
   'host.report': 'Tải báo cáo',
   'host.reportPlayers': 'Người chơi (CSV)',
   'host.reportQuestions': 'Câu hỏi (CSV)',
+  'host.reportAnswers': 'Đúng sai từng câu (CSV)',
   'host.reportXlsx': 'Bảng tính Excel (XLSX)',
 
   // Organizer / teacher page.
