@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs tests/browser/ against a real hoithi server in headless Debian Chromium.
 # Installs Chromium (apt) and playwright-core (npm) when they are missing.
+# Some files only: scripts/browser-test.sh tests/browser/cards.test.mjs …
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,4 +45,4 @@ fi
 
 # HOITHI_BIN: restart.test.mjs runs a server of its own, which it stops and restarts.
 HOITHI_URL="${url%/}" HOITHI_ADMIN_USER=admin HOITHI_ADMIN_PASSWORD="$password" HOITHI_BIN="$bin" \
-  node --test tests/browser/
+  node --test "${@:-tests/browser/}"

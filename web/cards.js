@@ -83,6 +83,9 @@ $('school').addEventListener('change', async () => { schoolName = await loadClas
 
 applyI18n();
 const params = new URLSearchParams(location.search);
+// The class from the address is set before anything is awaited: a press of «Tạo thẻ mới»
+// while the roster is still loading must issue that class's cards, not the whole school's.
+if (params.get('class')) $('class').value = params.get('class');
 (async () => {
   // A school admin's own school, unless the address names one.
   let school = params.get('school');
@@ -95,5 +98,4 @@ const params = new URLSearchParams(location.search);
     $('school').value = school;
     schoolName = await loadClasses(school);
   }
-  if (params.get('class')) $('class').value = params.get('class');
 })();
