@@ -119,9 +119,23 @@ async function awards(context) {
 async function close(round) {
   if (!confirm(t('cadmin.confirmClose', { title: round.title }))) return;
   try {
-    const r = await api('POST', `/api/contest-rounds/${encodeURIComponent(round.context)}/close`);
-    say(t('cadmin.closedNow', { n: num(r.participants) }));
+    const path = `/api/contest-rounds/${encodeURIComponent(round.context)}`;
+    const r = await api('POST', `${path}/close`);
+    const closed = t('cadmin.closedNow', { n: num(r.participants) });
     await load();
+    // The server records every standing again after answering (minutes for a province's
+    // round); the round can be published once it has. Follow it with a bar.
+    let standings = r.standings;
+    while (standings && !standings.recorded) {
+      const p = standings.progress;
+      const bar = h('progress', { max: String(p?.total || 1), value: String(p?.done || 0) });
+      fill($('done'), [h('span', { class: 'progress' }, bar,
+        h('span', { text: p ? t('cadmin.recording', { closed, done: num(p.done), total: num(p.total) }) : t('cadmin.recordingElsewhere', { closed }) }))]);
+      $('error').textContent = '';
+      await new Promise((resolve) => { setTimeout(resolve, 1000); });
+      standings = (await api('GET', `${path}/turnout`)).standings;
+    }
+    say(`${closed} ${t('cadmin.recorded')}`);
   } catch (err) { fail(err); }
 }
 

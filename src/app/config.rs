@@ -81,6 +81,11 @@ pub struct Config {
     #[arg(long, env = "HOITHI_RETENTION_DAYS", default_value_t = 400)]
     pub retention_days: u32,
 
+    /// How often the contest's sweep runs (attempts past their deadline, closed rounds left
+    /// without their standings). Not a setting: tests lengthen it to hold a state still.
+    #[arg(skip = crate::contest::SWEEP_EVERY)]
+    pub contest_sweep_every: std::time::Duration,
+
     /// Password for the first organizer account "admin" on a new database (default: a random
     /// one, printed once). Ignored, with a warning, once accounts exist: a lost password is
     /// reset with `hoithi admin reset-password`.

@@ -115,6 +115,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
             })?,
             None => String::new(),
         },
+        contest_sweep_every: config.contest_sweep_every,
     };
     let app = transport::router(AppState::new(
         engine.clone(),

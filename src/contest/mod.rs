@@ -6,6 +6,7 @@
 //! number of requests (or, later, nodes) may serve one participant.
 
 pub mod cards;
+pub mod closing;
 pub mod level;
 pub mod report;
 pub mod rounds;
@@ -34,8 +35,9 @@ use view::AttemptView;
 /// How often the server submits attempts whose time ran out.
 pub const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Submits attempts whose time ran out, every `every`, and deletes expired sessions every
-/// hour, until shutdown.
+/// Submits attempts whose time ran out and records the standings of closed rounds left
+/// without them (`closing`), every `every`, and deletes expired sessions every hour, until
+/// shutdown.
 pub async fn sweep(
     contest: Contest,
     every: std::time::Duration,
@@ -57,6 +59,9 @@ pub async fn sweep(
             Ok(0) => {}
             Ok(n) => tracing::info!(attempts = n, "attempts submitted at their deadline"),
             Err(e) => tracing::warn!(error = %e, "could not submit expired attempts"),
+        }
+        if let Err(e) = contest.resume_recording().await {
+            tracing::warn!(error = %e, "could not look for closed rounds without standings");
         }
         // Expired sessions, hourly: each card sign-in makes one, and a month of a contest
         // makes many.
@@ -117,6 +122,8 @@ struct Inner {
     pools: Mutex<HashMap<(i64, Level), Arc<Pool>>>,
     /// One writer of the audit log at a time (its rows chain).
     audit: tokio::sync::Mutex<()>,
+    /// Closed rounds whose standings this node is recording, with its progress (`closing`).
+    recording: Mutex<HashMap<i64, closing::Progress>>,
 }
 
 /// A participant's round: its settings, their attempts, their standing.
@@ -154,6 +161,7 @@ impl Contest {
                 image_base,
                 pools: Mutex::new(HashMap::new()),
                 audit: tokio::sync::Mutex::new(()),
+                recording: Mutex::new(HashMap::new()),
             }),
         }
     }
@@ -509,6 +517,15 @@ impl Contest {
     /// The participant's standing in the round, from their submitted attempts, onto the
     /// round's results and boards (absolute values: a repeat changes nothing).
     async fn record_standing(&self, round: &RoundRow, code: &str) -> Result<()> {
+        let Some(row) = self.standing_row(round, code).await? else {
+            return Ok(());
+        };
+        self.record_rows(round, &[row]).await
+    }
+
+    /// The participant's standing from their submitted attempts; `None` before their first
+    /// submission.
+    async fn standing_row(&self, round: &RoundRow, code: &str) -> Result<Option<ResultRow>> {
         let attempts = self.inner.store.attempts_of(round.id, code).await?;
         let mut submitted = Vec::new();
         for row in &attempts {
@@ -522,33 +539,33 @@ impl Contest {
                 });
             }
         }
-        let Some(st) = standing(
+        Ok(standing(
             &submitted,
             round.rules.counts,
             &round.rules.order,
             round.participants,
-        ) else {
-            return Ok(());
-        };
+        )
+        .map(|st| ResultRow {
+            student: code.to_owned(),
+            score: st.score,
+            time_ms: st.time_ms,
+            distance: st.distance,
+            attempts: st.attempts,
+            submitted_at: st.submitted_at,
+        }))
+    }
+
+    /// Standings onto the round's results and boards, in one write.
+    async fn record_rows(&self, round: &RoundRow, rows: &[ResultRow]) -> Result<()> {
         let context: Context = round
             .context
             .parse()
             .map_err(|e| anyhow::anyhow!("round context {}: {e}", round.context))?;
         self.inner
             .rankings
-            .record(
-                &context,
-                &[ResultRow {
-                    student: code.to_owned(),
-                    score: st.score,
-                    time_ms: st.time_ms,
-                    distance: st.distance,
-                    attempts: st.attempts,
-                    submitted_at: st.submitted_at,
-                }],
-            )
+            .record(&context, rows)
             .await
-            .context("Failed to record a contest standing")?;
+            .context("Failed to record contest standings")?;
         Ok(())
     }
 }

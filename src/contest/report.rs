@@ -21,6 +21,8 @@ pub struct RoundTurnout {
     pub context: String,
     pub title: String,
     pub closed: bool,
+    /// After the close: whether every standing has been recorded again (and how far).
+    pub standings: Option<super::closing::Standings>,
     pub participants: i64,
     pub attempts: i64,
     pub enrolment: i64,
@@ -89,6 +91,7 @@ impl Contest {
             context: round.context.clone(),
             title: round.title.clone(),
             closed: round.closed_at.is_some(),
+            standings: self.standings(&round),
             participants: province.participants,
             attempts: province.attempts,
             enrolment: province.enrolment,

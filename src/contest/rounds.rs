@@ -186,9 +186,9 @@ impl Contest {
         Ok(id)
     }
 
-    /// Closes a round: no attempt starts after this; the participants are counted (the
-    /// prediction question's answer) and every standing is recorded again with its distance.
-    /// `false` if it was closed already.
+    /// Closes a round: no attempt starts after this and the participants are counted (the
+    /// prediction question's answer). Every standing is then recorded again with its distance,
+    /// in the background (`closing`). `false` if it was closed already.
     pub async fn close_round(
         &self,
         context: &str,
@@ -204,16 +204,11 @@ impl Contest {
         if !store.close_round(round.id, participants, now).await? {
             return Ok(false);
         }
-        let round = store.round(round.id).await?.ok_or(ContestError::NoRound)?;
         // An attempt still running when the round closes keeps its time (it started inside the
         // window); its standing is recorded with the distance when it is submitted.
-        for code in store.round_participant_codes(round.id).await? {
-            self.record_standing(&round, &code).await?;
-        }
-        let context: Context = round.context.parse().map_err(|e| anyhow::anyhow!("{e}"))?;
-        self.inner.rankings.refresh_collectives(&context).await?;
-        let body = serde_json::json!({ "round": round.id, "context": context, "by": by, "participants": participants });
+        let body = serde_json::json!({ "round": round.id, "context": round.context, "by": by, "participants": participants });
         self.audit_organizer(now, "round_closed", &body).await?;
+        self.record_after_close(round.id);
         Ok(true)
     }
 

@@ -29,6 +29,8 @@ pub struct RoundRow {
     pub rules: RoundRules,
     pub closed_at: Option<i64>,
     pub participants: Option<i64>,
+    /// When the standings were last recorded after the close (`None` while that runs).
+    pub standings_at: Option<i64>,
 }
 
 /// A new round and its frozen questions: per level, (topic, question).
@@ -61,7 +63,7 @@ fn split(list: &str) -> Vec<String> {
 }
 
 const ROUND_COLUMNS: &str =
-    "id, contest_id, context, title, levels, banks, rules, closed_at, participants";
+    "id, contest_id, context, title, levels, banks, rules, closed_at, participants, standings_at";
 
 fn round(r: &sqlx::any::AnyRow) -> Result<RoundRow> {
     let levels: String = r.try_get("levels")?;
@@ -79,6 +81,7 @@ fn round(r: &sqlx::any::AnyRow) -> Result<RoundRow> {
         rules: serde_json::from_str(&rules).map_err(decode)?,
         closed_at: r.try_get("closed_at")?,
         participants: r.try_get("participants")?,
+        standings_at: r.try_get("standings_at")?,
     })
 }
 
@@ -255,5 +258,27 @@ impl Store {
         .execute(self.pool())
         .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    /// Closed rounds whose standings have not all been recorded since the close.
+    pub async fn rounds_awaiting_standings(&self) -> Result<Vec<RoundRow>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ROUND_COLUMNS} FROM contest_rounds \
+             WHERE closed_at IS NOT NULL AND standings_at IS NULL ORDER BY id"
+        ))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter().map(round).collect()
+    }
+
+    /// Notes that every standing of a closed round has been recorded.
+    pub async fn standings_recorded(&self, id: i64, at: i64) -> Result<()> {
+        let _turn = self.write_turn().await;
+        sqlx::query("UPDATE contest_rounds SET standings_at = $1 WHERE id = $2")
+            .bind(at)
+            .bind(id)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 }

@@ -45,6 +45,8 @@ pub struct WebConfig {
     pub imports: banks::limits::ImportConfig,
     /// Nicknames refused on top of the built-in list (see `domain/banned-words.txt`).
     pub banned_words: String,
+    /// How often the contest's sweep runs (`contest::sweep`).
+    pub contest_sweep_every: std::time::Duration,
 }
 
 /// Shared state of every handler: one `Clone` struct.
@@ -97,7 +99,7 @@ impl AppState {
         );
         tokio::spawn(crate::contest::sweep(
             contest.clone(),
-            crate::contest::SWEEP_EVERY,
+            config.contest_sweep_every,
             shutdown.clone(),
         ));
         AppState {

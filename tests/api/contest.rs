@@ -196,6 +196,37 @@ pub fn wrong(right: &Value, options: usize) -> Value {
     }
 }
 
+/// Closes a round as the organizer's page does: the close answers at once, then the page
+/// follows the turnout until every standing has been recorded again (`contest::closing`).
+/// Returns the close's answer.
+pub async fn close(app: &TestApp, context: &str) -> Value {
+    let closed = app
+        .post(&format!("/api/contest-rounds/{context}/close"), &json!({}))
+        .await;
+    assert_eq!(closed.status, 200, "{}", closed.body);
+    let closed = closed.json();
+    assert!(closed["standings"].is_object(), "{closed}");
+    recorded(app, context).await;
+    closed
+}
+
+/// Waits until a closed round's standings are all recorded again (a minute at most: the
+/// server's sweep starts a left-over recording every 5 s).
+pub async fn recorded(app: &TestApp, context: &str) -> Value {
+    for _ in 0..1200 {
+        let turnout = app
+            .get(&format!("/api/contest-rounds/{context}/turnout"))
+            .await;
+        assert_eq!(turnout.status, 200, "{}", turnout.body);
+        let standings = turnout.json()["standings"].clone();
+        if standings["recorded"] == true {
+            return standings;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the standings of {context} were never recorded after its close");
+}
+
 #[tokio::test]
 async fn a_pupil_signs_in_with_a_card_plays_an_attempt_and_ranks_on_the_rounds_boards() {
     let app = spawn_app().await;
@@ -353,11 +384,8 @@ async fn a_pupil_signs_in_with_a_card_plays_an_attempt_and_ranks_on_the_rounds_b
     );
 
     // Closing the round counts its participants and opens the key.
-    let closed = app
-        .post("/api/contest-rounds/dot-1/close", &json!({}))
-        .await;
-    assert_eq!(closed.status, 200, "{}", closed.body);
-    assert_eq!(closed.json()["participants"], 1);
+    let closed = close(&app, "dot-1").await;
+    assert_eq!(closed["participants"], 1);
     let board = app.get("/api/rankings/dot-1/board/province").await.json();
     assert_eq!(
         board["lines"][0]["keys"][2], 1,

@@ -76,10 +76,7 @@ async fn verify_passes_on_the_truth_and_names_every_tampering() {
         assert_eq!(done.status, 200, "{}", done.body);
         ids.push(id);
     }
-    let closed = app
-        .post("/api/contest-rounds/dot-1/close", &json!({}))
-        .await;
-    assert_eq!(closed.status, 200, "{}", closed.body);
+    crate::contest::close(&app, "dot-1").await;
 
     let (ok, text) = verify(&app);
     assert!(ok, "{text}");

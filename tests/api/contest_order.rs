@@ -11,7 +11,7 @@ use crate::contest_audit::verify;
 use crate::helpers::TestApp;
 
 /// Plays one attempt of `dot-1` with `right` of its five questions answered right.
-async fn play(app: &TestApp, device: &Device<'_>, right: usize) -> Value {
+pub async fn play(app: &TestApp, device: &Device<'_>, right: usize) -> Value {
     let view = device
         .call("POST", "/api/contest/rounds/dot-1/attempt", None)
         .await;
@@ -129,10 +129,7 @@ async fn a_round_ranks_by_the_keys_its_organizer_chose_in_their_order() {
     );
 
     // Closing records every standing again, and the published version ranks as the boards.
-    let closed = app
-        .post("/api/contest-rounds/dot-1/close", &json!({}))
-        .await;
-    assert_eq!(closed.status, 200, "{}", closed.body);
+    crate::contest::close(&app, "dot-1").await;
     let published = app
         .post("/api/rankings/dot-1/publish", &json!({"title": "Đợt 1"}))
         .await;

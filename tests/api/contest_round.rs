@@ -144,11 +144,8 @@ async fn five_hundred_pupils_play_a_round_that_closes_publishes_and_verifies() {
     assert_eq!(board["total"], PUPILS, "{board}");
     assert_eq!(board["lines"][0]["keys"][0], 50);
 
-    let closed = app
-        .post("/api/contest-rounds/dot-1/close", &json!({}))
-        .await;
-    assert_eq!(closed.status, 200, "{}", closed.body);
-    assert_eq!(closed.json()["participants"], PUPILS);
+    let closed = crate::contest::close(&app, "dot-1").await;
+    assert_eq!(closed["participants"], PUPILS);
     // The prediction of 500 (pupil 100) is exact: distance 0 on the board.
     let board = app
         .get("/api/rankings/dot-1/board/province?limit=500")

@@ -12,6 +12,7 @@ mod cli;
 mod clicker;
 mod contest;
 mod contest_audit;
+mod contest_closing;
 mod contest_limits;
 mod contest_order;
 mod contest_round;

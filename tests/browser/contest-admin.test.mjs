@@ -95,8 +95,10 @@ test('an organizer creates a round on the page, follows it, reads its awards, cl
   assert.match(await page.locator('#view table').first().innerText(), /Lê Thị Mai|Phan Văn Đức/, 'the pupil who played is in the top of tiểu học');
 
   await row.getByRole('button', { name: 'Đóng đợt' }).click();
-  await page.waitForFunction(() => /Đã đóng đợt thi/.test(document.getElementById('done').textContent));
-  assert.equal(await page.textContent('#done'), 'Đã đóng đợt thi: 1 người dự thi.');
+  // The close answers at once; the page follows the standings being recorded again and says
+  // when the round may be published.
+  await page.waitForFunction(() => /Đã ghi xong thứ hạng/.test(document.getElementById('done').textContent));
+  assert.equal(await page.textContent('#done'), 'Đã đóng đợt thi: 1 người dự thi. Đã ghi xong thứ hạng: có thể công bố.');
   assert.ok(dialogs.some((d) => d.startsWith('Đóng đợt')), 'closing asks first');
   assert.equal(await page.locator('#contests li li', { hasText: round }).getByRole('button', { name: 'Đóng đợt' }).count(), 0, 'a closed round has no close button');
 

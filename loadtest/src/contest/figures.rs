@@ -180,6 +180,9 @@ pub struct Figures {
     pub closed: Option<bool>,
     pub participants: Option<i64>,
     pub close_ms: f64,
+    /// From the close request to every standing recorded again (the server does it after
+    /// answering the close); `None` if that was not seen before the run's time ran out.
+    pub standings_ms: Option<f64>,
     /// Every participant started and submitted, every answer was saved, every second device
     /// found its attempt, every board held exactly who submitted, and the close counted
     /// every participant.
@@ -269,6 +272,9 @@ impl Figures {
             Some(p) => lost.push(format!("the close counted {p} participants, not {clients}")),
             None => lost.push("the round was not closed (no participant count)".to_owned()),
         }
+        if self.closed == Some(true) && self.standings_ms.is_none() {
+            lost.push("the standings were not recorded again after the close".to_owned());
+        }
         self.nothing_lost = lost.is_empty();
         self.lost = lost;
     }
@@ -345,10 +351,14 @@ pub fn table(f: &Figures) -> String {
     }
     let _ = writeln!(
         out,
-        "  close: closed {}, participants {} in {:.0} ms",
+        "  close: closed {}, participants {} in {:.0} ms; standings recorded again {}",
         f.closed.map_or("?".to_owned(), |c| c.to_string()),
         f.participants.map_or("?".to_owned(), |p| p.to_string()),
-        f.close_ms
+        f.close_ms,
+        f.standings_ms.map_or("— not seen".to_owned(), |ms| format!(
+            "{:.1} s after it",
+            ms / 1000.0
+        ))
     );
     let mark = |ok: bool| if ok { "met" } else { "NOT met" };
     let _ = writeln!(

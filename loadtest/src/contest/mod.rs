@@ -213,9 +213,37 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
         Err(_) => run.cut_short(format!("the close took longer than {allowed:?}")),
     }
     figures.close_ms = began.elapsed().as_secs_f64() * 1000.0;
+    if figures.closed == Some(true) {
+        run.status.set("recording the standings again");
+        let until = Instant::now() + allowed;
+        figures.standings_ms = standings_recorded(server, &cookie, &context, until)
+            .await
+            .then(|| began.elapsed().as_secs_f64() * 1000.0);
+    }
     figures.settle(clients as u64);
     run.report.contest = Some(figures);
     Ok(run.end())
+}
+
+/// Follows the round's turnout, as the organizer's page does, until the server says every
+/// standing has been recorded again since the close; `false` if not by `until`.
+async fn standings_recorded(
+    server: SocketAddr,
+    cookie: &str,
+    context: &str,
+    until: Instant,
+) -> bool {
+    let path = format!("/api/contest-rounds/{context}/turnout");
+    while Instant::now() < until {
+        if let Ok(resp) = request(server, "GET", &path, Some(cookie), None).await {
+            let body: Value = serde_json::from_str(&resp.body).unwrap_or_default();
+            if body["standings"]["recorded"] == true {
+                return true;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
 }
 
 /// Every pupil's login card, in pupil order.

@@ -143,6 +143,8 @@ pub async fn create_round(
 pub struct Closed {
     closed: bool,
     participants: Option<i64>,
+    /// The standings being recorded again in the background (`contest::closing`).
+    standings: Option<crate::contest::closing::Standings>,
 }
 
 pub async fn close_round(
@@ -164,6 +166,7 @@ pub async fn close_round(
     Ok(Json(Closed {
         closed,
         participants: round.participants,
+        standings: state.contest().standings(&round),
     }))
 }
 

@@ -48,6 +48,15 @@ pub async fn publish(
 ) -> ApiResult<Json<Published>> {
     require(&account, Action::ManageRankings, Target::Province)?;
     let context = params::round(&context)?;
+    let name = context.to_string();
+    let round = state.rankings().store().round_by_context(&name).await?;
+    // A closed round is published once every standing carries its distance again.
+    if round
+        .as_ref()
+        .is_some_and(|r| r.closed_at.is_some() && r.standings_at.is_none())
+    {
+        return Err(Refusal::StandingsPending.into());
+    }
     let published = state
         .rankings()
         .publish(
@@ -72,14 +81,7 @@ pub async fn publish(
         })?;
     // A contest round's ranking is settled from the audit log: the log vouches for each of
     // its versions as stored.
-    let name = context.to_string();
-    if state
-        .rankings()
-        .store()
-        .round_by_context(&name)
-        .await?
-        .is_some()
-    {
+    if round.is_some() {
         let v = &published.version;
         let body = serde_json::json!({
             "context": name, "version": v.version, "by": account.id,

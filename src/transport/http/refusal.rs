@@ -70,6 +70,8 @@ pub enum Refusal {
     },
     NoResults,
     PublishConflict,
+    /// A closed round whose standings are still being recorded again (contest::closing).
+    StandingsPending,
     /// A sheet past one of the import caps: the reason, already in Vietnamese.
     SheetTooLarge(String),
     /// A bank file that is not a spreadsheet at all: the reason, already in Vietnamese.
@@ -156,6 +158,7 @@ impl Refusal {
             | AttemptsUsed { .. }
             | AttemptsTodayUsed { .. }
             | AttemptSubmitted
+            | StandingsPending
             | TimeOver => StatusCode::CONFLICT,
             _ => StatusCode::UNPROCESSABLE_ENTITY,
         }
@@ -189,6 +192,7 @@ impl Refusal {
             ReasonTooLong { .. } => "reason_too_long",
             NoResults => "no_results",
             PublishConflict => "publish_conflict",
+            StandingsPending => "standings_pending",
             SheetTooLarge(_) => "sheet_too_large",
             UnreadableFile(_) => "unreadable_file",
             FileTooLarge { .. } => "file_too_large",
@@ -275,6 +279,9 @@ impl Refusal {
             PublishConflict => {
                 "Một người khác vừa công bố đợt này. Hãy tải lại danh sách phiên bản.".into()
             }
+            StandingsPending => "Đợt thi vừa đóng: máy chủ đang ghi lại thứ hạng của mọi thí sinh. \
+                Hãy công bố khi trang quản lý báo đã xong."
+                .into(),
             SheetTooLarge(reason) | UnreadableFile(reason) => reason.clone(),
             FileTooLarge { mib } => format!(
                 "Tệp lớn hơn {mib} MiB, mức tối đa cho loại tệp này. Hãy chia thành nhiều tệp nhỏ hơn."
@@ -432,6 +439,7 @@ mod tests {
             ReasonTooLong { max: 1000 },
             NoResults,
             PublishConflict,
+            StandingsPending,
             SheetTooLarge("tệp có quá nhiều dòng".into()),
             UnreadableFile("không đọc được tệp".into()),
             FileTooLarge { mib: 4 },
@@ -489,6 +497,7 @@ mod tests {
                 | ReasonTooLong { .. }
                 | NoResults
                 | PublishConflict
+                | StandingsPending
                 | SheetTooLarge(_)
                 | UnreadableFile(_)
                 | FileTooLarge { .. }
