@@ -14,6 +14,8 @@
 //! - [`rankings`]: rankings of a context (a contest round, an event, a live game) — results
 //!   to boards, rebuilds from the database, pages with public labels, published versions,
 //!   live boards for viewers, and the feed that carries a live game's totals to its board.
+//! - [`certificates`]: certificates of a published version's winners as PDF (DejaVu Serif
+//!   embedded, subset), each with a verification code the public page checks.
 //! - [`contest`]: the province's online contest — rounds with frozen questions, attempts
 //!   from start to submission, login cards, standings onto the rankings, the audit log.
 //! - [`banks`]: question banks on disk or in the binary; spreadsheets (`.xlsx`, `.csv`) in and
@@ -36,6 +38,7 @@
 
 pub mod app;
 pub mod banks;
+pub mod certificates;
 pub mod cli;
 pub mod contest;
 pub mod demo;

@@ -8,6 +8,7 @@ pub mod attempts;
 pub mod audit;
 mod bank_status;
 mod banks;
+pub mod certificates;
 pub mod contest;
 mod games;
 mod ids;

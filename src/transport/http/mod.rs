@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod auth;
 pub mod bank_review;
 pub mod catalog;
+pub mod certificates;
 pub mod contest;
 pub mod error;
 pub mod export;

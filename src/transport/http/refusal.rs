@@ -100,6 +100,9 @@ pub enum Refusal {
         max: i64,
     },
     InvalidAwards,
+    // --- certificates ---
+    /// A verification code no certificate has (404).
+    UnknownCertificate,
     // --- capacity (413, 408, 429, 503) ---
     FileTooLarge {
         mib: usize,
@@ -150,6 +153,7 @@ impl Refusal {
             }
             BadCard => StatusCode::UNAUTHORIZED,
             NotYourLevel | NotAParticipant => StatusCode::FORBIDDEN,
+            UnknownCertificate => StatusCode::NOT_FOUND,
             ContestRound
             | RoundNotOpen
             | RoundClosed
@@ -213,6 +217,7 @@ impl Refusal {
             InvalidAnswer => "invalid_answer",
             InvalidPrediction { .. } => "invalid_prediction",
             InvalidAwards => "invalid_awards",
+            UnknownCertificate => "unknown_certificate",
         }
     }
 
@@ -318,6 +323,9 @@ impl Refusal {
             }
             InvalidAwards => "Số giải mỗi cấp từ 1 đến 500; ngưỡng tỉ lệ viết dạng \
                               300:800,1000:600,*:400 (sĩ số tối đa : phần nghìn)."
+                .into(),
+            UnknownCertificate => "Không có giấy chứng nhận nào mang mã này. Hãy kiểm tra lại \
+                                   mã in ở góc dưới giấy (10 ký tự, ví dụ ABCDE-FGHJK)."
                 .into(),
         }
     }
@@ -459,6 +467,7 @@ mod tests {
             InvalidPrediction { max: 10_000_000 },
             InvalidAwards,
             ContestRound,
+            UnknownCertificate,
         ];
         for r in &all {
             match r {
@@ -514,7 +523,8 @@ mod tests {
                 | TimeOver
                 | InvalidAnswer
                 | InvalidPrediction { .. }
-                | InvalidAwards => {}
+                | InvalidAwards
+                | UnknownCertificate => {}
             }
         }
         all
