@@ -4,6 +4,7 @@
 //! driver, so one set of queries serves both and one test suite covers both.
 
 mod accounts;
+pub mod activity;
 pub mod attempts;
 pub mod audit;
 mod bank_status;

@@ -159,7 +159,7 @@ impl AppState {
 pub fn router(state: AppState) -> Router {
     use http::{
         accounts, auth, bank_review, catalog, certificates, contest, games, network, published,
-        rankings, units,
+        rankings, unit_reports, units,
     };
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
@@ -256,6 +256,8 @@ pub fn router(state: AppState) -> Router {
             get(certificates::pdf),
         )
         .route("/certificate-codes/{code}", get(certificates::check))
+        // The movement's report of a unit over a period (issue 22).
+        .route("/reports/{*unit}", get(unit_reports::report))
         .route("/published", get(published::latest_list))
         .route("/published/{context}", get(published::latest))
         .route(

@@ -48,3 +48,4 @@ mod reports;
 mod retention;
 mod roles;
 mod shutdown;
+mod unit_reports;

@@ -16,5 +16,6 @@ pub mod published;
 pub mod rankings;
 pub mod refusal;
 pub mod report_files;
+pub mod unit_reports;
 pub mod units;
 pub mod uploads;

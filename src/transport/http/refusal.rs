@@ -100,9 +100,11 @@ pub enum Refusal {
         max: i64,
     },
     InvalidAwards,
-    // --- certificates ---
+    // --- certificates and reports ---
     /// A verification code no certificate has (404).
     UnknownCertificate,
+    /// A report's period that does not read as two dates, the first not after the last.
+    InvalidPeriod,
     // --- capacity (413, 408, 429, 503) ---
     FileTooLarge {
         mib: usize,
@@ -218,6 +220,7 @@ impl Refusal {
             InvalidPrediction { .. } => "invalid_prediction",
             InvalidAwards => "invalid_awards",
             UnknownCertificate => "unknown_certificate",
+            InvalidPeriod => "invalid_period",
         }
     }
 
@@ -323,6 +326,9 @@ impl Refusal {
             }
             InvalidAwards => "Số giải mỗi cấp từ 1 đến 500; ngưỡng tỉ lệ viết dạng \
                               300:800,1000:600,*:400 (sĩ số tối đa : phần nghìn)."
+                .into(),
+            InvalidPeriod => "Khoảng thời gian cần hai ngày dạng YYYY-MM-DD (từ ngày, đến ngày), \
+                              ngày đầu không sau ngày cuối, cách nhau không quá 10 năm."
                 .into(),
             UnknownCertificate => "Không có giấy chứng nhận nào mang mã này. Hãy kiểm tra lại \
                                    mã in ở góc dưới giấy (10 ký tự, ví dụ ABCDE-FGHJK)."
@@ -468,6 +474,7 @@ mod tests {
             InvalidAwards,
             ContestRound,
             UnknownCertificate,
+            InvalidPeriod,
         ];
         for r in &all {
             match r {
@@ -524,7 +531,8 @@ mod tests {
                 | InvalidAnswer
                 | InvalidPrediction { .. }
                 | InvalidAwards
-                | UnknownCertificate => {}
+                | UnknownCertificate
+                | InvalidPeriod => {}
             }
         }
         all
