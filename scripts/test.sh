@@ -28,6 +28,14 @@ cleanup() {
 }
 trap cleanup EXIT
 
+step "tools the tests read files with (poppler's pdftotext, for the certificates' text)"
+if ! command -v pdftotext >/dev/null 2>&1; then
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+fi
+command -v pdftotext >/dev/null || { echo "pdftotext could not be installed" >&2; exit 1; }
+
 step "formatting and lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --all-targets --locked -- -D warnings

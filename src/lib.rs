@@ -14,6 +14,11 @@
 //! - [`rankings`]: rankings of a context (a contest round, an event, a live game) — results
 //!   to boards, rebuilds from the database, pages with public labels, published versions,
 //!   live boards for viewers, and the feed that carries a live game's totals to its board.
+//! - [`certificates`]: certificates of a published version's winners as PDF (DejaVu Serif
+//!   embedded, subset), each with a verification code the public page checks.
+//! - [`unit_report`]: the movement's report of the province, a commune or a school over a
+//!   period (activities, participation against the 100 % targets, results, winners), as
+//!   JSON, a workbook and a printable page; the dashboard reads the same figures.
 //! - [`contest`]: the province's online contest — rounds with frozen questions, attempts
 //!   from start to submission, login cards, standings onto the rankings, the audit log.
 //! - [`banks`]: question banks on disk or in the binary; spreadsheets (`.xlsx`, `.csv`) in and
@@ -36,6 +41,7 @@
 
 pub mod app;
 pub mod banks;
+pub mod certificates;
 pub mod cli;
 pub mod contest;
 pub mod demo;
@@ -49,3 +55,4 @@ pub mod protocol;
 pub mod rankings;
 pub mod storage;
 pub mod transport;
+pub mod unit_report;

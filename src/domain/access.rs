@@ -113,6 +113,12 @@ pub enum Action {
     ManageContests,
     /// List the accounts of the unit (of the province: every account).
     ListAccounts,
+    /// Print the certificates of a published version for the unit's winners (its pupils and
+    /// staff, and the unit itself).
+    PrintCertificates,
+    /// Read the unit's year-end report and dashboard: activities, participation, results and
+    /// winners over a period (of the province: every unit's).
+    ReadReports,
     /// Create an account of this role bound to the target unit.
     CreateAccount(Role),
 }
@@ -159,6 +165,11 @@ pub fn may(actor: &Actor<'_>, action: Action, target: Target<'_>) -> bool {
         // A commune officer: its commune and the schools in it, read only, no rosters.
         (CommuneOfficer, ReadUnit | ReadIndividualRanks, Commune(commune)) => mine(commune),
         (CommuneOfficer, ReadUnit | ReadIndividualRanks, School { commune, .. }) => mine(commune),
+        // Its report, and its winners' certificates, go to whoever answers for the unit: the
+        // commune's officer for the commune and its schools, a school's admin for the school.
+        (CommuneOfficer, PrintCertificates | ReadReports, Commune(commune)) => mine(commune),
+        (CommuneOfficer, PrintCertificates | ReadReports, School { commune, .. }) => mine(commune),
+        (SchoolAdmin, PrintCertificates | ReadReports, School { code, .. }) => mine(code),
         // A school admin: its school, its roster, its teachers.
         (
             SchoolAdmin,
@@ -248,6 +259,8 @@ mod tests {
             IssueLoginCards,
             ManageContests,
             ListAccounts,
+            PrintCertificates,
+            ReadReports,
             CreateAccount(Organizer),
             CreateAccount(CommuneOfficer),
             CreateAccount(SchoolAdmin),
@@ -391,6 +404,25 @@ mod tests {
             (&TEACHER, UseBanks, UNBOUND_BANK, false),
             (&OFFICER, UseBanks, TEACHERS_BANK, false),
             (&TEACHER, ManageBanks, TEACHERS_BANK, false),
+            // Reports and certificates: each unit its own, nobody's neighbour.
+            (&OFFICER, ReadReports, COMMUNE, true),
+            (&OFFICER, ReadReports, SCHOOL_A, true),
+            (&OFFICER, ReadReports, SCHOOL_C, false),
+            (&OFFICER, ReadReports, OTHER_COMMUNE, false),
+            (&OFFICER, ReadReports, Target::Province, false),
+            (&OFFICER, PrintCertificates, SCHOOL_B, true),
+            (&OFFICER, PrintCertificates, COMMUNE, true),
+            (&OFFICER, PrintCertificates, SCHOOL_C, false),
+            (&OFFICER, PrintCertificates, Target::Province, false),
+            (&SCHOOL_ADMIN, ReadReports, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, ReadReports, SCHOOL_B, false),
+            (&SCHOOL_ADMIN, ReadReports, COMMUNE, false),
+            (&SCHOOL_ADMIN, ReadReports, Target::Province, false),
+            (&SCHOOL_ADMIN, PrintCertificates, SCHOOL_A, true),
+            (&SCHOOL_ADMIN, PrintCertificates, SCHOOL_B, false),
+            (&SCHOOL_ADMIN, PrintCertificates, COMMUNE, false),
+            (&TEACHER, ReadReports, SCHOOL_A, false),
+            (&TEACHER, PrintCertificates, SCHOOL_A, false),
         ];
         for (actor, action, target, allowed) in table {
             assert_eq!(
@@ -405,7 +437,14 @@ mod tests {
     #[test]
     fn province_wide_work_is_the_organizers_alone() {
         for actor in [&OFFICER, &SCHOOL_ADMIN, &TEACHER] {
-            for action in [ManageBanks, ManageSchools, ManageRankings, ListAccounts] {
+            for action in [
+                ManageBanks,
+                ManageSchools,
+                ManageRankings,
+                ListAccounts,
+                ReadReports,
+                PrintCertificates,
+            ] {
                 assert!(
                     !may(actor, action, Target::Province),
                     "{actor:?} {action:?}"

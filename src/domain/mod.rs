@@ -3,6 +3,7 @@
 //! [`Millis`] parameter and randomness as a seed, so every rule is testable with plain values.
 
 pub mod access;
+pub mod awards;
 pub mod bank;
 pub mod bank_citations;
 pub mod bank_stats;
@@ -16,9 +17,11 @@ pub mod key_balance;
 pub mod moderation;
 pub mod nickname;
 pub mod option_labels;
+pub mod period;
 pub mod publishing;
 pub mod question;
 pub mod ranking;
+pub mod report_unit;
 pub mod result_order;
 pub mod roster;
 pub mod scopes;

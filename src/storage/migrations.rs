@@ -32,6 +32,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0009_private_banks.sql"),
     ),
     (
+        13,
+        include_str!("../../migrations/sqlite/0013_certificates.sql"),
+    ),
+    (
         14,
         include_str!("../../migrations/sqlite/0014_round_standings.sql"),
     ),
@@ -63,6 +67,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../../migrations/postgres/0009_private_banks.sql"),
+    ),
+    (
+        13,
+        include_str!("../../migrations/postgres/0013_certificates.sql"),
     ),
     (
         14,

@@ -4,10 +4,12 @@
 //! driver, so one set of queries serves both and one test suite covers both.
 
 mod accounts;
+pub mod activity;
 pub mod attempts;
 pub mod audit;
 mod bank_status;
 mod banks;
+pub mod certificates;
 pub mod contest;
 mod games;
 mod ids;

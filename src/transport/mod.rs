@@ -160,7 +160,8 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     use http::{
-        accounts, auth, bank_review, catalog, contest, games, network, published, rankings, units,
+        accounts, auth, bank_review, catalog, certificates, contest, games, network, published,
+        rankings, unit_reports, units,
     };
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
@@ -247,6 +248,18 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/contest/attempts/{id}/prediction", put(contest::predict))
         .route("/contest/attempts/{id}/submit", post(contest::submit))
+        // Certificates of a published version, and the public check of a code (issue 22).
+        .route(
+            "/rankings/{context}/versions/{version}/certificates",
+            get(certificates::list),
+        )
+        .route(
+            "/rankings/{context}/versions/{version}/certificates.pdf",
+            get(certificates::pdf),
+        )
+        .route("/certificate-codes/{code}", get(certificates::check))
+        // The movement's report of a unit over a period (issue 22).
+        .route("/reports/{*unit}", get(unit_reports::report))
         .route("/published", get(published::latest_list))
         .route("/published/{context}", get(published::latest))
         .route(

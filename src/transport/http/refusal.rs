@@ -102,6 +102,11 @@ pub enum Refusal {
         max: i64,
     },
     InvalidAwards,
+    // --- certificates and reports ---
+    /// A verification code no certificate has (404).
+    UnknownCertificate,
+    /// A report's period that does not read as two dates, the first not after the last.
+    InvalidPeriod,
     // --- capacity (413, 408, 429, 503) ---
     FileTooLarge {
         mib: usize,
@@ -152,6 +157,7 @@ impl Refusal {
             }
             BadCard => StatusCode::UNAUTHORIZED,
             NotYourLevel | NotAParticipant => StatusCode::FORBIDDEN,
+            UnknownCertificate => StatusCode::NOT_FOUND,
             ContestRound
             | RoundNotOpen
             | RoundClosed
@@ -217,6 +223,8 @@ impl Refusal {
             InvalidAnswer => "invalid_answer",
             InvalidPrediction { .. } => "invalid_prediction",
             InvalidAwards => "invalid_awards",
+            UnknownCertificate => "unknown_certificate",
+            InvalidPeriod => "invalid_period",
         }
     }
 
@@ -325,6 +333,12 @@ impl Refusal {
             }
             InvalidAwards => "Số giải mỗi cấp từ 1 đến 500; ngưỡng tỉ lệ viết dạng \
                               300:800,1000:600,*:400 (sĩ số tối đa : phần nghìn)."
+                .into(),
+            InvalidPeriod => "Khoảng thời gian cần hai ngày dạng YYYY-MM-DD (từ ngày, đến ngày), \
+                              ngày đầu không sau ngày cuối, cách nhau không quá 10 năm."
+                .into(),
+            UnknownCertificate => "Không có giấy chứng nhận nào mang mã này. Hãy kiểm tra lại \
+                                   mã in ở góc dưới giấy (10 ký tự, ví dụ ABCDE-FGHJK)."
                 .into(),
         }
     }
@@ -467,6 +481,8 @@ mod tests {
             InvalidPrediction { max: 10_000_000 },
             InvalidAwards,
             ContestRound,
+            UnknownCertificate,
+            InvalidPeriod,
         ];
         for r in &all {
             match r {
@@ -523,7 +539,9 @@ mod tests {
                 | TimeOver
                 | InvalidAnswer
                 | InvalidPrediction { .. }
-                | InvalidAwards => {}
+                | InvalidAwards
+                | UnknownCertificate
+                | InvalidPeriod => {}
             }
         }
         all

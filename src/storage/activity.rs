@@ -1,0 +1,147 @@
+//! What the movement's reports count, per school, over a period (`[start, end)` in Unix ms):
+//! live games hosted by the school's accounts and their players, contest participants by
+//! round and kind (pupils, staff), and submitted attempts with their scores. Every figure is
+//! grouped by school in SQL; communes and the province add their schools up.
+
+use sqlx::Row;
+
+use super::{Result, Store};
+
+/// A school with what its report needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolRow {
+    pub code: String,
+    pub name: String,
+    pub commune: String,
+    /// Pupils enrolled, as the school list declares.
+    pub enrolment: i64,
+}
+
+/// Live games of a school in the period: games opened by its teachers and admin, and the
+/// players who joined them (kicked players not counted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SchoolGames {
+    pub school: String,
+    pub games: i64,
+    pub players: i64,
+}
+
+/// Participants of a round from a school who started an attempt in the period.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoundSchool {
+    pub round_id: i64,
+    pub school: String,
+    /// Teachers and managers (`students.kind = 'staff'`), counted apart from pupils.
+    pub staff: bool,
+    pub participants: i64,
+    /// Submitted attempts and the sum of their scores.
+    pub submitted: i64,
+    pub score_sum: i64,
+}
+
+/// One submitted attempt's score, by school and round (for distributions).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScoreRow {
+    pub round_id: i64,
+    pub school: String,
+    pub score: i64,
+}
+
+impl Store {
+    /// Every school, by code.
+    pub async fn report_schools(&self) -> Result<Vec<SchoolRow>> {
+        let rows =
+            sqlx::query("SELECT code, name, commune_code, enrolment FROM schools ORDER BY code")
+                .fetch_all(self.pool())
+                .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SchoolRow {
+                    code: r.try_get(0)?,
+                    name: r.try_get(1)?,
+                    commune: r.try_get(2)?,
+                    enrolment: r.try_get(3)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Live games opened in `[start, end)` by accounts bound to a school (teachers and
+    /// school admins), per school, with their players.
+    pub async fn school_games(&self, start: i64, end: i64) -> Result<Vec<SchoolGames>> {
+        let rows = sqlx::query(
+            "SELECT a.unit_code, COUNT(DISTINCT g.id), \
+             COUNT(CASE WHEN p.kicked = 0 THEN 1 END) \
+             FROM games g JOIN accounts a ON a.id = g.host_id \
+             LEFT JOIN players p ON p.game_id = g.id \
+             WHERE g.created_at >= $1 AND g.created_at < $2 AND a.unit_code IS NOT NULL \
+             AND a.role IN ('teacher', 'school_admin') \
+             GROUP BY a.unit_code",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SchoolGames {
+                    school: r.try_get(0)?,
+                    games: r.try_get(1)?,
+                    players: r.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Contest participation in `[start, end)`: per round, school and kind, the participants
+    /// who started an attempt, and the submitted attempts with their total score (cast: a
+    /// SUM of BIGINT is NUMERIC on PostgreSQL).
+    pub async fn round_schools(&self, start: i64, end: i64) -> Result<Vec<RoundSchool>> {
+        let rows = sqlx::query(
+            "SELECT at.round_id, s.school_code, s.kind, COUNT(DISTINCT at.participant), \
+             COUNT(at.submitted_at), \
+             CAST(COALESCE(SUM(CASE WHEN at.submitted_at IS NOT NULL THEN at.score END), 0) AS BIGINT) \
+             FROM attempts at JOIN students s ON s.code = at.participant \
+             WHERE at.started_at >= $1 AND at.started_at < $2 \
+             GROUP BY at.round_id, s.school_code, s.kind",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(RoundSchool {
+                    round_id: r.try_get(0)?,
+                    school: r.try_get(1)?,
+                    staff: r.try_get::<String, _>(2)? == "staff",
+                    participants: r.try_get(3)?,
+                    submitted: r.try_get(4)?,
+                    score_sum: r.try_get(5)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Scores of the attempts started in `[start, end)` and submitted.
+    pub async fn attempt_scores(&self, start: i64, end: i64) -> Result<Vec<ScoreRow>> {
+        let rows = sqlx::query(
+            "SELECT at.round_id, s.school_code, at.score FROM attempts at \
+             JOIN students s ON s.code = at.participant \
+             WHERE at.started_at >= $1 AND at.started_at < $2 AND at.submitted_at IS NOT NULL",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(ScoreRow {
+                    round_id: r.try_get(0)?,
+                    school: r.try_get(1)?,
+                    score: r.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+}
