@@ -451,6 +451,7 @@ async function loadGames() {
     const over = g.status === 'finished' || g.status === 'interrupted';
     return h('li', { dataset: { game: g.id } },
       h('strong', { text: g.title }), ' ',
+      g.class && h('span', { class: 'tag class', text: t('admin.classTag', { c: g.class }) }), ' ',
       h('span', { class: `tag ${g.status}`, text: named('status', g.status) }),
       h('div', { class: 'meta', text: t('admin.gameMeta', { pin: g.pin, n: num(g.players), d: when(g.created_at) }) }),
       h('div', { class: 'links' },

@@ -191,5 +191,13 @@ test('a teacher writes a quiz of every kind on a phone, mixes, reorders, duplica
   await host.click('#end');
   await host.click('#ask-yes');
   await host.waitForSelector('#podium');
+
+  // ---- The report: the game is listed with its class, its files one tap away. ----
+  await page.goto(`${BASE}/admin.html`);
+  const game = page.locator(`#games li[data-game="${gameId}"]`);
+  await game.waitFor();
+  assert.match(await game.innerText(), /Lớp 7A/);
+  assert.deepEqual(await contrastFailures(page), [], 'the games list\'s contrast');
+  await page.locator('#games-panel').screenshot({ path: `${SHOTS}admin-reports.png` });
   assert.deepEqual(pageErrors, [], 'no script errors and no window dialogs');
 });

@@ -244,6 +244,7 @@ export default {
   'admin.host': 'Trình chiếu',
   'admin.class': 'Lớp (ghi vào báo cáo, có thể bỏ trống)',
   'admin.classHint': 'Ví dụ: 7A',
+  'admin.classTag': 'Lớp {c}',
 
   // The quiz editor (editor.js): the teacher's own questions and quizzes.
   'editor.heading': 'Soạn câu hỏi của bạn',
