@@ -92,8 +92,15 @@ applyI18n();
 wire();
 initEditor({
   api, send, fail, picked,
-  // The selection changed in the editor (a question written or ticked there).
-  changed: () => { renderBanks(); loadBanks().catch(() => {}); },
+  // The selection changed in the editor (a question ticked there); `written`: the id of the
+  // own bank when it changed too (a question saved or deleted): its copy here is dropped and
+  // the bank list read again.
+  changed: (written) => {
+    if (!written) return renderBanks();
+    bankDetails.delete(written);
+    openBanks.delete(written);
+    loadBanks().catch(() => {});
+  },
   reloadQuizzes: () => loadQuizzes(),
   questionText: (p) => bankDetails.get(p.bank)?.questions?.find((q) => q.id === p.id)?.text ?? p.id,
 });

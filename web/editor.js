@@ -20,7 +20,8 @@ let own = { bank: '', questions: [] };
 let editing = null; // the id of the own question in the form, or null for a new one
 let image = null; // { name, url } of the form's image
 
-/** Wires the editor; `context` is admin.js's: `{ api, send, fail, picked, changed }`. */
+/** Wires the editor; `context` is admin.js's: `{ api, send, fail, picked, changed,
+ *  reloadQuizzes, questionText }`. */
 export function initEditor(context) {
   ctx = context;
   fill($('q-kind'), KINDS.map((k) => h('option', { value: k, text: t(`kind.${k}`) })));
@@ -136,7 +137,7 @@ async function saveQuestion(ev) {
     $('q-done').textContent = t(editing ? 'editor.updated' : 'editor.saved');
     resetForm();
     await loadOwnQuestions();
-    ctx.changed();
+    ctx.changed(own.bank);
   } catch (err) {
     ctx.fail(err, $('q-error'));
   } finally {
@@ -240,7 +241,7 @@ export function renderOwnQuestions() {
           ctx.picked.delete(key);
           if (editing === q.id) resetForm();
           await loadOwnQuestions();
-          ctx.changed();
+          ctx.changed(own.bank);
         }, $('q-error'))));
   }) : h('li', { class: 'hint', text: t('editor.none') }));
 }

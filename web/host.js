@@ -184,6 +184,8 @@ function setPhase(p) {
   document.body.dataset.phase = p;
   const playing = p === 'question' || p === 'reveal' || p === 'leaderboard';
   $('end').hidden = !playing;
+  // A question about a game that has just ended by itself (the podium) answers nothing.
+  if (!playing && p !== 'lobby' && !$('ask').hidden) closeAsk();
   // Late joiners still need the PIN once the lobby screen is gone.
   $('pin-small').textContent = playing ? `${t('host.pin')}: ${game.pin}` : '';
   $('progress').textContent = playing && question ? t('question.of', { n: question.number, total: question.total }) : '';

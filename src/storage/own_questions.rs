@@ -6,22 +6,26 @@ use sqlx::Row;
 
 use super::{decode, unix_ms, Result, Store};
 use crate::domain::bank::{Level, Topic};
+use crate::domain::sheet::date_from_days;
 use crate::domain::{AccountId, Question};
 
 impl Store {
     /// Makes `owner`'s own class bank `bank` if it is not there yet. It names no topic or
     /// level a teacher chose, so it takes the broadest ones: digital transformation, every
-    /// level.
+    /// level; and the day it was made as the day it was checked (its writer checks as they
+    /// write).
     pub async fn ensure_own_bank(&self, bank: &str, owner: AccountId, title: &str) -> Result<()> {
         let levels: Vec<&str> = Level::ALL.iter().map(|l| l.as_str()).collect();
+        let today = date_from_days(unix_ms().div_euclid(86_400_000));
         sqlx::query(
             "INSERT INTO banks (id, title, topic, levels, language, checked, status, origin, updated_at, owner_id) \
-             VALUES ($1, $2, $3, $4, 'vi', '', 'draft', 'authored', $5, $6) ON CONFLICT (id) DO NOTHING",
+             VALUES ($1, $2, $3, $4, 'vi', $5, 'draft', 'authored', $6, $7) ON CONFLICT (id) DO NOTHING",
         )
         .bind(bank)
         .bind(title)
         .bind(Topic::ChuyenDoiSo.as_str())
         .bind(levels.join(","))
+        .bind(today)
         .bind(unix_ms())
         .bind(owner)
         .execute(self.pool())

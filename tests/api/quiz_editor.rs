@@ -205,6 +205,14 @@ async fn a_teacher_writes_questions_of_every_kind_with_an_image_and_edits_and_de
         .unwrap()
         .iter()
         .any(|b| b["id"] == "rieng-2" && b["private"] == true && b["questions"] == 5));
+    // Exported like any bank (its images by name); another school's teacher does not see it.
+    assert_eq!(
+        lan.get("/api/banks/rieng-2/export?format=xlsx")
+            .await
+            .status,
+        200
+    );
+    assert_eq!(hoa.get("/api/banks/rieng-2").await.status, 404);
 
     // Each bad draft is refused with a reason, and nothing changes.
     let bad = [
