@@ -5,6 +5,7 @@
 // only hides what would be refused. Talks to the HTTP API of
 // docs/protocol.md.
 import { t, h, fill, applyI18n, errorText, num, plain, reportLinks } from './common.js';
+import { initEditor, loadOwnQuestions, renderOwnQuestions, quizActions } from './editor.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -89,6 +90,20 @@ let gameQuiz = null; // the quiz whose game settings are open
 
 applyI18n();
 wire();
+initEditor({
+  api, send, fail, picked,
+  // The selection changed in the editor (a question ticked there); `written`: the id of the
+  // own bank when it changed too (a question saved or deleted): its copy here is dropped and
+  // the bank list read again.
+  changed: (written) => {
+    if (!written) return renderBanks();
+    bankDetails.delete(written);
+    openBanks.delete(written);
+    loadBanks().catch(() => {});
+  },
+  reloadQuizzes: () => loadQuizzes(),
+  questionText: (p) => bankDetails.get(p.bank)?.questions?.find((q) => q.id === p.id)?.text ?? p.id,
+});
 load();
 
 function wire() {
@@ -152,7 +167,7 @@ async function load() {
       $('import-intro').textContent = t('import.introPrivate');
     }
     if (managesAccounts) fillRolePicker();
-    for (const id of ['quiz-builder', 'quizzes-panel', 'games-panel']) $(id).hidden = !buildsQuizzes();
+    for (const id of ['editor-panel', 'quiz-builder', 'quizzes-panel', 'games-panel']) $(id).hidden = !buildsQuizzes();
     $('commune-panel').hidden = !isCommuneOfficer();
     // Teachers and managers take part with their accounts; cards are printed by a school.
     $('contest-panel').hidden = isCommuneOfficer();
@@ -160,6 +175,7 @@ async function load() {
     $('contest-admin-link').hidden = !isOrganizer();
     await Promise.all([
       buildsQuizzes() && loadBanks(), buildsQuizzes() && loadQuizzes(), buildsQuizzes() && loadGames(),
+      buildsQuizzes() && loadOwnQuestions(),
       managesAccounts && loadAccounts(), isCommuneOfficer() && showCommune(),
     ]);
   } catch (err) {
@@ -344,6 +360,7 @@ function answerText(q) {
 
 function renderSelection() {
   $('selection').textContent = t('admin.selected', { n: picked.size, b: wholeBanks.size });
+  renderOwnQuestions();
 }
 
 async function createQuiz(ev) {
@@ -368,10 +385,12 @@ async function createQuiz(ev) {
       for (const p of picked.values()) if (!wholeBanks.has(p.bank)) questions.push(p);
       body = { title, questions };
     }
+    body.shared = $('quiz-shared').checked;
     await api('POST', '/api/quizzes', body);
     picked.clear();
     wholeBanks.clear();
     $('quiz-title').value = '';
+    $('quiz-shared').checked = false;
     renderBanks();
     await loadQuizzes();
     $('selection').textContent = t('admin.created', { title });
@@ -386,11 +405,17 @@ async function createQuiz(ev) {
 
 async function loadQuizzes() {
   quizzes = await api('GET', '/api/quizzes');
+  // The game form lives in the list: keep it out of the rows about to be replaced.
+  $('quizzes-panel').append($('game-form'));
+  $('game-form').hidden = true;
   fill($('quizzes'), quizzes.length ? quizzes.map((q) => h('li', { class: 'row', dataset: { quiz: q.id } },
     h('div', { class: 'grow' },
-      h('strong', { text: q.title }),
-      h('div', { class: 'meta', text: t('admin.quizMeta', { n: q.questions, d: when(q.created_at) }) })),
-    h('button', { type: 'button', class: 'open-game', onclick: (ev) => showGameForm(q, ev.target), text: t('admin.openGame') })))
+      h('strong', { text: q.title }), ' ',
+      q.shared && h('span', { class: 'tag shared', text: t('editor.sharedTag') }),
+      h('div', { class: 'meta', text: [t('admin.quizMeta', { n: q.questions, d: when(q.created_at) }),
+        !q.editable && t('editor.ownerOf', { name: q.owner_name })].filter(Boolean).join(' · ') })),
+    h('button', { type: 'button', class: 'open-game primary', onclick: (ev) => showGameForm(q, ev.target), text: t('admin.openGame') }),
+    quizActions(q, $('quizzes-error'))))
     : h('li', { class: 'hint', text: t('admin.noQuizzes') }));
 }
 
@@ -417,7 +442,8 @@ async function openGame(ev) {
   };
   $('start-game').disabled = true;
   try {
-    const game = await api('POST', '/api/games', { quiz: gameQuiz.id, settings });
+    const klass = $('game-class').value.trim();
+    const game = await api('POST', '/api/games', { quiz: gameQuiz.id, settings, ...(klass ? { class: klass } : {}) });
     location.href = `/host.html?game=${encodeURIComponent(game.id)}`;
   } catch (err) {
     fail(err, $('game-error'));
@@ -432,6 +458,7 @@ async function loadGames() {
     const over = g.status === 'finished' || g.status === 'interrupted';
     return h('li', { dataset: { game: g.id } },
       h('strong', { text: g.title }), ' ',
+      g.class && h('span', { class: 'tag class', text: t('admin.classTag', { c: g.class }) }), ' ',
       h('span', { class: `tag ${g.status}`, text: named('status', g.status) }),
       h('div', { class: 'meta', text: t('admin.gameMeta', { pin: g.pin, n: num(g.players), d: when(g.created_at) }) }),
       h('div', { class: 'links' },

@@ -12,16 +12,17 @@ export const SETTLE_MS = 700;
 
 /**
  * Listens for clicker keys on the page; `main` holds the screen, whose main button is marked
- * `data-primary`. Returns `{ screenChanged }`, to call when a new screen is shown.
+ * `data-primary`; `primary()` may name another button to press instead (an open question). Returns `{ screenChanged }`, to call when a new screen is shown.
  */
-export function clicker(main, { onCancel }) {
+export function clicker(main, { onCancel, primary = () => null }) {
   let shownAt = 0;
   addEventListener('keydown', (ev) => {
     if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) return;
     if (NEXT.has(ev.key)) {
       ev.preventDefault(); // PageDown would scroll the screen away
       if (ev.repeat || performance.now() - shownAt < SETTLE_MS) return;
-      main.querySelector('[data-primary]:not(:disabled)')?.click();
+      // An open question of the page (host.js `ask`) comes first: its «Có».
+      (primary() ?? main.querySelector('[data-primary]:not(:disabled)'))?.click();
     } else if (BACK.has(ev.key)) {
       ev.preventDefault();
       onCancel();

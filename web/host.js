@@ -26,11 +26,36 @@ const questionCache = `hoithi.host.question.${gameId}`;
 
 applyI18n();
 $('end').addEventListener('click', () => {
-  if (confirm(t('host.endConfirm'))) command({ type: 'end' });
+  ask(t('host.endConfirm'), t('host.endYes'), () => command({ type: 'end' }));
 });
-// A presenter clicker (PageDown / →) presses the screen's main button; ◀ / Esc takes back a
-// press that asked to end a question early (host-clicker.js).
-const press = clicker(main, { onCancel: () => disarm() });
+$('ask-no').addEventListener('click', () => closeAsk());
+// A presenter clicker (PageDown / →) presses the screen's main button, or «Có» of an open
+// question; ◀ / Esc takes back a press that asked to end a question early, or closes the
+// question (host-clicker.js).
+const press = clicker(main, {
+  onCancel: () => { if (!$('ask').hidden) closeAsk(); else disarm(); },
+  primary: () => ($('ask').hidden ? null : $('ask-yes')),
+});
+
+let askReturn = null; // where the focus goes back to when the question closes
+
+/** Asks on the page before a step that cannot be undone; «Không» has the focus, so a stray
+ *  Enter changes nothing, while the clicker's «next» (or a click) answers «Có». */
+function ask(text, yes, act) {
+  askReturn = document.activeElement;
+  $('ask-text').textContent = text;
+  $('ask-yes').textContent = yes;
+  $('ask-yes').onclick = () => { closeAsk(); act(); };
+  $('ask').hidden = false;
+  $('ask-no').focus();
+}
+
+function closeAsk() {
+  $('ask').hidden = true;
+  $('ask-yes').onclick = null;
+  if (askReturn?.isConnected) askReturn.focus();
+  askReturn = null;
+}
 
 if (!Number.isInteger(gameId) || gameId <= 0) {
   showProblem(t('host.noGame'));
@@ -159,6 +184,8 @@ function setPhase(p) {
   document.body.dataset.phase = p;
   const playing = p === 'question' || p === 'reveal' || p === 'leaderboard';
   $('end').hidden = !playing;
+  // A question about a game that has just ended by itself (the podium) answers nothing.
+  if (!playing && p !== 'lobby' && !$('ask').hidden) closeAsk();
   // Late joiners still need the PIN once the lobby screen is gone.
   $('pin-small').textContent = playing ? `${t('host.pin')}: ${game.pin}` : '';
   $('progress').textContent = playing && question ? t('question.of', { n: question.number, total: question.total }) : '';
@@ -249,7 +276,7 @@ function updateLobby() {
         class: p.connected === false ? 'name off' : 'name',
         'aria-label': t('host.kick', { name: p.nickname }),
         'aria-describedby': 'kick-hint',
-        onclick: () => { if (confirm(t('host.kickConfirm', { name: p.nickname }))) command({ type: 'kick', player: id }); },
+        onclick: () => ask(t('host.kickConfirm', { name: p.nickname }), t('host.kickYes'), () => command({ type: 'kick', player: id })),
       }, p.nickname))),
     all.length > shown.length && h('li', { class: 'more', text: t('host.morePlayers', { n: num(all.length - shown.length) }) }));
 }

@@ -9,6 +9,7 @@ use anyhow::Context;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
+mod banner;
 mod config;
 
 pub use config::{Config, DatabaseArgs};
@@ -162,34 +163,17 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
         println!("    mật khẩu:      {password}   (chỉ hiện một lần / shown once)");
         println!();
     }
-    println!("  hoithi: http://{}/  (người chơi / players)", running.addr);
-    println!(
-        "          http://{}/admin.html  (giáo viên / teachers)",
-        running.addr
-    );
-    print_classroom_addresses(running.addr);
+    let lan = if running.addr.ip().is_unspecified() {
+        crate::transport::lan::lan_addresses()
+    } else {
+        Vec::new()
+    };
+    for line in banner::lines(running.addr, &lan) {
+        println!("{line}");
+    }
     wait_for_signal().await;
     tracing::info!("shutting down");
     running.stop().await
-}
-
-/// Where phones of the class reach this server, or how to make them: a server on loopback
-/// (the default) is out of their reach.
-fn print_classroom_addresses(addr: SocketAddr) {
-    use crate::transport::lan;
-    if !lan::listens_beyond_loopback(addr) {
-        println!(
-            "  Chỉ máy này vào được. Để điện thoại trong lớp vào được, chạy với {} \
-             ({}). / Only this machine can reach it; for phones, run with {}.",
-            lan::LAN_FLAG,
-            lan::LAN_ENV,
-            lan::LAN_FLAG
-        );
-    } else if addr.ip().is_unspecified() {
-        for ip in lan::lan_addresses() {
-            println!("  Học sinh vào / players: http://{ip}:{}/", addr.port());
-        }
-    }
 }
 
 async fn wait_for_signal() {

@@ -92,8 +92,12 @@ pub enum Action {
     /// organizer approves it.
     ImportOwnBank,
     /// Open a game from a quiz, host it over the WebSocket, read its QR code and report; on
-    /// [`Target::Province`], list everyone's quizzes and games.
+    /// [`Target::Province`], list everyone's quizzes and games. On a [`Target::Quiz`]: see it,
+    /// host it and duplicate it (the copy is one's own).
     RunGame,
+    /// Change or delete a quiz ([`Target::Quiz`]) or a question of one's own class bank
+    /// ([`Target::OwnedBy`]): the owner's alone, never a colleague's it was shared with.
+    EditQuiz,
     /// Import the province's school list.
     ManageSchools,
     /// Record results, rebuild boards, publish rankings and read every published version
@@ -141,6 +145,13 @@ pub enum Target<'a> {
         owner: AccountId,
         school: Option<&'a str>,
     },
+    /// A quiz, by its owner, the school the owner is bound to, and whether the owner shares it
+    /// with the colleagues of that school.
+    Quiz {
+        owner: AccountId,
+        school: Option<&'a str>,
+        shared: bool,
+    },
 }
 
 /// Whether `actor` may do `action` on `target`. Anything not granted here is refused.
@@ -156,6 +167,21 @@ pub fn may(actor: &Actor<'_>, action: Action, target: Target<'_>) -> bool {
         // admin may build and host games too; officers follow results and do not.
         (Teacher | SchoolAdmin, UseBanks, Province) => true,
         (Teacher | SchoolAdmin, RunGame, OwnedBy(owner)) => owner == actor.id,
+        // A quiz: its owner's to edit; shared, the owner's school colleagues host and copy it;
+        // the school's admin sees (and may host and copy) every quiz of the school.
+        (Teacher | SchoolAdmin, EditQuiz, OwnedBy(owner) | Quiz { owner, .. }) => owner == actor.id,
+        (
+            Teacher,
+            RunGame,
+            Quiz {
+                owner,
+                school,
+                shared,
+            },
+        ) => owner == actor.id || (shared && school.is_some_and(mine)),
+        (SchoolAdmin, RunGame, Quiz { owner, school, .. }) => {
+            owner == actor.id || school.is_some_and(mine)
+        }
         // A private bank: its owner's, shared with the colleagues of the owner's school (so
         // teachers of one school build on each other's questions).
         (Teacher | SchoolAdmin, ImportOwnBank, OwnedBy(owner)) => owner == actor.id,
@@ -240,6 +266,33 @@ mod tests {
         owner: AccountId::new(6),
         school: Some("TH-B"),
     };
+    /// Quizzes of teacher 4 (school TH-A), of teacher 6 (school TH-B), and of teacher 5
+    /// (no school), shared or not.
+    const OWN_QUIZ: Target<'static> = Target::Quiz {
+        owner: AccountId::new(4),
+        school: Some("TH-A"),
+        shared: false,
+    };
+    const COLLEAGUES_QUIZ: Target<'static> = Target::Quiz {
+        owner: AccountId::new(8),
+        school: Some("TH-A"),
+        shared: false,
+    };
+    const COLLEAGUES_SHARED_QUIZ: Target<'static> = Target::Quiz {
+        owner: AccountId::new(8),
+        school: Some("TH-A"),
+        shared: true,
+    };
+    const OTHER_SCHOOLS_SHARED_QUIZ: Target<'static> = Target::Quiz {
+        owner: AccountId::new(6),
+        school: Some("TH-B"),
+        shared: true,
+    };
+    const UNBOUND_SHARED_QUIZ: Target<'static> = Target::Quiz {
+        owner: AccountId::new(5),
+        school: None,
+        shared: true,
+    };
     const COMMUNE: Target<'static> = Target::Commune("24001");
     const OTHER_COMMUNE: Target<'static> = Target::Commune("24002");
 
@@ -250,6 +303,7 @@ mod tests {
             ManageBanks,
             ImportOwnBank,
             RunGame,
+            EditQuiz,
             ManageSchools,
             ManageRankings,
             ReadUnit,
@@ -280,6 +334,11 @@ mod tests {
             TEACHERS_BANK,
             UNBOUND_BANK,
             OTHER_SCHOOLS_BANK,
+            OWN_QUIZ,
+            COLLEAGUES_QUIZ,
+            COLLEAGUES_SHARED_QUIZ,
+            OTHER_SCHOOLS_SHARED_QUIZ,
+            UNBOUND_SHARED_QUIZ,
         ];
         actions
             .iter()
@@ -493,6 +552,58 @@ mod tests {
             !may(&other, UseBanks, UNBOUND_BANK),
             "no school is not a school"
         );
+    }
+
+    /// Sharing a quiz (issue 19): the owner edits; a shared quiz is hosted and copied by the
+    /// colleagues of the owner's school and nobody else; the school admin sees every quiz of
+    /// the school; nobody but the owner (and an organizer) edits.
+    #[test]
+    fn a_quiz_is_edited_by_its_owner_and_shared_with_its_school() {
+        let colleague_admin = Actor {
+            id: AccountId::new(3),
+            role: SchoolAdmin,
+            unit: Some("TH-A"),
+        };
+        let unbound = Actor {
+            id: AccountId::new(7),
+            role: Teacher,
+            unit: None,
+        };
+        let table: &[(&Actor, Action, Target, bool)] = &[
+            (&TEACHER, RunGame, OWN_QUIZ, true),
+            (&TEACHER, EditQuiz, OWN_QUIZ, true),
+            (&TEACHER, EditQuiz, Target::OwnedBy(AccountId::new(4)), true),
+            (
+                &TEACHER,
+                EditQuiz,
+                Target::OwnedBy(AccountId::new(8)),
+                false,
+            ),
+            (&TEACHER, RunGame, COLLEAGUES_QUIZ, false),
+            (&TEACHER, RunGame, COLLEAGUES_SHARED_QUIZ, true),
+            (&TEACHER, EditQuiz, COLLEAGUES_SHARED_QUIZ, false),
+            (&TEACHER, RunGame, OTHER_SCHOOLS_SHARED_QUIZ, false),
+            (&TEACHER, RunGame, UNBOUND_SHARED_QUIZ, false),
+            (&unbound, RunGame, UNBOUND_SHARED_QUIZ, false),
+            (&unbound, RunGame, COLLEAGUES_SHARED_QUIZ, false),
+            (&colleague_admin, RunGame, COLLEAGUES_QUIZ, true),
+            (&colleague_admin, RunGame, OWN_QUIZ, true),
+            (&colleague_admin, EditQuiz, OWN_QUIZ, false),
+            (&colleague_admin, RunGame, OTHER_SCHOOLS_SHARED_QUIZ, false),
+            (&colleague_admin, RunGame, UNBOUND_SHARED_QUIZ, false),
+            (&OFFICER, RunGame, COLLEAGUES_SHARED_QUIZ, false),
+            (&OFFICER, EditQuiz, COLLEAGUES_SHARED_QUIZ, false),
+            (&ORGANIZER, EditQuiz, COLLEAGUES_SHARED_QUIZ, true),
+        ];
+        for (actor, action, target, allowed) in table {
+            assert_eq!(
+                may(actor, *action, *target),
+                *allowed,
+                "{:?} {} {action:?} on {target:?}",
+                actor.role,
+                actor.id.get()
+            );
+        }
     }
 
     #[test]

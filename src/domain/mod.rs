@@ -3,6 +3,7 @@
 //! [`Millis`] parameter and randomness as a seed, so every rule is testable with plain values.
 
 pub mod access;
+pub mod authoring;
 pub mod awards;
 pub mod bank;
 pub mod bank_citations;

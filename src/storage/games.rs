@@ -65,6 +65,8 @@ pub struct GameRow {
     pub host_id: AccountId,
     pub pin: String,
     pub title: String,
+    /// The class the game was played in, when the host named one (for its report).
+    pub class: Option<String>,
     #[serde(skip)]
     pub settings_json: String,
     #[serde(skip)]
@@ -81,6 +83,7 @@ fn game_row(r: &sqlx::any::AnyRow) -> Result<GameRow> {
         host_id: r.try_get("host_id")?,
         pin: r.try_get("pin")?,
         title: r.try_get("title")?,
+        class: r.try_get("class_name")?,
         settings_json: r.try_get("settings")?,
         seed: r.try_get("seed")?,
         status: GameStatus::parse(&r.try_get::<String, _>("status")?),
@@ -90,7 +93,7 @@ fn game_row(r: &sqlx::any::AnyRow) -> Result<GameRow> {
 }
 
 const GAME_SELECT: &str =
-    "SELECT g.id, g.quiz_id, g.host_id, g.pin, g.title, g.settings, g.seed, g.status, \
+    "SELECT g.id, g.quiz_id, g.host_id, g.pin, g.title, g.class_name, g.settings, g.seed, g.status, \
      g.created_at, (SELECT COUNT(*) FROM players p WHERE p.game_id = g.id) AS n FROM games g";
 
 impl Store {
@@ -121,6 +124,16 @@ impl Store {
             .as_ref()
             .map(game_row)
             .transpose()
+    }
+
+    /// Names the class game `id` is played in.
+    pub async fn set_game_class(&self, id: GameId, class: &str) -> Result<()> {
+        sqlx::query("UPDATE games SET class_name = $2 WHERE id = $1")
+            .bind(id)
+            .bind(class)
+            .execute(self.pool())
+            .await?;
+        Ok(())
     }
 
     /// Games hosted by `host` (every game for `None`), newest first.

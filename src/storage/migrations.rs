@@ -32,6 +32,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0009_private_banks.sql"),
     ),
     (
+        11,
+        include_str!("../../migrations/sqlite/0011_quiz_editor.sql"),
+    ),
+    (
         13,
         include_str!("../../migrations/sqlite/0013_certificates.sql"),
     ),
@@ -67,6 +71,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../../migrations/postgres/0009_private_banks.sql"),
+    ),
+    (
+        11,
+        include_str!("../../migrations/postgres/0011_quiz_editor.sql"),
     ),
     (
         13,

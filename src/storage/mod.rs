@@ -15,7 +15,9 @@ mod games;
 mod ids;
 mod login_cards;
 mod migrations;
+mod own_questions;
 pub mod published;
+mod question_images;
 mod quizzes;
 pub mod reports;
 mod retention;
@@ -36,7 +38,7 @@ pub use bank_status::{BankStatus, Saved};
 pub use banks::{BankOwner, BankSummary};
 pub use games::{GameRow, GameStatus, NewGame};
 pub use login_cards::{Card, Participant};
-pub use quizzes::QuizSummary;
+pub use quizzes::{QuizAccess, QuizSummary};
 pub use unit_views::{SchoolParticipation, SchoolUnit};
 pub use units::{
     ClassResult, ClassSize, Commune, PlacedResult, ResultRow, SchoolEnrolment, StudentLabel,

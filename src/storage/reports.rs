@@ -73,6 +73,8 @@ pub struct QuestionLine {
 pub struct Report {
     pub game: GameId,
     pub title: String,
+    /// The class, when the host named one.
+    pub class: Option<String>,
     pub status: GameStatus,
     /// The status in words: an interrupted game (the server stopped while it was open; it is
     /// not resumed) says «Trò chơi bị gián đoạn», so nobody takes its scores for final ones.
@@ -194,6 +196,7 @@ impl Store {
         Ok(Some(Report {
             game,
             title: row.title,
+            class: row.class,
             status: row.status,
             status_text: row.status.text(),
             created_at: row.created_at,

@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use crate::banks;
+use crate::domain::authoring;
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/web_assets.rs"));
@@ -67,6 +68,24 @@ pub async fn bank_image(
     State(state): State<AppState>,
     Path((_bank, file)): Path<(String, String)>,
 ) -> Response {
+    // An image of the quiz editor: stored re-encoded, under a random name that never changes.
+    if authoring::is_image_name(&file) {
+        return match state.store().image(&file).await {
+            Ok(Some((content_type, bytes))) => (
+                [
+                    (CONTENT_TYPE, content_type),
+                    (CACHE_CONTROL, "max-age=86400".to_owned()),
+                ],
+                bytes,
+            )
+                .into_response(),
+            Ok(None) => StatusCode::NOT_FOUND.into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, "reading a question image");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        };
+    }
     match banks::image(&state.config().banks, &file) {
         Some(bytes) => (
             [

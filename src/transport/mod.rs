@@ -160,8 +160,8 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     use http::{
-        accounts, auth, bank_review, catalog, certificates, contest, games, network, published,
-        rankings, unit_reports, units,
+        accounts, auth, bank_review, catalog, certificates, contest, games, images, network,
+        own_questions, published, quizzes, rankings, unit_reports, units,
     };
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
@@ -173,10 +173,24 @@ pub fn router(state: AppState) -> Router {
         .route("/banks/import", post(bank_review::import))
         .route("/banks/{id}/approve", post(bank_review::approve))
         .route("/banks/{id}/export", get(bank_review::export))
+        .route("/quizzes", get(quizzes::list).post(quizzes::create))
         .route(
-            "/quizzes",
-            get(catalog::list_quizzes).post(catalog::create_quiz),
+            "/quizzes/{id}",
+            get(quizzes::detail)
+                .put(quizzes::edit)
+                .delete(quizzes::delete),
         )
+        .route("/quizzes/{id}/duplicate", post(quizzes::duplicate))
+        // The quiz editor's own questions (kept in the teacher's own class bank) and images.
+        .route(
+            "/questions",
+            get(own_questions::list).post(own_questions::create),
+        )
+        .route(
+            "/questions/{id}",
+            put(own_questions::replace).delete(own_questions::delete),
+        )
+        .route("/images", post(images::upload))
         .route("/games", get(games::list_games).post(games::open_game))
         .route("/games/{id}/qr.svg", get(games::qr))
         .route("/network", get(network::network))

@@ -41,6 +41,7 @@ mod private_banks;
 mod process;
 mod protocol_page;
 mod published;
+mod quiz_editor;
 mod rankings;
 mod reading_time;
 mod readme_settings;

@@ -535,9 +535,13 @@ async fn a_teacher_reaches_only_its_own_quizzes_and_games() {
         &binh.get(&format!("/api/games/{an_game}/report.xlsx")).await,
         "another teacher's report",
     );
-    refused(
-        &binh.post("/api/games", &json!({"quiz": an_quiz})).await,
-        "a game from another teacher's quiz",
+    // A quiz not shared with it is answered as one that does not exist (issue 19's sharing).
+    let game = binh.post("/api/games", &json!({"quiz": an_quiz})).await;
+    assert_eq!(
+        (game.status, game.json()["code"].clone()),
+        (404, json!("not_found")),
+        "a game from another teacher's quiz: {}",
+        game.body
     );
     let host = binh.host(an_game).await;
     assert_eq!(host["code"], "forbidden", "{host}");

@@ -193,7 +193,8 @@ test('a server listening on the classroom network puts its LAN address in the jo
   const password = `lan-${process.pid}`;
   const server = await spawnServer(dataDir, password, ['--bind', '0.0.0.0']);
   cleanups.push(async () => { await stopServer(server.child); await rm(dataDir, { recursive: true, force: true }); });
-  assert.equal(server.listen, `0.0.0.0:${server.port}`);
+  // The first line is what the teacher types on this laptop, never 0.0.0.0 (nobody can open it).
+  assert.equal(server.listen, `127.0.0.1:${server.port}`);
   // The teacher opens the server's own laptop's loopback address, as before.
   const base = `http://127.0.0.1:${server.port}`;
   const desk = await projector();
@@ -205,6 +206,7 @@ test('a server listening on the classroom network puts its LAN address in the jo
   const game = await post('/api/games', { quiz: quizId, settings: {} });
   const net = await (await request.get(`${base}/api/network`)).json();
   assert.equal(net.lan_reachable, true);
+  assert.ok(!server.lines.some((l) => l.includes('0.0.0.0')), `no line names 0.0.0.0: ${server.lines}`);
 
   await desk.page.goto(`${base}/host.html?game=${game.id}`);
   await desk.page.waitForSelector('#pin');

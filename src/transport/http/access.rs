@@ -3,7 +3,7 @@
 
 use super::error::{ApiError, ApiResult};
 use crate::domain::access::{may, Action, Target, UnitKind};
-use crate::storage::{Account, BankOwner, SchoolUnit};
+use crate::storage::{Account, BankOwner, QuizAccess, SchoolUnit};
 use crate::transport::AppState;
 
 /// `Ok` when `account` may do `action` on `target`, else `forbidden`.
@@ -30,6 +30,15 @@ pub fn bank_target(owner: &BankOwner) -> Target<'_> {
             owner: id,
             school: owner.school.as_deref(),
         },
+    }
+}
+
+/// The rule's view of a quiz.
+pub fn quiz_target(quiz: &QuizAccess) -> Target<'_> {
+    Target::Quiz {
+        owner: quiz.owner,
+        school: quiz.school.as_deref(),
+        shared: quiz.shared,
     }
 }
 

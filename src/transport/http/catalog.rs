@@ -1,19 +1,16 @@
-//! Banks and quizzes: what a teacher browses and builds games from.
+//! Banks: what a teacher browses and builds quizzes from (the quizzes are `quizzes.rs`).
 
 use axum::extract::{Path, State};
 use axum::Json;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::access::{bank_target, may_use_bank, province_wide, require};
+use super::access::{bank_target, may_use_bank, require};
 use super::auth::CurrentAccount;
-use super::error::{ApiError, ApiResult, Refusal};
+use super::error::{ApiError, ApiResult};
 use crate::domain::access::{may, Action, Target};
-use crate::domain::{text, Question};
-use crate::storage::{BankSummary, QuizSummary};
+use crate::domain::Question;
+use crate::storage::BankSummary;
 use crate::transport::AppState;
-
-/// Most questions in one quiz: a class period is 45 minutes.
-const MAX_QUIZ_QUESTIONS: usize = 100;
 
 pub async fn list_banks(
     State(state): State<AppState>,
@@ -52,95 +49,4 @@ pub async fn bank(
 pub struct BankDetail {
     bank: BankSummary,
     questions: Vec<Question>,
-}
-
-/// `POST /api/quizzes`: the quiz made.
-#[derive(Serialize)]
-pub struct QuizMade {
-    id: i64,
-    questions: usize,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct QuestionRef {
-    bank: String,
-    id: String,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct NewQuiz {
-    title: String,
-    #[serde(default)]
-    questions: Vec<QuestionRef>,
-    #[serde(default)]
-    banks: Vec<String>,
-}
-
-pub async fn create_quiz(
-    State(state): State<AppState>,
-    CurrentAccount(account): CurrentAccount,
-    Json(body): Json<NewQuiz>,
-) -> ApiResult<Json<QuizMade>> {
-    // The quiz will be the account's own: it must be one that builds and runs games.
-    require(&account, Action::UseBanks, Target::Province)?;
-    require(&account, Action::RunGame, Target::OwnedBy(account.id))?;
-    let title = text::normalize(&body.title);
-    if title.is_empty() || text::char_len(&title) > 120 {
-        return Err(Refusal::InvalidTitle.into());
-    }
-    let store = state.store();
-    let mut questions: Vec<Question> = Vec::new();
-    for bank in &body.banks {
-        let found = if may_use_bank(&state, &account, bank).await? {
-            store.bank_questions(bank).await?
-        } else {
-            Vec::new()
-        };
-        if found.is_empty() {
-            return Err(Refusal::UnknownBank {
-                bank: bank.to_string(),
-            }
-            .into());
-        }
-        questions.extend(found);
-    }
-    for r in &body.questions {
-        let q = if may_use_bank(&state, &account, &r.bank).await? {
-            store.question(&r.bank, &r.id).await?
-        } else {
-            None
-        };
-        questions.push(q.ok_or_else(|| {
-            ApiError::from(Refusal::UnknownQuestion {
-                bank: r.bank.clone(),
-                id: r.id.clone(),
-            })
-        })?);
-    }
-    if questions.is_empty() || questions.len() > MAX_QUIZ_QUESTIONS {
-        return Err(Refusal::InvalidQuestions {
-            max: MAX_QUIZ_QUESTIONS,
-        }
-        .into());
-    }
-    let id = store.create_quiz(account.id, &title, &questions).await?;
-    Ok(Json(QuizMade {
-        id,
-        questions: questions.len(),
-    }))
-}
-
-pub async fn list_quizzes(
-    State(state): State<AppState>,
-    CurrentAccount(account): CurrentAccount,
-) -> ApiResult<Json<Vec<QuizSummary>>> {
-    let owner = if province_wide(&account, Action::RunGame) {
-        None
-    } else {
-        require(&account, Action::RunGame, Target::OwnedBy(account.id))?;
-        Some(account.id)
-    };
-    Ok(Json(state.store().list_quizzes(owner).await?))
 }

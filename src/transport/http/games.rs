@@ -11,13 +11,14 @@ use super::access::{province_wide, require};
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult, Refusal};
 use super::export::Dialect;
+use super::quizzes::quiz_for;
 use super::report_files::{self, Part};
 // The contest's login cards also print the join address.
 pub use super::network::join_base;
 use crate::domain::access::{Action, Target};
 use crate::domain::game::settings::READING_MS;
 use crate::domain::game::Settings;
-use crate::domain::{GameId, TimeLimit};
+use crate::domain::{text, GameId, TimeLimit};
 use crate::engine::OpenError;
 use crate::storage::{Account, GameRow};
 use crate::transport::AppState;
@@ -28,6 +29,9 @@ pub struct NewGame {
     quiz: i64,
     #[serde(default)]
     settings: SettingsInput,
+    /// The class the game is played in («7A»): in the report's heading and file name.
+    #[serde(default)]
+    class: Option<String>,
 }
 
 /// What a host may choose; the rest of [`Settings`] is the server's to decide.
@@ -50,12 +54,15 @@ pub async fn open_game(
     headers: HeaderMap,
     Json(body): Json<NewGame>,
 ) -> ApiResult<Json<Opened>> {
-    let (owner, _) = state
-        .store()
-        .quiz(body.quiz)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    require(&account, Action::RunGame, Target::OwnedBy(owner))?;
+    // One's own quiz, one shared by a colleague of the school, or (a school admin) any quiz
+    // of the school; the game is the host's either way.
+    quiz_for(&state, &account, body.quiz, Action::RunGame).await?;
+    let class = match body.class.as_deref().map(text::normalize) {
+        Some(class) if class.is_empty() || text::char_len(&class) > 40 => {
+            return Err(Refusal::InvalidClass.into())
+        }
+        class => class,
+    };
     let limits = state.limits().config();
     let mut settings = Settings {
         max_players: limits.players_per_game,
@@ -105,6 +112,9 @@ pub async fn open_game(
     .await
     .map_err(anyhow::Error::from)?
     .map_err(refused)?;
+    if let Some(class) = class {
+        state.store().set_game_class(id, &class).await?;
+    }
     Ok(Json(Opened {
         join_url: format!("{base}/?pin={pin}"),
         id,

@@ -27,9 +27,31 @@ pub enum Refusal {
     InvalidQuestions {
         max: usize,
     },
+    /// A question typed in the quiz editor that is not one: every reason, in one sentence.
+    InvalidQuestion(String),
+    /// A quiz edit that keeps a question the quiz does not have (1-based).
+    UnknownQuizItem {
+        number: usize,
+    },
+    /// A teacher's own class bank holds this many questions already.
+    TooManyOwnQuestions {
+        cap: i64,
+    },
+    /// An uploaded image that is no PNG or JPEG, or does not decode.
+    UnreadableImage,
+    /// An image with more pixels than the server decodes (in millions).
+    ImageTooLarge {
+        megapixels: u64,
+    },
+    /// An account has uploaded this many images already.
+    TooManyImages {
+        cap: usize,
+    },
     InvalidMaxPlayers {
         max: u32,
     },
+    /// A class name that is empty or too long.
+    InvalidClass,
     InvalidAutoAdvance,
     /// A reading time outside what a game allows, in milliseconds.
     InvalidReadingTime {
@@ -179,10 +201,17 @@ impl Refusal {
             UnknownBank { .. } => "unknown_bank",
             UnknownQuestion { .. } => "unknown_question",
             InvalidQuestions { .. } => "invalid_questions",
+            InvalidQuestion(_) => "invalid_question",
+            UnknownQuizItem { .. } => "unknown_question",
+            TooManyOwnQuestions { .. } => "too_many_questions",
+            UnreadableImage => "unreadable_image",
+            ImageTooLarge { .. } => "image_too_large",
+            TooManyImages { .. } => "too_many_images",
             InvalidMaxPlayers { .. } | InvalidAutoAdvance | InvalidReadingTime { .. } => {
                 "invalid_settings"
             }
             InvalidPart => "invalid_part",
+            InvalidClass => "invalid_class",
             BankExists { .. } => "bank_exists",
             ExplanationsMissing { .. } => "explanations_missing",
             InvalidUsername => "invalid_username",
@@ -240,7 +269,22 @@ impl Refusal {
             UnknownBank { bank } => format!("Không có ngân hàng câu hỏi «{bank}»."),
             UnknownQuestion { bank, id } => format!("Không có câu hỏi «{id}» trong «{bank}»."),
             InvalidQuestions { max } => format!("Bộ câu hỏi cần từ 1 đến {max} câu hỏi."),
+            InvalidQuestion(reasons) => format!("Câu hỏi chưa hợp lệ: {reasons}."),
+            UnknownQuizItem { number } => format!("Bộ câu hỏi không có câu thứ {number}."),
+            TooManyOwnQuestions { cap } => format!(
+                "Ngân hàng riêng của bạn đã có {cap} câu hỏi, mức tối đa. Hãy xoá bớt câu không dùng."
+            ),
+            UnreadableImage => {
+                "Không đọc được hình ảnh. Hãy dùng ảnh PNG hoặc JPEG.".into()
+            }
+            ImageTooLarge { megapixels } => format!(
+                "Hình ảnh lớn hơn {megapixels} triệu điểm ảnh. Hãy thu nhỏ ảnh rồi tải lại."
+            ),
+            TooManyImages { cap } => format!(
+                "Bạn đã tải lên {cap} hình ảnh, mức tối đa cho một tài khoản."
+            ),
             InvalidMaxPlayers { max } => format!("Số người chơi tối đa phải từ 1 đến {max}."),
+            InvalidClass => "Tên lớp phải có từ 1 đến 40 ký tự.".into(),
             InvalidAutoAdvance => "Thời gian tự chuyển phải từ 5 đến 60 giây.".into(),
             InvalidReadingTime { min, max } => format!(
                 "Thời gian đọc câu hỏi phải từ {} đến {} giây.",
@@ -425,7 +469,14 @@ mod tests {
                 id: "q".into(),
             },
             InvalidQuestions { max: 100 },
+            InvalidQuestion("câu hỏi («text») đang để trống".into()),
+            UnknownQuizItem { number: 3 },
+            TooManyOwnQuestions { cap: 2000 },
+            UnreadableImage,
+            ImageTooLarge { megapixels: 24 },
+            TooManyImages { cap: 500 },
             InvalidMaxPlayers { max: 50_000 },
+            InvalidClass,
             InvalidAutoAdvance,
             InvalidReadingTime {
                 min: 1_000,
@@ -494,7 +545,14 @@ mod tests {
                 | UnknownBank { .. }
                 | UnknownQuestion { .. }
                 | InvalidQuestions { .. }
+                | InvalidQuestion(_)
+                | UnknownQuizItem { .. }
+                | TooManyOwnQuestions { .. }
+                | UnreadableImage
+                | ImageTooLarge { .. }
+                | TooManyImages { .. }
                 | InvalidMaxPlayers { .. }
+                | InvalidClass
                 | InvalidAutoAdvance
                 | InvalidReadingTime { .. }
                 | InvalidPart

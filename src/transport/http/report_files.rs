@@ -73,6 +73,9 @@ pub fn heading(report: &Report) -> Vec<String> {
         format!("Mã trò chơi: {}; số người chơi: {players}", report.game),
         "Tỉ lệ đúng tính trên tất cả người chơi; không trả lời tính là chưa đúng.".to_owned(),
     ];
+    if let Some(class) = &report.class {
+        lines.insert(1, format!("Lớp: {class}"));
+    }
     if report.status == GameStatus::Interrupted {
         lines.push(report.status_text.to_owned());
     }
@@ -192,8 +195,12 @@ pub fn report_xlsx(report: &Report) -> anyhow::Result<Vec<u8>> {
 /// and «An toàn mạng - 05-12-2026 - Câu hỏi - trò chơi 12.csv».
 pub fn file_names(report: &Report, part: Option<Part>, extension: &str) -> (String, String) {
     let date = date_vn(report.created_at).replace('/', "-");
-    let title: String = report
-        .title
+    // The class, when there is one, goes into the name with the title: «Tiết 3 - lớp 7A».
+    let named = match &report.class {
+        Some(class) => format!("{} - lớp {class}", report.title),
+        None => report.title.clone(),
+    };
+    let title: String = named
         .chars()
         // Characters Windows refuses in a file name, and control characters.
         .map(|c| {
@@ -217,10 +224,15 @@ pub fn file_names(report: &Report, part: Option<Part>, extension: &str) -> (Stri
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
     let mut ascii = format!("hoithi-{}", report.game);
-    let slug = slug.trim_matches('-');
+    // «Tiết 3 - lớp 7A» folds to dashes around the dash: keep one.
+    let slug = slug
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
     if !slug.is_empty() {
         ascii.push('-');
-        ascii.push_str(slug);
+        ascii.push_str(&slug);
     }
     ascii.push('-');
     ascii.push_str(&date);
@@ -264,6 +276,7 @@ mod tests {
         Report {
             game: GameId::new(12),
             title: title.into(),
+            class: None,
             status: GameStatus::Finished,
             status_text: GameStatus::Finished.text(),
             // 2026-12-05 00:30 in Vietnam, still 4 December in UTC.
@@ -290,6 +303,25 @@ mod tests {
         );
         let (ascii, _) = file_names(&report("???"), None, "xlsx");
         assert_eq!(ascii, "hoithi-12-05-12-2026.xlsx");
+    }
+
+    #[test]
+    fn a_class_is_named_in_the_file_name_and_the_heading() {
+        let with_class = Report {
+            class: Some("7A".into()),
+            ..report("An toàn mạng")
+        };
+        let (ascii, utf8) = file_names(&with_class, None, "xlsx");
+        assert_eq!(ascii, "hoithi-12-an-toan-mang-lop-7a-05-12-2026.xlsx");
+        assert_eq!(
+            utf8,
+            "An toàn mạng - lớp 7A - 05-12-2026 - trò chơi 12.xlsx"
+        );
+        let lines = heading(&with_class);
+        assert_eq!(lines[..2], ["Báo cáo trò chơi: An toàn mạng", "Lớp: 7A"]);
+        assert!(!heading(&report("An toàn mạng"))
+            .iter()
+            .any(|l| l.starts_with("Lớp")));
     }
 
     #[test]

@@ -46,13 +46,32 @@ impl ImportGate {
         headers: &HeaderMap,
         body: Body,
     ) -> ApiResult<(Grid, Turn)> {
+        let cap = self.config.upload_bytes(kind);
+        let (bytes, turn) = self.read_bytes(cap, headers, body).await?;
+        let limits = self.config.sheet(kind);
+        let name = file.to_owned();
+        let grid = off_runtime(move || sheets::read(&name, &bytes, &limits))
+            .await?
+            .map_err(|e| unreadable(kind, e))?;
+        Ok((grid, turn))
+    }
+}
+
+impl ImportGate {
+    /// Takes a turn and reads `body` within `cap` bytes and the upload time, as [`Self::read`]
+    /// does for a sheet; for other files (a question's image), which the caller decodes.
+    pub async fn read_bytes(
+        &self,
+        cap: usize,
+        headers: &HeaderMap,
+        body: Body,
+    ) -> ApiResult<(axum::body::Bytes, Turn)> {
         let permit = self
             .turns
             .clone()
             .try_acquire_owned()
             .map_err(|_| ApiError::from(Refusal::ImportsBusy))?;
         let turn = Turn { _permit: permit };
-        let cap = self.config.upload_bytes(kind);
         let too_large = || ApiError::from(Refusal::FileTooLarge { mib: mib(cap) });
         // A declared length past the cap is refused before a byte is read.
         let declared = headers
@@ -72,12 +91,7 @@ impl ImportGate {
         .await
         .map_err(|_| ApiError::from(Refusal::UploadTimeout { seconds }))?
         .map_err(|_| too_large())?;
-        let limits = self.config.sheet(kind);
-        let name = file.to_owned();
-        let grid = off_runtime(move || sheets::read(&name, &bytes, &limits))
-            .await?
-            .map_err(|e| unreadable(kind, e))?;
-        Ok((grid, turn))
+        Ok((bytes, turn))
     }
 }
 
