@@ -7,6 +7,7 @@ pub mod bank;
 pub mod bank_citations;
 pub mod bank_stats;
 pub mod bank_toml;
+pub mod bell;
 pub mod board;
 pub mod contest;
 pub mod context;
