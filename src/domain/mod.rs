@@ -25,6 +25,7 @@ pub mod roster;
 pub mod scopes;
 pub mod scoring;
 pub mod sheet;
+pub mod teams;
 pub mod text;
 pub mod time;
 
