@@ -236,9 +236,11 @@ pub enum Effect {
         round: usize,
         winners: Vec<Seat>,
     },
-    /// «Bạn được cứu» (a rescue), or back by an undo or a skip.
+    /// Back on stage: «Bạn được cứu» after a rescue; after an undo or a skip, the phone says
+    /// the elimination was withdrawn.
     BroughtBack {
         seats: Vec<Seat>,
+        why: Back,
     },
     Skipped {
         round: usize,
@@ -248,6 +250,16 @@ pub enum Effect {
     },
     /// An act for the report, to be stored.
     Logged(Act),
+}
+
+/// Why contestants came back on stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Back {
+    Rescue,
+    /// The host undid the elimination.
+    Undo,
+    /// The question that eliminated them was skipped as faulty.
+    Skip,
 }
 
 /// Why an input was refused. A refused input changes nothing.
@@ -806,6 +818,7 @@ impl Bell {
         });
         self.bring_back(
             &seats,
+            Back::Rescue,
             Some(round),
             What::Rescued {
                 seats: seats.clone(),
@@ -856,6 +869,7 @@ impl Bell {
     fn bring_back(
         &mut self,
         seats: &[Seat],
+        why: Back,
         round: Option<usize>,
         what: What,
         now: Millis,
@@ -869,6 +883,7 @@ impl Bell {
         vec![
             Effect::BroughtBack {
                 seats: seats.to_vec(),
+                why,
             },
             logged,
         ]
@@ -913,6 +928,7 @@ impl Bell {
         let mut effects = vec![Effect::Skipped { round }];
         effects.extend(self.bring_back(
             &reinstated,
+            Back::Skip,
             Some(round),
             What::Skipped {
                 reason: reason.clone(),
@@ -949,6 +965,7 @@ impl Bell {
         };
         Ok(self.bring_back(
             &seats,
+            Back::Undo,
             Some(round),
             What::Undone {
                 reason: reason.clone(),
@@ -986,7 +1003,13 @@ impl Bell {
         if rule.needs_question() {
             effects.extend(self.open(self.next_rescue, now));
         } else {
-            effects.extend(self.bring_back(&out, None, What::Rescued { seats: out.clone() }, now));
+            effects.extend(self.bring_back(
+                &out,
+                Back::Rescue,
+                None,
+                What::Rescued { seats: out.clone() },
+                now,
+            ));
         }
         Ok(effects)
     }

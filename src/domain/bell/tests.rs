@@ -322,7 +322,10 @@ fn a_whole_contest_is_logged_from_first_reveal_to_the_bell() {
     b.apply(&Input::Close, Millis::secs(65)).unwrap();
     assert_eq!(
         b.apply(&Input::Reveal, Millis::secs(66)).unwrap()[0],
-        Effect::BroughtBack { seats: seats(&[4]) }
+        Effect::BroughtBack {
+            seats: seats(&[4]),
+            why: Back::Rescue
+        }
     );
     b.apply(&Input::Next, Millis::secs(70)).unwrap();
     assert_eq!(

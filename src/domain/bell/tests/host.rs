@@ -56,7 +56,8 @@ fn skipping_a_revealed_question_brings_back_those_it_eliminated() {
         vec![
             Effect::Skipped { round: 1 },
             Effect::BroughtBack {
-                seats: seats(&[2, 3])
+                seats: seats(&[2, 3]),
+                why: Back::Skip,
             },
             Effect::Logged(Act {
                 at: Millis::secs(55),
@@ -106,7 +107,13 @@ fn undo_brings_back_the_last_elimination_whole_or_one_seat() {
         Err(BellError::UnknownSeat)
     );
     let effects = b.apply(&undo(Some(4)), Millis::secs(23)).unwrap();
-    assert_eq!(effects[0], Effect::BroughtBack { seats: seats(&[4]) });
+    assert_eq!(
+        effects[0],
+        Effect::BroughtBack {
+            seats: seats(&[4]),
+            why: Back::Undo,
+        }
+    );
     assert_eq!(standing(&b), seats(&[1, 2, 4]));
     b.apply(&undo(None), Millis::secs(24)).unwrap();
     assert_eq!(standing(&b), seats(&[1, 2, 3, 4, 5]));
@@ -176,7 +183,8 @@ fn rescue_all_brings_every_eliminated_contestant_back_at_once() {
     assert_eq!(
         effects[1],
         Effect::BroughtBack {
-            seats: seats(&[2, 3, 4])
+            seats: seats(&[2, 3, 4]),
+            why: Back::Rescue,
         }
     );
     assert_eq!(b.standing(), 4);
@@ -228,7 +236,8 @@ fn a_rescue_question_brings_back_the_fastest_right_eliminated_up_to_the_cap() {
     assert_eq!(
         effects[0],
         Effect::BroughtBack {
-            seats: seats(&[4, 5])
+            seats: seats(&[4, 5]),
+            why: Back::Rescue,
         }
     );
     assert_eq!(standing(&b), seats(&[1, 4, 5]));
@@ -292,7 +301,8 @@ fn the_audience_rescue_counts_right_viewers_once_and_brings_back_those_who_laste
     assert_eq!(
         effects[0],
         Effect::BroughtBack {
-            seats: seats(&[2, 3])
+            seats: seats(&[2, 3]),
+            why: Back::Rescue,
         }
     );
 }

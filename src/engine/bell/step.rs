@@ -1,0 +1,236 @@
+//! What a stage room sends because of one effect of its contest: the pure step between
+//! `Bell::apply` and the connections, table-tested without a task or a clock.
+//!
+//! Work per effect is bounded by who it concerns: an answer touches one phone; a reveal is one
+//! broadcast plus one message to each contestant it eliminated; nothing is sent to every
+//! contestant one by one.
+
+use std::time::Duration;
+
+use crate::domain::bell::{Back, Bell, Effect, Phase, RoundKind, Seat};
+use crate::domain::question::AnswerKey;
+use crate::domain::Millis;
+use crate::protocol::bell::{encode_bell, BellMsg, BellQuestionView, SeatView, YouStatus};
+use crate::protocol::Text;
+
+/// How long a finished contest stays open for the bell and the report.
+pub const FINISHED_LINGER: Duration = Duration::from_secs(15 * 60);
+
+/// One thing the room sends, in order.
+#[derive(Debug, PartialEq)]
+pub enum Action {
+    /// To every connection: phones, audience, stage screens.
+    All(Text),
+    /// To one contestant's phone.
+    Seat { seat: Seat, text: Text },
+    /// To the host's, judges' and hall screens.
+    Stage(Text),
+    /// The room closes by itself this long from now.
+    CloseAfter(Duration),
+}
+
+/// The actions for `effect`, which `bell` has just produced at `now`. `seq` rises with every
+/// event broadcast to the room.
+pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<Action> {
+    match effect {
+        Effect::Joined { seat } => vec![Action::Stage(encode_bell(&BellMsg::BellSeated {
+            seq: *seq,
+            seat: seat.number(),
+            name: bell.contestant(*seat).map_or("", |c| c.name.as_str()),
+            contestants: bell.contestants().count(),
+        }))],
+        Effect::Opened { round } => {
+            *seq += 1;
+            let question = question_view(bell, *round, now);
+            vec![Action::All(encode_bell(&BellMsg::BellQuestion {
+                seq: *seq,
+                question,
+                standing: bell.standing(),
+            }))]
+        }
+        Effect::AnswerAccepted {
+            seat,
+            round,
+            counted,
+            by: crate::domain::bell::Source::Phone,
+            ..
+        } => vec![receipt(*seat, *round, *counted, *seq)],
+        Effect::AnswerRepeated { seat, round } => {
+            let counted = bell.rounds()[*round]
+                .answers
+                .get(seat)
+                .is_some_and(|g| g.counted);
+            vec![receipt(*seat, *round, counted, *seq)]
+        }
+        // A judge's record is on the stage screens as its logged act.
+        Effect::AnswerAccepted { .. } | Effect::AudienceAnswered { .. } => Vec::new(),
+        Effect::Paused {
+            round,
+            remaining_ms,
+        } => {
+            *seq += 1;
+            vec![Action::All(encode_bell(&BellMsg::BellPaused {
+                seq: *seq,
+                round: *round,
+                remaining_ms: *remaining_ms,
+            }))]
+        }
+        Effect::Resumed { round, closes_at } => {
+            *seq += 1;
+            vec![Action::All(encode_bell(&BellMsg::BellResumed {
+                seq: *seq,
+                round: *round,
+                remaining_ms: closes_at.since(now),
+            }))]
+        }
+        Effect::Closed { round } => {
+            *seq += 1;
+            vec![Action::All(encode_bell(&BellMsg::BellClosed {
+                seq: *seq,
+                round: *round,
+            }))]
+        }
+        Effect::Revealed {
+            round,
+            eliminated,
+            spared_all_wrong,
+        } => {
+            *seq += 1;
+            let q = &bell.rounds()[*round].question;
+            let mut out = vec![Action::All(encode_bell(&BellMsg::BellReveal {
+                seq: *seq,
+                round: *round,
+                correct: q.correct_ids(),
+                value: number(&q.key),
+                explanation: &q.explanation,
+                eliminated: eliminated.len(),
+                standing: bell.standing(),
+                spared_all_wrong: *spared_all_wrong,
+            }))];
+            out.extend(you(eliminated, YouStatus::Eliminated, *seq));
+            out
+        }
+        Effect::Decided { round, winners } => {
+            *seq += 1;
+            vec![Action::All(encode_bell(&BellMsg::BellDecided {
+                seq: *seq,
+                round: *round,
+                value: number(&bell.rounds()[*round].question.key),
+                winners: seat_views(bell, winners),
+            }))]
+        }
+        Effect::BroughtBack { seats, why } => {
+            *seq += 1;
+            let (why_name, status) = match why {
+                Back::Rescue => ("rescue", YouStatus::Rescued),
+                Back::Undo => ("undo", YouStatus::Reinstated),
+                Back::Skip => ("skip", YouStatus::Reinstated),
+            };
+            let mut out = vec![Action::All(encode_bell(&BellMsg::BellBack {
+                seq: *seq,
+                seats: seats.iter().map(|s| s.number()).collect(),
+                why: why_name,
+                standing: bell.standing(),
+            }))];
+            out.extend(you(seats, status, *seq));
+            out
+        }
+        Effect::Skipped { round } => {
+            *seq += 1;
+            vec![Action::All(encode_bell(&BellMsg::BellSkipped {
+                seq: *seq,
+                round: *round,
+            }))]
+        }
+        Effect::Finished { winners } => {
+            *seq += 1;
+            let mut out = vec![Action::All(encode_bell(&BellMsg::BellEnd {
+                seq: *seq,
+                winners: seat_views(bell, winners),
+            }))];
+            out.extend(you(winners, YouStatus::Winner, *seq));
+            out.push(Action::CloseAfter(FINISHED_LINGER));
+            out
+        }
+        Effect::Logged(act) => vec![Action::Stage(encode_bell(&BellMsg::BellAct {
+            seq: *seq,
+            at_ms: act.at.0,
+            round: act.round,
+            what: &act.what,
+        }))],
+    }
+}
+
+fn receipt(seat: Seat, round: usize, counted: bool, seq: u64) -> Action {
+    Action::Seat {
+        seat,
+        text: encode_bell(&BellMsg::BellReceipt {
+            seq,
+            round,
+            counted,
+        }),
+    }
+}
+
+/// One message per concerned contestant: the same text for all, serialized once.
+fn you(seats: &[Seat], status: YouStatus, seq: u64) -> Vec<Action> {
+    let text = encode_bell(&BellMsg::BellYou {
+        seq,
+        status,
+        text: status.text(),
+    });
+    seats
+        .iter()
+        .map(|&seat| Action::Seat {
+            seat,
+            text: text.clone(),
+        })
+        .collect()
+}
+
+fn number(key: &AnswerKey) -> Option<f64> {
+    match key {
+        AnswerKey::Number { value, .. } => Some(*value),
+        _ => None,
+    }
+}
+
+fn seat_views<'a>(bell: &'a Bell, seats: &[Seat]) -> Vec<SeatView<'a>> {
+    seats
+        .iter()
+        .map(|&s| SeatView {
+            seat: s.number(),
+            name: bell.contestant(s).map_or("", |c| c.name.as_str()),
+        })
+        .collect()
+}
+
+/// Round `round` as the screens show it, with the time left at `now`.
+pub fn question_view(bell: &Bell, round: usize, now: Millis) -> BellQuestionView<'_> {
+    let r = &bell.rounds()[round];
+    let main = bell
+        .rounds()
+        .iter()
+        .filter(|r| r.kind == RoundKind::Main)
+        .count();
+    let remaining_ms = match bell.phase() {
+        Phase::Open { closes_at, .. } => closes_at.since(now),
+        Phase::Paused { remaining_ms, .. } => remaining_ms,
+        _ => 0,
+    };
+    BellQuestionView {
+        round,
+        stage: match r.kind {
+            RoundKind::Main => "main",
+            RoundKind::TieBreak => "tie_break",
+            RoundKind::Rescue => "rescue",
+        },
+        number: (r.kind == RoundKind::Main).then_some(round + 1),
+        total: main,
+        kind: r.question.kind,
+        text: &r.question.text,
+        options: r.question.options.iter().map(String::as_str).collect(),
+        time_limit_ms: r.question.time_limit.millis(),
+        remaining_ms,
+    }
+}
