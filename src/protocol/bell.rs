@@ -146,6 +146,9 @@ pub enum BellMsg<'a> {
         role: &'static str,
         #[serde(skip_serializing_if = "Option::is_none")]
         you: Option<SeatView<'a>>,
+        /// A contestant's standing now, so a phone that comes back shows it at once.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        status: Option<YouStatus>,
         title: &'a str,
         phase: &'static str,
         standing: usize,

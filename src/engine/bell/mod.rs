@@ -27,7 +27,9 @@ pub use registry::{BellHandle, BellRooms};
 use crate::domain::bell::{Bell, Input, Phase, Seat, ViewerId};
 use crate::domain::{GameId, Millis};
 use crate::outbox::{Outbox, Outgoing};
-use crate::protocol::bell::{encode_bell, BellErrorCode, BellMsg, HostAct, SeatView, StageRole};
+use crate::protocol::bell::{
+    encode_bell, BellErrorCode, BellMsg, HostAct, SeatView, StageRole, YouStatus,
+};
 use crate::protocol::Text;
 use step::Action;
 
@@ -289,6 +291,18 @@ impl BellRoom {
     }
 
     fn welcome(&self, who: Who, now: Millis) -> Text {
+        let status = match who {
+            Who::Contestant(seat) => self.bell.contestant(seat).map(|c| {
+                if self.bell.winners().contains(&seat) {
+                    YouStatus::Winner
+                } else if c.is_standing() {
+                    YouStatus::Standing
+                } else {
+                    YouStatus::Eliminated
+                }
+            }),
+            _ => None,
+        };
         let (role, you) = match who {
             Who::Contestant(seat) => (
                 "contestant",
@@ -315,6 +329,7 @@ impl BellRoom {
             seq: self.seq,
             role,
             you,
+            status,
             title: &self.setup_title,
             phase,
             standing: self.bell.standing(),

@@ -234,3 +234,132 @@ pub fn question_view(bell: &Bell, round: usize, now: Millis) -> BellQuestionView
         remaining_ms,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::domain::bell::{BellSet, Input, Rules};
+    use crate::domain::question::tests::single;
+    use crate::domain::{Answer, Nickname};
+
+    fn seat(n: u16) -> Seat {
+        Seat::new(n).unwrap()
+    }
+
+    /// Three contestants, one question (20 s), started at 0.
+    fn started() -> Bell {
+        let set = BellSet::new(vec![single(1, 4)], None, vec![]).unwrap();
+        let mut bell = Bell::new(&set, Rules::default(), 1);
+        for n in 1..=3 {
+            let name = Nickname::parse(&format!("Thí sinh {n}")).unwrap();
+            bell.apply(
+                &Input::Join {
+                    seat: seat(n),
+                    name,
+                },
+                Millis(0),
+            )
+            .unwrap();
+        }
+        bell.apply(&Input::Start, Millis(0)).unwrap();
+        bell
+    }
+
+    /// Applies `input` and returns every action, with the room's `seq` after.
+    fn step(bell: &mut Bell, input: Input, at: Millis, seq: &mut u64) -> Vec<Action> {
+        let effects = bell.apply(&input, at).unwrap();
+        effects
+            .iter()
+            .flat_map(|e| actions(bell, e, seq, at))
+            .collect()
+    }
+
+    fn json(text: &Text) -> Value {
+        serde_json::from_str(text.as_str()).unwrap()
+    }
+
+    /// Each action as (to whom, message type).
+    fn shape(actions: &[Action]) -> Vec<(String, String)> {
+        actions
+            .iter()
+            .map(|a| match a {
+                Action::All(t) => ("all".into(), json(t)["type"].as_str().unwrap().into()),
+                Action::Stage(t) => ("stage".into(), json(t)["type"].as_str().unwrap().into()),
+                Action::Seat { seat, text } => (
+                    format!("seat {}", seat.number()),
+                    json(text)["type"].as_str().unwrap().into(),
+                ),
+                Action::CloseAfter(d) => ("room".into(), format!("close after {} s", d.as_secs())),
+            })
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn an_answer_costs_one_receipt_and_a_reveal_tells_only_the_eliminated() {
+        let mut bell = started();
+        let right = Answer::Options(bell.rounds()[0].question.correct_ids().to_vec());
+        let mut seq = 1;
+        let answer = Input::Answer {
+            seat: seat(1),
+            round: 0,
+            answer: right.clone(),
+        };
+        assert_eq!(
+            shape(&step(&mut bell, answer, Millis::secs(2), &mut seq)),
+            pairs(&[("seat 1", "bell_receipt")])
+        );
+        let record = Input::Record {
+            seat: seat(2),
+            round: 0,
+            answer: right,
+        };
+        assert_eq!(
+            shape(&step(&mut bell, record, Millis::secs(3), &mut seq)),
+            pairs(&[("stage", "bell_act")]),
+            "a whiteboard shows on the stage screens as an act, nothing to phones"
+        );
+        assert_eq!(seq, 1, "answers raise no room event");
+        step(&mut bell, Input::Close, Millis::secs(4), &mut seq);
+        let reveal = step(&mut bell, Input::Reveal, Millis::secs(5), &mut seq);
+        assert_eq!(
+            shape(&reveal),
+            pairs(&[
+                ("all", "bell_reveal"),
+                ("seat 3", "bell_you"),
+                ("stage", "bell_act"),
+            ])
+        );
+        assert_eq!(seq, 3);
+        let Action::All(text) = &reveal[0] else {
+            unreachable!()
+        };
+        let msg = json(text);
+        assert_eq!(
+            (
+                msg["seq"].clone(),
+                msg["eliminated"].clone(),
+                msg["standing"].clone()
+            ),
+            (3.into(), 1.into(), 2.into())
+        );
+        let end = step(&mut bell, Input::Next, Millis::secs(6), &mut seq);
+        assert_eq!(
+            shape(&end),
+            pairs(&[
+                ("all", "bell_end"),
+                ("seat 1", "bell_you"),
+                ("seat 2", "bell_you"),
+                ("room", "close after 900 s"),
+                ("stage", "bell_act"),
+            ])
+        );
+    }
+}

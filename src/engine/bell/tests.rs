@@ -175,6 +175,11 @@ impl Stage {
     }
 
     async fn sit(&mut self, n: u16) -> Conn {
+        self.sit_again(n).await.0
+    }
+
+    /// Takes seat `n` (or comes back to it) and returns the welcome too.
+    async fn sit_again(&mut self, n: u16) -> (Conn, Value) {
         let (conn, outbox) = self.conn();
         let (reply, got) = oneshot::channel();
         self.handle
@@ -185,8 +190,11 @@ impl Stage {
                 reply,
             })
             .await;
-        got.await.unwrap().expect("the seat is free");
-        conn
+        let welcome = got
+            .await
+            .unwrap()
+            .expect("the seat is free, or its owner's");
+        (conn, serde_json::from_str(welcome.as_str()).unwrap())
     }
 
     async fn ask(&self, conn: u64, ask: Ask) {
@@ -278,6 +286,16 @@ async fn the_countdown_closes_by_itself_and_a_wrong_phone_reads_it_is_out() {
     assert!(
         an.queued().iter().all(|m| m["type"] != "bell_you"),
         "only the eliminated phone is told"
+    );
+    // Binh's phone comes back (a reload): the welcome says at once that Binh is out.
+    let (_again, welcome) = stage.sit_again(2).await;
+    assert_eq!(
+        (
+            welcome["status"].clone(),
+            welcome["phase"].clone(),
+            welcome["standing"].clone()
+        ),
+        ("eliminated".into(), "revealed".into(), 1.into())
     );
     // A contestant may not press the host's buttons.
     stage.ask(an.id, Ask::Host(HostAct::Next)).await;

@@ -71,6 +71,7 @@ fn every_server_message() -> Vec<Value> {
                 seat: 42,
                 name: "Lan",
             }),
+            status: Some(YouStatus::Standing),
             title: "Rung chuông vàng",
             phase: "open",
             standing: 86,
