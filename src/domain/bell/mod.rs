@@ -388,6 +388,10 @@ impl Bell {
     pub fn contestant(&self, seat: Seat) -> Option<&Contestant> {
         self.contestants.get(&seat)
     }
+    /// Contestants seated, standing or not.
+    pub fn contestant_count(&self) -> usize {
+        self.contestants.len()
+    }
     /// Contestants still standing: what the hall screen shows.
     pub fn standing(&self) -> usize {
         self.contestants

@@ -33,6 +33,10 @@ use crate::protocol::bell::{
 use crate::protocol::Text;
 use step::Action;
 
+/// A stage room with no connection closes after this long (a hall's Wi-Fi may drop for
+/// minutes; half an hour is the class room's patience too).
+pub const EMPTY_LINGER: Duration = Duration::from_secs(30 * 60);
+
 /// What a stage room is made from.
 pub struct BellSetup {
     pub game_id: GameId,
@@ -52,7 +56,11 @@ pub struct BellRoom {
     /// Each seat's phone (its latest connection).
     seats: HashMap<Seat, u64>,
     next_viewer: ViewerId,
+    /// When the room closes by itself: the end's linger, or [`EMPTY_LINGER`] after the last
+    /// connection went.
     closes_at: Option<Instant>,
+    /// Since when nobody has been connected.
+    empty_since: Option<Instant>,
 }
 
 impl BellRoom {
@@ -67,6 +75,7 @@ impl BellRoom {
             seats: HashMap::new(),
             next_viewer: 0,
             closes_at: None,
+            empty_since: Some(Instant::now()),
         }
     }
 
@@ -81,6 +90,11 @@ impl BellRoom {
                 .bell
                 .next_deadline()
                 .map(|ms| self.epoch + Duration::from_millis(ms.0));
+            let empty_until = self.empty_since.map(|t| t + EMPTY_LINGER);
+            let expires = match (self.closes_at, empty_until) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
             tokio::select! {
                 cmd = commands.recv() => match cmd {
                     Some(cmd) => self.handle(cmd),
@@ -95,11 +109,16 @@ impl BellRoom {
                     let now = self.now();
                     self.apply(&Input::Tick, now).ok();
                 }
-                _ = sleep_until(self.closes_at.unwrap_or_else(Instant::now)), if self.closes_at.is_some() => break,
+                _ = sleep_until(expires.unwrap_or_else(Instant::now)), if expires.is_some() => break,
                 changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
             }
+            self.empty_since = match (self.conns.is_empty(), self.empty_since) {
+                (true, None) => Some(Instant::now()),
+                (true, since) => since,
+                (false, _) => None,
+            };
         }
-        tracing::info!(game = %self.game_id, contestants = self.bell.contestants().count(), "stage room closed");
+        tracing::info!(game = %self.game_id, contestants = self.bell.contestant_count(), "stage room closed");
     }
 
     fn now(&self) -> Millis {
@@ -333,7 +352,7 @@ impl BellRoom {
             title: &self.setup_title,
             phase,
             standing: self.bell.standing(),
-            contestants: self.bell.contestants().count(),
+            contestants: self.bell.contestant_count(),
             question: round.map(|r| step::question_view(&self.bell, r, now)),
         })
     }

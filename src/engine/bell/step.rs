@@ -37,7 +37,7 @@ pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<
             seq: *seq,
             seat: seat.number(),
             name: bell.contestant(*seat).map_or("", |c| c.name.as_str()),
-            contestants: bell.contestants().count(),
+            contestants: bell.contestant_count(),
         }))],
         Effect::Opened { round } => {
             *seq += 1;

@@ -538,3 +538,40 @@ async fn a_hundred_contestants_with_two_rescues_and_an_undo_ring_the_bell() {
     let mine = phones.get_mut(&7).unwrap().until("bell_you").await;
     assert_eq!(mine["text"], "Bạn rung chuông vàng!");
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_room_nobody_uses_closes_and_leaves_the_registry() {
+    let (shutdown_tx, shutdown) = watch::channel(false);
+    let rooms = BellRooms::default();
+    let set = BellSet::new(vec![question(1)], None, vec![]).unwrap();
+    let handle = rooms.open(
+        BellSetup {
+            game_id: GameId::new(22),
+            pin: "111222".into(),
+            title: "Thử".into(),
+            bell: Bell::new(&set, Rules::default(), 1),
+        },
+        shutdown,
+    );
+    let (hall, outbox) = Conn::new(1);
+    let (reply, got) = oneshot::channel();
+    handle
+        .send(BellCommand::Stage {
+            role: StageRole::Hall,
+            outbox,
+            reply,
+        })
+        .await;
+    got.await.unwrap();
+    // A connected screen keeps it open past the linger.
+    tokio::time::sleep(EMPTY_LINGER + Duration::from_secs(60)).await;
+    assert!(rooms.by_pin("111222").is_some());
+    handle.send(BellCommand::Detach { conn: hall.id }).await;
+    tokio::time::sleep(EMPTY_LINGER + Duration::from_secs(1)).await;
+    assert!(
+        rooms.by_pin("111222").is_none(),
+        "closed half an hour after the last screen left"
+    );
+    assert!(!handle.send(BellCommand::Detach { conn: 1 }).await);
+    drop(shutdown_tx);
+}
