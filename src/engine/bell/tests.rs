@@ -575,3 +575,83 @@ async fn a_room_nobody_uses_closes_and_leaves_the_registry() {
     assert!(!handle.send(BellCommand::Detach { conn: 1 }).await);
     drop(shutdown_tx);
 }
+
+/// The host pauses (phones are told and refused), resumes, and runs a rescue put to the
+/// audience: viewers' phones answer, each counted once, and as many contestants come back as
+/// viewers were right.
+#[tokio::test(start_paused = true)]
+async fn a_pause_and_an_audience_rescue_through_the_room() {
+    let rules = Rules {
+        rescue: RescueRule::ByAudience { up_to: None },
+        ..Rules::default()
+    };
+    let mut stage = Stage::open(2, 1, rules).await;
+    let mut phones = Vec::new();
+    for n in 1..=4 {
+        phones.push(stage.sit(n).await);
+    }
+    stage.host(HostAct::Start).await;
+    stage.host(HostAct::Pause).await;
+    assert_eq!(phones[0].until("bell_paused").await["remaining_ms"], 20_000);
+    stage
+        .ask(
+            phones[0].id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    assert_eq!(phones[0].until("error").await["code"], "paused");
+    stage.host(HostAct::Resume).await;
+    assert_eq!(
+        phones[0].until("bell_resumed").await["remaining_ms"],
+        20_000
+    );
+    for (i, right) in [(0, true), (1, false), (2, false), (3, false)] {
+        let answer = stage.pick(0, right);
+        stage
+            .ask(phones[i].id, Ask::Answer { round: 0, answer })
+            .await;
+    }
+    assert_eq!(stage.reveal().await["standing"], 1);
+
+    // Three viewers; two are right, one answers twice (counted once).
+    let mut viewers = Vec::new();
+    for _ in 0..3 {
+        let (conn, outbox) = stage.conn();
+        let (reply, got) = oneshot::channel();
+        stage
+            .handle
+            .send(BellCommand::Audience { outbox, reply })
+            .await;
+        let (_viewer, welcome) = got.await.unwrap();
+        let welcome: Value = serde_json::from_str(welcome.as_str()).unwrap();
+        assert_eq!(welcome["role"], "audience");
+        viewers.push(conn);
+    }
+    stage.host(HostAct::Rescue).await;
+    assert_eq!(viewers[0].until("bell_question").await["stage"], "rescue");
+    stage
+        .ask(
+            phones[1].id,
+            Ask::Answer {
+                round: 3,
+                answer: stage.right(3),
+            },
+        )
+        .await;
+    assert_eq!(phones[1].until("error").await["code"], "audience_only");
+    for (i, right) in [(0, true), (0, false), (1, true), (2, false)] {
+        let answer = stage.pick(3, right);
+        stage
+            .ask(viewers[i].id, Ask::Answer { round: 3, answer })
+            .await;
+    }
+    assert_eq!(viewers[2].until("bell_receipt").await["counted"], true);
+    stage.host(HostAct::Close).await;
+    stage.host(HostAct::Reveal).await;
+    let back = stage.hall.until("bell_back").await;
+    assert_eq!(back["seats"].as_array().map(Vec::len), Some(2), "{back}");
+    assert_eq!(back["standing"], 3);
+}
