@@ -25,6 +25,7 @@
 //! answering main questions for fun: recorded, shown to them, never counted.
 
 pub mod log;
+pub mod report;
 pub mod rescue;
 pub mod rules;
 pub mod seat;

@@ -9,6 +9,8 @@ use crate::domain::question::{AnswerKey, OptionId, QuestionKind};
 
 /// The host's acts between questions: skip, undo and rescue.
 mod host;
+/// The report: places, rounds, the act log in sentences.
+mod report;
 /// The acts during a question: pause, judges, the countdown.
 mod timing;
 
