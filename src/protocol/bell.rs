@@ -156,11 +156,11 @@ pub enum BellMsg<'a> {
         #[serde(skip_serializing_if = "Option::is_none")]
         question: Option<BellQuestionView<'a>>,
     },
-    /// To the stage screens: a contestant took a seat.
+    /// To the stage screens: contestants who took a seat since the last one (coalesced, at
+    /// most four a second, so a hall filling up costs the screens a few messages a second).
     BellSeated {
         seq: u64,
-        seat: u16,
-        name: &'a str,
+        seats: Vec<SeatView<'a>>,
         contestants: usize,
     },
     BellQuestion {

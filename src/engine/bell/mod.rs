@@ -37,6 +37,9 @@ use step::Action;
 /// minutes; half an hour is the class room's patience too).
 pub const EMPTY_LINGER: Duration = Duration::from_secs(30 * 60);
 
+/// The stage screens hear of new seats at most this often.
+pub const SEATED_EVERY: Duration = Duration::from_millis(250);
+
 /// What a stage room is made from.
 pub struct BellSetup {
     pub game_id: GameId,
@@ -61,6 +64,9 @@ pub struct BellRoom {
     closes_at: Option<Instant>,
     /// Since when nobody has been connected.
     empty_since: Option<Instant>,
+    /// Seats taken since the stage screens last heard, and when they hear next.
+    seated: Vec<Seat>,
+    seated_due: Option<Instant>,
 }
 
 impl BellRoom {
@@ -76,6 +82,8 @@ impl BellRoom {
             next_viewer: 0,
             closes_at: None,
             empty_since: Some(Instant::now()),
+            seated: Vec::new(),
+            seated_due: None,
         }
     }
 
@@ -108,6 +116,9 @@ impl BellRoom {
                     }
                     let now = self.now();
                     self.apply(&Input::Tick, now).ok();
+                }
+                _ = sleep_until(self.seated_due.unwrap_or_else(Instant::now)), if self.seated_due.is_some() => {
+                    self.flush_seated();
                 }
                 _ = sleep_until(expires.unwrap_or_else(Instant::now)), if expires.is_some() => break,
                 changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
@@ -299,6 +310,11 @@ impl BellRoom {
                     }
                 }
             }
+            Action::Seated(seat) => {
+                self.seated.push(seat);
+                self.seated_due
+                    .get_or_insert_with(|| Instant::now() + SEATED_EVERY);
+            }
             Action::CloseAfter(linger) => self.closes_at = Some(Instant::now() + linger),
         }
         // A connection that stopped reading is let go; its phone comes back with `bell_sit`.
@@ -306,6 +322,16 @@ impl BellRoom {
             if let Some((Who::Contestant(seat), _)) = self.conns.remove(&id) {
                 self.seats.remove(&seat);
             }
+        }
+    }
+
+    /// The seats taken since the last time, to the stage screens in one message.
+    fn flush_seated(&mut self) {
+        self.seated_due = None;
+        let seats = std::mem::take(&mut self.seated);
+        if !seats.is_empty() {
+            let text = step::seated(&self.bell, &seats, self.seq);
+            self.perform(Action::Stage(text));
         }
     }
 

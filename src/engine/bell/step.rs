@@ -25,6 +25,9 @@ pub enum Action {
     Seat { seat: Seat, text: Text },
     /// To the host's, judges' and hall screens.
     Stage(Text),
+    /// A seat was taken: the stage screens hear of it with the others of the next quarter
+    /// second ([`seated`]).
+    Seated(Seat),
     /// The room closes by itself this long from now.
     CloseAfter(Duration),
 }
@@ -33,12 +36,7 @@ pub enum Action {
 /// event broadcast to the room.
 pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<Action> {
     match effect {
-        Effect::Joined { seat } => vec![Action::Stage(encode_bell(&BellMsg::BellSeated {
-            seq: *seq,
-            seat: seat.number(),
-            name: bell.contestant(*seat).map_or("", |c| c.name.as_str()),
-            contestants: bell.contestant_count(),
-        }))],
+        Effect::Joined { seat } => vec![Action::Seated(*seat)],
         Effect::Opened { round } => {
             *seq += 1;
             let question = question_view(bell, *round, now);
@@ -159,6 +157,15 @@ pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<
             what: &act.what,
         }))],
     }
+}
+
+/// The stage screens' message for `seats`, taken since the last one.
+pub fn seated(bell: &Bell, seats: &[Seat], seq: u64) -> Text {
+    encode_bell(&BellMsg::BellSeated {
+        seq,
+        seats: seat_views(bell, seats),
+        contestants: bell.contestant_count(),
+    })
 }
 
 fn receipt(seat: Seat, round: usize, counted: bool, seq: u64) -> Action {
@@ -291,6 +298,7 @@ mod tests {
                     format!("seat {}", seat.number()),
                     json(text)["type"].as_str().unwrap().into(),
                 ),
+                Action::Seated(s) => ("stage".into(), format!("seated {}", s.number())),
                 Action::CloseAfter(d) => ("room".into(), format!("close after {} s", d.as_secs())),
             })
             .collect()

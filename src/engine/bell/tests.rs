@@ -244,7 +244,15 @@ async fn the_countdown_closes_by_itself_and_a_wrong_phone_reads_it_is_out() {
     let mut stage = Stage::open(2, 0, Rules::default()).await;
     let mut an = stage.sit(1).await;
     let mut binh = stage.sit(2).await;
-    assert_eq!(stage.hall.until("bell_seated").await["contestants"], 1);
+    let seated = stage.hall.until("bell_seated").await;
+    assert_eq!(
+        (seated["seats"].clone(), seated["contestants"].clone()),
+        (
+            serde_json::json!([{"seat": 1, "name": "Học sinh 1"}, {"seat": 2, "name": "Học sinh 2"}]),
+            2.into()
+        ),
+        "the two seats taken within a quarter second come in one message"
+    );
     stage.host(HostAct::Start).await;
     let q = an.until("bell_question").await;
     assert_eq!(
@@ -326,7 +334,7 @@ async fn a_hundred_contestants_with_two_rescues_and_an_undo_ring_the_bell() {
     let mut phones: HashMap<u16, Conn> = HashMap::new();
     phones.insert(1, stage.sit(1).await);
     assert_eq!(
-        stage.hall.until("bell_seated").await["seat"],
+        stage.hall.until("bell_seated").await["seats"][0]["seat"],
         1,
         "the hall sees seats fill"
     );

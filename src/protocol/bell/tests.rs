@@ -80,8 +80,10 @@ fn every_server_message() -> Vec<Value> {
         },
         BellMsg::BellSeated {
             seq: 0,
-            seat: 42,
-            name: "Lan",
+            seats: vec![SeatView {
+                seat: 42,
+                name: "Lan",
+            }],
             contestants: 57,
         },
         BellMsg::BellQuestion {
