@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::*;
 use crate::domain::question::tests::single;
-use crate::domain::question::{AnswerKey, OptionId, QuestionKind};
+use crate::domain::question::{AnswerKey, AnswerShapeError, OptionId, QuestionKind};
 
 /// The host's acts between questions: skip, undo and rescue.
 mod host;
