@@ -9,6 +9,7 @@ pub mod bank;
 pub mod bank_citations;
 pub mod bank_stats;
 pub mod bank_toml;
+pub mod bell;
 pub mod board;
 pub mod contest;
 pub mod context;
@@ -28,6 +29,7 @@ pub mod roster;
 pub mod scopes;
 pub mod scoring;
 pub mod sheet;
+pub mod teams;
 pub mod text;
 pub mod time;
 

@@ -2,6 +2,7 @@
 //! and timers; the rest of the server reaches it only through a [`RoomHandle`]. The
 //! [`Engine`] is the registry: it opens rooms and finds them by PIN or game id.
 
+pub mod bell;
 pub mod room;
 pub mod token;
 pub mod views;

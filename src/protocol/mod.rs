@@ -3,6 +3,7 @@
 //! Client messages are strict: unknown types and fields are refused. Server messages borrow
 //! from the room's state, so a broadcast is serialized once and shared by every connection.
 
+pub mod bell;
 mod client;
 mod errors;
 mod server;

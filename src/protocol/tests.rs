@@ -70,8 +70,9 @@ fn every_server_message_type_has_an_example_with_a_seq() {
     }
     for example in examples() {
         if let Some(ty) = example["type"].as_str() {
+            // The stage contest's messages are held to the document by `bell/tests.rs`.
             assert!(
-                CLIENT_TYPES.contains(&ty) || SERVER_TYPES.contains(&ty),
+                CLIENT_TYPES.contains(&ty) || SERVER_TYPES.contains(&ty) || ty.starts_with("bell_"),
                 "unknown type in the document: {ty}"
             );
         }

@@ -1,0 +1,72 @@
+//! What arrives on a stage room's queue. The connection knows who it is (its session, set by
+//! its first message); the room checks that this role may do what is asked.
+
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use crate::domain::bell::{Reason, Seat, ViewerId};
+use crate::domain::{Answer, Nickname};
+use crate::outbox::Outbox;
+use crate::protocol::bell::{BellErrorCode, HostAct, StageRole};
+use crate::protocol::Text;
+
+/// Who a connection is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Who {
+    Contestant(Seat),
+    Viewer(ViewerId),
+    Stage(StageRole),
+}
+
+/// What a connection asks, once it is someone.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ask {
+    Answer {
+        round: usize,
+        answer: Answer,
+    },
+    /// A judge (or the host) types a whiteboard.
+    Record {
+        seat: Seat,
+        round: usize,
+        answer: Answer,
+    },
+    /// A judge (or the host) seats a contestant who has no phone.
+    Register {
+        seat: Seat,
+        name: Nickname,
+    },
+    Host(HostAct),
+    Skip(Reason),
+    Undo(Reason, Option<Seat>),
+}
+
+pub enum BellCommand {
+    /// A contestant's phone takes `seat` (before the start), or comes back to it with the
+    /// same name (after).
+    Sit {
+        seat: Seat,
+        name: Nickname,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Text, BellErrorCode>>,
+    },
+    /// A host console, judge's tablet or hall screen, already allowed by the access rule.
+    Stage {
+        role: StageRole,
+        outbox: Outbox,
+        reply: oneshot::Sender<Text>,
+    },
+    /// An audience member's phone.
+    Audience {
+        outbox: Outbox,
+        reply: oneshot::Sender<(ViewerId, Text)>,
+    },
+    Ask {
+        conn: u64,
+        ask: Ask,
+        /// When the connection read it off its socket: deadlines count to here.
+        received_at: Instant,
+    },
+    /// A connection ended.
+    Detach { conn: u64 },
+}

@@ -1,0 +1,398 @@
+//! One Rung chuông vàng on stage: a task that owns a [`Bell`], its connections (contestants'
+//! phones by seat, the audience, the host's console, judges' tablets, the hall screen) and
+//! its countdown. The class room's shape: every change arrives as a [`BellCommand`] on one
+//! queue, the contest's effects become actions in the pure [`step`], and the task performs
+//! them. Not yet stored or served (see `docs/architecture.md`, «What comes next»).
+//!
+//! - `mod.rs` (here): the room's state, its loop and its welcomes;
+//! - `command.rs`: what arrives on the queue;
+//! - `step.rs`: effect → actions, pure;
+//! - `registry.rs`: opening rooms and finding them by PIN.
+
+mod command;
+pub mod registry;
+pub mod step;
+#[cfg(test)]
+mod tests;
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::{mpsc, watch};
+use tokio::time::{sleep_until, Instant};
+
+pub use command::{Ask, BellCommand, Who};
+pub use registry::{BellHandle, BellRooms};
+
+use crate::domain::bell::{Bell, Input, Phase, Seat, ViewerId};
+use crate::domain::{GameId, Millis};
+use crate::outbox::{Outbox, Outgoing};
+use crate::protocol::bell::{
+    encode_bell, BellErrorCode, BellMsg, HostAct, SeatView, StageRole, YouStatus,
+};
+use crate::protocol::Text;
+use step::Action;
+
+/// A stage room with no connection closes after this long (a hall's Wi-Fi may drop for
+/// minutes; half an hour is the class room's patience too).
+pub const EMPTY_LINGER: Duration = Duration::from_secs(30 * 60);
+
+/// The stage screens hear of new seats at most this often.
+pub const SEATED_EVERY: Duration = Duration::from_millis(250);
+
+/// What a stage room is made from.
+pub struct BellSetup {
+    pub game_id: GameId,
+    pub pin: String,
+    pub title: String,
+    pub bell: Bell,
+}
+
+pub struct BellRoom {
+    setup_title: String,
+    game_id: GameId,
+    bell: Bell,
+    epoch: Instant,
+    seq: u64,
+    /// Every connection, by its id: who it is and its queue.
+    conns: HashMap<u64, (Who, Outbox)>,
+    /// Each seat's phone (its latest connection).
+    seats: HashMap<Seat, u64>,
+    next_viewer: ViewerId,
+    /// When the room closes by itself: the end's linger, or [`EMPTY_LINGER`] after the last
+    /// connection went.
+    closes_at: Option<Instant>,
+    /// Since when nobody has been connected.
+    empty_since: Option<Instant>,
+    /// Seats taken since the stage screens last heard, and when they hear next.
+    seated: Vec<Seat>,
+    seated_due: Option<Instant>,
+}
+
+impl BellRoom {
+    pub fn new(setup: BellSetup) -> BellRoom {
+        BellRoom {
+            setup_title: setup.title,
+            game_id: setup.game_id,
+            bell: setup.bell,
+            epoch: Instant::now(),
+            seq: 0,
+            conns: HashMap::new(),
+            seats: HashMap::new(),
+            next_viewer: 0,
+            closes_at: None,
+            empty_since: Some(Instant::now()),
+            seated: Vec::new(),
+            seated_due: None,
+        }
+    }
+
+    /// Runs until the contest has finished and lingered, every handle is gone, or shutdown.
+    pub async fn run(
+        mut self,
+        mut commands: mpsc::Receiver<BellCommand>,
+        mut shutdown: watch::Receiver<bool>,
+    ) {
+        while !*shutdown.borrow() {
+            let deadline = self
+                .bell
+                .next_deadline()
+                .map(|ms| self.epoch + Duration::from_millis(ms.0));
+            let empty_until = self.empty_since.map(|t| t + EMPTY_LINGER);
+            let expires = match (self.closes_at, empty_until) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+            tokio::select! {
+                cmd = commands.recv() => match cmd {
+                    Some(cmd) => self.handle(cmd),
+                    None => break,
+                },
+                _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+                    // Answers read off their sockets before the deadline count: take what is
+                    // queued (each carries its arrival time) before the countdown closes.
+                    while let Ok(cmd) = commands.try_recv() {
+                        self.handle(cmd);
+                    }
+                    let now = self.now();
+                    self.apply(&Input::Tick, now).ok();
+                }
+                _ = sleep_until(self.seated_due.unwrap_or_else(Instant::now)), if self.seated_due.is_some() => {
+                    self.flush_seated();
+                }
+                _ = sleep_until(expires.unwrap_or_else(Instant::now)), if expires.is_some() => break,
+                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
+            }
+            self.empty_since = match (self.conns.is_empty(), self.empty_since) {
+                (true, None) => Some(Instant::now()),
+                (true, since) => since,
+                (false, _) => None,
+            };
+        }
+        tracing::info!(game = %self.game_id, contestants = self.bell.contestant_count(), "stage room closed");
+    }
+
+    fn now(&self) -> Millis {
+        self.millis(Instant::now())
+    }
+
+    fn millis(&self, at: Instant) -> Millis {
+        Millis(at.saturating_duration_since(self.epoch).as_millis() as u64)
+    }
+
+    fn handle(&mut self, cmd: BellCommand) {
+        let now = self.now();
+        match cmd {
+            BellCommand::Sit {
+                seat,
+                name,
+                outbox,
+                reply,
+            } => {
+                let back = self
+                    .bell
+                    .contestant(seat)
+                    .map(|c| c.name.unique_key() == name.unique_key());
+                let result = match back {
+                    // The same name on the same seat after a lost connection: their phone again.
+                    // (A resume token, as the class game has, is still to come: anyone who
+                    // knows a seat and its name can take it over.)
+                    Some(true) => Ok(()),
+                    _ => self.apply(&Input::Join { seat, name }, now).map(|_| ()),
+                };
+                let answer = result.map(|()| {
+                    self.attach(Who::Contestant(seat), outbox);
+                    self.welcome(Who::Contestant(seat), now)
+                });
+                reply.send(answer.map_err(BellErrorCode::from)).ok();
+            }
+            BellCommand::Stage {
+                role,
+                outbox,
+                reply,
+            } => {
+                self.attach(Who::Stage(role), outbox);
+                reply.send(self.welcome(Who::Stage(role), now)).ok();
+            }
+            BellCommand::Audience { outbox, reply } => {
+                let viewer = self.next_viewer;
+                self.next_viewer += 1;
+                self.attach(Who::Viewer(viewer), outbox);
+                reply
+                    .send((viewer, self.welcome(Who::Viewer(viewer), now)))
+                    .ok();
+            }
+            BellCommand::Ask {
+                conn,
+                ask,
+                received_at,
+            } => {
+                let Some(&(who, ref outbox)) = self.conns.get(&conn) else {
+                    return;
+                };
+                let outbox = outbox.clone();
+                let at = self.millis(received_at);
+                if let Err(code) = self.ask(who, ask, at, &outbox) {
+                    outbox.push(Outgoing::Text(encode_bell(&code.msg())));
+                }
+            }
+            BellCommand::Detach { conn } => {
+                if let Some((Who::Contestant(seat), _)) = self.conns.remove(&conn) {
+                    if self.seats.get(&seat) == Some(&conn) {
+                        self.seats.remove(&seat);
+                    }
+                }
+            }
+        }
+    }
+
+    fn attach(&mut self, who: Who, outbox: Outbox) {
+        if let Who::Contestant(seat) = who {
+            // A second phone on the same seat replaces the first.
+            if let Some(old) = self.seats.insert(seat, outbox.id) {
+                self.conns.remove(&old);
+            }
+        }
+        self.conns.insert(outbox.id, (who, outbox));
+    }
+
+    /// What `who` may ask, as a contest input.
+    fn ask(
+        &mut self,
+        who: Who,
+        ask: command::Ask,
+        at: Millis,
+        outbox: &Outbox,
+    ) -> Result<(), BellErrorCode> {
+        let host = who == Who::Stage(StageRole::Host);
+        let judge = host || who == Who::Stage(StageRole::Judge);
+        let input = match (who, ask) {
+            (Who::Contestant(seat), Ask::Answer { round, answer }) => Input::Answer {
+                seat,
+                round,
+                answer,
+            },
+            (Who::Viewer(viewer), Ask::Answer { round, answer }) => {
+                let input = Input::AudienceAnswer {
+                    viewer,
+                    round,
+                    answer,
+                };
+                self.apply(&input, at).map_err(BellErrorCode::from)?;
+                // The audience's receipt: nothing in it tells right from wrong.
+                outbox.push(Outgoing::Text(encode_bell(&BellMsg::BellReceipt {
+                    seq: self.seq,
+                    round,
+                    counted: true,
+                })));
+                return Ok(());
+            }
+            (Who::Stage(_), Ask::Answer { .. }) => return Err(BellErrorCode::ContestantsOnly),
+            (
+                _,
+                Ask::Record {
+                    seat,
+                    round,
+                    answer,
+                },
+            ) if judge => Input::Record {
+                seat,
+                round,
+                answer,
+            },
+            (_, Ask::Register { seat, name }) if judge => Input::Join { seat, name },
+            (_, Ask::Record { .. } | Ask::Register { .. }) => return Err(BellErrorCode::NotJudge),
+            (_, Ask::Host(act)) if host => host_input(act),
+            (_, Ask::Skip(reason)) if host => Input::Skip { reason },
+            (_, Ask::Undo(reason, seat)) if host => Input::Undo { reason, seat },
+            (_, Ask::Host(_) | Ask::Skip(_) | Ask::Undo(..)) => return Err(BellErrorCode::NotHost),
+        };
+        self.apply(&input, at)
+            .map(|_| ())
+            .map_err(BellErrorCode::from)
+    }
+
+    /// Applies one input and performs what follows.
+    fn apply(&mut self, input: &Input, at: Millis) -> Result<(), crate::domain::bell::BellError> {
+        let effects = self.bell.apply(input, at)?;
+        let now = self.now();
+        for effect in &effects {
+            for action in step::actions(&self.bell, effect, &mut self.seq, now) {
+                self.perform(action);
+            }
+        }
+        Ok(())
+    }
+
+    fn perform(&mut self, action: Action) {
+        let mut gone = Vec::new();
+        match action {
+            Action::All(text) => {
+                for (&id, (_, outbox)) in &self.conns {
+                    if !outbox.push(Outgoing::Text(text.clone())) {
+                        gone.push(id);
+                    }
+                }
+            }
+            Action::Stage(text) => {
+                for (&id, (who, outbox)) in &self.conns {
+                    if matches!(who, Who::Stage(_)) && !outbox.push(Outgoing::Text(text.clone())) {
+                        gone.push(id);
+                    }
+                }
+            }
+            Action::Seat { seat, text } => {
+                if let Some(&id) = self.seats.get(&seat) {
+                    if let Some((_, outbox)) = self.conns.get(&id) {
+                        if !outbox.push(Outgoing::Text(text)) {
+                            gone.push(id);
+                        }
+                    }
+                }
+            }
+            Action::Seated(seat) => {
+                self.seated.push(seat);
+                self.seated_due
+                    .get_or_insert_with(|| Instant::now() + SEATED_EVERY);
+            }
+            Action::CloseAfter(linger) => self.closes_at = Some(Instant::now() + linger),
+        }
+        // A connection that stopped reading is let go; its phone comes back with `bell_sit`.
+        for id in gone {
+            if let Some((Who::Contestant(seat), _)) = self.conns.remove(&id) {
+                self.seats.remove(&seat);
+            }
+        }
+    }
+
+    /// The seats taken since the last time, to the stage screens in one message.
+    fn flush_seated(&mut self) {
+        self.seated_due = None;
+        let seats = std::mem::take(&mut self.seated);
+        if !seats.is_empty() {
+            let text = step::seated(&self.bell, &seats, self.seq);
+            self.perform(Action::Stage(text));
+        }
+    }
+
+    fn welcome(&self, who: Who, now: Millis) -> Text {
+        let status = match who {
+            Who::Contestant(seat) => self.bell.contestant(seat).map(|c| {
+                if self.bell.winners().contains(&seat) {
+                    YouStatus::Winner
+                } else if c.is_standing() {
+                    YouStatus::Standing
+                } else {
+                    YouStatus::Eliminated
+                }
+            }),
+            _ => None,
+        };
+        let (role, you) = match who {
+            Who::Contestant(seat) => (
+                "contestant",
+                self.bell.contestant(seat).map(|c| SeatView {
+                    seat: seat.number(),
+                    name: c.name.as_str(),
+                }),
+            ),
+            Who::Viewer(_) => ("audience", None),
+            Who::Stage(StageRole::Host) => ("host", None),
+            Who::Stage(StageRole::Judge) => ("judge", None),
+            Who::Stage(StageRole::Hall) => ("hall", None),
+        };
+        let (phase, round) = match self.bell.phase() {
+            Phase::Lobby => ("lobby", None),
+            Phase::Open { round, .. } => ("open", Some(round)),
+            Phase::Paused { round, .. } => ("paused", Some(round)),
+            Phase::Closed { round } => ("closed", Some(round)),
+            Phase::Revealed { round } => ("revealed", Some(round)),
+            Phase::Finished => ("finished", None),
+        };
+        encode_bell(&BellMsg::BellWelcome {
+            v: crate::protocol::VERSION,
+            seq: self.seq,
+            role,
+            you,
+            status,
+            title: &self.setup_title,
+            phase,
+            standing: self.bell.standing(),
+            contestants: self.bell.contestant_count(),
+            question: round.map(|r| step::question_view(&self.bell, r, now)),
+        })
+    }
+}
+
+fn host_input(act: HostAct) -> Input {
+    match act {
+        HostAct::Start => Input::Start,
+        HostAct::Pause => Input::Pause,
+        HostAct::Resume => Input::Resume,
+        HostAct::Close => Input::Close,
+        HostAct::Reveal => Input::Reveal,
+        HostAct::Rescue => Input::Rescue,
+        HostAct::Next => Input::Next,
+        HostAct::End => Input::End,
+    }
+}
