@@ -18,6 +18,7 @@ use tokio::sync::{mpsc, watch};
 pub use room::{Command, HostAction};
 
 use crate::domain::game::{Game, Settings};
+use crate::nodes::Cluster;
 use crate::rankings::feed::BoardFeed;
 use crate::storage::writer::WriterHandle;
 use crate::storage::{NewGame, Store};
@@ -38,9 +39,37 @@ pub struct RoomHandle {
 }
 
 impl RoomHandle {
+    /// A handle and the queue it feeds, for a task that stands for a room (a relay, `nodes`).
+    pub fn channel(
+        game_id: GameId,
+        pin: String,
+        owner: AccountId,
+    ) -> (RoomHandle, mpsc::Receiver<Command>) {
+        let (tx, rx) = mpsc::channel(ROOM_QUEUE);
+        (
+            RoomHandle {
+                game_id,
+                pin,
+                owner,
+                tx,
+            },
+            rx,
+        )
+    }
+
     /// Hands the room a command; `false` if the room has closed.
     pub async fn send(&self, cmd: Command) -> bool {
         self.tx.send(cmd).await.is_ok()
+    }
+
+    /// Resolves once the room has ended.
+    pub async fn closed(&self) {
+        self.tx.closed().await
+    }
+
+    /// Whether both handles lead to the same room.
+    pub fn same_room(&self, other: &RoomHandle) -> bool {
+        self.tx.same_channel(&other.tx)
     }
 }
 
@@ -162,6 +191,8 @@ struct Inner {
     /// Where question images are served from, as transport routes them.
     image_base: String,
     shutdown: watch::Receiver<bool>,
+    /// The other nodes sharing the database and Redis, when this node is one of several.
+    cluster: Option<Cluster>,
     next_conn: AtomicU64,
     tasks: Mutex<tokio::task::JoinSet<()>>,
 }
@@ -174,6 +205,7 @@ impl Engine {
         caps: GameCaps,
         image_base: &str,
         shutdown: watch::Receiver<bool>,
+        cluster: Option<Cluster>,
     ) -> Engine {
         Engine {
             inner: Arc::new(Inner {
@@ -184,6 +216,7 @@ impl Engine {
                 caps,
                 image_base: image_base.to_owned(),
                 shutdown,
+                cluster,
                 next_conn: AtomicU64::new(1),
                 tasks: Mutex::new(tokio::task::JoinSet::new()),
             }),
@@ -217,6 +250,25 @@ impl Engine {
             .by_game
             .get(&game)
             .cloned()
+    }
+
+    /// The way into the open game of PIN `pin`: its room here, or this node's relay to the
+    /// node that runs it.
+    pub async fn find_by_pin(&self, pin: &str) -> Option<RoomHandle> {
+        if let Some(room) = self.by_pin(pin) {
+            return Some(room);
+        }
+        let cluster = self.inner.cluster.as_ref()?;
+        cluster.find_by_pin(&self.inner.store, pin).await
+    }
+
+    /// As [`Engine::find_by_pin`], by game id.
+    pub async fn find_by_game(&self, game: GameId) -> Option<RoomHandle> {
+        if let Some(room) = self.by_game(game) {
+            return Some(room);
+        }
+        let cluster = self.inner.cluster.as_ref()?;
+        cluster.find_by_game(&self.inner.store, game).await
     }
 
     pub fn room_count(&self) -> usize {
@@ -302,7 +354,13 @@ impl Engine {
         {
             let mut rooms = self.inner.rooms.lock().expect("rooms lock");
             rooms.by_pin.insert(pin.clone(), handle.clone());
-            rooms.by_game.insert(game_id, handle);
+            rooms.by_game.insert(game_id, handle.clone());
+        }
+        if let Some(cluster) = &self.inner.cluster {
+            // Before the PIN is handed out, so that players on other nodes find the owner.
+            if let Err(e) = cluster.own(handle.clone()).await {
+                tracing::error!(game = %game_id, error = %format!("{e:#}"), "the other nodes cannot reach this game");
+            }
         }
         let engine = self.clone();
         let shutdown = self.inner.shutdown.clone();

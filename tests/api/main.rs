@@ -35,6 +35,7 @@ mod limits_sign_in;
 mod limits_watch;
 mod live_game;
 mod network;
+mod nodes;
 mod private_banks;
 mod process;
 mod protocol_page;
