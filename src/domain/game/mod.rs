@@ -18,6 +18,7 @@
 //! here knows about sockets or storage.
 
 pub mod player;
+pub mod restore;
 pub mod settings;
 pub mod standings;
 #[cfg(test)]
