@@ -3,6 +3,7 @@
 //! [`Engine`] is the registry: it opens rooms and finds them by PIN or game id.
 
 pub mod room;
+mod takeover;
 pub mod token;
 pub mod views;
 
@@ -18,7 +19,7 @@ use tokio::sync::{mpsc, watch};
 pub use room::{Command, HostAction};
 
 use crate::domain::game::{Game, Settings};
-use crate::nodes::Cluster;
+use crate::nodes::{Cluster, Found};
 use crate::rankings::feed::BoardFeed;
 use crate::storage::writer::WriterHandle;
 use crate::storage::{NewGame, Store};
@@ -135,6 +136,13 @@ impl Rooms {
         Ok(pin)
     }
 
+    /// Counts a game taken over from another node as [`Rooms::reserve`] counts a new one (no
+    /// cap refuses it: the game exists, its players are waiting).
+    fn adopt(&mut self, host: AccountId) {
+        *self.by_host.entry(host).or_insert(0) += 1;
+        self.open += 1;
+    }
+
     /// Gives back what [`Rooms::reserve`] took, once the game's room has ended (or was never
     /// started).
     fn release(&mut self, pin: &str, game: Option<GameId>, host: AccountId) {
@@ -193,6 +201,8 @@ struct Inner {
     shutdown: watch::Receiver<bool>,
     /// The other nodes sharing the database and Redis, when this node is one of several.
     cluster: Option<Cluster>,
+    /// Held while a game is taken over, so the phones arriving together start one room.
+    takeovers: tokio::sync::Mutex<()>,
     next_conn: AtomicU64,
     tasks: Mutex<tokio::task::JoinSet<()>>,
 }
@@ -217,6 +227,7 @@ impl Engine {
                 image_base: image_base.to_owned(),
                 shutdown,
                 cluster,
+                takeovers: tokio::sync::Mutex::new(()),
                 next_conn: AtomicU64::new(1),
                 tasks: Mutex::new(tokio::task::JoinSet::new()),
             }),
@@ -259,7 +270,8 @@ impl Engine {
             return Some(room);
         }
         let cluster = self.inner.cluster.as_ref()?;
-        cluster.find_by_pin(&self.inner.store, pin).await
+        let found = cluster.find_by_pin(&self.inner.store, pin).await?;
+        self.reach(found).await
     }
 
     /// As [`Engine::find_by_pin`], by game id.
@@ -268,7 +280,21 @@ impl Engine {
             return Some(room);
         }
         let cluster = self.inner.cluster.as_ref()?;
-        cluster.find_by_game(&self.inner.store, game).await
+        let found = cluster.find_by_game(&self.inner.store, game).await?;
+        self.reach(found).await
+    }
+
+    async fn reach(&self, found: Found) -> Option<RoomHandle> {
+        match found {
+            Found::Relay(relay) => Some(relay),
+            Found::Orphan(game) => match self.take_over(game).await {
+                Ok(room) => Some(room),
+                Err(e) => {
+                    tracing::warn!(game = %game, error = %format!("{e:#}"), "taking the game over failed");
+                    None
+                }
+            },
+        }
     }
 
     pub fn room_count(&self) -> usize {
@@ -343,14 +369,25 @@ impl Engine {
             image_base: self.inner.image_base.clone(),
             game,
         };
-        let (tx, rx) = mpsc::channel(ROOM_QUEUE);
-        let handle_tx_weak = tx.downgrade();
-        let handle = RoomHandle {
+        let (handle, rx) = RoomHandle::channel(game_id, pin.clone(), host);
+        let room = room::Room::new(
+            setup,
+            writer,
+            self.inner.feed.clone(),
+            handle.tx.downgrade(),
+        );
+        self.start_room(room, handle, rx).await;
+        tracing::info!(game = %game_id, "game opened");
+        Ok((
             game_id,
-            pin: pin.clone(),
-            owner: host,
-            tx,
-        };
+            self.by_game(game_id).map(|h| h.pin).unwrap_or_default(),
+        ))
+    }
+
+    /// Registers a room (its PIN and game), makes it reachable from the other nodes, and runs
+    /// it; its place is given back when it ends.
+    async fn start_room(&self, room: room::Room, handle: RoomHandle, rx: mpsc::Receiver<Command>) {
+        let (pin, game_id, host) = (handle.pin.clone(), handle.game_id, handle.owner);
         {
             let mut rooms = self.inner.rooms.lock().expect("rooms lock");
             rooms.by_pin.insert(pin.clone(), handle.clone());
@@ -364,24 +401,15 @@ impl Engine {
         }
         let engine = self.clone();
         let shutdown = self.inner.shutdown.clone();
-        let inbox = handle_tx_weak;
-        let feed = self.inner.feed.clone();
         self.inner
             .tasks
             .lock()
             .expect("tasks lock")
             .spawn(async move {
-                room::Room::new(setup, writer, feed, inbox)
-                    .run(rx, shutdown)
-                    .await;
+                room.run(rx, shutdown).await;
                 let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
                 rooms.release(&pin, Some(game_id), host);
             });
-        tracing::info!(game = %game_id, "game opened");
-        Ok((
-            game_id,
-            self.by_game(game_id).map(|h| h.pin).unwrap_or_default(),
-        ))
     }
 
     /// After the shutdown signal: waits for every room to say goodbye and stop, then lets go

@@ -45,6 +45,14 @@ fn lease_name(game: GameId) -> String {
     format!("game:{game}")
 }
 
+/// An open game as another node's connections find it.
+pub enum Found {
+    /// Run by a live owner: this node's relay to it.
+    Relay(RoomHandle),
+    /// Its owner is gone (the lease has expired): to be taken over.
+    Orphan(GameId),
+}
+
 /// This node's part in a cluster. Cheap to clone.
 #[derive(Clone)]
 pub struct Cluster {
@@ -241,11 +249,21 @@ impl Cluster {
     pub async fn own(&self, room: RoomHandle) -> anyhow::Result<()> {
         let game = room.game_id;
         let grant = self
-            .inner
-            .leases
-            .acquire(&lease_name(game))
+            .claim(game)
             .await?
             .with_context(|| format!("game {game} is owned by another node"))?;
+        self.serve(room, grant).await;
+        Ok(())
+    }
+
+    /// The game's lease, if no other node holds it (this node's grant if it does already).
+    pub async fn claim(&self, game: GameId) -> anyhow::Result<Option<lease::Grant>> {
+        Ok(self.inner.leases.acquire(&lease_name(game)).await?)
+    }
+
+    /// Serves the other nodes' connections of `room`, whose lease this node holds under `grant`.
+    pub async fn serve(&self, room: RoomHandle, grant: lease::Grant) {
+        let game = room.game_id;
         let (tx, rx) = mpsc::unbounded_channel();
         self.inner
             .owned
@@ -254,7 +272,6 @@ impl Cluster {
             .insert(game, tx);
         self.subscribe(wire::game_channel(PREFIX, game), true).await;
         tokio::spawn(bridge::run(self.clone(), room, grant, rx));
-        Ok(())
     }
 
     /// Called by a game's bridge when its room has ended.
@@ -262,14 +279,19 @@ impl Cluster {
         self.inner.owned.lock().expect("owned lock").remove(&game);
         self.subscribe(wire::game_channel(PREFIX, game), false)
             .await;
+        self.release(game, grant).await;
+    }
+
+    /// Gives the game's lease up.
+    pub async fn release(&self, game: GameId, grant: &lease::Grant) {
         if let Err(e) = self.inner.leases.release(&lease_name(game), grant).await {
             tracing::warn!(error = %e, game = %game, "releasing the game's lease failed");
         }
     }
 
-    /// The way into an open game of PIN `pin` owned by another node, through this node's
-    /// relay for it (started on first use); `None` when no node runs such a game.
-    pub async fn find_by_pin(&self, store: &Store, pin: &str) -> Option<RoomHandle> {
+    /// The open game of PIN `pin` as this node may reach it: through its relay to the owner
+    /// (started on first use), or as a game whose owner is gone; `None` when there is none.
+    pub async fn find_by_pin(&self, store: &Store, pin: &str) -> Option<Found> {
         let row = match store.open_game_by_pin(pin).await {
             Ok(row) => row?,
             Err(e) => {
@@ -281,7 +303,7 @@ impl Cluster {
     }
 
     /// As [`Cluster::find_by_pin`], by game id (a resume, a host screen).
-    pub async fn find_by_game(&self, store: &Store, game: GameId) -> Option<RoomHandle> {
+    pub async fn find_by_game(&self, store: &Store, game: GameId) -> Option<Found> {
         let row = match store.game(game).await {
             Ok(row) => row?,
             Err(e) => {
@@ -303,29 +325,43 @@ impl Cluster {
         game: GameId,
         pin: String,
         host: crate::domain::AccountId,
-    ) -> Option<RoomHandle> {
+    ) -> Option<Found> {
         if let Some((handle, _)) = self.inner.relays.lock().expect("relays lock").get(&game) {
-            return Some(handle.clone());
+            return Some(Found::Relay(handle.clone()));
         }
-        // Only a game whose owner is alive (its lease held) by another node is relayed.
-        match self.inner.leases.holder(&lease_name(game)).await {
-            Ok(Some(grant)) if grant.node != self.inner.node => {}
-            Ok(_) => return None,
+        // A game whose lease another node holds is relayed; one whose lease has expired (its
+        // owner died) is for this node to take over; one whose lease this node holds but whose
+        // room is not here has just ended.
+        let owner = match self.inner.leases.holder(&lease_name(game)).await {
+            Ok(Some(grant)) if grant.node != self.inner.node => grant,
+            Ok(Some(_)) => return None,
+            Ok(None) => return Some(Found::Orphan(game)),
             Err(e) => {
                 tracing::error!(error = %e, "reading a game's owner failed");
                 return None;
             }
-        }
+        };
         let mut relays = self.inner.relays.lock().expect("relays lock");
         // Another connection may have started it meanwhile.
         if let Some((handle, _)) = relays.get(&game) {
-            return Some(handle.clone());
+            return Some(Found::Relay(handle.clone()));
         }
         let (handle, commands) = RoomHandle::channel(game, pin, host);
         let (events_tx, events) = mpsc::unbounded_channel();
         relays.insert(game, (handle.clone(), events_tx));
-        tokio::spawn(relay::run(self.clone(), handle.clone(), commands, events));
-        Some(handle)
+        tokio::spawn(relay::run(
+            self.clone(),
+            handle.clone(),
+            owner,
+            commands,
+            events,
+        ));
+        Some(Found::Relay(handle))
+    }
+
+    /// Who holds the lease of `game` now.
+    pub(crate) async fn owner(&self, game: GameId) -> redis::RedisResult<Option<lease::Grant>> {
+        self.inner.leases.holder(&lease_name(game)).await
     }
 
     /// Called by a relay as it ends.

@@ -7,10 +7,11 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{sleep_until, Instant};
+use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 
+use super::lease::Grant;
 use super::wire::{self, Kind, NodeMessage, RemoteCommand, ToOwner};
-use super::Cluster;
+use super::{Cluster, LEASE_RENEW_EVERY};
 use crate::domain::game::PlayerId;
 use crate::engine::room::Joined;
 use crate::engine::{Command, RoomHandle};
@@ -19,6 +20,9 @@ use crate::protocol::{ErrorCode, Text};
 
 /// A relay with no connection for this long ends (the next one to come starts another).
 const IDLE: Duration = Duration::from_secs(5 * 60);
+/// A join, resume or host screen the owner has not answered in this long is refused
+/// (`server_busy`): the owner may have died, and the phone tries again.
+const ANSWER_WAIT: Duration = Duration::from_secs(5);
 
 /// A connection of this node in the game.
 struct Local {
@@ -31,13 +35,14 @@ struct Relay {
     cluster: Cluster,
     channel: String,
     conns: HashMap<u64, Local>,
-    joins: HashMap<u64, oneshot::Sender<Joined>>,
-    hosts: HashMap<u64, oneshot::Sender<Result<Text, ErrorCode>>>,
+    joins: HashMap<u64, (oneshot::Sender<Joined>, Instant)>,
+    hosts: HashMap<u64, (oneshot::Sender<Result<Text, ErrorCode>>, Instant)>,
 }
 
 pub async fn run(
     cluster: Cluster,
     handle: RoomHandle,
+    owner: Grant,
     mut commands: mpsc::Receiver<Command>,
     mut events: mpsc::UnboundedReceiver<NodeMessage>,
 ) {
@@ -50,7 +55,9 @@ pub async fn run(
         hosts: HashMap::new(),
     };
     let mut idle_since = Instant::now();
-    tracing::info!(game = %game, "relay started");
+    let mut watch = interval(LEASE_RENEW_EVERY);
+    watch.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    tracing::info!(game = %game, owner = %owner.node, "relay started");
     loop {
         tokio::select! {
             cmd = commands.recv() => match cmd {
@@ -62,6 +69,18 @@ pub async fn run(
                 Some(msg) => relay.remote(msg).await,
             },
             _ = sleep_until(idle_since + IDLE) => if relay.conns.is_empty() { break },
+            _ = watch.tick() => {
+                // The owner died (its lease expired) or another node has taken the game over:
+                // this relay's connections end, and their phones resume wherever they land.
+                match cluster.owner(game).await {
+                    Ok(Some(now)) if now == owner => relay.refuse_stale(),
+                    Ok(_) => {
+                        tracing::warn!(game = %game, owner = %owner.node, "the game's owner is gone");
+                        break;
+                    }
+                    Err(e) => tracing::error!(game = %game, error = %e, "reading the game's owner failed"),
+                }
+            }
         }
         if !relay.conns.is_empty() {
             idle_since = Instant::now();
@@ -118,7 +137,7 @@ impl Relay {
                     },
                 );
                 if self.send(conn, RemoteCommand::Host).await {
-                    self.hosts.insert(conn, reply);
+                    self.hosts.insert(conn, (reply, Instant::now()));
                 } else {
                     self.conns.remove(&conn);
                     let _ = reply.send(Err(ErrorCode::ServerBusy));
@@ -169,10 +188,39 @@ impl Relay {
             },
         );
         if self.send(conn, cmd).await {
-            self.joins.insert(conn, reply);
+            self.joins.insert(conn, (reply, Instant::now()));
         } else {
             self.conns.remove(&conn);
             let _ = reply.send(Err(ErrorCode::ServerBusy));
+        }
+    }
+
+    /// Refuses the joins, resumes and host screens the owner has left unanswered too long.
+    fn refuse_stale(&mut self) {
+        let stale = |since: &Instant| since.elapsed() > ANSWER_WAIT;
+        let joins: Vec<u64> = self
+            .joins
+            .iter()
+            .filter(|(_, (_, since))| stale(since))
+            .map(|(&conn, _)| conn)
+            .collect();
+        for conn in joins {
+            if let Some((reply, _)) = self.joins.remove(&conn) {
+                self.conns.remove(&conn);
+                let _ = reply.send(Err(ErrorCode::ServerBusy));
+            }
+        }
+        let hosts: Vec<u64> = self
+            .hosts
+            .iter()
+            .filter(|(_, (_, since))| stale(since))
+            .map(|(&conn, _)| conn)
+            .collect();
+        for conn in hosts {
+            if let Some((reply, _)) = self.hosts.remove(&conn) {
+                self.conns.remove(&conn);
+                let _ = reply.send(Err(ErrorCode::ServerBusy));
+            }
         }
     }
 
@@ -188,7 +236,17 @@ impl Relay {
     async fn remote(&mut self, msg: NodeMessage) {
         match msg {
             NodeMessage::Seated { conn, result } => {
-                let Some(reply) = self.joins.remove(&conn) else {
+                let Some((reply, _)) = self.joins.remove(&conn) else {
+                    // Refused here meanwhile (too slow): the owner must not keep it seated.
+                    if let Ok((player, _, _)) = result {
+                        self.send(
+                            conn,
+                            RemoteCommand::Detach {
+                                player: Some(player),
+                            },
+                        )
+                        .await;
+                    }
                     return;
                 };
                 match result {
@@ -215,7 +273,11 @@ impl Relay {
                 }
             }
             NodeMessage::Hosted { conn, result } => {
-                let Some(reply) = self.hosts.remove(&conn) else {
+                let Some((reply, _)) = self.hosts.remove(&conn) else {
+                    if result.is_ok() {
+                        self.send(conn, RemoteCommand::Detach { player: None })
+                            .await;
+                    }
                     return;
                 };
                 if result.is_err() {

@@ -17,6 +17,7 @@ pub mod published;
 mod quizzes;
 pub mod reports;
 mod retention;
+pub mod takeover;
 mod unit_views;
 mod units;
 pub mod writer;

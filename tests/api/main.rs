@@ -36,6 +36,7 @@ mod limits_watch;
 mod live_game;
 mod network;
 mod nodes;
+mod nodes_takeover;
 mod private_banks;
 mod process;
 mod protocol_page;

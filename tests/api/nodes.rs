@@ -26,7 +26,7 @@ const ROOMY: [(&str, &str); 6] = [
 ];
 
 /// Node `name` on the database of `dir` and the Redis at `redis`.
-async fn node(dir: &Path, redis: &str, name: &str) -> Server {
+pub async fn node(dir: &Path, redis: &str, name: &str) -> Server {
     let mut cmd = hoithi(dir);
     cmd.env("REDIS_URL", redis).env("HOITHI_NODE_NAME", name);
     for (key, value) in ROOMY {
@@ -36,7 +36,7 @@ async fn node(dir: &Path, redis: &str, name: &str) -> Server {
 }
 
 /// Three nodes, started one after the other (the first makes the schema).
-async fn three_nodes(dir: &Path, redis: &Redis) -> Vec<Server> {
+pub async fn three_nodes(dir: &Path, redis: &Redis) -> Vec<Server> {
     let mut nodes = Vec::new();
     for name in ["a", "b", "c"] {
         nodes.push(node(dir, &redis.url, name).await);
@@ -45,7 +45,7 @@ async fn three_nodes(dir: &Path, redis: &Redis) -> Vec<Server> {
 }
 
 /// `count` players joined to `pin`, player `i` on node `i % 3`, several joining at once.
-async fn players_over(nodes: &[Server], pin: &str, count: usize) -> Vec<Ws> {
+pub async fn players_over(nodes: &[Server], pin: &str, count: usize) -> Vec<Ws> {
     let mut players = Vec::new();
     for chunk in (0..count).collect::<Vec<_>>().chunks(50) {
         let joins = chunk.iter().map(|&i| {

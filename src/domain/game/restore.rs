@@ -13,7 +13,8 @@
 //! Not kept by the database, so not restored: a kick's moment (a kicked player is kicked as
 //! soon as replayed: out of every ranking, as before, but their answers no longer count in the
 //! rounds' distributions), the lobby's lock, and who was connected (nobody is, until they
-//! resume).
+//! resume). The open question then waits for its deadline or the host: players come back one
+//! by one, and the first few must not close it early on the others.
 
 use super::{Game, GameError, Input, Phase, PlayerId, Settings};
 use crate::domain::question::{Answer, Question};
@@ -160,6 +161,7 @@ impl Game {
         replay.join_upto(history.players.len(), began)?;
         replay.nobody_connected();
         game.settings.late_join = late_join;
+        game.hold_open = matches!(game.phase, Phase::Question { .. });
         Ok(Restored {
             game,
             phase_began: began,

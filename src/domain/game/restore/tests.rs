@@ -225,3 +225,53 @@ fn with_streak_bonuses_and_a_reading_time_too() {
 fn a_kicked_player_stays_out_of_the_ranking_after_a_takeover() {
     play(Settings::default(), true);
 }
+
+#[test]
+fn a_question_taken_over_waits_for_its_deadline_though_the_players_back_have_answered() {
+    let mut r = Recorder::new(Settings::default());
+    for name in ["An", "Bình"] {
+        r.apply(
+            Input::Join {
+                nickname: nick(name),
+            },
+            0,
+        );
+    }
+    r.apply(Input::Start, 1_000);
+    r.answer(0, 0, 1, 2_000);
+    let restored = Game::restore(questions(), Settings::default(), 11, &r.history).unwrap();
+    let (mut g, t0) = (restored.game, restored.phase_began);
+    g.apply(&Input::Reconnect { player: 0 }, t0 + 2_000)
+        .unwrap();
+    let answer = Answer::Options(vec![g.rounds[0].labels.to_shown(1).unwrap()]);
+    let repeat = Input::Answer {
+        player: 0,
+        question: 0,
+        answer,
+        sent_at: None,
+    };
+    assert_eq!(
+        g.apply(&repeat, t0 + 2_500).unwrap(),
+        vec![Effect::AnswerRepeated {
+            player: 0,
+            index: 0
+        }]
+    );
+    g.apply(&Input::Reconnect { player: 1 }, t0 + 3_000)
+        .unwrap();
+    let answer = Answer::Options(vec![g.rounds[0].labels.to_shown(2).unwrap()]);
+    let late = Input::Answer {
+        player: 1,
+        question: 0,
+        answer,
+        sent_at: None,
+    };
+    let effects = g.apply(&late, t0 + 4_000).unwrap();
+    assert!(
+        !effects.contains(&Effect::QuestionClosed { index: 0 }),
+        "{effects:?}"
+    );
+    assert!(matches!(g.phase, Phase::Question { index: 0, .. }));
+    let effects = g.apply(&Input::Tick, t0 + 21_000).unwrap();
+    assert_eq!(effects, vec![Effect::QuestionClosed { index: 0 }]);
+}
