@@ -1,7 +1,8 @@
 //! The owner's link to one other node for one game: the room queues each remote connection's
 //! messages here as it would on a local connection (an `Outbox::forward`), and the link
 //! publishes what is queued, merging a run of the same message to many connections into one
-//! publication. A broadcast to the node's 16,000 players is then one Redis message, not 16,000.
+//! delivery, and what was queued together into one publication. A broadcast to the node's
+//! 16,000 players is then one Redis message, not 16,000.
 
 use tokio::sync::mpsc;
 
@@ -51,8 +52,15 @@ pub fn group(queued: impl IntoIterator<Item = (u64, Outgoing)>) -> Vec<Delivery>
     out
 }
 
+/// A publication is cut after this many bytes of texts and connection numbers: far below
+/// Redis's limit for a subscriber's output buffer (8 MB over 60 s by default), so a node's
+/// 16,000 personal results go out in a few publications, none of which stalls the others.
+const PUBLICATION_BYTES: usize = 256 * 1024;
+
 /// Publishes what the room queues for `node`'s connections until the room lets go of the link
-/// (it has ended and said goodbye), then tells the node's relay the game is over.
+/// (it has ended and said goodbye), then tells the node's relay the game is over. What is
+/// queued together goes out together: a broadcast as one delivery, the personal messages of a
+/// close (results, finals) in as few publications as [`PUBLICATION_BYTES`] allows.
 pub async fn run(
     cluster: Cluster,
     game: GameId,
@@ -60,18 +68,24 @@ pub async fn run(
     mut queue: mpsc::Receiver<(u64, Outgoing)>,
 ) {
     let channel = wire::node_channel(cluster.prefix(), &node);
-    let mut batch = Vec::new();
-    while queue.recv_many(&mut batch, BATCH).await > 0 {
-        for delivery in group(batch.drain(..)) {
-            let msg = ToNode {
-                game,
-                msg: NodeMessage::Deliver {
-                    conns: delivery.conns,
-                    kind: delivery.kind,
-                    text: delivery.text.as_str().to_owned(),
-                },
-            };
-            cluster.publish(&channel, wire::encode(&msg)).await;
+    let mut queued = Vec::new();
+    while queue.recv_many(&mut queued, BATCH).await > 0 {
+        let mut batch = Vec::new();
+        let mut bytes = 0;
+        for delivery in group(queued.drain(..)) {
+            bytes += delivery.text.len() + 8 * delivery.conns.len();
+            batch.push(wire::Delivery {
+                conns: delivery.conns,
+                kind: delivery.kind,
+                text: delivery.text.as_str().to_owned(),
+            });
+            if bytes >= PUBLICATION_BYTES {
+                publish(&cluster, &channel, game, std::mem::take(&mut batch)).await;
+                bytes = 0;
+            }
+        }
+        if !batch.is_empty() {
+            publish(&cluster, &channel, game, batch).await;
         }
     }
     let closed = ToNode {
@@ -79,6 +93,14 @@ pub async fn run(
         msg: NodeMessage::Closed,
     };
     cluster.publish(&channel, wire::encode(&closed)).await;
+}
+
+async fn publish(cluster: &Cluster, channel: &str, game: GameId, batch: Vec<wire::Delivery>) {
+    let msg = ToNode {
+        game,
+        msg: NodeMessage::Deliver { batch },
+    };
+    cluster.publish(channel, wire::encode(&msg)).await;
 }
 
 #[cfg(test)]

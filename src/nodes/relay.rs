@@ -285,40 +285,48 @@ impl Relay {
                 }
                 let _ = reply.send(result.map(Text::from));
             }
-            NodeMessage::Deliver { conns, kind, text } => {
-                let text = Text::from(text);
-                let mut gone = Vec::new();
-                for conn in conns {
-                    let Some(local) = self.conns.get(&conn) else {
-                        continue;
-                    };
-                    let msg = match kind {
-                        Kind::Text => Outgoing::Text(text.clone()),
-                        Kind::Question { index } => Outgoing::Question {
-                            index,
-                            text: text.clone(),
-                        },
-                        Kind::Last => Outgoing::Last(text.clone()),
-                    };
-                    if !local.outbox.push(msg) {
-                        gone.push(conn);
-                    }
-                }
-                // A connection that does not read is let go here as the room would let it
-                // go: the owner hears it has left, and the phone comes back with `resume`.
-                for conn in gone {
-                    if let Some(local) = self.conns.remove(&conn) {
-                        self.send(
-                            conn,
-                            RemoteCommand::Detach {
-                                player: local.player,
-                            },
-                        )
-                        .await;
-                    }
+            NodeMessage::Deliver { batch } => {
+                for delivery in batch {
+                    self.deliver(delivery).await;
                 }
             }
             NodeMessage::Closed => {}
+        }
+    }
+
+    /// One delivery to this node's connections.
+    async fn deliver(&mut self, delivery: wire::Delivery) {
+        let wire::Delivery { conns, kind, text } = delivery;
+        let text = Text::from(text);
+        let mut gone = Vec::new();
+        for conn in conns {
+            let Some(local) = self.conns.get(&conn) else {
+                continue;
+            };
+            let msg = match kind {
+                Kind::Text => Outgoing::Text(text.clone()),
+                Kind::Question { index } => Outgoing::Question {
+                    index,
+                    text: text.clone(),
+                },
+                Kind::Last => Outgoing::Last(text.clone()),
+            };
+            if !local.outbox.push(msg) {
+                gone.push(conn);
+            }
+        }
+        // A connection that does not read is let go here as the room would let it go: the
+        // owner hears it has left, and the phone comes back with `resume`.
+        for conn in gone {
+            if let Some(local) = self.conns.remove(&conn) {
+                self.send(
+                    conn,
+                    RemoteCommand::Detach {
+                        player: local.player,
+                    },
+                )
+                .await;
+            }
         }
     }
 }

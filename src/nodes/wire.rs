@@ -85,14 +85,18 @@ pub enum NodeMessage {
         conn: u64,
         result: Result<String, ErrorCode>,
     },
-    /// `text` for each of `conns`.
-    Deliver {
-        conns: Vec<u64>,
-        kind: Kind,
-        text: String,
-    },
+    /// Messages for the node's connections, in the order the room queued them.
+    Deliver { batch: Vec<Delivery> },
     /// The room has ended: the relay lets its connections go.
     Closed,
+}
+
+/// `text` for each of `conns`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Delivery {
+    pub conns: Vec<u64>,
+    pub kind: Kind,
+    pub text: String,
 }
 
 /// What kind of message a delivery is (as `outbox::Outgoing`).
@@ -117,18 +121,20 @@ mod tests {
         let msg = ToNode {
             game: GameId::new(17),
             msg: NodeMessage::Deliver {
-                conns: vec![3, 9],
-                kind: Kind::Question { index: 2 },
-                text: r#"{"type":"question","seq":4}"#.into(),
+                batch: vec![Delivery {
+                    conns: vec![3, 9],
+                    kind: Kind::Question { index: 2 },
+                    text: r#"{"type":"question","seq":4}"#.into(),
+                }],
             },
         };
         let back: ToNode = serde_json::from_str(&encode(&msg)).unwrap();
         assert_eq!(back.game, GameId::new(17));
         match back.msg {
-            NodeMessage::Deliver { conns, kind, text } => {
-                assert_eq!(conns, vec![3, 9]);
-                assert_eq!(kind, Kind::Question { index: 2 });
-                assert!(text.starts_with(r#"{"type":"question""#));
+            NodeMessage::Deliver { batch } => {
+                assert_eq!(batch[0].conns, vec![3, 9]);
+                assert_eq!(batch[0].kind, Kind::Question { index: 2 });
+                assert!(batch[0].text.starts_with(r#"{"type":"question""#));
             }
             other => panic!("{other:?}"),
         }
