@@ -60,7 +60,7 @@ const PUBLICATION_BYTES: usize = 256 * 1024;
 /// Publishes what the room queues for `node`'s connections until the room lets go of the link
 /// (it has ended and said goodbye), then tells the node's relay the game is over. What is
 /// queued together goes out together: a broadcast as one delivery, the personal messages of a
-/// close (results, finals) in as few publications as [`PUBLICATION_BYTES`] allows.
+/// close (results, finals) in as few publications as `PUBLICATION_BYTES` allows.
 pub async fn run(
     cluster: Cluster,
     game: GameId,
