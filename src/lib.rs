@@ -11,6 +11,9 @@
 //!   viewing, rate limits, and the mapping of every error to what a client sees.
 //! - [`engine`]: live rooms — one tokio task per game owns its [`domain::game::Game`], its
 //!   timers and its connections; an [`engine::RoomHandle`] is the only way in.
+//! - [`nodes`]: several nodes sharing one database and one Redis (`--node-name`): a game's
+//!   owner under a lease, relays on the other nodes that stand for its room, the pub/sub
+//!   messages between them, and the takeover of a game whose owner died.
 //! - [`rankings`]: rankings of a context (a contest round, an event, a live game) — results
 //!   to boards, rebuilds from the database, pages with public labels, published versions,
 //!   live boards for viewers, and the feed that carries a live game's totals to its board.
@@ -26,7 +29,8 @@
 //! - [`demo`]: a generated province (clearly fake) for load tests and demonstrations.
 //! - [`flags`]: command-line flags' defaults, written once on the flags.
 //! - [`outbox`]: a connection's bounded queue of serialized messages: rooms and live boards
-//!   push, the connection's task writes. Below both, so neither imports the other for it.
+//!   push, the connection's task writes (or, for a connection on another node, the link to
+//!   that node). Below all of them, so none imports another for it.
 //! - [`storage`]: sqlx, the source of truth (SQLite by default, PostgreSQL by URL), and the
 //!   batching writer whose commit is what a receipt means.
 //! - [`leaderboard`]: sorted boards behind one type, in Redis or in this process. It knows

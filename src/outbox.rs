@@ -29,23 +29,55 @@ pub enum Outgoing {
 pub struct Outbox {
     /// Unique per connection, so a room can tell a player's old connection from their new one.
     pub id: u64,
-    tx: mpsc::Sender<Outgoing>,
+    sink: Sink,
+}
+
+#[derive(Debug, Clone)]
+enum Sink {
+    /// A connection of this process.
+    Local(mpsc::Sender<Outgoing>),
+    /// A connection of another node (`nodes`): the message joins the queue of the link to
+    /// that node, under the connection's number there; the link sends what is queued together.
+    Forward {
+        link: mpsc::Sender<(u64, Outgoing)>,
+        remote: u64,
+    },
 }
 
 impl Outbox {
     pub fn new(id: u64) -> (Outbox, mpsc::Receiver<Outgoing>) {
         let (tx, rx) = mpsc::channel(OUTBOX_CAPACITY);
-        (Outbox { id, tx }, rx)
+        (
+            Outbox {
+                id,
+                sink: Sink::Local(tx),
+            },
+            rx,
+        )
+    }
+
+    /// The outbox of connection `remote` of another node, reached through `link`.
+    pub fn forward(id: u64, link: mpsc::Sender<(u64, Outgoing)>, remote: u64) -> Outbox {
+        Outbox {
+            id,
+            sink: Sink::Forward { link, remote },
+        }
     }
 
     /// Queues a message without waiting. `false`: the connection is gone or not reading, and
     /// the room should let go of it.
     pub fn push(&self, msg: Outgoing) -> bool {
-        self.tx.try_send(msg).is_ok()
+        match &self.sink {
+            Sink::Local(tx) => tx.try_send(msg).is_ok(),
+            Sink::Forward { link, remote } => link.try_send((*remote, msg)).is_ok(),
+        }
     }
 
     /// Whether the connection has gone.
     pub fn is_closed(&self) -> bool {
-        self.tx.is_closed()
+        match &self.sink {
+            Sink::Local(tx) => tx.is_closed(),
+            Sink::Forward { link, .. } => link.is_closed(),
+        }
     }
 }

@@ -76,6 +76,11 @@ pub struct Config {
     /// Redis for the leaderboards (redis://HOST:PORT); default: in-process leaderboards.
     #[arg(long, env = "REDIS_URL")]
     pub redis_url: Option<String>,
+    /// This node's name when several nodes share one database and one Redis (REDIS_URL
+    /// needed): a game is run by the node that opened it, and players may reach it from any
+    /// node. Unset: a single node.
+    #[arg(long, env = "HOITHI_NODE_NAME")]
+    pub node_name: Option<String>,
     /// Days the players, answers and nicknames of a finished game are kept (a school year and a
     /// bit); 0 keeps them forever.
     #[arg(long, env = "HOITHI_RETENTION_DAYS", default_value_t = 400)]

@@ -17,6 +17,7 @@ pub use config::{Config, DatabaseArgs};
 use crate::banks;
 use crate::engine::{Engine, GameCaps};
 use crate::leaderboard::{Leaderboards, MemoryBoards, RedisBoards};
+use crate::nodes::Cluster;
 use crate::rankings::feed::BoardFeed;
 use crate::rankings::Rankings;
 use crate::storage::{writer, Role, Store};
@@ -43,8 +44,17 @@ impl Running {
 
 /// Starts the server and returns once it is listening.
 pub async fn start(config: Config) -> anyhow::Result<Running> {
+    anyhow::ensure!(
+        config.node_name.is_none() || config.redis_url.is_some(),
+        "--node-name (HOITHI_NODE_NAME) cần REDIS_URL: các máy chủ trao đổi với nhau qua Redis. \
+         / --node-name needs REDIS_URL: the nodes talk to each other through Redis"
+    );
     let store = config.database.open().await?;
-    let interrupted = store.interrupt_open_games().await?;
+    // Several nodes: an open game may be another node's, alive; only one node is its judge.
+    let interrupted = match config.node_name {
+        None => store.interrupt_open_games().await?,
+        Some(_) => 0,
+    };
     if interrupted > 0 {
         tracing::warn!(
             games = interrupted,
@@ -78,6 +88,14 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     }
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
+    let cluster = match (&config.node_name, &config.redis_url) {
+        (Some(node), Some(url)) => {
+            let cluster = Cluster::connect(url, node, shutdown_rx.clone()).await?;
+            tracing::info!(node, "one of several nodes");
+            Some(cluster)
+        }
+        _ => None,
+    };
     if config.retention_days > 0 {
         tokio::spawn(purge_daily(
             store.clone(),
@@ -97,6 +115,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         },
         crate::transport::assets::IMAGE_BASE,
         shutdown_rx.clone(),
+        cluster,
     );
     // Listening first: the pages' join address depends on where (transport/lan.rs).
     let listener = listen(SocketAddr::new(config.bind, config.port))

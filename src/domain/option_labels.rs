@@ -65,6 +65,21 @@ impl Labels {
     }
 }
 
+impl Labels {
+    /// The inverse of [`Labels::answer_to_bank`]: an answer as the database keeps it, in the
+    /// ids this game showed (a game rebuilt on another node replays it).
+    pub fn answer_to_shown(&self, answer: &Answer) -> Answer {
+        match answer {
+            Answer::Options(ids) => Answer::Options(
+                ids.iter()
+                    .map(|&id| self.to_shown(id).unwrap_or(id))
+                    .collect(),
+            ),
+            Answer::Number(n) => Answer::Number(*n),
+        }
+    }
+}
+
 /// `question` as a game shows it: options shuffled and numbered 1…n in their new order, the
 /// key rewritten in those numbers; and the labels that lead back to the bank's ids.
 ///

@@ -33,6 +33,18 @@ pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The 32 bytes written by [`hex`] as 64 hex digits; `None` for anything else.
+pub fn unhex32(hex: &str) -> Option<[u8; 32]> {
+    if hex.len() != 64 || !hex.is_ascii() {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).ok()?;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +58,13 @@ mod tests {
         assert_eq!(parse("17.x.00"), None);
         assert_eq!(parse(&format!("17.3.{}", "z".repeat(32))), None);
         assert_ne!(new_secret(), secret);
+    }
+
+    #[test]
+    fn a_stored_hash_reads_back() {
+        let h = hash("bí mật");
+        assert_eq!(unhex32(&hex(&h)), Some(h));
+        assert_eq!(unhex32("00"), None);
+        assert_eq!(unhex32(&"zz".repeat(32)), None);
     }
 }

@@ -1,11 +1,11 @@
 //! Error codes of the protocol and their Vietnamese texts: the server's message catalogue.
 //! The code is the contract (clients switch on it); the text is for people.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::domain::game::GameError;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     BadMessage,

@@ -136,6 +136,23 @@ impl Store {
         Ok(())
     }
 
+    /// The open game (in the lobby or running) of PIN `pin`, the newest if an old one was
+    /// never closed: how a node finds a game another node runs.
+    pub async fn open_game_by_pin(&self, pin: &str) -> Result<Option<GameRow>> {
+        let sql = format!(
+            "{GAME_SELECT} WHERE g.pin = $1 AND g.status IN ($2, $3) ORDER BY g.id DESC LIMIT 1"
+        );
+        sqlx::query(&sql)
+            .bind(pin)
+            .bind(GameStatus::Lobby.as_str())
+            .bind(GameStatus::Running.as_str())
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(game_row)
+            .transpose()
+    }
+
     /// Games hosted by `host` (every game for `None`), newest first.
     pub async fn list_games(&self, host: Option<AccountId>) -> Result<Vec<GameRow>> {
         let sql = format!("{GAME_SELECT} WHERE ($1 IS NULL OR g.host_id = $1) ORDER BY g.created_at DESC, g.id DESC LIMIT 200");

@@ -32,6 +32,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0009_private_banks.sql"),
     ),
     (
+        10,
+        include_str!("../../migrations/sqlite/0010_progress.sql"),
+    ),
+    (
         11,
         include_str!("../../migrations/sqlite/0011_quiz_editor.sql"),
     ),
@@ -71,6 +75,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         9,
         include_str!("../../migrations/postgres/0009_private_banks.sql"),
+    ),
+    (
+        10,
+        include_str!("../../migrations/postgres/0010_progress.sql"),
     ),
     (
         11,

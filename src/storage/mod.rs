@@ -21,6 +21,7 @@ mod question_images;
 mod quizzes;
 pub mod reports;
 mod retention;
+pub mod takeover;
 mod unit_views;
 mod units;
 pub mod writer;

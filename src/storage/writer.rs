@@ -3,6 +3,7 @@
 //! then runs each row's `done` callback — which is what sends the player's receipt. So a
 //! receipt means "on disk", and a burst of 19,000 answers costs a few dozen commits, not 19,000.
 
+use crate::domain::game::restore::Progress;
 use crate::domain::GameId;
 use tokio::sync::mpsc;
 
@@ -36,6 +37,14 @@ pub enum Write {
         game: GameId,
         status: GameStatus,
     },
+    /// Where the game is now: the phase that began at `began_ms` (Unix ms) under sequence
+    /// number `seq`, for a node that takes the game over (`domain::game::restore`).
+    Progress {
+        game: GameId,
+        at: Progress,
+        began_ms: i64,
+        seq: i64,
+    },
     /// Final ranks and scores, written when a game finishes.
     Final {
         game: GameId,
@@ -67,6 +76,7 @@ impl Write {
             Write::Kick { .. } => "kick",
             Write::Missed { .. } => "missed",
             Write::Status { .. } => "status",
+            Write::Progress { .. } => "progress",
             Write::Final { .. } => "final",
             Write::Barrier => "barrier",
         }
@@ -303,6 +313,24 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                     .await?;
             }
             Write::Barrier => {}
+            Write::Progress {
+                game,
+                at,
+                began_ms,
+                seq,
+            } => {
+                let (phase, index) = progress_columns(*at);
+                sqlx::query(
+                    "UPDATE games SET phase = $1, phase_index = $2, phase_at = $3, seq = $4 WHERE id = $5",
+                )
+                .bind(phase)
+                .bind(index)
+                .bind(began_ms)
+                .bind(seq)
+                .bind(game)
+                .execute(&mut *tx)
+                .await?;
+            }
             Write::Final { game, standings } => {
                 for (player, rank, score) in standings {
                     sqlx::query("UPDATE players SET final_rank = $1, final_score = $2 WHERE game_id = $3 AND id = $4")
@@ -318,6 +346,16 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
         i += 1;
     }
     tx.commit().await
+}
+
+/// The `phase` and `phase_index` columns of a progression.
+pub fn progress_columns(at: Progress) -> (&'static str, i64) {
+    match at {
+        Progress::Lobby => ("lobby", 0),
+        Progress::Question(i) => ("question", i as i64),
+        Progress::Reveal(i) => ("reveal", i as i64),
+        Progress::Leaderboard(i) => ("leaderboard", i as i64),
+    }
 }
 
 /// How many rows from the start of `rows` are of one kind.

@@ -412,7 +412,7 @@ impl Conn {
         if let Err(wait) = limits.join_allowed(self.address) {
             return Reply::Limited(wait);
         }
-        let Some(room) = self.state.engine().by_pin(pin.trim()) else {
+        let Some(room) = self.state.engine().find_by_pin(pin.trim()).await else {
             return match limits.pin_missed(self.address) {
                 Ok(()) => Reply::Error(ErrorCode::GameNotFound),
                 Err(wait) => Reply::Limited(wait),
@@ -436,7 +436,7 @@ impl Conn {
         let Some((game, player, secret)) = token::parse(token) else {
             return Reply::Error(ErrorCode::InvalidToken);
         };
-        let Some(room) = self.state.engine().by_game(game) else {
+        let Some(room) = self.state.engine().find_by_game(game).await else {
             return Reply::Error(ErrorCode::InvalidToken);
         };
         let (outbox, rx) = Outbox::new(self.id);
@@ -473,7 +473,7 @@ impl Conn {
         let Some(account) = &self.account else {
             return Reply::Error(ErrorCode::Unauthorized);
         };
-        let Some(room) = self.state.engine().by_game(game) else {
+        let Some(room) = self.state.engine().find_by_game(game).await else {
             return Reply::Error(ErrorCode::GameNotFound);
         };
         let actor = Actor {

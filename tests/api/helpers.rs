@@ -335,6 +335,15 @@ impl Ws {
         self.1.note(&welcome);
     }
 
+    /// Comes back as the player of `token` (the protocol client's `resume`), noting the
+    /// question the welcome shows; `Err` carries the server's answer.
+    pub async fn resume_as(&mut self, token: &str) -> Result<(), Value> {
+        self.0.resume(token).await?;
+        let welcome = self.0.welcome.clone();
+        self.1.note(&welcome);
+        Ok(())
+    }
+
     /// The options this client was shown, by question.
     pub fn shown(&self) -> &Shown {
         &self.1

@@ -37,6 +37,8 @@ mod limits_sign_in;
 mod limits_watch;
 mod live_game;
 mod network;
+mod nodes;
+mod nodes_takeover;
 mod private_banks;
 mod process;
 mod protocol_page;

@@ -18,6 +18,7 @@
 //! here knows about sockets or storage.
 
 pub mod player;
+pub mod restore;
 pub mod settings;
 pub mod standings;
 #[cfg(test)]
@@ -200,6 +201,10 @@ pub struct Game {
     answered_connected: u32,
     /// Player ids in leaderboard order as of the last close.
     standings: Vec<PlayerId>,
+    /// The open question closes only at its deadline or by the host, not when everyone
+    /// connected has answered: set on a game just taken over, whose players come back one by
+    /// one (the first few who answered must not close it on the rest).
+    hold_open: bool,
 }
 
 impl Game {
@@ -230,6 +235,7 @@ impl Game {
             connected: 0,
             answered_connected: 0,
             standings: Vec::new(),
+            hold_open: false,
         }
     }
 
@@ -410,6 +416,7 @@ impl Game {
             closes_at: unlocks_at + limit,
         };
         self.answered_connected = 0;
+        self.hold_open = false;
         vec![Effect::QuestionOpened { index }]
     }
 
@@ -525,6 +532,7 @@ impl Game {
 
     fn close_if_all_answered(&mut self, now: Millis) -> Vec<Effect> {
         if self.open_index().is_some()
+            && !self.hold_open
             && self.connected > 0
             && self.answered_connected >= self.connected
         {

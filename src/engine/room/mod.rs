@@ -57,6 +57,17 @@ pub struct RoomSetup {
     pub game: Game,
 }
 
+/// What a room taken over starts from, besides its setup (whose game is the rebuilt one).
+pub struct TakenOver {
+    /// On the rebuilt game's timeline, and in Unix ms, when the current phase began.
+    pub phase_began: Millis,
+    pub phase_began_wall: i64,
+    /// Above every sequence number the dead room used.
+    pub seq: u64,
+    /// Each player's token hash, by player id.
+    pub secrets: Vec<[u8; 32]>,
+}
+
 pub struct Room {
     info: RoomInfo,
     pin: String,
@@ -102,6 +113,7 @@ impl Room {
             info: RoomInfo {
                 game_id: setup.game_id,
                 image_base: setup.image_base,
+                wall_epoch_ms: crate::storage::unix_ms(),
             },
             pin: setup.pin,
             title: setup.title,
@@ -121,6 +133,36 @@ impl Room {
             writer,
             feed,
         }
+    }
+
+    /// A room for a game taken over from a node that died: its game rebuilt
+    /// (`Game::restore`), its clock set so that the current phase began when it did, its
+    /// sequence numbers going on above the dead room's, and its players' token hashes, so that
+    /// every player comes back with `resume`. Nobody is connected yet.
+    pub fn taken_over(
+        setup: RoomSetup,
+        writer: WriterHandle,
+        feed: BoardFeed,
+        inbox: mpsc::WeakSender<Command>,
+        taken: TakenOver,
+    ) -> Room {
+        let mut room = Room::new(setup, writer, feed, inbox);
+        let now_wall = crate::storage::unix_ms();
+        // The wall-clock time of the rebuilt game's time 0.
+        let zero_wall = taken.phase_began_wall - taken.phase_began.0 as i64;
+        let back = Duration::from_millis(now_wall.saturating_sub(zero_wall).max(0) as u64);
+        room.epoch = Instant::now()
+            .checked_sub(back)
+            .unwrap_or_else(Instant::now);
+        room.info.wall_epoch_ms = zero_wall;
+        room.seq = taken.seq;
+        room.conns = vec![None; taken.secrets.len()];
+        room.secrets = taken.secrets;
+        // `new` emptied the game's live board, as for a new game: the totals so far go back.
+        if !room.game.standings().is_empty() {
+            room.feed_totals();
+        }
+        room
     }
 
     /// Runs the room until it finishes and lingers out, empties, or the server shuts down.

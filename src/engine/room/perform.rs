@@ -185,7 +185,7 @@ impl Room {
     }
 
     /// Every ranked player's total to the game's live board (the feed writes only changes).
-    fn feed_totals(&self) {
+    pub(super) fn feed_totals(&self) {
         let totals = self
             .game
             .players()

@@ -8,6 +8,7 @@ use crate::domain::GameId;
 use std::time::Duration;
 
 use super::super::views;
+use crate::domain::game::restore::Progress;
 use crate::domain::game::{Effect, Game, PlayerId};
 use crate::domain::Millis;
 use crate::protocol::{encode, ServerMsg, Text};
@@ -23,6 +24,20 @@ pub struct RoomInfo {
     pub game_id: GameId,
     /// Where question images are served from (`/bank-images`): transport's address, passed in.
     pub image_base: String,
+    /// The wall-clock time (Unix ms) of the room's time 0: the progression it stores says when
+    /// a phase began in a time another node can read.
+    pub wall_epoch_ms: i64,
+}
+
+impl RoomInfo {
+    fn progress(&self, at: Progress, now: Millis, seq: u64) -> Action {
+        Action::Store(Write::Progress {
+            game: self.game_id,
+            at,
+            began_ms: self.wall_epoch_ms + now.0 as i64,
+            seq: seq as i64,
+        })
+    }
 }
 
 /// One thing the room does, in the order given.
@@ -119,6 +134,7 @@ pub fn actions(
                 }),
                 question: Some(index),
             });
+            out.push(room.progress(Progress::Question(index), now, *seq));
             out
         }
         Effect::AnswerAccepted {
@@ -167,6 +183,7 @@ pub fn actions(
                     charged_ms: game.rounds()[index].question.time_limit.millis() as i64,
                 }));
             }
+            out.push(room.progress(Progress::Reveal(index), now, *seq + 1));
             out.push(Action::FeedTotals);
             out.push(Action::AwaitWrites);
             // The host sees the final count before the reveal.
@@ -185,15 +202,18 @@ pub fn actions(
         Effect::LeaderboardShown { index } => {
             *seq += 1;
             let top = views::top(game, views::LEADERBOARD_SIZE);
-            vec![Action::Broadcast {
-                text: encode(&ServerMsg::Leaderboard {
-                    seq: *seq,
-                    q: index,
-                    top: &top,
-                    players: game.active_players(),
-                }),
-                question: None,
-            }]
+            vec![
+                Action::Broadcast {
+                    text: encode(&ServerMsg::Leaderboard {
+                        seq: *seq,
+                        q: index,
+                        top: &top,
+                        players: game.active_players(),
+                    }),
+                    question: None,
+                },
+                room.progress(Progress::Leaderboard(index), now, *seq),
+            ]
         }
         Effect::Finished => {
             *seq += 1;

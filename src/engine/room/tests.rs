@@ -176,6 +176,7 @@ async fn the_question_closes_at_its_deadline_plus_the_grace_and_the_reveal_waits
     assert_eq!(question["type"], "question");
     let opened = Instant::now();
     h.db.commit("status").await;
+    h.db.commit("progress").await;
 
     tokio::time::sleep(Duration::from_secs(2)).await;
     h.answer(&lan, &question, 1).await;
@@ -189,6 +190,7 @@ async fn the_question_closes_at_its_deadline_plus_the_grace_and_the_reveal_waits
     // Minh never answers: the question closes at 20 s + 0.5 s (Minh is charged the whole
     // time), and the room then waits for the database before it reveals.
     h.db.commit("missed").await;
+    h.db.commit("progress").await;
     let waited = opened.elapsed();
     let (barrier, flushed) = h.db.next().await;
     assert_eq!(
@@ -230,6 +232,7 @@ async fn a_database_that_never_answers_holds_the_reveal_five_seconds_and_no_long
     h.host_does(&host, HostAction::Start).await;
     let question = lan.next(Duration::from_secs(1)).await.unwrap();
     h.db.commit("status").await;
+    h.db.commit("progress").await;
     h.answer(&lan, &question, 2).await;
     // The answer and the barrier wait forever: the database is stuck.
     let (_answer, _never) = h.db.next().await;
@@ -292,9 +295,11 @@ async fn a_finished_game_stays_open_for_its_podium_then_closes_without_a_word_to
     h.host_does(&host, HostAction::Start).await;
     lan.next(Duration::from_secs(1)).await.unwrap();
     h.db.commit("status").await;
+    h.db.commit("progress").await;
     h.host_does(&host, HostAction::End).await;
-    // Lan's missed question, the barrier before the reveal, the final standings, the status.
-    for kind in ["missed", "barrier", "final", "status"] {
+    // Lan's missed question, where the game is, the barrier before the reveal, the final
+    // standings, the status.
+    for kind in ["missed", "progress", "barrier", "final", "status"] {
         h.db.commit(kind).await;
     }
     let finished = Instant::now();

@@ -1,0 +1,161 @@
+//! What nodes say to each other over Redis pub/sub about a live game, and on which channels.
+//!
+//! - `{prefix}game:{id}`: commands of the game's players and hosts on other nodes, to whichever
+//!   node owns the game ([`ToOwner`]). Only the owner subscribes.
+//! - `{prefix}node:{name}`: everything the owners of games send to one node's relays
+//!   ([`ToNode`]): replies to joins, and messages for that node's connections, one publication
+//!   for all the node's connections that get the same message.
+//!
+//! JSON, as everything else in hoithi: a broadcast's text rides as a string inside it, once
+//! per node.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::game::PlayerId;
+use crate::domain::{Answer, GameId};
+use crate::engine::HostAction;
+use crate::protocol::ErrorCode;
+
+pub fn game_channel(prefix: &str, game: GameId) -> String {
+    format!("{prefix}game:{game}")
+}
+
+pub fn node_channel(prefix: &str, node: &str) -> String {
+    format!("{prefix}node:{node}")
+}
+
+/// A relay's command for the owner. `conn` is the connection's number on the relay's node:
+/// the pair (`node`, `conn`) names it among every node's connections.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ToOwner {
+    pub node: String,
+    pub conn: u64,
+    pub cmd: RemoteCommand,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum RemoteCommand {
+    Join {
+        nickname: String,
+        secret: String,
+    },
+    Resume {
+        player: PlayerId,
+        secret: String,
+    },
+    /// A host screen, already allowed by the relay's node (the same access rule, against the
+    /// game's host read from the database).
+    Host,
+    Answer {
+        player: PlayerId,
+        q: usize,
+        answer: Answer,
+        /// Milliseconds from when the relay's node wrote the question to this player to when
+        /// it read the answer: the owner cannot read another machine's clock, so it counts the
+        /// answer's time from this span, ending at its own receipt.
+        took_ms: Option<u64>,
+    },
+    Action {
+        action: HostAction,
+    },
+    Detach {
+        player: Option<PlayerId>,
+    },
+}
+
+/// An owner's message for one node's relay of game `game`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ToNode {
+    pub game: GameId,
+    pub msg: NodeMessage,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum NodeMessage {
+    /// The answer to a `Join` or `Resume`: the player, the welcome, and the question open in
+    /// the welcome's snapshot when the player just joined (as `room::Joined`).
+    Seated {
+        conn: u64,
+        result: Result<(PlayerId, String, Option<usize>), ErrorCode>,
+    },
+    /// The answer to a `Host`: the host's welcome.
+    Hosted {
+        conn: u64,
+        result: Result<String, ErrorCode>,
+    },
+    /// Messages for the node's connections, in the order the room queued them.
+    Deliver { batch: Vec<Delivery> },
+    /// The room has ended: the relay lets its connections go.
+    Closed,
+}
+
+/// `text` for each of `conns`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Delivery {
+    pub conns: Vec<u64>,
+    pub kind: Kind,
+    pub text: String,
+}
+
+/// What kind of message a delivery is (as `outbox::Outgoing`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "k", rename_all = "snake_case")]
+pub enum Kind {
+    Text,
+    Question { index: usize },
+    Last,
+}
+
+pub fn encode<T: Serialize>(msg: &T) -> String {
+    serde_json::to_string(msg).expect("node messages always serialize")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_delivery_reads_back_as_sent() {
+        let msg = ToNode {
+            game: GameId::new(17),
+            msg: NodeMessage::Deliver {
+                batch: vec![Delivery {
+                    conns: vec![3, 9],
+                    kind: Kind::Question { index: 2 },
+                    text: r#"{"type":"question","seq":4}"#.into(),
+                }],
+            },
+        };
+        let back: ToNode = serde_json::from_str(&encode(&msg)).unwrap();
+        assert_eq!(back.game, GameId::new(17));
+        match back.msg {
+            NodeMessage::Deliver { batch } => {
+                assert_eq!(batch[0].conns, vec![3, 9]);
+                assert_eq!(batch[0].kind, Kind::Question { index: 2 });
+                assert!(batch[0].text.starts_with(r#"{"type":"question""#));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_refused_join_carries_its_code() {
+        let msg = ToNode {
+            game: GameId::new(1),
+            msg: NodeMessage::Seated {
+                conn: 5,
+                result: Err(ErrorCode::NicknameTaken),
+            },
+        };
+        let back: ToNode = serde_json::from_str(&encode(&msg)).unwrap();
+        assert!(matches!(
+            back.msg,
+            NodeMessage::Seated {
+                conn: 5,
+                result: Err(ErrorCode::NicknameTaken)
+            }
+        ));
+    }
+}

@@ -1,0 +1,174 @@
+//! The owner of a game played from three nodes is killed (SIGKILL) in the middle of a
+//! question: its lease expires, another node takes the game over from the database, every
+//! phone resumes on a node it reaches, the game goes on from that question and finishes, and
+//! no acknowledged answer is lost.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hoithi::domain::GameId;
+use hoithi::storage::GameStatus;
+use serde_json::{json, Value};
+use tokio::time::Instant;
+
+use crate::helpers::{question, Ws};
+use crate::nodes::{players_over, three_nodes};
+use crate::process::Redis;
+
+/// Longest a phone tries to come back: the lease (10 s) must expire first.
+const COME_BACK: Duration = Duration::from_secs(60);
+
+/// Resumes `token` at `addr`, again and again until a welcome (a node may still answer
+/// `server_busy` while the dead owner's lease runs out).
+async fn resume(addr: SocketAddr, token: &str) -> Result<Ws, Value> {
+    let until = Instant::now() + COME_BACK;
+    loop {
+        let mut ws = Ws::connect(addr, None).await;
+        match ws.resume_as(token).await {
+            Ok(()) => return Ok(ws),
+            Err(reply) if Instant::now() > until => return Err(reply),
+            Err(_) => {}
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// The host's screen again at `addr`, retried as [`resume`].
+async fn host_again(addr: SocketAddr, cookie: &str, game: i64) -> Ws {
+    let until = Instant::now() + COME_BACK;
+    loop {
+        let mut ws = Ws::connect(addr, Some(cookie)).await;
+        ws.send(json!({"type": "host", "v": 1, "game": game})).await;
+        if let Some(welcome) = ws.try_recv(Duration::from_secs(15)).await {
+            if welcome["role"] == "host" {
+                ws.welcome = welcome;
+                return ws;
+            }
+            assert!(Instant::now() < until, "no host welcome back: {welcome}");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+}
+
+/// Waits until the server closes `ws` (a relay whose owner is gone lets its phones go).
+async fn closed(ws: &mut Ws) {
+    use futures_util::StreamExt;
+    use tokio_tungstenite::tungstenite::Message;
+    loop {
+        match tokio::time::timeout(COME_BACK, ws.0.stream.next()).await {
+            Err(_) => panic!("the connection was not let go"),
+            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return,
+            Ok(Some(Ok(_))) => {}
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_finishes() {
+    let redis = Redis::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut nodes = three_nodes(dir.path(), &redis).await;
+    let questions = [question("a", 60), question("b", 60)];
+    let (game, pin) = nodes[0].open_game(dir.path(), &questions).await;
+    let mut host = nodes[1].host(game).await;
+    let mut players = players_over(&nodes, &pin, 60).await;
+    let tokens: Vec<String> = players.iter().map(|p| p.0.token.clone()).collect();
+
+    // Question 0 is played through.
+    host.send(json!({"type": "start"})).await;
+    for p in players.iter_mut() {
+        p.recv_type("question").await;
+    }
+    for (i, p) in players.iter_mut().enumerate() {
+        p.answer(0, if i % 2 == 0 { 1 } else { 2 }).await;
+        p.recv_type("receipt").await;
+    }
+    host.recv_type("reveal").await;
+    host.send(json!({"type": "next"})).await;
+    host.recv_type("leaderboard").await;
+    host.send(json!({"type": "next"})).await;
+
+    // Question 1: the first half answer and are acknowledged; then the owner dies.
+    for p in players.iter_mut() {
+        assert_eq!(p.recv_type("question").await["q"], 1);
+    }
+    for p in players.iter_mut().take(30) {
+        p.answer(1, 1).await;
+        let receipt = p.recv_type("receipt").await;
+        assert_eq!(receipt["q"], 1, "{receipt}");
+    }
+    nodes[0].child.kill().expect("SIGKILL");
+    nodes[0].child.wait().expect("the owner is gone");
+
+    // Phones on the dead node come back at once; the others when their node lets them go.
+    // Each resumes on one of the two nodes left.
+    let alive = [nodes[1].addr, nodes[2].addr];
+    let mut back = Vec::new();
+    for (i, mut p) in players.into_iter().enumerate() {
+        if i % 3 != 0 {
+            closed(&mut p).await;
+        }
+        drop(p);
+        match resume(alive[i % 2], &tokens[i]).await {
+            Ok(ws) => back.push(ws),
+            Err(reply) => panic!(
+                "player {i}: no welcome back but {reply}; node b's log:\n{}\nnode c's log:\n{}",
+                nodes[1].log(),
+                nodes[2].log()
+            ),
+        }
+    }
+    closed(&mut host).await;
+    let mut host = host_again(nodes[1].addr, &nodes[1].cookie, game).await;
+    for p in &back {
+        let q = &p.welcome["state"]["question"];
+        assert_eq!(
+            q["q"], 1,
+            "the game goes on from the question: {}",
+            p.welcome
+        );
+    }
+
+    // Everyone answers question 1 (the first half again: the same answer, acknowledged as
+    // the first); the host closes it.
+    for p in back.iter_mut() {
+        p.answer(1, 1).await;
+        let receipt = p.recv_type("receipt").await;
+        assert_eq!(receipt["q"], 1, "{receipt}");
+    }
+    host.send(json!({"type": "next"})).await;
+    let reveal = host.recv_type("reveal").await;
+    assert_eq!(reveal["answered"], 60, "{reveal}");
+    assert_eq!(reveal["right"], 60, "{reveal}");
+    host.send(json!({"type": "next"})).await;
+    host.recv_type("leaderboard").await;
+    host.send(json!({"type": "next"})).await;
+    let podium = host.recv_type("podium").await;
+    let mut finals: HashMap<i64, Value> = HashMap::new();
+    for p in back.iter_mut() {
+        assert_eq!(p.recv_type("podium").await, podium);
+        let fin = p.recv_type("final").await;
+        finals.insert(p.welcome["player"]["id"].as_i64().unwrap(), fin);
+    }
+
+    // The database agrees: both answers of every player, the ones acknowledged before the
+    // kill included, and the standings every phone was shown.
+    let store = hoithi::storage::Store::open(&crate::database::url_for(dir.path()))
+        .await
+        .unwrap();
+    let game = GameId::new(game);
+    let until = Instant::now() + Duration::from_secs(15);
+    while store.game(game).await.unwrap().unwrap().status != GameStatus::Finished {
+        assert!(Instant::now() < until, "the game is stored as finished");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let report = store.report(game).await.unwrap().unwrap();
+    assert_eq!(report.players.len(), 60);
+    for line in &report.players {
+        assert_eq!(line.answered, 2, "player {}", line.player);
+        let shown = &finals[&line.player];
+        assert_eq!(shown["rank"].as_i64(), Some(line.rank), "{shown}");
+        assert_eq!(shown["score"].as_i64(), Some(line.score), "{shown}");
+    }
+}
