@@ -11,6 +11,7 @@ mod bank_status;
 mod banks;
 pub mod certificates;
 pub mod contest;
+pub mod demo_activity;
 mod games;
 mod ids;
 mod login_cards;

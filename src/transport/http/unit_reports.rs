@@ -22,7 +22,7 @@ use crate::unit_report::{self, xlsx, UnitReport};
 pub struct ReportQuery {
     /// First day, `YYYY-MM-DD` (default: the school year's 1 September).
     from: Option<String>,
-    /// Last day, included (default: the school year's 31 August).
+    /// Last day, included (default: today).
     to: Option<String>,
     /// `json` (default) or `xlsx`; anything else does not parse: 400 `bad_request`.
     #[serde(default)]
@@ -59,10 +59,10 @@ pub async fn authorized_unit(
     Ok(unit)
 }
 
-/// The period of a request: both days, or the current school year.
+/// The period of a request: both days, or the current school year up to today.
 pub fn period(from: Option<&str>, to: Option<&str>) -> ApiResult<Period> {
     match (from, to) {
-        (None, None) => Ok(Period::school_year_of(unix_ms())),
+        (None, None) => Ok(Period::school_year_to_date(unix_ms())),
         (Some(f), Some(t)) => Period::parse(f, t).map_err(|_| Refusal::InvalidPeriod.into()),
         _ => Err(Refusal::InvalidPeriod.into()),
     }
