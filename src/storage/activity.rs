@@ -48,12 +48,13 @@ pub struct DailyActivity {
     pub games: i64,
 }
 
-/// One submitted attempt's score, by school and round (for distributions).
+/// How many submitted attempts of a round and school had a score (for distributions).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoreRow {
     pub round_id: i64,
     pub school: String,
     pub score: i64,
+    pub attempts: i64,
 }
 
 impl Store {
@@ -132,12 +133,14 @@ impl Store {
             .collect()
     }
 
-    /// Scores of the attempts started in `[start, end)` and submitted.
+    /// How many attempts started in `[start, end)` and submitted had each score, per round
+    /// and school (counted in SQL: a province's round is hundreds of thousands of attempts).
     pub async fn attempt_scores(&self, start: i64, end: i64) -> Result<Vec<ScoreRow>> {
         let rows = sqlx::query(
-            "SELECT at.round_id, s.school_code, at.score FROM attempts at \
+            "SELECT at.round_id, s.school_code, COALESCE(at.score, 0), COUNT(*) FROM attempts at \
              JOIN students s ON s.code = at.participant \
-             WHERE at.started_at >= $1 AND at.started_at < $2 AND at.submitted_at IS NOT NULL",
+             WHERE at.started_at >= $1 AND at.started_at < $2 AND at.submitted_at IS NOT NULL \
+             GROUP BY at.round_id, s.school_code, COALESCE(at.score, 0)",
         )
         .bind(start)
         .bind(end)
@@ -148,7 +151,8 @@ impl Store {
                 Ok(ScoreRow {
                     round_id: r.try_get(0)?,
                     school: r.try_get(1)?,
-                    score: r.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
+                    score: r.try_get(2)?,
+                    attempts: r.try_get(3)?,
                 })
             })
             .collect()

@@ -185,7 +185,7 @@ pub async fn scores(
     let mut out = BTreeMap::new();
     for s in store.attempt_scores(start, end).await? {
         if schools.contains(&s.school) && round_id.is_none_or(|id| id == s.round_id) {
-            *out.entry(s.score).or_insert(0) += 1;
+            *out.entry(s.score).or_insert(0) += s.attempts;
         }
     }
     Ok(out)

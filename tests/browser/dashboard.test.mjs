@@ -131,6 +131,10 @@ test('the organizer\'s dashboard, a commune officer\'s part of it, the A4 report
   assert.ok(first, 'a first prize');
   const pdf = await organizer.get(`/api/rankings/dot-1/versions/1/certificates.pdf?code=${first.code}`);
   assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await page.goto(`${base}/certificates.html?context=dot-1&version=1`);
+  await page.waitForSelector('#list:not([hidden])');
+  assert.equal(await page.locator('.certs li').count(), certs.certificates.length);
+  assert.match(await page.locator('#all-a5').getAttribute('href'), /paper=a5$/);
   const { page: anyone } = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
   await anyone.goto(`${base}/verify.html?code=${first.code.toLowerCase()}`);
   await anyone.waitForSelector('#result:not([hidden])');

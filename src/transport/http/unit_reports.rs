@@ -51,7 +51,11 @@ pub async fn authorized_unit(
         ReportUnit::School(code) => {
             // Organizers may read any school; others are checked against the school's commune.
             if !super::access::province_wide(account, Action::ReadReports) {
-                let s = school(state, code).await.map_err(|_| ApiError::Forbidden)?;
+                // A school that does not exist is nobody's: refused, as another's would be.
+                let s = match school(state, code).await {
+                    Err(ApiError::NotFound) => return Err(ApiError::Forbidden),
+                    other => other?,
+                };
                 require(account, Action::ReadReports, school_target(&s))?;
             }
         }
