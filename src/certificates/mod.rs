@@ -87,13 +87,24 @@ type WonCache = HashMap<(u64, i64), Arc<Won>>;
 static WON: Mutex<Option<WonCache>> = Mutex::new(None);
 const WON_KEPT: usize = 16;
 
-async fn won(store: &Store, version: &Version) -> anyhow::Result<Arc<Won>> {
-    let cached = WON
-        .lock()
+/// One version's awards are worked out at a time: a hundred requests for a version not yet
+/// kept (after a restart, say) wait for the first to finish and then find it kept, instead
+/// of doing the same seconds of work a hundred times over.
+static WORKING_OUT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn kept(store: &Store, version: &Version) -> Option<Arc<Won>> {
+    WON.lock()
         .expect("not poisoned")
         .as_ref()
-        .and_then(|m| m.get(&(store.instance(), version.id)).cloned());
-    if let Some(w) = cached {
+        .and_then(|m| m.get(&(store.instance(), version.id)).cloned())
+}
+
+async fn won(store: &Store, version: &Version) -> anyhow::Result<Arc<Won>> {
+    if let Some(w) = kept(store, version) {
+        return Ok(w);
+    }
+    let _turn = WORKING_OUT.lock().await;
+    if let Some(w) = kept(store, version) {
         return Ok(w);
     }
     let id = version.id;
