@@ -8,6 +8,7 @@ use rand::{Rng, SeedableRng};
 
 use crate::domain::bank::Level;
 use crate::domain::roster::{display_name, School, Student};
+use crate::storage::demo_activity::{DemoAttempt, DemoGame};
 use crate::storage::ResultRow;
 
 const FAMILY: &[&str] = &[
@@ -104,6 +105,53 @@ pub fn results(students: &[Student], share: f64, seed: u64, now_ms: i64) -> Vec<
     out
 }
 
+/// Live games of the demo schools: three schools in four held some (one to six each, in the
+/// 90 days before `now_ms`), each with 12 to 38 players, so the dashboard shows schools both
+/// above and under the plan's target.
+pub fn games(schools: &[School], seed: u64, now_ms: i64) -> Vec<DemoGame> {
+    let mut rng = StdRng::seed_from_u64(seed);
+    let mut out = Vec::new();
+    for s in schools {
+        if !rng.random_bool(0.75) {
+            continue;
+        }
+        for _ in 0..rng.random_range(1..=6) {
+            out.push(DemoGame {
+                school: s.code.clone(),
+                created_at: now_ms - rng.random_range(0..90 * 24 * 3600 * 1000_i64),
+                players: rng.random_range(12..=38),
+            });
+        }
+    }
+    out
+}
+
+/// One submitted attempt behind each demo result: started its time before it was submitted,
+/// ten points a right answer.
+pub fn attempts(students: &[Student], results: &[ResultRow]) -> Vec<DemoAttempt> {
+    let grades: std::collections::HashMap<&str, i64> = students
+        .iter()
+        .map(|s| (s.code.as_str(), s.grade))
+        .collect();
+    results
+        .iter()
+        .map(|r| {
+            let level = match grades.get(r.student.as_str()) {
+                Some(1..=5) => Level::TieuHoc,
+                Some(6..=9) => Level::Thcs,
+                _ => Level::Thpt,
+            };
+            DemoAttempt {
+                student: r.student.clone(),
+                level: level.as_str().to_owned(),
+                started_at: r.submitted_at - r.time_ms,
+                time_ms: r.time_ms,
+                score: r.score * 10,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +171,18 @@ mod tests {
         );
         let r = results(&p.students, 0.5, 2, 0);
         assert!((3000..4000).contains(&r.len()), "{}", r.len());
+        let g = games(&p.schools, 3, 100 * 24 * 3600 * 1000);
+        let hosts: std::collections::HashSet<&str> = g.iter().map(|g| g.school.as_str()).collect();
+        assert!(
+            !g.is_empty() && hosts.len() < 14,
+            "some schools held games, not all: {}",
+            hosts.len()
+        );
+        let a = attempts(&p.students, &r);
+        assert_eq!(a.len(), r.len());
+        assert!(a
+            .iter()
+            .zip(&r)
+            .all(|(a, r)| a.started_at + a.time_ms == r.submitted_at));
     }
 }

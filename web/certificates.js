@@ -16,6 +16,8 @@ async function show(context, version) {
       ? t('certs.count', { n: data.certificates.length }) : t('certs.none');
     $('all').hidden = !data.certificates.length;
     $('all').href = `${base}/certificates.pdf`;
+    $('all-a5').hidden = !data.certificates.length;
+    $('all-a5').href = `${base}/certificates.pdf?paper=a5`;
     // Grouped by the unit printed under the name: a school's pupils together.
     const groups = new Map();
     for (const c of data.certificates) {

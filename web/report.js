@@ -26,7 +26,7 @@ function linesTable(report) {
     h('th', { class: 'n', text: t('report.col.enrolment') }),
     h('th', { class: 'n', text: t('report.col.games') }),
     h('th', { class: 'n', text: t('report.col.players') }),
-    rounds.map((r) => [
+    rounds.flatMap((r) => [
       h('th', { class: 'n', text: t('report.col.pupils', { round: r.title }) }),
       h('th', { class: 'n', text: t('report.col.rate') }),
       h('th', { class: 'n', text: t('report.col.staff') }),
@@ -37,7 +37,7 @@ function linesTable(report) {
     h('td', { class: 'n', text: num(l.enrolment) }),
     h('td', { class: 'n', text: num(l.games) }),
     h('td', { class: 'n', text: num(l.game_players) }),
-    l.rounds.map((r) => [
+    l.rounds.flatMap((r) => [
       h('td', { class: 'n', text: num(r.participants) }),
       h('td', { class: r.rate_permille < 1000 ? 'n low' : 'n', text: pct(r.rate_permille) }),
       h('td', { class: 'n', text: num(r.staff) }),
@@ -76,8 +76,9 @@ async function show(unit, from, to) {
     const [top, body] = issuer(r);
     $('issuer-top').textContent = top;
     $('issuer').textContent = body;
-    const today = new Date();
-    $('place-date').textContent = t('report.placeDate', { d: today.getDate(), m: today.getMonth() + 1, y: today.getFullYear() });
+    // Today in Đắk Lắk, whatever the computer's time zone.
+    const [y, m, d] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date()).split('-');
+    $('place-date').textContent = t('report.placeDate', { d: Number(d), m: Number(m), y });
     $('period').textContent = t('report.period', { name: r.name, from: dmy(r.from), to: dmy(r.to) });
     const tot = r.total;
     $('activities').textContent = t('report.activitiesText', {

@@ -2,7 +2,7 @@
 //! body and the national motto at the top, «GIẤY CHỨNG NHẬN», the winner's name, the award,
 //! place and date above the signature, and the verification code at the foot.
 
-use super::pdf::{Align, Document, Face, FontError, Page, A4_LANDSCAPE};
+use super::pdf::{Align, Document, Face, FontError, Page, A4_LANDSCAPE, A5_OF_A4};
 use super::{Certificate, Issued};
 use crate::domain::awards::{date_words, Holder};
 use crate::domain::contest::rules::day;
@@ -11,16 +11,30 @@ use crate::domain::sheet::cells::civil_from_days;
 const RED: (f32, f32, f32) = (0.65, 0.08, 0.08);
 const BLUE: (f32, f32, f32) = (0.05, 0.15, 0.45);
 
+/// The paper a certificate is printed on, landscape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    #[default]
+    A4,
+    /// The A4 page at 1/√2: the same certificate, smaller.
+    A5,
+}
+
 /// Every certificate of `list` on its own page, in one document. `verify_url` is the public
 /// verification page's address, to which `?code=` is added.
 pub fn render(
     issued: &Issued,
     list: &[&Certificate],
     verify_url: &str,
+    paper: Paper,
 ) -> Result<Vec<u8>, FontError> {
     let mut doc = Document::new(&format!("Giấy chứng nhận — {}", issued.contest))?;
     for c in list {
-        let page = page(&doc, issued, c, verify_url);
+        let mut page = page(&doc, issued, c, verify_url);
+        if paper == Paper::A5 {
+            page.scale = A5_OF_A4;
+        }
         doc.add_page(page);
     }
     doc.finish()

@@ -6,6 +6,7 @@ pub mod layout;
 pub mod pdf;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 
@@ -75,29 +76,52 @@ fn rate_words(ppm: i64) -> String {
     format!("Tỉ lệ tham gia {},{} %", tenths / 10, tenths % 10)
 }
 
-/// The awards of `version` with their codes. With `now`, missing codes are issued (at that
-/// time); without, only awards already issued are returned (the public check issues nothing).
-pub async fn issue(store: &Store, version: &Version, now: Option<i64>) -> anyhow::Result<Issued> {
+/// The awards of a version with the frozen line each comes from.
+type Won = Vec<(awards::Award, StoredLine)>;
+
+/// Awards of recent versions, by database (`Store::instance`) and version id. A version never changes, so its awards are
+/// worked out once: reading a province's boards and 700,000 pupils' levels is seconds of work,
+/// and the public check of a code must not cost that to anyone who asks. Bounded: emptied
+/// when full (a province publishes a handful of versions a year).
+type WonCache = HashMap<(u64, i64), Arc<Won>>;
+static WON: Mutex<Option<WonCache>> = Mutex::new(None);
+const WON_KEPT: usize = 16;
+
+/// One version's awards are worked out at a time: a hundred requests for a version not yet
+/// kept (after a restart, say) wait for the first to finish and then find it kept, instead
+/// of doing the same seconds of work a hundred times over.
+static WORKING_OUT: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+fn kept(store: &Store, version: &Version) -> Option<Arc<Won>> {
+    WON.lock()
+        .expect("not poisoned")
+        .as_ref()
+        .and_then(|m| m.get(&(store.instance(), version.id)).cloned())
+}
+
+async fn won(store: &Store, version: &Version) -> anyhow::Result<Arc<Won>> {
+    if let Some(w) = kept(store, version) {
+        return Ok(w);
+    }
+    let _turn = WORKING_OUT.lock().await;
+    if let Some(w) = kept(store, version) {
+        return Ok(w);
+    }
     let id = version.id;
     let province = store.published_board(id, "province").await?;
     let schools = store.published_board(id, "schools").await?;
     let communes = store.published_board(id, "communes").await?;
 
     let codes: Vec<&str> = province.iter().map(|l| l.member.as_str()).collect();
-    let students: HashMap<String, crate::storage::certificates::StudentLevel> = store
+    let levels: HashMap<String, Option<Level>> = store
         .student_levels(&codes)
         .await?
         .into_iter()
-        .map(|s| (s.code.clone(), s))
+        .map(|s| (s.code, level::of_kind(s.staff, s.grade)))
         .collect();
     let board: Vec<(String, Option<Level>)> = province
         .iter()
-        .map(|l| {
-            let lvl = students
-                .get(&l.member)
-                .and_then(|s| level::of_kind(s.staff, s.grade));
-            (l.member.clone(), lvl)
-        })
+        .map(|l| (l.member.clone(), levels.get(&l.member).copied().flatten()))
         .collect();
     let mut awards = awards::individual_awards(&board, PER_LEVEL);
     let turnouts = |lines: &[StoredLine]| -> Vec<Turnout> {
@@ -125,24 +149,6 @@ pub async fn issue(store: &Store, version: &Version, now: Option<i64>) -> anyhow
         &turnouts(&communes),
         &default_bands(),
     ));
-
-    let wanted: Vec<(String, String)> = awards
-        .iter()
-        .map(|a| (a.holder.as_str().to_owned(), a.member.clone()))
-        .collect();
-    let stored = match now {
-        Some(now) => {
-            // A seeded generator, not the thread's: it is held across the awaits below.
-            let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_rng(&mut rand::rng());
-            store
-                .issue_certificates(id, &wanted, now, || {
-                    crate::contest::cards::normalize(&crate::contest::cards::new_secret(&mut rng))
-                })
-                .await?
-        }
-        None => store.certificate_codes(id).await?,
-    };
-
     let lines: HashMap<(Holder, &str), &StoredLine> = province
         .iter()
         .map(|l| ((Holder::Individual, l.member.as_str()), l))
@@ -157,14 +163,62 @@ pub async fn issue(store: &Store, version: &Version, now: Option<i64>) -> anyhow
                 .map(|l| ((Holder::Commune, l.member.as_str()), l)),
         )
         .collect();
+    let won: Won = awards
+        .into_iter()
+        .filter_map(|a| {
+            let line = (*lines.get(&(a.holder, a.member.as_str()))?).clone();
+            Some((a, line))
+        })
+        .collect();
+    let won = Arc::new(won);
+    let mut cache = WON.lock().expect("not poisoned");
+    let map = cache.get_or_insert_with(HashMap::new);
+    if map.len() >= WON_KEPT {
+        map.clear();
+    }
+    map.insert((store.instance(), id), won.clone());
+    Ok(won)
+}
+
+/// The awards of `version` with their codes. With `now`, missing codes are issued (at that
+/// time); without, only awards already issued are returned (the public check issues nothing).
+pub async fn issue(store: &Store, version: &Version, now: Option<i64>) -> anyhow::Result<Issued> {
+    let id = version.id;
+    let won = won(store, version).await?;
+    // The winners' schools and communes as the roster has them now: who may print a pupil's
+    // certificate follows the pupil's school today (the paper prints the school of the
+    // version).
+    let individuals: Vec<&str> = won
+        .iter()
+        .filter(|(a, _)| a.holder == Holder::Individual)
+        .map(|(a, _)| a.member.as_str())
+        .collect();
+    let students: HashMap<String, crate::storage::certificates::StudentLevel> = store
+        .student_levels(&individuals)
+        .await?
+        .into_iter()
+        .map(|s| (s.code.clone(), s))
+        .collect();
+    let wanted: Vec<(String, String)> = won
+        .iter()
+        .map(|(a, _)| (a.holder.as_str().to_owned(), a.member.clone()))
+        .collect();
+    let stored = match now {
+        Some(now) => {
+            // A seeded generator, not the thread's: it is held across the awaits below.
+            let mut rng = <rand::rngs::StdRng as rand::SeedableRng>::from_rng(&mut rand::rng());
+            store
+                .issue_certificates(id, &wanted, now, || {
+                    crate::contest::cards::normalize(&crate::contest::cards::new_secret(&mut rng))
+                })
+                .await?
+        }
+        None => store.certificate_codes(id).await?,
+    };
+
     // Consent to show a full name can be withdrawn after the version was published: the
     // certificate then prints the display name, as the public boards do.
-    let named: Vec<&str> = awards
-        .iter()
-        .filter(|a| a.holder == Holder::Individual)
-        .map(|a| a.member.as_str())
-        .collect();
-    let consenting = store.consenting(&named).await?;
+    let consenting = store.consenting(&individuals).await?;
     let school_communes: HashMap<String, String> = store
         .school_enrolments()
         .await?
@@ -178,11 +232,8 @@ pub async fn issue(store: &Store, version: &Version, now: Option<i64>) -> anyhow
         .map(|c| (c.code, c.name))
         .collect();
 
-    let mut certificates = Vec::with_capacity(awards.len());
-    for a in awards {
-        let Some(line) = lines.get(&(a.holder, a.member.as_str())) else {
-            continue;
-        };
+    let mut certificates = Vec::with_capacity(won.len());
+    for (a, line) in won.iter() {
         let Some(code) = stored
             .get(&(a.holder.as_str().to_owned(), a.member.clone()))
             .map(|c| printed_code(c))

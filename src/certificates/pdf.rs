@@ -19,6 +19,8 @@ use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 pub const MM: f32 = 72.0 / 25.4;
 /// A4 landscape, in points.
 pub const A4_LANDSCAPE: (f32, f32) = (297.0 * MM, 210.0 * MM);
+/// A5 is A4 halved: each side 1/√2 of A4's.
+pub const A5_OF_A4: f32 = std::f32::consts::FRAC_1_SQRT_2;
 
 /// The faces a document may use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,6 +90,9 @@ enum Op {
 pub struct Page {
     pub width: f32,
     pub height: f32,
+    /// The paper is this much of the drawing's size (A5 is A4 at 1/√2): everything is drawn
+    /// for the larger paper and scaled when written.
+    pub scale: f32,
     ops: Vec<Op>,
 }
 
@@ -170,6 +175,9 @@ impl Document {
         let mut contents = Vec::with_capacity(self.pages.len());
         for page in &self.pages {
             let mut content = Content::new();
+            if page.scale != 1.0 {
+                content.transform([page.scale, 0.0, 0.0, page.scale, 0.0, 0.0]);
+            }
             for op in &page.ops {
                 match op {
                     Op::Text {
@@ -239,9 +247,14 @@ impl Document {
             page_refs.iter().zip(self.pages.iter().zip(&contents))
         {
             let mut p = pdf.page(*page_ref);
-            p.media_box(Rect::new(0.0, 0.0, page.width, page.height))
-                .parent(tree)
-                .contents(*content_ref);
+            p.media_box(Rect::new(
+                0.0,
+                0.0,
+                page.width * page.scale,
+                page.height * page.scale,
+            ))
+            .parent(tree)
+            .contents(*content_ref);
             let mut resources = p.resources();
             let mut fonts = resources.fonts();
             for (face, r) in &font_refs {
@@ -339,6 +352,7 @@ impl Page {
         Page {
             width,
             height,
+            scale: 1.0,
             ops: Vec::new(),
         }
     }

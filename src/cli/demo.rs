@@ -28,6 +28,10 @@ pub struct SeedArgs {
     /// Share of students taking part in that round, from 0 to 1.
     #[arg(long, default_value_t = 0.6, value_parser = share)]
     share: f64,
+    /// Leave out the activities: the demo schools' live games (and, with --results, the
+    /// contest round's attempts), which the reports and the dashboard count.
+    #[arg(long)]
+    no_activities: bool,
     /// Seed of the generator: the same seed gives the same province.
     #[arg(long, default_value_t = 1)]
     seed: u64,
@@ -70,6 +74,15 @@ pub async fn run(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         province.schools.len(),
         started.elapsed().as_secs_f64()
     );
+    if !args.no_activities {
+        let games = crate::demo::games(&province.schools, args.seed + 2, unix_ms());
+        let started = Instant::now();
+        let n = store.seed_demo_games(&games).await?;
+        println!(
+            "{n} live games of the demo schools stored in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     let Some(context) = args.results else {
         return Ok(ExitCode::SUCCESS);
     };
@@ -85,6 +98,17 @@ pub async fn run(cmd: DemoCmd) -> anyhow::Result<ExitCode> {
         rows.len(),
         started.elapsed().as_secs_f64()
     );
+    if !args.no_activities {
+        let attempts = crate::demo::attempts(&province.students, &rows);
+        let started = Instant::now();
+        let n = store
+            .seed_demo_round(&context.to_string(), &attempts)
+            .await?;
+        println!(
+            "{n} attempts of the demo round {context} stored in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
     if let Some(url) = &args.redis_url {
         let rankings = Rankings::new(store, app::leaderboards(Some(url)).await?);
         let started = Instant::now();

@@ -80,6 +80,15 @@ impl Period {
         }
     }
 
+    /// The school year of the Vietnamese day of `now_ms`, up to that day: what a report
+    /// shows when no period is chosen.
+    pub fn school_year_to_date(now_ms: i64) -> Period {
+        Period {
+            last: day_of(now_ms),
+            ..Period::school_year_of(now_ms)
+        }
+    }
+
     /// `[start, end)` in Unix milliseconds.
     pub fn millis(&self) -> (i64, i64) {
         (
@@ -156,6 +165,12 @@ mod tests {
         assert_eq!(p.iso(), ("2026-09-01".into(), "2027-08-31".into()));
         let p = Period::school_year_of(1_780_000_000_000); // 2026-05-28
         assert_eq!(p.iso(), ("2025-09-01".into(), "2026-08-31".into()));
+        let p = Period::school_year_to_date(1_780_000_000_000);
+        assert_eq!(
+            p.iso(),
+            ("2025-09-01".into(), "2026-05-29".into()),
+            "05-28 20:26 UTC is the 29th in Vietnam"
+        );
         for d in [-1000, 0, 19_000, 20_500, 30_000] {
             let (y, m, dd) = civil_from_days(d);
             assert_eq!(days_from_civil(y, m, dd), d);

@@ -50,8 +50,12 @@ fn account(row: &sqlx::any::AnyRow) -> Result<Account> {
 const ACCOUNT_COLUMNS: &str = "id, username, display_name, role, unit_code, password_hash";
 
 impl Store {
+    /// Accounts someone can sign in to: the demo province's own (`hoithi demo seed`), whose
+    /// hash matches no password, do not count, so a server started on demo data still
+    /// creates its first organizer.
     pub async fn count_accounts(&self) -> Result<i64> {
-        sqlx::query("SELECT COUNT(*) FROM accounts")
+        sqlx::query("SELECT COUNT(*) FROM accounts WHERE password_hash <> $1")
+            .bind(super::demo_activity::NO_PASSWORD)
             .fetch_one(self.pool())
             .await?
             .try_get(0)

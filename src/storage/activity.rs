@@ -39,12 +39,22 @@ pub struct RoundSchool {
     pub score_sum: i64,
 }
 
-/// One submitted attempt's score, by school and round (for distributions).
+/// What happened on one Vietnamese day in one school (25,200,000 ms is Vietnam's UTC+7).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DailyActivity {
+    pub day: i64,
+    pub school: String,
+    pub attempts: i64,
+    pub games: i64,
+}
+
+/// How many submitted attempts of a round and school had a score (for distributions).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ScoreRow {
     pub round_id: i64,
     pub school: String,
     pub score: i64,
+    pub attempts: i64,
 }
 
 impl Store {
@@ -123,12 +133,14 @@ impl Store {
             .collect()
     }
 
-    /// Scores of the attempts started in `[start, end)` and submitted.
+    /// How many attempts started in `[start, end)` and submitted had each score, per round
+    /// and school (counted in SQL: a province's round is hundreds of thousands of attempts).
     pub async fn attempt_scores(&self, start: i64, end: i64) -> Result<Vec<ScoreRow>> {
         let rows = sqlx::query(
-            "SELECT at.round_id, s.school_code, at.score FROM attempts at \
+            "SELECT at.round_id, s.school_code, COALESCE(at.score, 0), COUNT(*) FROM attempts at \
              JOIN students s ON s.code = at.participant \
-             WHERE at.started_at >= $1 AND at.started_at < $2 AND at.submitted_at IS NOT NULL",
+             WHERE at.started_at >= $1 AND at.started_at < $2 AND at.submitted_at IS NOT NULL \
+             GROUP BY at.round_id, s.school_code, COALESCE(at.score, 0)",
         )
         .bind(start)
         .bind(end)
@@ -139,9 +151,54 @@ impl Store {
                 Ok(ScoreRow {
                     round_id: r.try_get(0)?,
                     school: r.try_get(1)?,
-                    score: r.try_get::<Option<i64>, _>(2)?.unwrap_or(0),
+                    score: r.try_get(2)?,
+                    attempts: r.try_get(3)?,
                 })
             })
             .collect()
+    }
+
+    /// Per Vietnamese day (days since 1970-01-01) and school: attempts started in
+    /// `[start, end)` by pupils, and live games opened by the school's accounts.
+    pub async fn daily_activity(&self, start: i64, end: i64) -> Result<Vec<DailyActivity>> {
+        let mut out = Vec::new();
+        let attempts = sqlx::query(
+            "SELECT (at.started_at + 25200000) / 86400000, s.school_code, COUNT(*) \
+             FROM attempts at JOIN students s ON s.code = at.participant \
+             WHERE at.started_at >= $1 AND at.started_at < $2 AND s.kind = 'pupil' \
+             GROUP BY (at.started_at + 25200000) / 86400000, s.school_code",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(self.pool())
+        .await?;
+        for r in &attempts {
+            out.push(DailyActivity {
+                day: r.try_get(0)?,
+                school: r.try_get(1)?,
+                attempts: r.try_get(2)?,
+                games: 0,
+            });
+        }
+        let games = sqlx::query(
+            "SELECT (g.created_at + 25200000) / 86400000, a.unit_code, COUNT(*) \
+             FROM games g JOIN accounts a ON a.id = g.host_id \
+             WHERE g.created_at >= $1 AND g.created_at < $2 AND a.unit_code IS NOT NULL \
+             AND a.role IN ('teacher', 'school_admin') \
+             GROUP BY (g.created_at + 25200000) / 86400000, a.unit_code",
+        )
+        .bind(start)
+        .bind(end)
+        .fetch_all(self.pool())
+        .await?;
+        for r in &games {
+            out.push(DailyActivity {
+                day: r.try_get(0)?,
+                school: r.try_get(1)?,
+                attempts: 0,
+                games: r.try_get(2)?,
+            });
+        }
+        Ok(out)
     }
 }

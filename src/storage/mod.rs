@@ -11,6 +11,7 @@ mod bank_status;
 mod banks;
 pub mod certificates;
 pub mod contest;
+pub mod demo_activity;
 mod games;
 mod ids;
 mod login_cards;
@@ -87,9 +88,18 @@ pub struct Store {
     /// [`Store::write_turn`]). A tokio mutex: it is held across the awaits of a transaction,
     /// and it queues its waiters in order, which is what makes the turns fair.
     write_turn: Arc<tokio::sync::Mutex<()>>,
+    /// This handle's number in the process, shared by its clones: caches of data that never
+    /// changes (a published version's awards) key on it, so two databases open in one process
+    /// (the tests) never mix.
+    instance: u64,
 }
 
 impl Store {
+    /// See the field: which open database this is, in this process.
+    pub fn instance(&self) -> u64 {
+        self.instance
+    }
+
     /// Opens (creating if needed) the database at `url` and brings its schema up to date.
     pub async fn open(url: &str) -> anyhow::Result<Store> {
         sqlx::any::install_default_drivers();
@@ -153,6 +163,10 @@ impl Store {
             pool,
             backend,
             write_turn: Arc::new(tokio::sync::Mutex::new(())),
+            instance: {
+                static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+                NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+            },
         };
         if backend == Backend::Postgres {
             let fsync: String = sqlx::query_scalar("SELECT current_setting('fsync')")

@@ -160,8 +160,8 @@ impl AppState {
 
 pub fn router(state: AppState) -> Router {
     use http::{
-        accounts, auth, bank_review, catalog, certificates, contest, games, images, network,
-        own_questions, published, quizzes, rankings, unit_reports, units,
+        accounts, auth, bank_review, catalog, certificates, contest, dashboard, games, images,
+        network, own_questions, published, quizzes, rankings, unit_reports, units,
     };
     let api = Router::new()
         .route("/session", post(auth::sign_in).delete(auth::sign_out))
@@ -274,6 +274,8 @@ pub fn router(state: AppState) -> Router {
         .route("/certificate-codes/{code}", get(certificates::check))
         // The movement's report of a unit over a period (issue 22).
         .route("/reports/{*unit}", get(unit_reports::report))
+        .route("/dashboard", get(dashboard::overview))
+        .route("/dashboard/{file}", get(dashboard::chart))
         .route("/published", get(published::latest_list))
         .route("/published/{context}", get(published::latest))
         .route(

@@ -4,6 +4,8 @@
 //! of the rounds' latest published versions. One computation feeds the JSON, the workbook
 //! (`xlsx`) and the printable page (web/report.html).
 
+pub mod charts;
+pub mod dashboard;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};

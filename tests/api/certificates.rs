@@ -82,6 +82,21 @@ fn pdf_text(bytes: &[u8]) -> String {
     String::from_utf8(out.stdout).expect("UTF-8 text")
 }
 
+/// The page size as poppler's `pdfinfo` names it («… pts (A4)»), from the same package.
+fn page_size(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("giay.pdf");
+    std::fs::write(&pdf, bytes).unwrap();
+    let out = Command::new("pdfinfo").arg(&pdf).output().expect(
+        "pdfinfo (Debian package poppler-utils) must be installed: scripts/test.sh installs it",
+    );
+    let info = String::from_utf8_lossy(&out.stdout).into_owned();
+    info.lines()
+        .find(|l| l.starts_with("Page size:"))
+        .unwrap_or_else(|| panic!("no page size: {info}"))
+        .to_owned()
+}
+
 async fn account(app: &TestApp, username: &str, role: &str, unit: &str) -> String {
     let resp = app
         .post(
@@ -173,6 +188,25 @@ async fn a_winners_certificate_reads_back_with_its_diacritics_and_a_code_the_pub
         text.matches("Mã xác minh").count(),
         1,
         "one page, one certificate"
+    );
+
+    // A5: the same certificate, smaller paper, the same text.
+    let a5 = app
+        .get(&format!(
+            "/api/rankings/dot-1/versions/1/certificates.pdf?code={code}&paper=a5"
+        ))
+        .await;
+    assert_eq!(a5.status, 200, "{}", a5.body);
+    assert!(pdf_text(&a5.bytes).contains("Lê Thị Ngọc Ánh"));
+    assert!(
+        page_size(&a5.bytes).contains("(A5)"),
+        "{}",
+        page_size(&a5.bytes)
+    );
+    assert!(
+        page_size(&pdf.bytes).contains("(A4)"),
+        "{}",
+        page_size(&pdf.bytes)
     );
 
     // The whole school in one file: its three pupils' certificates and its own.

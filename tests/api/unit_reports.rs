@@ -299,6 +299,94 @@ async fn reports_of_the_province_a_commune_and_a_school_hold_what_the_database_h
     );
     assert_eq!(total[10], Data::Float(6.0), "3 of 50 pupils: 6.0 %");
     assert!(book.worksheet_range("Người đoạt giải").is_ok());
+
+    // The dashboard: the same figures, the schools under a rate, and each chart's data adding
+    // up to what the database holds.
+    let dash = app
+        .get(&format!("/api/dashboard?unit=commune/22015&{q}&below=100"))
+        .await;
+    assert_eq!(dash.status, 200, "{}", dash.body);
+    let dash = dash.json();
+    assert_eq!(dash["round"], "dot-1");
+    assert_eq!(shown(&dash["total"]), counted(&app, &["TH1", "TH2"]).await);
+    let below: Vec<(&str, i64)> = dash["below"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["code"].as_str().unwrap(),
+                b["rate_permille"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        below,
+        [("TH1", 50)],
+        "2 of 40 is 5 %, under 10 %; TH2's 1 of 10 is not"
+    );
+    let csv = |path: String| {
+        let app = &app;
+        async move {
+            let resp = app.get(&path).await;
+            assert_eq!(resp.status, 200, "{path}: {}", resp.body);
+            let text = resp.body.trim_start_matches('\u{feff}').to_owned();
+            csv::Reader::from_reader(text.as_bytes())
+                .records()
+                .map(|r| r.unwrap().iter().map(str::to_owned).collect::<Vec<_>>())
+                .collect::<Vec<_>>()
+        }
+    };
+    let time = csv(format!("/api/dashboard/over-time.csv?unit=province&{q}")).await;
+    assert_eq!(time.len(), 3, "a column a day of the three-day period");
+    let sum = |rows: &[Vec<String>], col: usize| -> i64 {
+        rows.iter().map(|r| r[col].parse::<i64>().unwrap()).sum()
+    };
+    let pool = app.store().pool();
+    let attempts: i64 = sqlx::query("SELECT COUNT(*) FROM attempts")
+        .fetch_one(pool)
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!((sum(&time, 1), sum(&time, 2)), (attempts, 2));
+    let scores = csv(format!("/api/dashboard/scores.csv?unit=province&{q}")).await;
+    let submitted: i64 =
+        sqlx::query("SELECT COUNT(*) FROM attempts WHERE submitted_at IS NOT NULL")
+            .fetch_one(pool)
+            .await
+            .unwrap()
+            .get(0);
+    assert_eq!(sum(&scores, 1), submitted);
+    let rates = csv(format!("/api/dashboard/rates.csv?unit=commune/22015&{q}")).await;
+    assert_eq!(
+        rates,
+        [
+            vec!["Trường Tiểu học Kim Đồng".to_string(), "5".into()],
+            vec!["Trường Tiểu học Lê Lợi".to_string(), "10".into()]
+        ]
+        .map(|mut r| {
+            r[1] = format!("{},0 %", r[1]);
+            r
+        }),
+        "CSV quoting: a rate with a decimal comma is one field"
+    );
+    let svg = app
+        .get(&format!("/api/dashboard/rates.svg?unit=commune/22015&{q}"))
+        .await;
+    assert_eq!(
+        svg.header("content-type").as_deref(),
+        Some("image/svg+xml; charset=utf-8")
+    );
+    assert!(svg.body.contains("Trường Tiểu học Kim Đồng") && svg.body.contains("5,0 %"));
+    let refused = http(
+        app.addr,
+        "GET",
+        &format!("/api/dashboard/rates.svg?unit=province&{q}"),
+        Some(&officer.1),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
 }
 
 fn shown_or_zero(line: &Value) -> (i64, i64, i64, i64) {

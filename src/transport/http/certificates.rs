@@ -106,6 +106,9 @@ pub struct PdfQuery {
     school: Option<String>,
     /// One certificate, by its code.
     code: Option<String>,
+    /// `a4` (default) or `a5`, landscape.
+    #[serde(default)]
+    paper: layout::Paper,
 }
 
 /// `GET /api/rankings/{context}/versions/{n}/certificates.pdf?school=…|code=…`
@@ -138,7 +141,7 @@ pub async fn pdf(
         "{}/verify.html",
         super::network::join_base(&state, &headers)
     );
-    let bytes = layout::render(&issued, &chosen, &verify).map_err(anyhow::Error::from)?;
+    let bytes = layout::render(&issued, &chosen, &verify, q.paper).map_err(anyhow::Error::from)?;
     let mut name = format!("giay-chung-nhan-{}-v{}", issued.context, issued.version);
     if let Some(school) = &q.school {
         name.push('-');

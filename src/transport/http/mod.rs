@@ -7,6 +7,7 @@ pub mod bank_review;
 pub mod catalog;
 pub mod certificates;
 pub mod contest;
+pub mod dashboard;
 pub mod error;
 pub mod export;
 pub mod games;

@@ -22,7 +22,7 @@ use crate::unit_report::{self, xlsx, UnitReport};
 pub struct ReportQuery {
     /// First day, `YYYY-MM-DD` (default: the school year's 1 September).
     from: Option<String>,
-    /// Last day, included (default: the school year's 31 August).
+    /// Last day, included (default: today).
     to: Option<String>,
     /// `json` (default) or `xlsx`; anything else does not parse: 400 `bad_request`.
     #[serde(default)]
@@ -51,7 +51,11 @@ pub async fn authorized_unit(
         ReportUnit::School(code) => {
             // Organizers may read any school; others are checked against the school's commune.
             if !super::access::province_wide(account, Action::ReadReports) {
-                let s = school(state, code).await.map_err(|_| ApiError::Forbidden)?;
+                // A school that does not exist is nobody's: refused, as another's would be.
+                let s = match school(state, code).await {
+                    Err(ApiError::NotFound) => return Err(ApiError::Forbidden),
+                    other => other?,
+                };
                 require(account, Action::ReadReports, school_target(&s))?;
             }
         }
@@ -59,10 +63,10 @@ pub async fn authorized_unit(
     Ok(unit)
 }
 
-/// The period of a request: both days, or the current school year.
+/// The period of a request: both days, or the current school year up to today.
 pub fn period(from: Option<&str>, to: Option<&str>) -> ApiResult<Period> {
     match (from, to) {
-        (None, None) => Ok(Period::school_year_of(unix_ms())),
+        (None, None) => Ok(Period::school_year_to_date(unix_ms())),
         (Some(f), Some(t)) => Period::parse(f, t).map_err(|_| Refusal::InvalidPeriod.into()),
         _ => Err(Refusal::InvalidPeriod.into()),
     }

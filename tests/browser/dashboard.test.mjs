@@ -1,0 +1,149 @@
+// The dashboard, the year-end report and the certificates on demo data (issue 22): a server
+// of the test's own on a province made by `hoithi demo seed` (schools, pupils, their live
+// games and a contest round's attempts); the organizer sees the figures, the server's three
+// SVG charts and the schools under the target, and downloads a chart's data; a commune
+// officer on a phone sees its commune and not the province; the report prints on A4; a
+// published winner's certificate code checks on the public page. Screenshots go to
+// HOITHI_SCREENSHOTS (docs/screenshots/ when refreshed on purpose).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launch, pages, spawnServer, stopServer, SHOTS } from './support.mjs';
+
+const BIN = process.env.HOITHI_BIN ?? 'target/debug/hoithi';
+const PASSWORD = `dashboard-${Date.now()}`;
+let browser;
+let newPage;
+let server;
+let dataDir;
+let base;
+const pageErrors = [];
+
+before(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'hoithi-dashboard-'));
+  execFileSync(BIN, ['demo', 'seed', '--schools', '60', '--students', '12000', '--results', 'dot-1',
+    '--data-dir', dataDir], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, HOITHI_LOG: 'warn' } });
+  server = await spawnServer(dataDir, PASSWORD);
+  base = `http://${server.listen}`;
+  browser = await launch();
+  newPage = pages(browser, pageErrors);
+});
+
+after(async () => {
+  await browser?.close();
+  if (server) await stopServer(server.child);
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+/** Signs a context's API client in and returns helpers that fail the test on a refusal. */
+async function signedIn(request, username, password) {
+  const res = await request.post(`${base}/api/session`, {
+    headers: { origin: base }, data: { username, password },
+  });
+  assert.equal(res.status(), 200, `${username} signs in`);
+  return {
+    get: async (path) => {
+      const r = await request.get(`${base}${path}`);
+      assert.equal(r.status(), 200, `${path}: ${await r.text()}`);
+      return r;
+    },
+    post: async (path, body) => {
+      const r = await request.post(`${base}${path}`, { headers: { origin: base }, data: body });
+      assert.equal(r.status(), 200, `${path}: ${await r.text()}`);
+      return r.json();
+    },
+  };
+}
+
+/** Every chart picture on the page has loaded (an SVG the server drew). */
+async function chartsLoaded(page) {
+  await page.waitForFunction(() => [...document.querySelectorAll('.chart img')]
+    .every((img) => img.complete && img.naturalWidth > 0));
+  return page.locator('.chart img').count();
+}
+
+test('the organizer\'s dashboard, a commune officer\'s part of it, the A4 report and a certificate\'s check', {
+  timeout: 240_000,
+}, async () => {
+  const { page, context } = await newPage({ viewport: { width: 1280, height: 900 } });
+  const organizer = await signedIn(context.request, 'admin', PASSWORD);
+  await page.goto(`${base}/dashboard.html?unit=province`);
+  await page.waitForSelector('#view:not([hidden])');
+  assert.equal(await page.locator('#name').innerText(), 'Tỉnh Đắk Lắk');
+  const data = await (await organizer.get('/api/dashboard?unit=province')).json();
+  assert.ok(data.total.games > 0 && data.total.rounds.length === 1, 'the demo seeded games and a round');
+  assert.match(await page.locator('#schools-of').innerText(), new RegExp(`${data.total.schools_with_games}/${data.total.schools}`));
+  assert.equal(await chartsLoaded(page), 3);
+  const below = await page.locator('#below-list li').count();
+  assert.equal(below, data.below.length);
+  assert.ok(below > 0, 'units under the plan\'s 100 % are listed');
+  const csv = await (await organizer.get(`/api/dashboard/rates.csv?unit=province`)).text();
+  assert.match(csv, /^\ufeffĐơn vị,Tỉ lệ tham gia/);
+  assert.equal(csv.trim().split('\n').length, data.lines.length + 1, 'a line per commune');
+  await page.screenshot({ path: `${SHOTS}dashboard-province.png`, fullPage: true });
+
+  // A commune officer, on a phone: its commune, not the province.
+  const commune = data.lines[0];
+  await organizer.post('/api/accounts', {
+    username: 'xa-demo', display_name: 'Cán bộ xã', password: 'mat-khau-xa-demo',
+    role: 'commune_officer', unit: commune.code,
+  });
+  const phone = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await signedIn(phone.context.request, 'xa-demo', 'mat-khau-xa-demo');
+  // From admin.html's link, with no unit in the address: the officer's own commune.
+  await phone.page.goto(`${base}/dashboard.html`);
+  await phone.page.waitForSelector('#view:not([hidden])');
+  assert.equal(await phone.page.locator('#name').innerText(), commune.name);
+  await phone.page.goto(`${base}/dashboard.html?unit=commune/${commune.code}&below=800`);
+  await phone.page.waitForSelector('#view:not([hidden])');
+  assert.equal(await phone.page.locator('#name').innerText(), commune.name);
+  assert.equal(await chartsLoaded(phone.page), 3);
+  const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 360, `no sideways scrolling on a phone: ${width}px`);
+  await phone.page.screenshot({ path: `${SHOTS}dashboard-commune-phone.png`, fullPage: true });
+  await phone.page.goto(`${base}/dashboard.html?unit=province`);
+  await phone.page.waitForSelector('#error:not([hidden])');
+  assert.match(await phone.page.locator('#error').innerText(), /không có quyền/);
+
+  // The commune's report on A4.
+  await phone.page.goto(`${base}/report.html?unit=commune/${commune.code}`);
+  await phone.page.waitForSelector('#paper:not([hidden])');
+  const printed = await phone.page.locator('#paper').innerText();
+  assert.match(printed, /CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM/);
+  assert.match(printed, new RegExp(`UBND ${commune.name.toLocaleUpperCase('vi-VN')}`));
+  assert.match(printed, /THỦ TRƯỞNG ĐƠN VỊ/);
+  assert.match(printed, /Đợt demo dot-1: HS tham gia/);
+  assert.doesNotMatch(printed, /\[object/);
+  const { page: paper } = await newPage({ viewport: { width: 900, height: 1200 } });
+  await signedIn(paper.context().request, 'xa-demo', 'mat-khau-xa-demo');
+  await paper.goto(`${base}/report.html?unit=commune/${commune.code}`);
+  await paper.waitForSelector('#paper:not([hidden])');
+  await paper.emulateMedia({ media: 'print' });
+  await paper.screenshot({ path: `${SHOTS}report-commune-a4.png`, fullPage: true });
+
+  // A published winner's certificate, checked on the public page by its code.
+  await organizer.post('/api/rankings/dot-1/publish', { title: 'Kết quả đợt demo' });
+  const certs = await (await organizer.get('/api/rankings/dot-1/versions/1/certificates')).json();
+  const first = certs.certificates.find((c) => c.prize === 'first');
+  assert.ok(first, 'a first prize');
+  const pdf = await organizer.get(`/api/rankings/dot-1/versions/1/certificates.pdf?code=${first.code}`);
+  assert.equal(pdf.headers()['content-type'], 'application/pdf');
+  await page.goto(`${base}/certificates.html?context=dot-1&version=1`);
+  await page.waitForSelector('#list:not([hidden])');
+  assert.equal(await page.locator('.certs li').count(), certs.certificates.length);
+  assert.match(await page.locator('#all-a5').getAttribute('href'), /paper=a5$/);
+  const { page: anyone } = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true });
+  await anyone.goto(`${base}/verify.html?code=${first.code.toLowerCase()}`);
+  await anyone.waitForSelector('#result:not([hidden])');
+  assert.equal(await anyone.locator('#name').innerText(), first.name);
+  await anyone.screenshot({ path: `${SHOTS}certificate-verify-phone.png`, fullPage: true });
+  await anyone.fill('#code', 'AAAAA-AAAAA');
+  await anyone.click('#form button[type=submit]');
+  await anyone.waitForSelector('#error:not([hidden])');
+  assert.match(await anyone.locator('#error').innerText(), /Không có giấy chứng nhận/);
+
+  assert.deepEqual(pageErrors.filter((e) => !/status of 40[34]/.test(e)), []);
+});
