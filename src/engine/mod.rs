@@ -246,12 +246,18 @@ impl Engine {
             .context("the server is shutting down")?;
         let seed: i64 = rand::rng().random_range(0..i64::MAX);
         let settings_json = serde_json::to_string(&settings).map_err(anyhow::Error::from)?;
-        let pin = self
-            .inner
-            .rooms
-            .lock()
-            .expect("rooms lock")
-            .reserve(host, self.inner.caps)?;
+        // With several nodes, the PINs of their open games are taken too. (Two nodes drawing
+        // the same PIN in the milliseconds between this read and the game's row remains
+        // possible, at 1 in 900,000 per pair.)
+        let elsewhere = match &self.inner.cluster {
+            Some(_) => store.open_pins().await.map_err(anyhow::Error::from)?,
+            None => std::collections::HashSet::new(),
+        };
+        let pin = self.inner.rooms.lock().expect("rooms lock").reserve(
+            host,
+            self.inner.caps,
+            &elsewhere,
+        )?;
         let created = store
             .create_game(&NewGame {
                 quiz_id,

@@ -1,7 +1,7 @@
 //! The registry's bookkeeping: which PIN and game id lead to which room, and how many games
 //! each account and the server have open (the caps), with the PIN draw.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rand::Rng;
 
@@ -25,16 +25,23 @@ pub(super) struct Rooms {
 }
 
 impl Rooms {
-    /// Holds a free PIN for a new game of `host` within the caps.
-    pub(super) fn reserve(&mut self, host: AccountId, caps: GameCaps) -> Result<String, OpenError> {
+    /// Holds a free PIN for a new game of `host` within the caps: one no room here holds and
+    /// none of `elsewhere` (the PINs of games open on the other nodes), so that a PIN leads to
+    /// one game whichever node a phone reaches.
+    pub(super) fn reserve(
+        &mut self,
+        host: AccountId,
+        caps: GameCaps,
+        elsewhere: &HashSet<String>,
+    ) -> Result<String, OpenError> {
         if self.open >= caps.total {
             return Err(OpenError::TooManyOnServer(caps.total));
         }
         if self.by_host.get(&host).copied().unwrap_or(0) >= caps.per_account {
             return Err(OpenError::TooManyForAccount(caps.per_account));
         }
-        let pin = free_pin(PINS, |pin| self.by_pin.contains_key(pin), &mut rand::rng())
-            .ok_or(OpenError::NoFreePin)?;
+        let taken = |pin: &str| self.by_pin.contains_key(pin) || elsewhere.contains(pin);
+        let pin = free_pin(PINS, taken, &mut rand::rng()).ok_or(OpenError::NoFreePin)?;
         // A placeholder whose queue is closed: a join that finds it gets `game_not_found`.
         let (tx, _) = mpsc::channel(1);
         self.by_pin.insert(
@@ -113,24 +120,43 @@ mod tests {
     fn open_games_are_capped_per_account_and_in_all_and_a_release_frees_a_place() {
         let mut rooms = Rooms::default();
         let pins: Vec<String> = (0..3)
-            .map(|_| rooms.reserve(AccountId::new(1), CAPS).unwrap())
+            .map(|_| rooms.reserve(AccountId::new(1), CAPS, &none()).unwrap())
             .collect();
         assert!(matches!(
-            rooms.reserve(AccountId::new(1), CAPS),
+            rooms.reserve(AccountId::new(1), CAPS, &none()),
             Err(OpenError::TooManyForAccount(3))
         ));
-        rooms.reserve(AccountId::new(2), CAPS).unwrap();
-        rooms.reserve(AccountId::new(3), CAPS).unwrap();
+        rooms.reserve(AccountId::new(2), CAPS, &none()).unwrap();
+        rooms.reserve(AccountId::new(3), CAPS, &none()).unwrap();
         assert!(matches!(
-            rooms.reserve(AccountId::new(4), CAPS),
+            rooms.reserve(AccountId::new(4), CAPS, &none()),
             Err(OpenError::TooManyOnServer(5))
         ));
         rooms.release(&pins[0], None, AccountId::new(1));
         assert!(!rooms.by_pin.contains_key(&pins[0]));
         rooms
-            .reserve(AccountId::new(1), CAPS)
+            .reserve(AccountId::new(1), CAPS, &none())
             .expect("a place again");
         assert_eq!(rooms.by_pin.len(), 5);
+    }
+
+    /// No PIN open on another node.
+    fn none() -> HashSet<String> {
+        HashSet::new()
+    }
+
+    #[test]
+    fn a_pin_open_on_another_node_is_never_drawn() {
+        let mut rooms = Rooms::default();
+        let free = rand::rng().random_range(PINS);
+        let elsewhere: HashSet<String> =
+            PINS.filter(|n| *n != free).map(|n| n.to_string()).collect();
+        let pin = rooms.reserve(AccountId::new(1), CAPS, &elsewhere).unwrap();
+        assert_eq!(pin, free.to_string(), "the one PIN no node uses");
+        assert!(matches!(
+            rooms.reserve(AccountId::new(2), CAPS, &elsewhere),
+            Err(OpenError::NoFreePin)
+        ));
     }
 
     #[test]

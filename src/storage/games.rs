@@ -136,6 +136,18 @@ impl Store {
         Ok(())
     }
 
+    /// The PINs of every open game (in the lobby or running), whichever node runs it.
+    pub async fn open_pins(&self) -> Result<std::collections::HashSet<String>> {
+        sqlx::query("SELECT pin FROM games WHERE status IN ($1, $2)")
+            .bind(GameStatus::Lobby.as_str())
+            .bind(GameStatus::Running.as_str())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect()
+    }
+
     /// The open game (in the lobby or running) of PIN `pin`, the newest if an old one was
     /// never closed: how a node finds a game another node runs.
     pub async fn open_game_by_pin(&self, pin: &str) -> Result<Option<GameRow>> {
