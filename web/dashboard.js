@@ -3,6 +3,7 @@
 // (unit=commune/…, school/…); the charts are SVG pictures the server draws, each with its data
 // as CSV beside it.
 import { t, applyI18n, api, h, fill, num } from './common.js';
+import { levelsTable } from './levels.js';
 
 const $ = (id) => document.getElementById(id);
 const pct = (permille) => `${(permille / 10).toLocaleString('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
@@ -39,6 +40,12 @@ async function show() {
     $('pupils-rate').classList.toggle('low', !round || round.rate_permille < 1000);
     $('pupils-label').textContent = round ? t('dash.pupils', { round: round.title }) : t('dash.noRound');
     $('pupils-of').textContent = round ? t('dash.of', { n: num(round.participants), of: num(round.enrolment) }) : '';
+    $('levels-title').hidden = !round;
+    $('levels-box').hidden = !round;
+    if (round) {
+      $('levels-title').textContent = t('dash.byLevel', { round: round.title });
+      fill($('levels'), levelsTable([round], false));
+    }
     $('games').textContent = num(tot.games);
     $('players').textContent = t('dash.players', { n: num(tot.game_players) });
     $('winners').textContent = num(d.winners.length);

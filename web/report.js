@@ -3,6 +3,7 @@
 // (the province's Department, a commune's People's Committee, a school), the motto on the
 // right, then the activities, participation against the plan's 100 % and the winners.
 import { t, applyI18n, api, h, fill, num } from './common.js';
+import { levelsTable } from './levels.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -87,6 +88,7 @@ async function show(unit, from, to) {
       games: num(tot.games), players: num(tot.game_players), rounds: num(tot.rounds.length),
     });
     fill($('lines'), linesTable(r));
+    fill($('levels'), levelsTable(tot.rounds));
     fill($('winners'), winnersTable(r));
     $('winners').hidden = !r.winners.length;
     $('no-winners').hidden = r.winners.length > 0;

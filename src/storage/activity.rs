@@ -15,7 +15,24 @@ pub struct SchoolRow {
     pub commune: String,
     /// Pupils enrolled, as the school list declares.
     pub enrolment: i64,
+    /// The pupil levels the school list declares (`tieu-hoc,thcs`), in that order.
+    pub levels: Vec<String>,
 }
+
+/// How many people of one level a school has on hoithi's books: pupils of its roster by
+/// grade (`tieu-hoc`, `thcs`, `thpt`), or (`giao-vien`) its teacher and school-admin accounts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchoolLevelCount {
+    pub school: String,
+    pub level: String,
+    pub count: i64,
+}
+
+/// A pupil's level from the grade of the roster, a staff member's `giao-vien`; empty for a
+/// pupil whose grade is outside 1–12 (the same rule as `contest::level::of_kind`).
+const LEVEL_OF_STUDENT: &str = "CASE WHEN s.kind = 'staff' THEN 'giao-vien' \
+    WHEN s.grade BETWEEN 1 AND 5 THEN 'tieu-hoc' WHEN s.grade BETWEEN 6 AND 9 THEN 'thcs' \
+    WHEN s.grade BETWEEN 10 AND 12 THEN 'thpt' ELSE '' END";
 
 /// Live games of a school in the period: games opened by its teachers and admin, and the
 /// players who joined them (kicked players not counted).
@@ -33,6 +50,8 @@ pub struct RoundSchool {
     pub school: String,
     /// Teachers and managers (`students.kind = 'staff'`), counted apart from pupils.
     pub staff: bool,
+    /// The participant's level (`LEVEL_OF_STUDENT`).
+    pub level: String,
     pub participants: i64,
     /// Submitted attempts and the sum of their scores.
     pub submitted: i64,
@@ -60,17 +79,47 @@ pub struct ScoreRow {
 impl Store {
     /// Every school, by code.
     pub async fn report_schools(&self) -> Result<Vec<SchoolRow>> {
-        let rows =
-            sqlx::query("SELECT code, name, commune_code, enrolment FROM schools ORDER BY code")
-                .fetch_all(self.pool())
-                .await?;
+        let rows = sqlx::query(
+            "SELECT code, name, commune_code, enrolment, levels FROM schools ORDER BY code",
+        )
+        .fetch_all(self.pool())
+        .await?;
         rows.iter()
             .map(|r| {
+                let levels: String = r.try_get(4)?;
                 Ok(SchoolRow {
                     code: r.try_get(0)?,
                     name: r.try_get(1)?,
                     commune: r.try_get(2)?,
                     enrolment: r.try_get(3)?,
+                    levels: levels
+                        .split(',')
+                        .filter(|l| !l.is_empty())
+                        .map(String::from)
+                        .collect(),
+                })
+            })
+            .collect()
+    }
+
+    /// Per school and level, the pupils of its roster and (`giao-vien`) its teacher and
+    /// school-admin accounts: what a school's declared enrolment is split by, and what its
+    /// teachers' participation is a rate of.
+    pub async fn school_level_counts(&self) -> Result<Vec<SchoolLevelCount>> {
+        let pupils = format!(
+            "SELECT s.school_code, {LEVEL_OF_STUDENT}, COUNT(*) FROM students s \
+             WHERE s.kind = 'pupil' GROUP BY s.school_code, {LEVEL_OF_STUDENT} \
+             UNION ALL SELECT a.unit_code, 'giao-vien', COUNT(*) FROM accounts a \
+             WHERE a.unit_code IS NOT NULL AND a.role IN ('teacher', 'school_admin') \
+             GROUP BY a.unit_code"
+        );
+        let rows = sqlx::query(&pupils).fetch_all(self.pool()).await?;
+        rows.iter()
+            .map(|r| {
+                Ok(SchoolLevelCount {
+                    school: r.try_get(0)?,
+                    level: r.try_get(1)?,
+                    count: r.try_get(2)?,
                 })
             })
             .collect()
@@ -107,27 +156,29 @@ impl Store {
     /// who started an attempt, and the submitted attempts with their total score (cast: a
     /// SUM of BIGINT is NUMERIC on PostgreSQL).
     pub async fn round_schools(&self, start: i64, end: i64) -> Result<Vec<RoundSchool>> {
-        let rows = sqlx::query(
-            "SELECT at.round_id, s.school_code, s.kind, COUNT(DISTINCT at.participant), \
-             COUNT(at.submitted_at), \
+        let sql = format!(
+            "SELECT at.round_id, s.school_code, s.kind, {LEVEL_OF_STUDENT}, \
+             COUNT(DISTINCT at.participant), COUNT(at.submitted_at), \
              CAST(COALESCE(SUM(CASE WHEN at.submitted_at IS NOT NULL THEN at.score END), 0) AS BIGINT) \
              FROM attempts at JOIN students s ON s.code = at.participant \
              WHERE at.started_at >= $1 AND at.started_at < $2 \
-             GROUP BY at.round_id, s.school_code, s.kind",
-        )
-        .bind(start)
-        .bind(end)
-        .fetch_all(self.pool())
-        .await?;
+             GROUP BY at.round_id, s.school_code, s.kind, {LEVEL_OF_STUDENT}"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(start)
+            .bind(end)
+            .fetch_all(self.pool())
+            .await?;
         rows.iter()
             .map(|r| {
                 Ok(RoundSchool {
                     round_id: r.try_get(0)?,
                     school: r.try_get(1)?,
                     staff: r.try_get::<String, _>(2)? == "staff",
-                    participants: r.try_get(3)?,
-                    submitted: r.try_get(4)?,
-                    score_sum: r.try_get(5)?,
+                    level: r.try_get(3)?,
+                    participants: r.try_get(4)?,
+                    submitted: r.try_get(5)?,
+                    score_sum: r.try_get(6)?,
                 })
             })
             .collect()

@@ -227,6 +227,7 @@ mod tests {
                 rate_permille: rate,
                 submitted: 0,
                 average_score_tenths: 0,
+                levels: Vec::new(),
             }],
         }
     }

@@ -6,6 +6,7 @@
 
 pub mod charts;
 pub mod dashboard;
+pub mod levels;
 pub mod xlsx;
 
 use std::collections::{BTreeMap, HashMap};
@@ -16,8 +17,9 @@ use crate::certificates;
 use crate::domain::contest::turnout::rate_permille;
 use crate::domain::period::Period;
 use crate::domain::report_unit::ReportUnit;
-use crate::storage::activity::{RoundSchool, SchoolGames, SchoolRow};
+use crate::storage::activity::{RoundSchool, SchoolGames, SchoolLevelCount, SchoolRow};
 use crate::storage::Store;
+use levels::LevelFigures;
 
 /// A round's figures in the unit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,6 +35,8 @@ pub struct RoundFigures {
     /// Submitted attempts, and their average score in tenths of a point.
     pub submitted: i64,
     pub average_score_tenths: i64,
+    /// Participation per level (`levels::LEVELS`: tiểu học, THCS, THPT, giáo viên).
+    pub levels: Vec<LevelFigures>,
 }
 
 /// One line of a report's table: the unit itself, or one of its communes or schools.
@@ -89,8 +93,17 @@ fn line(
     games: &HashMap<&str, &SchoolGames>,
     rounds: &[RoundMeta],
     taking: &HashMap<(i64, &str), Vec<&RoundSchool>>,
+    enrolments: &HashMap<&str, [i64; 4]>,
 ) -> Line {
     let enrolment: i64 = schools.iter().map(|s| s.enrolment).sum();
+    let mut by_level = [0i64; 4];
+    for s in schools {
+        if let Some(e) = enrolments.get(s.code.as_str()) {
+            for (k, n) in e.iter().enumerate() {
+                by_level[k] += n;
+            }
+        }
+    }
     let played: Vec<&SchoolGames> = schools
         .iter()
         .filter_map(|s| games.get(s.code.as_str()).copied())
@@ -117,6 +130,12 @@ fn line(
                     .map(|p| p.participants)
                     .sum();
                 let submitted: i64 = parts.iter().map(|p| p.submitted).sum();
+                let mut taking_level = [0i64; 4];
+                for p in &parts {
+                    if let Some(k) = levels::index(&p.level) {
+                        taking_level[k] += p.participants;
+                    }
+                }
                 let score: i64 = parts.iter().map(|p| p.score_sum).sum();
                 RoundFigures {
                     context: context.clone(),
@@ -131,6 +150,9 @@ fn line(
                     rate_permille: rate_permille(pupils, enrolment),
                     submitted,
                     average_score_tenths: (score * 10).checked_div(submitted).unwrap_or(0),
+                    levels: (0..levels::LEVELS.len())
+                        .map(|k| LevelFigures::new(k, taking_level[k], by_level[k]))
+                        .collect(),
                 }
             })
             .collect(),
@@ -145,7 +167,9 @@ pub fn figures(
     games: &[SchoolGames],
     rounds: &[RoundMeta],
     taking: &[RoundSchool],
+    counts: &[SchoolLevelCount],
 ) -> Option<(String, String, Line, Vec<Line>)> {
+    let enrolments = levels::enrolments(schools, counts);
     let games: HashMap<&str, &SchoolGames> = games.iter().map(|g| (g.school.as_str(), g)).collect();
     let mut by_school: HashMap<(i64, &str), Vec<&RoundSchool>> = HashMap::new();
     for t in taking {
@@ -159,7 +183,7 @@ pub fn figures(
         schools.iter().filter(|s| pred(s)).collect()
     };
     let make = |code: &str, name: &str, members: &[&SchoolRow]| {
-        line(code, name, members, &games, rounds, &by_school)
+        line(code, name, members, &games, rounds, &by_school, &enrolments)
     };
     match unit {
         ReportUnit::Province => {
@@ -215,6 +239,7 @@ pub async fn report(
         .collect();
     let games = store.school_games(start, end).await?;
     let taking = store.round_schools(start, end).await?;
+    let counts = store.school_level_counts().await?;
     let all_rounds = store.rounds(None).await?;
     // The rounds somebody in the province took part in during the period: a unit with nobody
     // in one still sees it, at 0 %.
@@ -224,7 +249,7 @@ pub async fn report(
         .map(|r| (r.id, r.context.clone(), r.title.clone()))
         .collect();
     let Some((name, parent, total, lines)) =
-        figures(unit, &schools, &communes, &games, &rounds, &taking)
+        figures(unit, &schools, &communes, &games, &rounds, &taking, &counts)
     else {
         return Ok(None);
     };
@@ -277,6 +302,7 @@ mod tests {
             name: format!("Trường {code}"),
             commune: commune.into(),
             enrolment,
+            levels: vec!["tieu-hoc".into()],
         }
     }
 
@@ -309,6 +335,7 @@ mod tests {
             round_id: 7,
             school: school.into(),
             staff,
+            level: if staff { "giao-vien" } else { "tieu-hoc" }.into(),
             participants,
             submitted,
             score_sum,
@@ -318,6 +345,11 @@ mod tests {
             rs("A", true, 3, 3, 270),
             rs("B", false, 30, 30, 1500),
         ];
+        let counts = [SchoolLevelCount {
+            school: "A".into(),
+            level: "giao-vien".into(),
+            count: 6,
+        }];
         let (name, _, total, lines) = figures(
             &ReportUnit::Province,
             &schools,
@@ -325,6 +357,7 @@ mod tests {
             &games,
             &rounds,
             &taking,
+            &counts,
         )
         .unwrap();
         assert_eq!(name, "Tỉnh Đắk Lắk");
@@ -344,6 +377,27 @@ mod tests {
         );
         // (4800 + 270 + 1500) / 93 = 70.6…
         assert_eq!((r.submitted, r.average_score_tenths), (93, 706));
+        let per_level: Vec<(&str, i64, i64, i64)> = r
+            .levels
+            .iter()
+            .map(|l| {
+                (
+                    l.level.as_str(),
+                    l.participants,
+                    l.enrolment,
+                    l.rate_permille,
+                )
+            })
+            .collect();
+        assert_eq!(
+            per_level,
+            [
+                ("tieu-hoc", 80, 450, 177),
+                ("thcs", 0, 0, 0),
+                ("thpt", 0, 0, 0),
+                ("giao-vien", 3, 6, 500)
+            ]
+        );
         assert_eq!(lines.len(), 2);
         assert_eq!(
             (lines[0].name.as_str(), lines[0].rounds[0].rate_permille),
@@ -361,6 +415,7 @@ mod tests {
             &games,
             &rounds,
             &taking,
+            &counts,
         )
         .unwrap();
         assert_eq!(
@@ -379,6 +434,7 @@ mod tests {
             &games,
             &rounds,
             &taking,
+            &counts,
         )
         .unwrap();
         assert_eq!(
@@ -391,7 +447,8 @@ mod tests {
             &communes,
             &games,
             &rounds,
-            &taking
+            &taking,
+            &counts
         )
         .is_none());
         assert!(figures(
@@ -400,7 +457,8 @@ mod tests {
             &communes,
             &games,
             &rounds,
-            &taking
+            &taking,
+            &counts
         )
         .is_none());
     }

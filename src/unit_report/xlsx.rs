@@ -101,6 +101,53 @@ fn write_heading(sheet: &mut Worksheet, report: &UnitReport, bold: &Format) -> a
     Ok(heading.len() as u32 + 1)
 }
 
+/// The sheet «Theo cấp học»: a row per line (then the total), round and level, with the
+/// participants, the enrolment (teachers: the school's staff accounts), the rate and the
+/// plan's 100 % target.
+fn by_level(sheet: &mut Worksheet, report: &UnitReport, bold: &Format) -> anyhow::Result<()> {
+    sheet.set_name("Theo cấp học")?;
+    let mut at = write_heading(sheet, report, bold)?;
+    let header = [
+        "Đơn vị",
+        "Mã",
+        "Đợt",
+        "Cấp học",
+        "Số tham gia",
+        "Sĩ số (giáo viên: số tài khoản)",
+        "Tỉ lệ tham gia (%)",
+        "Chỉ tiêu (%)",
+    ];
+    for (c, h) in header.iter().enumerate() {
+        sheet.write_string_with_format(at, c as u16, *h, bold)?;
+    }
+    let total = Line {
+        name: "Tổng cộng".to_owned(),
+        ..report.total.clone()
+    };
+    let lines = report.lines.iter().chain(
+        (report.lines.len() > 1 || report.lines.first() != Some(&report.total)).then_some(&total),
+    );
+    for line in lines {
+        for r in &line.rounds {
+            for l in &r.levels {
+                at += 1;
+                let name =
+                    super::levels::index(&l.level).map_or("", |k| super::levels::LEVELS[k].1);
+                sheet.write_string(at, 0, &line.name)?;
+                sheet.write_string(at, 1, &line.code)?;
+                sheet.write_string(at, 2, &r.title)?;
+                sheet.write_string(at, 3, name)?;
+                sheet.write_number(at, 4, l.participants as f64)?;
+                sheet.write_number(at, 5, l.enrolment as f64)?;
+                sheet.write_number(at, 6, percent(l.rate_permille))?;
+                sheet.write_number(at, 7, 100.0)?;
+            }
+        }
+    }
+    sheet.set_column_width(0, 36)?;
+    Ok(())
+}
+
 pub fn workbook(report: &UnitReport) -> anyhow::Result<Vec<u8>> {
     let mut book = Workbook::new();
     let bold = Format::new().set_bold();
@@ -134,6 +181,8 @@ pub fn workbook(report: &UnitReport) -> anyhow::Result<Vec<u8>> {
         }
     }
     sheet.set_column_width(0, 36)?;
+
+    by_level(book.add_worksheet(), report, &bold)?;
 
     let sheet = book.add_worksheet();
     sheet.set_name("Người đoạt giải")?;

@@ -52,4 +52,5 @@ mod reports;
 mod retention;
 mod roles;
 mod shutdown;
+mod unit_report_levels;
 mod unit_reports;

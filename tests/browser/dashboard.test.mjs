@@ -77,6 +77,17 @@ test('the organizer\'s dashboard, a commune officer\'s part of it, the A4 report
   assert.ok(data.total.games > 0 && data.total.rounds.length === 1, 'the demo seeded games and a round');
   assert.match(await page.locator('#schools-of').innerText(), new RegExp(`${data.total.schools_with_games}/${data.total.schools}`));
   assert.equal(await chartsLoaded(page), 3);
+  // Participation per level of the round: the server's figures, four rows (three pupil levels,
+  // then teachers).
+  const levels = data.total.rounds[0].levels;
+  assert.deepEqual(levels.map((l) => l.level), ['tieu-hoc', 'thcs', 'thpt', 'giao-vien']);
+  const rows = await page.locator('#levels tbody tr').allInnerTexts();
+  assert.equal(rows.length, 4);
+  assert.match(rows[0], /Tiểu học/);
+  assert.match(rows[3], /Giáo viên/);
+  for (const [i, l] of levels.entries()) {
+    assert.ok(rows[i].includes(l.enrolment.toLocaleString('vi-VN')), `row ${i}: ${rows[i]}`);
+  }
   const below = await page.locator('#below-list li').count();
   assert.equal(below, data.below.length);
   assert.ok(below > 0, 'units under the plan\'s 100 % are listed');
@@ -116,6 +127,8 @@ test('the organizer\'s dashboard, a commune officer\'s part of it, the A4 report
   assert.match(printed, new RegExp(`UBND ${commune.name.toLocaleUpperCase('vi-VN')}`));
   assert.match(printed, /THỦ TRƯỞNG ĐƠN VỊ/);
   assert.match(printed, /Đợt demo dot-1: HS tham gia/);
+  assert.match(printed, /Tham gia theo cấp học/);
+  assert.equal(await phone.page.locator('#levels tbody tr').count(), 4);
   assert.doesNotMatch(printed, /\[object/);
   const { page: paper } = await newPage({ viewport: { width: 900, height: 1200 } });
   await signedIn(paper.context().request, 'xa-demo', 'mat-khau-xa-demo');

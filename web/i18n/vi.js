@@ -717,6 +717,12 @@ export default {
   'report.col.school': 'Trường / xã',
   'report.col.award': 'Giải',
   'report.col.code': 'Mã xác minh',
+  'report.byLevel': 'Tham gia theo cấp học (giáo viên: so với số tài khoản giáo viên, cán bộ quản lý của trường)',
+  'levels.round': 'Đợt',
+  'levels.level': 'Cấp học',
+  'levels.participants': 'Tham gia',
+  'levels.enrolment': 'Sĩ số',
+  'levels.rate': 'Tỉ lệ',
 
   // The organizer's dashboard (dashboard.html).
   'dash.title': 'Bảng theo dõi phong trào — Hội thi',
@@ -743,6 +749,7 @@ export default {
   'dash.chartTime': 'Biểu đồ hoạt động theo thời gian',
   'dash.chartRates': 'Biểu đồ tỉ lệ tham gia theo đơn vị',
   'dash.chartScores': 'Biểu đồ phân bố điểm',
+  'dash.byLevel': 'Tham gia theo cấp học — {round}',
   'dash.belowTitle': 'Đơn vị dưới {rate}: {n}',
   'dash.belowCsv': 'Tải danh sách (CSV)',
   'admin.dashboard': 'Bảng theo dõi và báo cáo',
