@@ -14,6 +14,16 @@ CREATE TABLE bell_contests (
     finished_at  BIGINT
 );
 
+-- Who sat where: the name a contestant gave for their seat (or a judge typed for them),
+-- so the report can name every place.
+CREATE TABLE bell_seats (
+    contest_id   BIGINT NOT NULL REFERENCES bell_contests (id),
+    seat         BIGINT NOT NULL,
+    name         TEXT   NOT NULL,
+    joined_at    BIGINT NOT NULL,
+    PRIMARY KEY (contest_id, seat)
+);
+
 -- One row per answer the contest counted for a seat and round: the phone's, or the
 -- whiteboard a judge typed (`source` 'phone' or 'board'; a judge's correction replaces their
 -- own row). `round` is the index into the contest's rounds (main, tie-break, rescue).

@@ -1,6 +1,6 @@
 //! Rung chuông vàng contests: the contest as opened (its frozen question set and rules), read
-//! back to run or report it. The answers a room accepted and its act log are written by the
-//! batching [`super::writer`] (`Write::BellAnswer`, `Write::BellAct`), so a contestant's
+//! back to run or report it. The seats taken, the answers a room accepted and its act log are
+//! written by the batching [`super::writer`] (`Write::BellSeat`, `BellAnswer`, `BellAct`), so a contestant's
 //! receipt means "on disk" as in the class game; this file reads them back.
 
 use serde::{Deserialize, Serialize};
@@ -150,6 +150,17 @@ impl Store {
             created_at: r.try_get(7)?,
             finished_at: r.try_get(8)?,
         }))
+    }
+
+    /// Who sat where, by seat: (seat, name).
+    pub async fn bell_seats(&self, id: GameId) -> Result<Vec<(i64, String)>> {
+        sqlx::query("SELECT seat, name FROM bell_seats WHERE contest_id = $1 ORDER BY seat")
+            .bind(id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
     }
 
     /// Every stored answer of a contest, by round, then seat, then source.

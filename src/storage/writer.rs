@@ -51,6 +51,12 @@ pub enum Write {
         game: GameId,
         standings: Vec<(i64, i64, i64)>,
     },
+    /// A seat taken in a Rung chuông vàng contest, with its contestant's name.
+    BellSeat {
+        contest: GameId,
+        seat: i64,
+        name: String,
+    },
     /// An answer a Rung chuông vàng contest accepted (a judge's correction replaces their row).
     BellAnswer(BellAnswerRow),
     /// A line of a Rung chuông vàng contest's act log.
@@ -87,6 +93,7 @@ impl Write {
             Write::Status { .. } => "status",
             Write::Progress { .. } => "progress",
             Write::Final { .. } => "final",
+            Write::BellSeat { .. } => "bell_seat",
             Write::BellAnswer(_) => "bell_answer",
             Write::BellAct(_) => "bell_act",
             Write::BellEnded { .. } => "bell_ended",
@@ -340,6 +347,22 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                 .bind(began_ms)
                 .bind(seq)
                 .bind(game)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Write::BellSeat {
+                contest,
+                seat,
+                name,
+            } => {
+                sqlx::query(
+                    "INSERT INTO bell_seats (contest_id, seat, name, joined_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (contest_id, seat) DO NOTHING",
+                )
+                .bind(contest)
+                .bind(seat)
+                .bind(name)
+                .bind(now)
                 .execute(&mut *tx)
                 .await?;
             }

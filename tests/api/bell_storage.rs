@@ -128,6 +128,19 @@ async fn answers_and_acts_are_on_disk_when_their_receipt_goes() {
         .unwrap();
     let (handle, task) = writer::spawn(store.clone());
 
+    for (seat, name) in [(7, "Ê Ban Hlơnh"), (12, "Nguyễn Thị Hoà")] {
+        let row = Write::BellSeat {
+            contest: id,
+            seat,
+            name: name.into(),
+        };
+        assert!(write(&handle, row).await);
+    }
+    assert_eq!(
+        store.bell_seats(id).await.unwrap(),
+        vec![(7, "Ê Ban Hlơnh".into()), (12, "Nguyễn Thị Hoà".into())]
+    );
+
     // Each callback finds its row already readable: the receipt means "on disk".
     let phone = answer(id, 0, 7, Source::Phone, "[2]");
     assert!(write(&handle, Write::BellAnswer(phone.clone())).await);

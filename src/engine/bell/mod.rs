@@ -306,6 +306,11 @@ impl BellRoom {
     async fn store(&mut self, row: Stored, receipt: Option<(Seat, Text)>) {
         let contest = self.game_id;
         let write = match row {
+            Stored::Seat { seat, name } => Write::BellSeat {
+                contest,
+                seat: i64::from(seat.number()),
+                name,
+            },
             Stored::Answer {
                 seat,
                 round,

@@ -41,6 +41,11 @@ pub enum Action {
 /// What the room hands the writer (it adds the contest's id and numbers the acts).
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stored {
+    /// A seat taken, with its contestant's name.
+    Seat {
+        seat: Seat,
+        name: String,
+    },
     /// An answer the contest accepted, in the bank's ids as JSON.
     Answer {
         seat: Seat,
@@ -59,7 +64,18 @@ pub enum Stored {
 /// event broadcast to the room.
 pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<Action> {
     match effect {
-        Effect::Joined { seat } => vec![Action::Seated(*seat)],
+        Effect::Joined { seat } => vec![
+            Action::Seated(*seat),
+            Action::Store {
+                row: Stored::Seat {
+                    seat: *seat,
+                    name: bell
+                        .contestant(*seat)
+                        .map_or_else(String::new, |c| c.name.as_str().to_owned()),
+                },
+                receipt: None,
+            },
+        ],
         Effect::Opened { round } => {
             *seq += 1;
             let question = question_view(bell, *round, now);
@@ -350,6 +366,7 @@ mod tests {
                 Action::CloseAfter(d) => ("room".into(), format!("close after {} s", d.as_secs())),
                 Action::Store { row, receipt } => {
                     let kind = match row {
+                        Stored::Seat { .. } => "seat",
                         Stored::Answer { .. } => "answer",
                         Stored::Act(_) => "act",
                         Stored::Ended => "ended",

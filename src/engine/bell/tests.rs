@@ -694,6 +694,13 @@ async fn a_receipt_means_the_answer_is_on_disk() {
     let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
     let mut phone = stage.sit(7).await;
     let mut other = stage.sit(8).await;
+    for n in [7, 8] {
+        let (row, _) = db.recv().await.expect("the seat goes to the writer");
+        let Write::BellSeat { seat, name, .. } = row else {
+            panic!("a seat row, got {}", row.kind())
+        };
+        assert_eq!((seat, name), (n, format!("Học sinh {n}")));
+    }
     stage.host(HostAct::Start).await;
     phone.until("bell_question").await;
     let answer = Ask::Answer {
