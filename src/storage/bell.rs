@@ -188,6 +188,37 @@ impl Store {
         .collect()
     }
 
+    /// Deletes the names and answers of contests that ended (or, never ended, were opened)
+    /// before `cutoff_ms`, as [`Store::purge_games_before`] does for class games: the
+    /// contest row and its act log (seat numbers, no names) stay, so a school still sees the
+    /// contest took place and how it was run. A stage room lives minutes after its last
+    /// connection and the limit is in days, so no live contest is touched. Returns how many
+    /// contests it emptied.
+    pub async fn purge_bells_before(&self, cutoff_ms: i64) -> Result<u64> {
+        let old: Vec<i64> = sqlx::query(
+            "SELECT id FROM bell_contests WHERE COALESCE(finished_at, created_at) < $1 \
+             AND (EXISTS (SELECT 1 FROM bell_seats s WHERE s.contest_id = bell_contests.id) \
+             OR EXISTS (SELECT 1 FROM bell_answers a WHERE a.contest_id = bell_contests.id))",
+        )
+        .bind(cutoff_ms)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect::<Result<_>>()?;
+        for &contest in &old {
+            let mut tx = self.pool().begin().await?;
+            for table in ["bell_answers", "bell_seats"] {
+                sqlx::query(&format!("DELETE FROM {table} WHERE contest_id = $1"))
+                    .bind(contest)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(old.len() as u64)
+    }
+
     /// A contest's act log, in order.
     pub async fn bell_acts(&self, id: GameId) -> Result<Vec<BellActRow>> {
         sqlx::query("SELECT n, at_ms, round, act FROM bell_acts WHERE contest_id = $1 ORDER BY n")

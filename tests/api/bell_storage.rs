@@ -233,3 +233,75 @@ async fn answers_and_acts_are_on_disk_when_their_receipt_goes() {
     drop(handle);
     task.await.unwrap();
 }
+
+/// After the retention limit a contest loses its names and answers; its row and act log
+/// stay, and a contest opened after the cutoff keeps everything.
+#[tokio::test]
+async fn old_contests_lose_names_and_answers_and_keep_their_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = store(&dir).await;
+    let host = host(&store).await;
+    let (handle, task) = writer::spawn(store.clone());
+    let (set, rules) = (set(), Rules::default());
+    let open = |pin| NewBell {
+        host_id: host,
+        pin,
+        title: "Rung chuông vàng",
+        set: &set,
+        rules: &rules,
+    };
+    let mut contests = Vec::new();
+    let mut cutoff = 0;
+    for (i, pin) in ["111111", "222222"].into_iter().enumerate() {
+        if i == 1 {
+            // The second contest opens strictly after the cutoff.
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            cutoff = hoithi::storage::unix_ms();
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let id = store.create_bell(&open(pin)).await.unwrap();
+        let seat = Write::BellSeat {
+            contest: id,
+            seat: 3,
+            name: "Y Điêng".into(),
+        };
+        assert!(write(&handle, seat).await);
+        let row = answer(id, 0, 3, Source::Phone, "[1]");
+        assert!(write(&handle, Write::BellAnswer(row)).await);
+        let act = BellActRow {
+            contest: id,
+            n: 0,
+            at_ms: 0,
+            round: None,
+            act: serde_json::to_string(&What::Ended { winners: vec![] }).unwrap(),
+        };
+        assert!(write(&handle, Write::BellAct(act)).await);
+        if i == 0 {
+            assert!(write(&handle, Write::BellEnded { contest: id }).await);
+        }
+        contests.push(id);
+    }
+    drop(handle);
+    task.await.unwrap();
+
+    assert_eq!(store.purge_bells_before(cutoff).await.unwrap(), 1);
+    let (old, new) = (contests[0], contests[1]);
+    assert!(store.bell_seats(old).await.unwrap().is_empty());
+    assert!(store.bell_answers(old).await.unwrap().is_empty());
+    assert_eq!(
+        store.bell_acts(old).await.unwrap().len(),
+        1,
+        "the log stays"
+    );
+    assert!(
+        store.bell(old).await.unwrap().is_some(),
+        "the contest stays"
+    );
+    assert_eq!(store.bell_seats(new).await.unwrap().len(), 1);
+    assert_eq!(store.bell_answers(new).await.unwrap().len(), 1);
+    assert_eq!(
+        store.purge_bells_before(cutoff).await.unwrap(),
+        0,
+        "an emptied contest is not visited again"
+    );
+}
