@@ -278,8 +278,9 @@ impl BellRoom {
             (_, Ask::Host(_) | Ask::Skip(_) | Ask::Undo(..)) => return Err(BellErrorCode::NotHost),
         };
         if matches!(input, Input::Reveal) {
-            // Every answer's receipt reaches its phone before the answer is shown, and the
-            // reveal never eliminates on an answer that is not on disk.
+            // Every answer queued before the reveal is committed (or refused, `server_busy`)
+            // first: its receipt reaches the phone before the answer is shown, and the reveal
+            // does not eliminate on an answer the writer has not settled.
             self.writer.flush().await;
         }
         self.apply(&input, at).await.map_err(BellErrorCode::from)
