@@ -81,8 +81,8 @@ pub struct Config {
     /// node. Unset: a single node.
     #[arg(long, env = "HOITHI_NODE_NAME")]
     pub node_name: Option<String>,
-    /// Days the players, answers and nicknames of a finished game are kept (a school year and a
-    /// bit); 0 keeps them forever.
+    /// Days the players, answers and nicknames of a finished game (and the names and answers of
+    /// a Rung chuông vàng contest) are kept (a school year and a bit); 0 keeps them forever.
     #[arg(long, env = "HOITHI_RETENTION_DAYS", default_value_t = 400)]
     pub retention_days: u32,
 

@@ -227,7 +227,8 @@ fn listen(addr: SocketAddr) -> std::io::Result<TcpListener> {
     socket.listen(LISTEN_BACKLOG)
 }
 
-/// Empties games older than the retention limit, at start and then once a day.
+/// Empties games and stage contests older than the retention limit, at start and then once a
+/// day.
 async fn purge_daily(store: Store, days: u32, mut shutdown: watch::Receiver<bool>) {
     let day = std::time::Duration::from_secs(24 * 3600);
     loop {
@@ -236,6 +237,15 @@ async fn purge_daily(store: Store, days: u32, mut shutdown: watch::Receiver<bool
             Ok(0) => {}
             Ok(games) => tracing::info!(games, days, "old games' players and answers deleted"),
             Err(e) => tracing::error!(error = %e, "deleting old games' data failed"),
+        }
+        match store.purge_bells_before(cutoff).await {
+            Ok(0) => {}
+            Ok(contests) => tracing::info!(
+                contests,
+                days,
+                "old stage contests' names and answers deleted"
+            ),
+            Err(e) => tracing::error!(error = %e, "deleting old stage contests' data failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(day) => {}

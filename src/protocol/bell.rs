@@ -281,11 +281,12 @@ pub enum BellErrorCode {
     NoRescueQuestion,
     ReasonRequired,
     WrongPhase,
+    ServerBusy,
 }
 
 impl BellErrorCode {
     /// Every code, for the test that holds the document to them.
-    pub const ALL: [BellErrorCode; 29] = [
+    pub const ALL: [BellErrorCode; 30] = [
         BellErrorCode::BadMessage,
         BellErrorCode::NotHost,
         BellErrorCode::NotJudge,
@@ -315,6 +316,7 @@ impl BellErrorCode {
         BellErrorCode::NoRescueQuestion,
         BellErrorCode::ReasonRequired,
         BellErrorCode::WrongPhase,
+        BellErrorCode::ServerBusy,
     ];
 
     pub fn message(self) -> &'static str {
@@ -354,6 +356,9 @@ impl BellErrorCode {
                 "Hãy ghi lý do (1 đến 200 ký tự): lý do được lưu vào biên bản."
             }
             BellErrorCode::WrongPhase => "Không thể làm việc này lúc này.",
+            BellErrorCode::ServerBusy => {
+                "Máy chủ đang bận, chưa lưu được câu trả lời của bạn. Hãy báo trọng tài."
+            }
         }
     }
 

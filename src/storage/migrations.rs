@@ -39,6 +39,7 @@ const SQLITE: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/sqlite/0011_quiz_editor.sql"),
     ),
+    (12, include_str!("../../migrations/sqlite/0012_bell.sql")),
     (
         13,
         include_str!("../../migrations/sqlite/0013_certificates.sql"),
@@ -84,6 +85,7 @@ const POSTGRES: &[(i64, &str)] = &[
         11,
         include_str!("../../migrations/postgres/0011_quiz_editor.sql"),
     ),
+    (12, include_str!("../../migrations/postgres/0012_bell.sql")),
     (
         13,
         include_str!("../../migrations/postgres/0013_certificates.sql"),

@@ -9,6 +9,7 @@ pub mod attempts;
 pub mod audit;
 mod bank_status;
 mod banks;
+pub mod bell;
 pub mod certificates;
 pub mod contest;
 pub mod demo_activity;

@@ -7,6 +7,7 @@ use crate::domain::game::restore::Progress;
 use crate::domain::GameId;
 use tokio::sync::mpsc;
 
+use super::bell::{BellActRow, BellAnswerRow};
 use super::{unix_ms, GameStatus, Store};
 
 /// Called once the row is committed (`true`) or the write failed (`false`).
@@ -50,6 +51,20 @@ pub enum Write {
         game: GameId,
         standings: Vec<(i64, i64, i64)>,
     },
+    /// A seat taken in a Rung chuông vàng contest, with its contestant's name.
+    BellSeat {
+        contest: GameId,
+        seat: i64,
+        name: String,
+    },
+    /// An answer a Rung chuông vàng contest accepted (a judge's correction replaces their row).
+    BellAnswer(BellAnswerRow),
+    /// A line of a Rung chuông vàng contest's act log.
+    BellAct(BellActRow),
+    /// A Rung chuông vàng contest ended.
+    BellEnded {
+        contest: GameId,
+    },
     /// Nothing to write: its callback runs after everything queued before it is committed.
     Barrier,
 }
@@ -78,6 +93,10 @@ impl Write {
             Write::Status { .. } => "status",
             Write::Progress { .. } => "progress",
             Write::Final { .. } => "final",
+            Write::BellSeat { .. } => "bell_seat",
+            Write::BellAnswer(_) => "bell_answer",
+            Write::BellAct(_) => "bell_act",
+            Write::BellEnded { .. } => "bell_ended",
             Write::Barrier => "barrier",
         }
     }
@@ -328,6 +347,61 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                 .bind(began_ms)
                 .bind(seq)
                 .bind(game)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Write::BellSeat {
+                contest,
+                seat,
+                name,
+            } => {
+                sqlx::query(
+                    "INSERT INTO bell_seats (contest_id, seat, name, joined_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (contest_id, seat) DO NOTHING",
+                )
+                .bind(contest)
+                .bind(seat)
+                .bind(name)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Write::BellAnswer(a) => {
+                sqlx::query(
+                    "INSERT INTO bell_answers (contest_id, round, seat, source, answer, elapsed_ms, received_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (contest_id, round, seat, source) \
+                     DO UPDATE SET answer = excluded.answer, elapsed_ms = excluded.elapsed_ms, \
+                     received_at = excluded.received_at",
+                )
+                .bind(a.contest)
+                .bind(a.round)
+                .bind(a.seat)
+                .bind(a.source.as_str())
+                .bind(&a.answer)
+                .bind(a.elapsed_ms)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Write::BellAct(a) => {
+                sqlx::query(
+                    "INSERT INTO bell_acts (contest_id, n, at_ms, round, act) VALUES ($1, $2, $3, $4, $5) \
+                     ON CONFLICT (contest_id, n) DO NOTHING",
+                )
+                .bind(a.contest)
+                .bind(a.n)
+                .bind(a.at_ms)
+                .bind(a.round)
+                .bind(&a.act)
+                .execute(&mut *tx)
+                .await?;
+            }
+            Write::BellEnded { contest } => {
+                sqlx::query(
+                    "UPDATE bell_contests SET status = 'finished', finished_at = $1 WHERE id = $2",
+                )
+                .bind(now)
+                .bind(contest)
                 .execute(&mut *tx)
                 .await?;
             }

@@ -2,7 +2,8 @@
 //! phones by seat, the audience, the host's console, judges' tablets, the hall screen) and
 //! its countdown. The class room's shape: every change arrives as a [`BellCommand`] on one
 //! queue, the contest's effects become actions in the pure [`step`], and the task performs
-//! them. Not yet stored or served (see `docs/architecture.md`, «What comes next»).
+//! them. Answers and the act log go to the batching writer; a phone's receipt is sent once its
+//! answer is committed. Not served yet (see `docs/architecture.md`, «What comes next»).
 //!
 //! - `mod.rs` (here): the room's state, its loop and its welcomes;
 //! - `command.rs`: what arrives on the queue;
@@ -31,7 +32,9 @@ use crate::protocol::bell::{
     encode_bell, BellErrorCode, BellMsg, HostAct, SeatView, StageRole, YouStatus,
 };
 use crate::protocol::Text;
-use step::Action;
+use crate::storage::bell::{BellActRow, BellAnswerRow};
+use crate::storage::writer::{Done, Write, WriterHandle};
+use step::{Action, Stored};
 
 /// A stage room with no connection closes after this long (a hall's Wi-Fi may drop for
 /// minutes; half an hour is the class room's patience too).
@@ -46,6 +49,8 @@ pub struct BellSetup {
     pub pin: String,
     pub title: String,
     pub bell: Bell,
+    /// Where its answers and act log go (`storage::bell`).
+    pub writer: WriterHandle,
 }
 
 pub struct BellRoom {
@@ -67,6 +72,9 @@ pub struct BellRoom {
     /// Seats taken since the stage screens last heard, and when they hear next.
     seated: Vec<Seat>,
     seated_due: Option<Instant>,
+    writer: WriterHandle,
+    /// Acts handed to the writer so far: the next one's place in the stored log.
+    acts_stored: i64,
 }
 
 impl BellRoom {
@@ -84,6 +92,8 @@ impl BellRoom {
             empty_since: Some(Instant::now()),
             seated: Vec::new(),
             seated_due: None,
+            writer: setup.writer,
+            acts_stored: 0,
         }
     }
 
@@ -105,20 +115,20 @@ impl BellRoom {
             };
             tokio::select! {
                 cmd = commands.recv() => match cmd {
-                    Some(cmd) => self.handle(cmd),
+                    Some(cmd) => self.handle(cmd).await,
                     None => break,
                 },
                 _ = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
                     // Answers read off their sockets before the deadline count: take what is
                     // queued (each carries its arrival time) before the countdown closes.
                     while let Ok(cmd) = commands.try_recv() {
-                        self.handle(cmd);
+                        self.handle(cmd).await;
                     }
                     let now = self.now();
-                    self.apply(&Input::Tick, now).ok();
+                    self.apply(&Input::Tick, now).await.ok();
                 }
                 _ = sleep_until(self.seated_due.unwrap_or_else(Instant::now)), if self.seated_due.is_some() => {
-                    self.flush_seated();
+                    self.flush_seated().await;
                 }
                 _ = sleep_until(expires.unwrap_or_else(Instant::now)), if expires.is_some() => break,
                 changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
@@ -140,7 +150,7 @@ impl BellRoom {
         Millis(at.saturating_duration_since(self.epoch).as_millis() as u64)
     }
 
-    fn handle(&mut self, cmd: BellCommand) {
+    async fn handle(&mut self, cmd: BellCommand) {
         let now = self.now();
         match cmd {
             BellCommand::Sit {
@@ -158,7 +168,7 @@ impl BellRoom {
                     // (A resume token, as the class game has, is still to come: anyone who
                     // knows a seat and its name can take it over.)
                     Some(true) => Ok(()),
-                    _ => self.apply(&Input::Join { seat, name }, now).map(|_| ()),
+                    _ => self.apply(&Input::Join { seat, name }, now).await,
                 };
                 let answer = result.map(|()| {
                     self.attach(Who::Contestant(seat), outbox);
@@ -192,7 +202,7 @@ impl BellRoom {
                 };
                 let outbox = outbox.clone();
                 let at = self.millis(received_at);
-                if let Err(code) = self.ask(who, ask, at, &outbox) {
+                if let Err(code) = self.ask(who, ask, at, &outbox).await {
                     outbox.push(Outgoing::Text(encode_bell(&code.msg())));
                 }
             }
@@ -217,7 +227,7 @@ impl BellRoom {
     }
 
     /// What `who` may ask, as a contest input.
-    fn ask(
+    async fn ask(
         &mut self,
         who: Who,
         ask: command::Ask,
@@ -238,7 +248,7 @@ impl BellRoom {
                     round,
                     answer,
                 };
-                self.apply(&input, at).map_err(BellErrorCode::from)?;
+                self.apply(&input, at).await.map_err(BellErrorCode::from)?;
                 // The audience's receipt: nothing in it tells right from wrong.
                 outbox.push(Outgoing::Text(encode_bell(&BellMsg::BellReceipt {
                     seq: self.seq,
@@ -267,24 +277,89 @@ impl BellRoom {
             (_, Ask::Undo(reason, seat)) if host => Input::Undo { reason, seat },
             (_, Ask::Host(_) | Ask::Skip(_) | Ask::Undo(..)) => return Err(BellErrorCode::NotHost),
         };
-        self.apply(&input, at)
-            .map(|_| ())
-            .map_err(BellErrorCode::from)
+        if matches!(input, Input::Reveal) {
+            // Every answer queued before the reveal is committed (or refused, `server_busy`)
+            // first: its receipt reaches the phone before the answer is shown, and the reveal
+            // does not eliminate on an answer the writer has not settled.
+            self.writer.flush().await;
+        }
+        self.apply(&input, at).await.map_err(BellErrorCode::from)
     }
 
     /// Applies one input and performs what follows.
-    fn apply(&mut self, input: &Input, at: Millis) -> Result<(), crate::domain::bell::BellError> {
+    async fn apply(
+        &mut self,
+        input: &Input,
+        at: Millis,
+    ) -> Result<(), crate::domain::bell::BellError> {
         let effects = self.bell.apply(input, at)?;
         let now = self.now();
         for effect in &effects {
             for action in step::actions(&self.bell, effect, &mut self.seq, now) {
-                self.perform(action);
+                self.perform(action).await;
             }
         }
         Ok(())
     }
 
-    fn perform(&mut self, action: Action) {
+    /// Hands a row to the writer; the receipt, if any, goes to the seat's phone (as it is
+    /// now) once the row is committed, or «server_busy» if it could not be.
+    async fn store(&mut self, row: Stored, receipt: Option<(Seat, Text)>) {
+        let contest = self.game_id;
+        let write = match row {
+            Stored::Seat { seat, name } => Write::BellSeat {
+                contest,
+                seat: i64::from(seat.number()),
+                name,
+            },
+            Stored::Answer {
+                seat,
+                round,
+                by,
+                answer,
+                elapsed_ms,
+            } => Write::BellAnswer(BellAnswerRow {
+                contest,
+                round: round as i64,
+                seat: i64::from(seat.number()),
+                source: match by {
+                    crate::domain::bell::Source::Phone => crate::storage::bell::Source::Phone,
+                    crate::domain::bell::Source::Judge => crate::storage::bell::Source::Board,
+                },
+                answer,
+                elapsed_ms: elapsed_ms as i64,
+            }),
+            Stored::Act(act) => {
+                let n = self.acts_stored;
+                self.acts_stored += 1;
+                Write::BellAct(BellActRow {
+                    contest,
+                    n,
+                    at_ms: act.at.0 as i64,
+                    round: act.round.map(|r| r as i64),
+                    act: serde_json::to_string(&act.what).expect("an act serializes"),
+                })
+            }
+            Stored::Ended => Write::BellEnded { contest },
+            Stored::Nothing => Write::Barrier,
+        };
+        let done = receipt.and_then(|(seat, text)| {
+            let (_, outbox) = self.seats.get(&seat).and_then(|id| self.conns.get(id))?;
+            let outbox = outbox.clone();
+            let done: Done = Box::new(move |ok| {
+                let text = if ok {
+                    text
+                } else {
+                    encode_bell(&BellErrorCode::ServerBusy.msg())
+                };
+                outbox.push(Outgoing::Text(text));
+            });
+            Some(done)
+        });
+        self.writer.write(write, done).await;
+    }
+
+    async fn perform(&mut self, action: Action) {
         let mut gone = Vec::new();
         match action {
             Action::All(text) => {
@@ -316,6 +391,7 @@ impl BellRoom {
                     .get_or_insert_with(|| Instant::now() + SEATED_EVERY);
             }
             Action::CloseAfter(linger) => self.closes_at = Some(Instant::now() + linger),
+            Action::Store { row, receipt } => self.store(row, receipt).await,
         }
         // A connection that stopped reading is let go; its phone comes back with `bell_sit`.
         for id in gone {
@@ -326,12 +402,12 @@ impl BellRoom {
     }
 
     /// The seats taken since the last time, to the stage screens in one message.
-    fn flush_seated(&mut self) {
+    async fn flush_seated(&mut self) {
         self.seated_due = None;
         let seats = std::mem::take(&mut self.seated);
         if !seats.is_empty() {
             let text = step::seated(&self.bell, &seats, self.seq);
-            self.perform(Action::Stage(text));
+            self.perform(Action::Stage(text)).await;
         }
     }
 

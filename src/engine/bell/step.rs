@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::domain::bell::{Back, Bell, Effect, Phase, RoundKind, Seat};
+use crate::domain::bell::{Act, Back, Bell, Effect, Phase, RoundKind, Seat, Source};
 use crate::domain::question::AnswerKey;
 use crate::domain::Millis;
 use crate::protocol::bell::{encode_bell, BellMsg, BellQuestionView, SeatView, YouStatus};
@@ -30,13 +30,52 @@ pub enum Action {
     Seated(Seat),
     /// The room closes by itself this long from now.
     CloseAfter(Duration),
+    /// A row for the writer; `receipt` goes to that seat's phone once the row (and everything
+    /// queued before it) is on disk, so a receipt means the answer is stored.
+    Store {
+        row: Stored,
+        receipt: Option<(Seat, Text)>,
+    },
+}
+
+/// What the room hands the writer (it adds the contest's id and numbers the acts).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stored {
+    /// A seat taken, with its contestant's name.
+    Seat {
+        seat: Seat,
+        name: String,
+    },
+    /// An answer the contest accepted, in the bank's ids as JSON.
+    Answer {
+        seat: Seat,
+        round: usize,
+        by: Source,
+        answer: String,
+        elapsed_ms: u64,
+    },
+    Act(Act),
+    Ended,
+    /// Nothing new: the receipt waits for what is already queued (a repeated answer's).
+    Nothing,
 }
 
 /// The actions for `effect`, which `bell` has just produced at `now`. `seq` rises with every
 /// event broadcast to the room.
 pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<Action> {
     match effect {
-        Effect::Joined { seat } => vec![Action::Seated(*seat)],
+        Effect::Joined { seat } => vec![
+            Action::Seated(*seat),
+            Action::Store {
+                row: Stored::Seat {
+                    seat: *seat,
+                    name: bell
+                        .contestant(*seat)
+                        .map_or_else(String::new, |c| c.name.as_str().to_owned()),
+                },
+                receipt: None,
+            },
+        ],
         Effect::Opened { round } => {
             *seq += 1;
             let question = question_view(bell, *round, now);
@@ -50,18 +89,35 @@ pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<
             seat,
             round,
             counted,
-            by: crate::domain::bell::Source::Phone,
-            ..
-        } => vec![receipt(*seat, *round, *counted, *seq)],
+            by,
+            bank_answer,
+        } => {
+            let row = Stored::Answer {
+                seat: *seat,
+                round: *round,
+                by: *by,
+                answer: serde_json::to_string(bank_answer).expect("an answer serializes"),
+                elapsed_ms: bell.rounds()[*round]
+                    .answers
+                    .get(seat)
+                    .map_or(0, |g| g.elapsed_ms),
+            };
+            // A judge's record is on the stage screens as its logged act; only a phone hears.
+            let receipt = (*by == Source::Phone).then(|| receipt(*seat, *round, *counted, *seq));
+            vec![Action::Store { row, receipt }]
+        }
         Effect::AnswerRepeated { seat, round } => {
             let counted = bell.rounds()[*round]
                 .answers
                 .get(seat)
                 .is_some_and(|g| g.counted);
-            vec![receipt(*seat, *round, counted, *seq)]
+            vec![Action::Store {
+                row: Stored::Nothing,
+                receipt: Some(receipt(*seat, *round, counted, *seq)),
+            }]
         }
-        // A judge's record is on the stage screens as its logged act.
-        Effect::AnswerAccepted { .. } | Effect::AudienceAnswered { .. } => Vec::new(),
+        // Not stored: an audience answer only counts towards a rescue, logged as its outcome.
+        Effect::AudienceAnswered { .. } => Vec::new(),
         Effect::Paused {
             round,
             remaining_ms,
@@ -147,15 +203,25 @@ pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<
                 winners: seat_views(bell, winners),
             }))];
             out.extend(you(winners, YouStatus::Winner, *seq));
+            out.push(Action::Store {
+                row: Stored::Ended,
+                receipt: None,
+            });
             out.push(Action::CloseAfter(FINISHED_LINGER));
             out
         }
-        Effect::Logged(act) => vec![Action::Stage(encode_bell(&BellMsg::BellAct {
-            seq: *seq,
-            at_ms: act.at.0,
-            round: act.round,
-            what: &act.what,
-        }))],
+        Effect::Logged(act) => vec![
+            Action::Stage(encode_bell(&BellMsg::BellAct {
+                seq: *seq,
+                at_ms: act.at.0,
+                round: act.round,
+                what: &act.what,
+            })),
+            Action::Store {
+                row: Stored::Act(act.clone()),
+                receipt: None,
+            },
+        ],
     }
 }
 
@@ -168,15 +234,13 @@ pub fn seated(bell: &Bell, seats: &[Seat], seq: u64) -> Text {
     })
 }
 
-fn receipt(seat: Seat, round: usize, counted: bool, seq: u64) -> Action {
-    Action::Seat {
-        seat,
-        text: encode_bell(&BellMsg::BellReceipt {
-            seq,
-            round,
-            counted,
-        }),
-    }
+fn receipt(seat: Seat, round: usize, counted: bool, seq: u64) -> (Seat, Text) {
+    let text = encode_bell(&BellMsg::BellReceipt {
+        seq,
+        round,
+        counted,
+    });
+    (seat, text)
 }
 
 /// One message per concerned contestant: the same text for all, serialized once.
@@ -300,7 +364,26 @@ mod tests {
                 ),
                 Action::Seated(s) => ("stage".into(), format!("seated {}", s.number())),
                 Action::CloseAfter(d) => ("room".into(), format!("close after {} s", d.as_secs())),
+                Action::Store { row, receipt } => {
+                    let kind = match row {
+                        Stored::Seat { .. } => "seat",
+                        Stored::Answer { .. } => "answer",
+                        Stored::Act(_) => "act",
+                        Stored::Ended => "ended",
+                        Stored::Nothing => "nothing",
+                    };
+                    let to = match receipt {
+                        Some((seat, text)) => format!(
+                            "{} to seat {} after",
+                            json(text)["type"].as_str().unwrap(),
+                            seat.number()
+                        ),
+                        None => String::new(),
+                    };
+                    ("store".into(), format!("{to} {kind}").trim().into())
+                }
             })
+            .filter(|(to, what)| to != "store" || what != "act")
             .collect()
     }
 
@@ -322,7 +405,7 @@ mod tests {
         };
         assert_eq!(
             shape(&step(&mut bell, answer, Millis::secs(2), &mut seq)),
-            pairs(&[("seat 1", "bell_receipt")])
+            pairs(&[("store", "bell_receipt to seat 1 after answer")])
         );
         let record = Input::Record {
             seat: seat(2),
@@ -331,8 +414,8 @@ mod tests {
         };
         assert_eq!(
             shape(&step(&mut bell, record, Millis::secs(3), &mut seq)),
-            pairs(&[("stage", "bell_act")]),
-            "a whiteboard shows on the stage screens as an act, nothing to phones"
+            pairs(&[("store", "answer"), ("stage", "bell_act")]),
+            "a whiteboard is stored and shows on the stage screens as an act, nothing to phones"
         );
         assert_eq!(seq, 1, "answers raise no room event");
         step(&mut bell, Input::Close, Millis::secs(4), &mut seq);
@@ -365,6 +448,7 @@ mod tests {
                 ("all", "bell_end"),
                 ("seat 1", "bell_you"),
                 ("seat 2", "bell_you"),
+                ("store", "ended"),
                 ("room", "close after 900 s"),
                 ("stage", "bell_act"),
             ])

@@ -91,6 +91,9 @@ fn tie_break() -> crate::domain::Question {
 
 struct Stage {
     handle: BellHandle,
+    /// Rows the room handed its writer, committed as they came (unless the test plays the
+    /// database itself: [`Stage::open_with`]).
+    stored: std::sync::Arc<std::sync::Mutex<Vec<Write>>>,
     /// The right and a wrong answer to each round, in shown ids.
     keys: Vec<(Answer, Answer)>,
     host: Conn,
@@ -102,6 +105,21 @@ struct Stage {
 
 impl Stage {
     async fn open(main: usize, rescue: usize, rules: Rules) -> Stage {
+        let (writer, mut db) = crate::storage::writer::channel(1024);
+        let stage = Stage::open_with(main, rescue, rules, writer).await;
+        let stored = stage.stored.clone();
+        tokio::spawn(async move {
+            while let Some((row, done)) = db.recv().await {
+                stored.lock().unwrap().push(row);
+                if let Some(done) = done {
+                    done(true);
+                }
+            }
+        });
+        stage
+    }
+
+    async fn open_with(main: usize, rescue: usize, rules: Rules, writer: WriterHandle) -> Stage {
         let set = BellSet::new(
             (0..main)
                 .map(|i| question(1 + (i * 3 / main) as u8))
@@ -135,12 +153,14 @@ impl Stage {
                 pin: "654321".into(),
                 title: "Rung chuông vàng THCS Ea Kar".into(),
                 bell,
+                writer,
             },
             shutdown,
         );
         assert!(rooms.by_pin("654321").is_some());
         let mut stage = Stage {
             handle,
+            stored: Default::default(),
             keys,
             host: Conn::new(0).0,
             judge: Conn::new(0).0,
@@ -558,6 +578,7 @@ async fn a_room_nobody_uses_closes_and_leaves_the_registry() {
             pin: "111222".into(),
             title: "Thử".into(),
             bell: Bell::new(&set, Rules::default(), 1),
+            writer: crate::storage::writer::channel(16).0,
         },
         shutdown,
     );
@@ -662,4 +683,92 @@ async fn a_pause_and_an_audience_rescue_through_the_room() {
     let back = stage.hall.until("bell_back").await;
     assert_eq!(back["seats"].as_array().map(Vec::len), Some(2), "{back}");
     assert_eq!(back["standing"], 3);
+}
+
+/// A phone's receipt waits for its answer's commit, the reveal waits for every answer queued
+/// before it, and the act log reaches the writer numbered in order (here the test plays the
+/// database and commits when it chooses).
+#[tokio::test(start_paused = true)]
+async fn a_receipt_means_the_answer_is_on_disk() {
+    let (writer, mut db) = crate::storage::writer::channel(64);
+    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
+    let mut phone = stage.sit(7).await;
+    let mut other = stage.sit(8).await;
+    for n in [7, 8] {
+        let (row, _) = db.recv().await.expect("the seat goes to the writer");
+        let Write::BellSeat { seat, name, .. } = row else {
+            panic!("a seat row, got {}", row.kind())
+        };
+        assert_eq!((seat, name), (n, format!("Học sinh {n}")));
+    }
+    stage.host(HostAct::Start).await;
+    phone.until("bell_question").await;
+    let answer = Ask::Answer {
+        round: 0,
+        answer: stage.wrong(0),
+    };
+    stage.ask(phone.id, answer).await;
+    let (row, done) = db.recv().await.expect("the answer goes to the writer");
+    let Write::BellAnswer(row) = row else {
+        panic!("an answer row first, got {}", row.kind())
+    };
+    assert_eq!(
+        (row.contest, row.round, row.seat, row.source),
+        (GameId::new(21), 0, 7, crate::storage::bell::Source::Phone)
+    );
+    assert!(
+        phone.queued().iter().all(|m| m["type"] != "bell_receipt"),
+        "no receipt before the commit"
+    );
+    done.expect("the receipt waits on it")(true);
+    assert_eq!(phone.until("bell_receipt").await["round"], 0);
+    // Seat 8 is right, so the wrong seat 7 goes out (not everyone was wrong).
+    let right = Ask::Answer {
+        round: 0,
+        answer: stage.right(0),
+    };
+    stage.ask(other.id, right).await;
+    let (_, done) = db.recv().await.expect("the second answer");
+    done.expect("a phone's answer has a receipt")(true);
+    other.until("bell_receipt").await;
+
+    // The reveal waits for the writer to have everything before it.
+    stage.host(HostAct::Close).await;
+    let mut acts = Vec::new();
+    loop {
+        let (row, done) = db.recv().await.expect("the room writes on");
+        match row {
+            Write::BellAct(act) => acts.push(act),
+            Write::Barrier => {
+                assert!(
+                    stage
+                        .hall
+                        .queued()
+                        .iter()
+                        .all(|m| m["type"] != "bell_reveal"),
+                    "nothing revealed before the writer has caught up"
+                );
+                done.expect("the room waits on it")(true);
+                break;
+            }
+            other => panic!("unexpected {}", other.kind()),
+        }
+        if let Some(done) = done {
+            done(true);
+        }
+        if acts.len() == 1 {
+            stage.host(HostAct::Reveal).await;
+        }
+    }
+    assert_eq!(stage.hall.until("bell_reveal").await["eliminated"], 1);
+    let (row, _) = db.recv().await.expect("the reveal is logged");
+    let Write::BellAct(revealed) = row else {
+        panic!("the reveal's act, got {}", row.kind())
+    };
+    assert_eq!(acts[0].n, 0, "the early close is the first act");
+    assert_eq!(revealed.n, 1);
+    assert_eq!(revealed.round, Some(0));
+    let what: Value = serde_json::from_str(&revealed.act).unwrap();
+    assert_eq!(what["act"], "revealed");
+    assert_eq!(what["eliminated"], serde_json::json!([7]));
 }
