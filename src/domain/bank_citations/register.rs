@@ -4,42 +4,11 @@
 use serde::Deserialize;
 
 use super::matching::{
-    all_digits, contains_bounded, dated_numbers, fold, starts_with_words, DatedCitation,
+    all_digits, contains_bounded, dated_numbers, fold, starts_with_words, DatedCitation, Kind,
+    KIND_WORDS,
 };
 use super::Day;
 use crate::domain::text;
-
-/// The kinds of legal instrument questions cite, by the word a citation puts before a number.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Kind {
-    Luat,
-    NghiDinh,
-    ThongTu,
-    QuyetDinh,
-    NghiQuyet,
-    ChiThi,
-    CongVan,
-}
-
-/// Folded kind words: how a title starts, and what a citation may put before a number.
-pub(super) const KIND_WORDS: [(&str, Kind); 7] = [
-    ("nghi dinh", Kind::NghiDinh),
-    ("thong tu", Kind::ThongTu),
-    ("quyet dinh", Kind::QuyetDinh),
-    ("nghi quyet", Kind::NghiQuyet),
-    ("chi thi", Kind::ChiThi),
-    ("cong van", Kind::CongVan),
-    ("luat", Kind::Luat),
-];
-
-/// Abbreviations writers put before a number ("NĐ 13/2023"); never the start of a title.
-pub(super) const KIND_ABBREVIATIONS: [(&str, Kind); 5] = [
-    ("nd", Kind::NghiDinh),
-    ("tt", Kind::ThongTu),
-    ("qd", Kind::QuyetDinh),
-    ("nq", Kind::NghiQuyet),
-    ("ct", Kind::ChiThi),
-];
 
 /// An instrument's number, as matched in text.
 #[derive(Debug, Clone, PartialEq)]
