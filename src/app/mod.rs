@@ -92,7 +92,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         (Some(node), Some(url)) => {
             let cluster = Cluster::connect(url, node, shutdown_rx.clone()).await?;
             tracing::info!(node, "one of several nodes");
-            Some(cluster)
+            Some(std::sync::Arc::new(cluster) as std::sync::Arc<dyn crate::engine::Elsewhere>)
         }
         _ => None,
     };

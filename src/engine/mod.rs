@@ -3,6 +3,7 @@
 //! [`Engine`] is the registry: it opens rooms and finds them by PIN or game id.
 
 pub mod bell;
+mod elsewhere;
 pub mod room;
 mod rooms;
 mod takeover;
@@ -18,10 +19,10 @@ use anyhow::Context;
 use rand::Rng;
 use tokio::sync::{mpsc, watch};
 
+pub use elsewhere::{Elsewhere, Found};
 pub use room::{Command, HostAction};
 
 use crate::domain::game::{Game, Settings};
-use crate::nodes::{Cluster, Found};
 use crate::rankings::feed::BoardFeed;
 use crate::storage::writer::WriterHandle;
 use crate::storage::{NewGame, Store};
@@ -114,7 +115,7 @@ struct Inner {
     image_base: String,
     shutdown: watch::Receiver<bool>,
     /// The other nodes sharing the database and Redis, when this node is one of several.
-    cluster: Option<Cluster>,
+    cluster: Option<Arc<dyn Elsewhere>>,
     /// Held while a game is taken over, so the phones arriving together start one room.
     takeovers: tokio::sync::Mutex<()>,
     next_conn: AtomicU64,
@@ -129,7 +130,7 @@ impl Engine {
         caps: GameCaps,
         image_base: &str,
         shutdown: watch::Receiver<bool>,
-        cluster: Option<Cluster>,
+        cluster: Option<Arc<dyn Elsewhere>>,
     ) -> Engine {
         Engine {
             inner: Arc::new(Inner {

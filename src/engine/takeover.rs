@@ -22,16 +22,7 @@ impl Engine {
         if let Some(room) = self.by_game(game) {
             return Ok(room);
         }
-        let grant = cluster
-            .claim(game)
-            .await?
-            .context("another node has taken the game over")?;
-        let rebuilt = self.rebuild(game).await;
-        if rebuilt.is_err() {
-            // Not held for nothing: another node (or a later try) may do better.
-            cluster.release(game, &grant).await;
-        }
-        rebuilt
+        cluster.take_over(game, Box::pin(self.rebuild(game))).await
     }
 
     /// The room of `game` rebuilt from the database and started, its lease held already.

@@ -22,12 +22,13 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
+use futures_util::future::BoxFuture;
 use futures_util::StreamExt;
 use redis::aio::{ConnectionManager, PubSubSink};
 use tokio::sync::{mpsc, watch};
 
 use crate::domain::GameId;
-use crate::engine::RoomHandle;
+use crate::engine::{Elsewhere, Found, RoomHandle};
 use crate::storage::Store;
 use lease::Leases;
 use wire::{NodeMessage, ToNode, ToOwner};
@@ -43,14 +44,6 @@ pub const LEASE_RENEW_EVERY: Duration = Duration::from_millis(LEASE_TTL.as_milli
 /// The lease's name for a game.
 fn lease_name(game: GameId) -> String {
     format!("game:{game}")
-}
-
-/// An open game as another node's connections find it.
-pub enum Found {
-    /// Run by a live owner: this node's relay to it.
-    Relay(RoomHandle),
-    /// Its owner is gone (the lease has expired): to be taken over.
-    Orphan(GameId),
 }
 
 /// This node's part in a cluster. Cheap to clone.
@@ -371,5 +364,37 @@ impl Cluster {
         if relays.get(&game).is_some_and(|(h, _)| h.same_room(handle)) {
             relays.remove(&game);
         }
+    }
+}
+
+impl Elsewhere for Cluster {
+    fn find_by_pin<'a>(&'a self, store: &'a Store, pin: &'a str) -> BoxFuture<'a, Option<Found>> {
+        Box::pin(Cluster::find_by_pin(self, store, pin))
+    }
+
+    fn find_by_game<'a>(&'a self, store: &'a Store, game: GameId) -> BoxFuture<'a, Option<Found>> {
+        Box::pin(Cluster::find_by_game(self, store, game))
+    }
+
+    fn own(&self, room: RoomHandle) -> BoxFuture<'_, anyhow::Result<()>> {
+        Box::pin(Cluster::own(self, room))
+    }
+
+    fn take_over<'a>(
+        &'a self,
+        game: GameId,
+        rebuild: BoxFuture<'a, anyhow::Result<RoomHandle>>,
+    ) -> BoxFuture<'a, anyhow::Result<RoomHandle>> {
+        Box::pin(async move {
+            let grant = self
+                .claim(game)
+                .await?
+                .context("another node has taken the game over")?;
+            let rebuilt = rebuild.await;
+            if rebuilt.is_err() {
+                self.release(game, &grant).await;
+            }
+            rebuilt
+        })
     }
 }
