@@ -81,6 +81,10 @@ pub struct Config {
     /// node. Unset: a single node.
     #[arg(long, env = "HOITHI_NODE_NAME")]
     pub node_name: Option<String>,
+    /// With several nodes: seconds an open game whose node is gone, and that no phone has come
+    /// back to, stays open before it is marked interrupted (as long as an empty room waits).
+    #[arg(long, env = "HOITHI_ORPHANED_GAME_SECS", default_value_t = 1800)]
+    pub orphaned_game_secs: u64,
     /// Days the players, answers and nicknames of a finished game (and the names and answers of
     /// a Rung chuông vàng contest) are kept (a school year and a bit); 0 keeps them forever.
     #[arg(long, env = "HOITHI_RETENTION_DAYS", default_value_t = 400)]

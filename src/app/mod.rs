@@ -88,14 +88,23 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
     }
 
     let (shutdown_tx, shutdown_rx) = watch::channel(false);
-    let cluster = match (&config.node_name, &config.redis_url) {
+    let nodes = match (&config.node_name, &config.redis_url) {
         (Some(node), Some(url)) => {
             let cluster = Cluster::connect(url, node, shutdown_rx.clone()).await?;
             tracing::info!(node, "one of several nodes");
-            Some(std::sync::Arc::new(cluster) as std::sync::Arc<dyn crate::engine::Elsewhere>)
+            tokio::spawn(crate::nodes::orphans::sweep(
+                cluster.clone(),
+                store.clone(),
+                Duration::from_secs(config.orphaned_game_secs),
+                shutdown_rx.clone(),
+            ));
+            Some(cluster)
         }
         _ => None,
     };
+    let cluster = nodes
+        .clone()
+        .map(|c| std::sync::Arc::new(c) as std::sync::Arc<dyn crate::engine::Elsewhere>);
     if config.retention_days > 0 {
         tokio::spawn(purge_daily(
             store.clone(),
@@ -157,6 +166,16 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         // Rooms say goodbye and queue their last rows; then the writer drains and ends.
         engine.wait_closed().await;
         drop(engine);
+        if let Some(nodes) = nodes {
+            // The other nodes' phones get their `bye` and the leases go, so another node may
+            // take the games over at once rather than when the leases run out.
+            if tokio::time::timeout(Duration::from_secs(5), nodes.wait_closed())
+                .await
+                .is_err()
+            {
+                tracing::error!("the games' bridges to the other nodes did not end within 5 s");
+            }
+        }
         match tokio::time::timeout(Duration::from_secs(30), writer_task).await {
             Ok(_) => tracing::info!("all writes are on disk"),
             Err(_) => tracing::error!("the database writer did not finish within 30 s"),

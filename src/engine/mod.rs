@@ -288,6 +288,7 @@ impl Engine {
             title,
             join_url,
             image_base: self.inner.image_base.clone(),
+            hand_over: self.inner.cluster.is_some(),
             game,
         };
         let (handle, rx) = RoomHandle::channel(game_id, pin.clone(), host);

@@ -64,6 +64,7 @@ impl Engine {
             // known here, and the page's origin completes a relative one.
             join_url: format!("/?pin={}", row.pin),
             image_base: self.inner.image_base.clone(),
+            hand_over: self.inner.cluster.is_some(),
             game: restored.game,
         };
         let taken = TakenOver {

@@ -72,7 +72,7 @@ impl Bridge {
             return tx.clone();
         }
         let (tx, rx) = mpsc::channel(link::LINK_CAPACITY);
-        tokio::spawn(link::run(
+        self.cluster.spawn(link::run(
             self.cluster.clone(),
             self.room.game_id,
             node.to_owned(),

@@ -9,11 +9,13 @@
 //! - `wire.rs`: the messages and channels;
 //! - `bridge.rs`: the owner's side of a game: remote commands into the room, the room's
 //!   messages out per node (`link.rs` batches them, one publication per node and message);
-//! - `relay.rs`: the other nodes' side: one task per game per node.
+//! - `relay.rs`: the other nodes' side: one task per game per node;
+//! - `orphans.rs`: open games whose owner died and that nobody came back to, ended.
 
 pub mod bridge;
 pub mod lease;
 pub mod link;
+pub mod orphans;
 pub mod relay;
 pub mod wire;
 
@@ -67,6 +69,11 @@ struct Inner {
     /// Games other nodes own that this node's connections play: their relays.
     relays: Mutex<HashMap<GameId, (RoomHandle, mpsc::UnboundedSender<NodeMessage>)>>,
     shutdown: watch::Receiver<bool>,
+    /// The bridges of owned games and their links: at shutdown, the last messages of a room
+    /// (its `bye`) reach the other nodes' phones and the lease is given up before the
+    /// process ends ([`Cluster::wait_closed`]).
+    // A std mutex: held only to spawn or take the set, never across an await.
+    tasks: Mutex<tokio::task::JoinSet<()>>,
 }
 
 impl Cluster {
@@ -95,6 +102,7 @@ impl Cluster {
                 owned: Mutex::new(HashMap::new()),
                 relays: Mutex::new(HashMap::new()),
                 shutdown,
+                tasks: Mutex::new(tokio::task::JoinSet::new()),
             }),
         };
         // The first subscription is made before returning, so a game opened right after is
@@ -264,7 +272,27 @@ impl Cluster {
             .expect("owned lock")
             .insert(game, tx);
         self.subscribe(wire::game_channel(PREFIX, game), true).await;
-        tokio::spawn(bridge::run(self.clone(), room, grant, rx));
+        self.spawn(bridge::run(self.clone(), room, grant, rx));
+    }
+
+    /// Runs a task the shutdown waits for (a bridge, a link).
+    pub(crate) fn spawn(&self, task: impl std::future::Future<Output = ()> + Send + 'static) {
+        let mut tasks = self.inner.tasks.lock().expect("tasks lock");
+        // Finished ones are let go here, so a node that runs for months keeps only live ones.
+        while tasks.try_join_next().is_some() {}
+        tasks.spawn(task);
+    }
+
+    /// After the rooms have closed: waits for their bridges to say goodbye to the other nodes
+    /// and give their leases up.
+    pub async fn wait_closed(&self) {
+        loop {
+            let mut tasks = std::mem::take(&mut *self.inner.tasks.lock().expect("tasks lock"));
+            if tasks.is_empty() {
+                return;
+            }
+            while tasks.join_next().await.is_some() {}
+        }
     }
 
     /// Called by a game's bridge when its room has ended.

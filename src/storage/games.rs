@@ -148,6 +148,33 @@ impl Store {
             .collect()
     }
 
+    /// The ids of the games open (in the lobby or running) on any node.
+    pub async fn open_game_ids(&self) -> Result<Vec<GameId>> {
+        sqlx::query("SELECT id FROM games WHERE status IN ($1, $2) ORDER BY id")
+            .bind(GameStatus::Lobby.as_str())
+            .bind(GameStatus::Running.as_str())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| r.try_get::<i64, _>(0).map(GameId::new))
+            .collect()
+    }
+
+    /// Marks `game` interrupted if it is still open; whether it was.
+    pub async fn interrupt_game(&self, game: GameId) -> Result<bool> {
+        let done = sqlx::query(
+            "UPDATE games SET status = $1, finished_at = $2 WHERE id = $3 AND status IN ($4, $5)",
+        )
+        .bind(GameStatus::Interrupted.as_str())
+        .bind(unix_ms())
+        .bind(game)
+        .bind(GameStatus::Lobby.as_str())
+        .bind(GameStatus::Running.as_str())
+        .execute(self.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// The open game (in the lobby or running) of PIN `pin`, the newest if an old one was
     /// never closed: how a node finds a game another node runs.
     pub async fn open_game_by_pin(&self, pin: &str) -> Result<Option<GameRow>> {

@@ -27,9 +27,14 @@ const ROOMY: [(&str, &str); 6] = [
 
 /// Node `name` on the database of `dir` and the Redis at `redis`.
 pub async fn node(dir: &Path, redis: &str, name: &str) -> Server {
+    node_with(dir, redis, name, &[]).await
+}
+
+/// As [`node`], with more environment (`settings`).
+pub async fn node_with(dir: &Path, redis: &str, name: &str, settings: &[(&str, &str)]) -> Server {
     let mut cmd = hoithi(dir);
     cmd.env("REDIS_URL", redis).env("HOITHI_NODE_NAME", name);
-    for (key, value) in ROOMY {
+    for (key, value) in ROOMY.iter().chain(settings) {
         cmd.env(key, value);
     }
     Server::start_with(cmd).await

@@ -1,7 +1,8 @@
 //! The owner of a game played from three nodes is killed (SIGKILL) in the middle of a
 //! question: its lease expires, another node takes the game over from the database, every
 //! phone resumes on a node it reaches, the game goes on from that question and finishes, and
-//! no acknowledged answer is lost.
+//! no acknowledged answer is lost. An owner stopped with SIGTERM leaves its games open for the
+//! others rather than ending them; a game nobody comes back to is ended by a node left.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -13,7 +14,7 @@ use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use crate::helpers::{question, Ws};
-use crate::nodes::{players_over, three_nodes};
+use crate::nodes::{node_with, players_over, three_nodes};
 use crate::process::Redis;
 
 /// Longest a phone tries to come back: the lease (10 s) must expire first.
@@ -171,4 +172,157 @@ async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_fini
         assert_eq!(shown["rank"].as_i64(), Some(line.rank), "{shown}");
         assert_eq!(shown["score"].as_i64(), Some(line.score), "{shown}");
     }
+}
+
+/// Every player of `players` (joined over the nodes, the owner's among them) is let go when
+/// the owner stops, and resumes on node `alive[i % 2]`.
+async fn all_back(players: Vec<Ws>, tokens: &[String], alive: [SocketAddr; 2]) -> Vec<Ws> {
+    let mut back = Vec::new();
+    for (i, mut p) in players.into_iter().enumerate() {
+        closed(&mut p).await;
+        drop(p);
+        match resume(alive[i % 2], &tokens[i]).await {
+            Ok(ws) => back.push(ws),
+            Err(reply) => panic!("player {i}: no welcome back but {reply}"),
+        }
+    }
+    back
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_owner_stopped_with_sigterm_leaves_its_game_to_another_node() {
+    let redis = Redis::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let mut nodes = three_nodes(dir.path(), &redis).await;
+    let questions = [question("a", 60), question("b", 60)];
+    let (game, pin) = nodes[0].open_game(dir.path(), &questions).await;
+    let mut host = nodes[1].host(game).await;
+    let mut players = players_over(&nodes, &pin, 30).await;
+    let tokens: Vec<String> = players.iter().map(|p| p.0.token.clone()).collect();
+
+    host.send(json!({"type": "start"})).await;
+    for p in players.iter_mut() {
+        p.recv_type("question").await;
+    }
+    for p in players.iter_mut().take(10) {
+        p.answer(0, 1).await;
+        p.recv_type("receipt").await;
+    }
+    // A rolling restart stops the owner: its phones, and the other nodes' through their
+    // relays, are told to come back.
+    nodes[0].terminate();
+    assert!(
+        nodes[0].wait_exit(Duration::from_secs(30)).await.is_some(),
+        "the owner exits after SIGTERM"
+    );
+    let store = hoithi::storage::Store::open(&crate::database::url_for(dir.path()))
+        .await
+        .unwrap();
+    let id = GameId::new(game);
+    assert_eq!(
+        store.game(id).await.unwrap().unwrap().status,
+        GameStatus::Running,
+        "a stopped node leaves its game open for the others; its log:\n{}",
+        nodes[0].log()
+    );
+
+    let mut back = all_back(players, &tokens, [nodes[1].addr, nodes[2].addr]).await;
+    closed(&mut host).await;
+    let mut host = host_again(nodes[2].addr, &nodes[2].cookie, game).await;
+    for p in &back {
+        assert_eq!(p.welcome["state"]["question"]["q"], 0, "{}", p.welcome);
+    }
+    // The first ten answered before the stop: their answer stands (a repeat is acknowledged as
+    // the first). A game taken over holds its open question for the host (players come back
+    // one by one), so the host closes it.
+    for p in back.iter_mut() {
+        p.answer(0, 2).await;
+        assert_eq!(p.recv_type("receipt").await["q"], 0);
+    }
+    host.send(json!({"type": "next"})).await;
+    let reveal = host.recv_type("reveal").await;
+    assert_eq!(reveal["answered"], 30, "{reveal}");
+    assert_eq!(
+        reveal["right"], 10,
+        "the answers given before the stop stand: {reveal}"
+    );
+    for p in back.iter_mut() {
+        assert_eq!(p.recv_type("reveal").await, reveal);
+    }
+    host.send(json!({"type": "next"})).await;
+    host.recv_type("leaderboard").await;
+    host.send(json!({"type": "next"})).await;
+    for p in back.iter_mut() {
+        assert_eq!(p.recv_type("question").await["q"], 1);
+        p.answer(1, 1).await;
+        p.recv_type("receipt").await;
+    }
+    host.recv_type("reveal").await;
+    host.send(json!({"type": "next"})).await;
+    host.recv_type("leaderboard").await;
+    host.send(json!({"type": "next"})).await;
+    let podium = host.recv_type("podium").await;
+    for p in back.iter_mut() {
+        assert_eq!(p.recv_type("podium").await, podium);
+    }
+    let until = Instant::now() + Duration::from_secs(15);
+    while store.game(id).await.unwrap().unwrap().status != GameStatus::Finished {
+        assert!(Instant::now() < until, "the game is stored as finished");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let report = store.report(id).await.unwrap().unwrap();
+    assert_eq!(report.players.len(), 30);
+    assert!(report.players.iter().all(|l| l.answered == 2));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_game_whose_owner_died_and_nobody_came_back_to_is_marked_interrupted() {
+    let redis = Redis::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let quick = [("HOITHI_ORPHANED_GAME_SECS", "2")];
+    let mut a = node_with(dir.path(), &redis.url, "a", &quick).await;
+    let b = node_with(dir.path(), &redis.url, "b", &quick).await;
+    let questions = [question("a", 60)];
+    let (abandoned, pin) = a.open_game(dir.path(), &questions).await;
+    let (alive, _) = b.open_game(dir.path(), &questions).await;
+    let mut player = Ws::connect(a.addr, None).await;
+    player.join_as(&pin, "Học sinh về nhà").await;
+
+    a.child.kill().expect("SIGKILL");
+    a.child.wait().expect("the owner is gone");
+    drop(player);
+
+    let store = hoithi::storage::Store::open(&crate::database::url_for(dir.path()))
+        .await
+        .unwrap();
+    // The lease runs out (10 s), then the game waits its 2 s for a phone, then node b ends it.
+    let until = Instant::now() + Duration::from_secs(60);
+    loop {
+        let status = store
+            .game(GameId::new(abandoned))
+            .await
+            .unwrap()
+            .unwrap()
+            .status;
+        if status == GameStatus::Interrupted {
+            break;
+        }
+        assert_eq!(status, GameStatus::Lobby);
+        assert!(
+            Instant::now() < until,
+            "not ended; node b's log:\n{}",
+            b.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert_eq!(
+        store
+            .game(GameId::new(alive))
+            .await
+            .unwrap()
+            .unwrap()
+            .status,
+        GameStatus::Lobby,
+        "a game whose node lives stays open, however empty"
+    );
 }

@@ -55,6 +55,9 @@ pub struct RoomSetup {
     /// Where question images are served from (transport's `/bank-images`).
     pub image_base: String,
     pub game: Game,
+    /// One of several nodes: at this node's shutdown the game is left open, for another node
+    /// to take over when its phones come back (`engine/takeover.rs`), not ended.
+    pub hand_over: bool,
 }
 
 /// What a room taken over starts from, besides its setup (whose game is the rebuilt one).
@@ -98,6 +101,8 @@ pub struct Room {
     writer: WriterHandle,
     /// Totals to the game's live board, after each question.
     feed: BoardFeed,
+    /// See [`RoomSetup::hand_over`].
+    hand_over: bool,
 }
 
 impl Room {
@@ -132,6 +137,7 @@ impl Room {
             inbox,
             writer,
             feed,
+            hand_over: setup.hand_over,
         }
     }
 
@@ -171,7 +177,12 @@ impl Room {
         mut commands: mpsc::Receiver<Command>,
         mut shutdown: watch::Receiver<bool>,
     ) {
-        while !*shutdown.borrow() {
+        let mut shut_down = false;
+        loop {
+            if *shutdown.borrow() {
+                shut_down = true;
+                break;
+            }
             let deadline = self
                 .game
                 .next_deadline()
@@ -205,7 +216,10 @@ impl Room {
                     let from = self.empty_since.unwrap_or_else(Instant::now);
                     self.expires_at = Some(from + EMPTY_LINGER);
                 }
-                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() { break },
+                changed = shutdown.changed() => if changed.is_err() || *shutdown.borrow() {
+                    shut_down = true;
+                    break;
+                },
             }
             self.drain_deferred().await;
             self.empty_since = match (self.is_empty(), self.empty_since) {
@@ -214,7 +228,7 @@ impl Room {
                 (false, _) => None,
             };
         }
-        self.close().await;
+        self.close(shut_down).await;
     }
 
     fn now(&self) -> Millis {
@@ -234,8 +248,9 @@ impl Room {
         self.expires_at = self.expires_at.map(|_| Instant::now() + EMPTY_LINGER);
     }
 
-    /// Says goodbye to every connection; an unfinished game is marked interrupted.
-    async fn close(&mut self) {
+    /// Says goodbye to every connection; an unfinished game is marked interrupted, unless the
+    /// node is shutting down and another node can take it over.
+    async fn close(&mut self, shut_down: bool) {
         // Whatever ended the room, the feed may forget its board once written (a game that
         // never finished would otherwise stay in the feed's memory).
         self.feed.game_over(self.info.game_id);
@@ -246,7 +261,13 @@ impl Room {
         for outbox in self.conns.iter().flatten().chain(&self.hosts) {
             outbox.push(Outgoing::Last(bye.clone()));
         }
-        if self.game.phase() != Phase::Finished {
+        let unfinished = self.game.phase() != Phase::Finished;
+        if unfinished && shut_down && self.hand_over {
+            // Its progression and every answer are stored (or queued to the writer, which the
+            // shutdown drains): phones told `bye` `shutdown` resume on another node, which
+            // replays them. The lease goes when the bridge sees the room end.
+            tracing::warn!(game = %self.info.game_id, "game left for another node to take over");
+        } else if unfinished {
             self.writer
                 .write(
                     Write::Status {

@@ -62,6 +62,7 @@ fn open(questions: usize, settings: Settings) -> Harness {
         join_url: "http://lop.example/?pin=123456".into(),
         image_base: "/bank-images".into(),
         game,
+        hand_over: false,
     };
     let room = Room::new(setup, writer, feed, tx.downgrade());
     let room = tokio::spawn(room.run(rx, shutdown));
