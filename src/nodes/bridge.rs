@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use super::lease::Grant;
-use super::wire::{self, NodeMessage, RemoteCommand, ToNode, ToOwner};
+use super::wire::{self, FromConn, NodeMessage, RemoteCommand, ToNode, ToOwner};
 use super::{lease_name, link, Cluster, LEASE_RENEW_EVERY};
 use crate::domain::Nickname;
 use crate::engine::{Command, RoomHandle};
@@ -91,7 +91,12 @@ impl Bridge {
     }
 
     async fn handle(&mut self, msg: ToOwner) {
-        let ToOwner { node, conn, cmd } = msg;
+        for FromConn { conn, cmd } in msg.cmds {
+            self.handle_one(msg.node.clone(), conn, cmd).await;
+        }
+    }
+
+    async fn handle_one(&mut self, node: String, conn: u64, cmd: RemoteCommand) {
         let local = self.conns.get(&(node.clone(), conn)).copied();
         let room = self.room.clone();
         match cmd {

@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{interval, sleep_until, Instant, MissedTickBehavior};
 
 use super::lease::Grant;
-use super::wire::{self, Kind, NodeMessage, RemoteCommand, ToOwner};
+use super::wire::{self, FromConn, Kind, NodeMessage, RemoteCommand, ToOwner};
 use super::{Cluster, LEASE_RENEW_EVERY};
 use crate::domain::game::PlayerId;
 use crate::engine::room::Joined;
@@ -23,6 +23,8 @@ const IDLE: Duration = Duration::from_secs(5 * 60);
 /// A join, resume or host screen the owner has not answered in this long is refused
 /// (`server_busy`): the owner may have died, and the phone tries again.
 const ANSWER_WAIT: Duration = Duration::from_secs(5);
+/// At most this many commands ride in one publication to the owner.
+const BATCH: usize = 512;
 
 /// A connection of this node in the game.
 struct Local {
@@ -37,6 +39,8 @@ struct Relay {
     conns: HashMap<u64, Local>,
     joins: HashMap<u64, (oneshot::Sender<Joined>, Instant)>,
     hosts: HashMap<u64, (oneshot::Sender<Result<Text, ErrorCode>>, Instant)>,
+    /// Commands for the owner not published yet ([`Relay::flush`]).
+    pending: Vec<FromConn>,
 }
 
 pub async fn run(
@@ -53,6 +57,7 @@ pub async fn run(
         conns: HashMap::new(),
         joins: HashMap::new(),
         hosts: HashMap::new(),
+        pending: Vec::new(),
     };
     let mut idle_since = Instant::now();
     let mut watch = interval(LEASE_RENEW_EVERY);
@@ -61,12 +66,22 @@ pub async fn run(
     loop {
         tokio::select! {
             cmd = commands.recv() => match cmd {
-                Some(cmd) => relay.local(cmd).await,
+                Some(cmd) => {
+                    relay.local(cmd);
+                    // What the connections queued meanwhile goes in the same publication: one
+                    // Redis round trip for a question's answers, not one each.
+                    while relay.pending.len() < BATCH {
+                        match commands.try_recv() {
+                            Ok(cmd) => relay.local(cmd),
+                            Err(_) => break,
+                        }
+                    }
+                }
                 None => break,
             },
             msg = events.recv() => match msg {
                 Some(NodeMessage::Closed) | None => break,
-                Some(msg) => relay.remote(msg).await,
+                Some(msg) => relay.remote(msg),
             },
             _ = sleep_until(idle_since + IDLE) => if relay.conns.is_empty() { break },
             _ = watch.tick() => {
@@ -82,6 +97,7 @@ pub async fn run(
                 }
             }
         }
+        relay.flush().await;
         if !relay.conns.is_empty() {
             idle_since = Instant::now();
         }
@@ -92,19 +108,51 @@ pub async fn run(
 }
 
 impl Relay {
-    async fn send(&self, conn: u64, cmd: RemoteCommand) -> bool {
-        let msg = ToOwner {
-            node: self.cluster.node().to_owned(),
-            conn,
-            cmd,
-        };
-        self.cluster
-            .publish(&self.channel, wire::encode(&msg))
-            .await
+    fn queue(&mut self, conn: u64, cmd: RemoteCommand) {
+        self.pending.push(FromConn { conn, cmd });
     }
 
-    /// A command of one of this node's connections.
-    async fn local(&mut self, cmd: Command) {
+    /// Publishes the queued commands to the owner in one message; if Redis cannot take it,
+    /// each connection hears so as from a busy owner (and a phone tries again).
+    async fn flush(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let msg = ToOwner {
+            node: self.cluster.node().to_owned(),
+            cmds: std::mem::take(&mut self.pending),
+        };
+        if self
+            .cluster
+            .publish(&self.channel, wire::encode(&msg))
+            .await
+        {
+            return;
+        }
+        for FromConn { conn, cmd } in msg.cmds {
+            match cmd {
+                RemoteCommand::Join { .. } | RemoteCommand::Resume { .. } => {
+                    if let Some((reply, _)) = self.joins.remove(&conn) {
+                        self.conns.remove(&conn);
+                        let _ = reply.send(Err(ErrorCode::ServerBusy));
+                    }
+                }
+                RemoteCommand::Host => {
+                    if let Some((reply, _)) = self.hosts.remove(&conn) {
+                        self.conns.remove(&conn);
+                        let _ = reply.send(Err(ErrorCode::ServerBusy));
+                    }
+                }
+                RemoteCommand::Answer { .. } | RemoteCommand::Action { .. } => {
+                    self.tell(conn, ErrorCode::ServerBusy)
+                }
+                RemoteCommand::Detach { .. } => {}
+            }
+        }
+    }
+
+    /// A command of one of this node's connections, queued for the owner.
+    fn local(&mut self, cmd: Command) {
         match cmd {
             Command::Join {
                 nickname,
@@ -116,17 +164,14 @@ impl Relay {
                     nickname: nickname.as_str().to_owned(),
                     secret: token_secret,
                 };
-                self.seat(outbox, reply, cmd).await;
+                self.seat(outbox, reply, cmd);
             }
             Command::Resume {
                 player,
                 secret,
                 outbox,
                 reply,
-            } => {
-                self.seat(outbox, reply, RemoteCommand::Resume { player, secret })
-                    .await
-            }
+            } => self.seat(outbox, reply, RemoteCommand::Resume { player, secret }),
             Command::Host { outbox, reply } => {
                 let conn = outbox.id;
                 self.conns.insert(
@@ -136,12 +181,8 @@ impl Relay {
                         player: None,
                     },
                 );
-                if self.send(conn, RemoteCommand::Host).await {
-                    self.hosts.insert(conn, (reply, Instant::now()));
-                } else {
-                    self.conns.remove(&conn);
-                    let _ = reply.send(Err(ErrorCode::ServerBusy));
-                }
+                self.queue(conn, RemoteCommand::Host);
+                self.hosts.insert(conn, (reply, Instant::now()));
             }
             Command::Answer {
                 player,
@@ -159,18 +200,14 @@ impl Relay {
                     answer,
                     took_ms,
                 };
-                if !self.send(conn, cmd).await {
-                    self.tell(conn, ErrorCode::ServerBusy);
-                }
+                self.queue(conn, cmd);
             }
             Command::HostAction { conn, action } => {
-                if !self.send(conn, RemoteCommand::Action { action }).await {
-                    self.tell(conn, ErrorCode::ServerBusy);
-                }
+                self.queue(conn, RemoteCommand::Action { action });
             }
             Command::Detach { player, conn } => {
                 if self.conns.remove(&conn).is_some() {
-                    self.send(conn, RemoteCommand::Detach { player }).await;
+                    self.queue(conn, RemoteCommand::Detach { player });
                 }
             }
             // The room's own commands (from its writer), never a connection's.
@@ -178,7 +215,7 @@ impl Relay {
         }
     }
 
-    async fn seat(&mut self, outbox: Outbox, reply: oneshot::Sender<Joined>, cmd: RemoteCommand) {
+    fn seat(&mut self, outbox: Outbox, reply: oneshot::Sender<Joined>, cmd: RemoteCommand) {
         let conn = outbox.id;
         self.conns.insert(
             conn,
@@ -187,12 +224,8 @@ impl Relay {
                 player: None,
             },
         );
-        if self.send(conn, cmd).await {
-            self.joins.insert(conn, (reply, Instant::now()));
-        } else {
-            self.conns.remove(&conn);
-            let _ = reply.send(Err(ErrorCode::ServerBusy));
-        }
+        self.queue(conn, cmd);
+        self.joins.insert(conn, (reply, Instant::now()));
     }
 
     /// Refuses the joins, resumes and host screens the owner has left unanswered too long.
@@ -233,19 +266,18 @@ impl Relay {
     }
 
     /// A message of the owner's for this node.
-    async fn remote(&mut self, msg: NodeMessage) {
+    fn remote(&mut self, msg: NodeMessage) {
         match msg {
             NodeMessage::Seated { conn, result } => {
                 let Some((reply, _)) = self.joins.remove(&conn) else {
                     // Refused here meanwhile (too slow): the owner must not keep it seated.
                     if let Ok((player, _, _)) = result {
-                        self.send(
+                        self.queue(
                             conn,
                             RemoteCommand::Detach {
                                 player: Some(player),
                             },
-                        )
-                        .await;
+                        );
                     }
                     return;
                 };
@@ -257,13 +289,12 @@ impl Relay {
                         if reply.send(Ok((player, Text::from(welcome), open))).is_err() {
                             // The connection went while it waited: the owner must let it go.
                             self.conns.remove(&conn);
-                            self.send(
+                            self.queue(
                                 conn,
                                 RemoteCommand::Detach {
                                     player: Some(player),
                                 },
-                            )
-                            .await;
+                            );
                         }
                     }
                     Err(code) => {
@@ -275,8 +306,7 @@ impl Relay {
             NodeMessage::Hosted { conn, result } => {
                 let Some((reply, _)) = self.hosts.remove(&conn) else {
                     if result.is_ok() {
-                        self.send(conn, RemoteCommand::Detach { player: None })
-                            .await;
+                        self.queue(conn, RemoteCommand::Detach { player: None });
                     }
                     return;
                 };
@@ -287,7 +317,7 @@ impl Relay {
             }
             NodeMessage::Deliver { batch } => {
                 for delivery in batch {
-                    self.deliver(delivery).await;
+                    self.deliver(delivery);
                 }
             }
             NodeMessage::Closed => {}
@@ -295,7 +325,7 @@ impl Relay {
     }
 
     /// One delivery to this node's connections.
-    async fn deliver(&mut self, delivery: wire::Delivery) {
+    fn deliver(&mut self, delivery: wire::Delivery) {
         let wire::Delivery { conns, kind, text } = delivery;
         let text = Text::from(text);
         let mut gone = Vec::new();
@@ -319,13 +349,12 @@ impl Relay {
         // owner hears it has left, and the phone comes back with `resume`.
         for conn in gone {
             if let Some(local) = self.conns.remove(&conn) {
-                self.send(
+                self.queue(
                     conn,
                     RemoteCommand::Detach {
                         player: local.player,
                     },
-                )
-                .await;
+                );
             }
         }
     }

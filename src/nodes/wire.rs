@@ -1,7 +1,8 @@
 //! What nodes say to each other over Redis pub/sub about a live game, and on which channels.
 //!
 //! - `{prefix}game:{id}`: commands of the game's players and hosts on other nodes, to whichever
-//!   node owns the game ([`ToOwner`]). Only the owner subscribes.
+//!   node owns the game ([`ToOwner`], the commands waiting at one relay together). Only the
+//!   owner subscribes.
 //! - `{prefix}node:{name}`: everything the owners of games send to one node's relays
 //!   ([`ToNode`]): replies to joins, and messages for that node's connections, one publication
 //!   for all the node's connections that get the same message.
@@ -24,11 +25,18 @@ pub fn node_channel(prefix: &str, node: &str) -> String {
     format!("{prefix}node:{node}")
 }
 
-/// A relay's command for the owner. `conn` is the connection's number on the relay's node:
-/// the pair (`node`, `conn`) names it among every node's connections.
+/// A relay's commands for the owner, in the order its connections gave them: all those that
+/// were waiting ride in one publication (a question's answers arrive together).
 #[derive(Debug, Serialize, Deserialize)]
 pub struct ToOwner {
     pub node: String,
+    pub cmds: Vec<FromConn>,
+}
+
+/// One command of a connection on the relay's node. `conn` is the connection's number there:
+/// the pair (`node`, `conn`) names it among every node's connections.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct FromConn {
     pub conn: u64,
     pub cmd: RemoteCommand,
 }
