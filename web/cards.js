@@ -2,7 +2,7 @@
 // cards for a class or the whole school and prints them, ten to an A4 page. A secret is shown
 // only in this answer — the server keeps its hash — so printing again issues new secrets and
 // the old cards stop working (docs/protocol.md, "The online contest").
-import { t, applyI18n, api, h, fill } from './common.js';
+import { t, applyI18n, api, h, fill, confirmOnPage } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const PER_PAGE = 10;
@@ -47,7 +47,7 @@ $('choose').addEventListener('submit', async (e) => {
   const school = $('school').value.trim();
   const klass = $('class').value.trim();
   if (!school) return;
-  if (!confirm(t('cards.confirm'))) return;
+  if (!await confirmOnPage(t('cards.confirm'), t('cards.issue'))) return;
   try {
     schoolName = await loadClasses(school);
     const cards = await api('POST', `/api/units/schools/${encodeURIComponent(school)}/login-cards`, klass ? { class: klass } : {});

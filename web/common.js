@@ -91,6 +91,35 @@ export function h(tag, attrs, ...children) {
 }
 
 /**
+ * Asks on the page before a step that cannot be undone, and resolves `true` for yes. Not
+ * `window.confirm`: a browser's own box shows the site's address over the question, cannot be
+ * read aloud in our words, and some phones' browsers suppress it after a few. «Không» has the
+ * focus, so a stray Enter changes nothing; Esc answers no. Needs /confirm.css on the page.
+ */
+export function confirmOnPage(text, yes = t('confirm.yes')) {
+  return new Promise((resolve) => {
+    const returnTo = document.activeElement;
+    const question = h('p', { id: 'confirm-text', text });
+    const ok = h('button', { type: 'button', class: 'danger', text: yes });
+    const no = h('button', { type: 'button', text: t('confirm.no') });
+    const dialog = h('dialog', { class: 'confirm', role: 'alertdialog', 'aria-labelledby': 'confirm-text' },
+      question, h('p', { class: 'confirm-buttons' }, ok, no));
+    const answer = (yesNo) => {
+      dialog.close();
+      dialog.remove();
+      if (returnTo?.isConnected) returnTo.focus();
+      resolve(yesNo);
+    };
+    ok.addEventListener('click', () => answer(true));
+    no.addEventListener('click', () => answer(false));
+    dialog.addEventListener('cancel', (e) => { e.preventDefault(); answer(false); });
+    document.body.append(dialog);
+    dialog.showModal();
+    no.focus();
+  });
+}
+
+/**
  * The download links of a game's report (docs/protocol.md, reports): the CSVs as Excel with
  * Vietnamese settings reads them, and the workbook. `attrs` are added to each link.
  */

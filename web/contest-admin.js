@@ -2,7 +2,7 @@
 // a new round with its rules, and a round's live turnout (by commune and school, against
 // enrolment, attempts per hour as a chart), its awards, closing it and publishing it
 // (docs/protocol.md, "The online contest").
-import { t, applyI18n, api, h, fill, num } from './common.js';
+import { t, applyI18n, api, h, fill, num, confirmOnPage } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -117,7 +117,7 @@ async function awards(context) {
 }
 
 async function close(round) {
-  if (!confirm(t('cadmin.confirmClose', { title: round.title }))) return;
+  if (!await confirmOnPage(t('cadmin.confirmClose', { title: round.title }), t('cadmin.close'))) return;
   try {
     const path = `/api/contest-rounds/${encodeURIComponent(round.context)}`;
     const r = await api('POST', `${path}/close`);

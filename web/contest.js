@@ -3,7 +3,7 @@
 // result (and the key once the round allows). Every answer is saved on the server as it is
 // given, so a reload or another device carries on where this one stopped (docs/protocol.md,
 // "The online contest").
-import { t, applyI18n, api, h, fill, shape, optionsOf, num, banner, countdown } from './common.js';
+import { t, applyI18n, api, h, fill, shape, optionsOf, num, banner, countdown, confirmOnPage } from './common.js';
 
 const $ = (id) => document.getElementById(id);
 const status = banner($('status'));
@@ -239,7 +239,7 @@ function predictionView() {
 async function submit() {
   const missing = attempt.questions.filter((q) => q.answer == null).length;
   const ask = missing ? t('contest.confirmMissing', { n: missing }) : t('contest.confirm');
-  if (!confirm(ask)) return;
+  if (!await confirmOnPage(ask, t('contest.submit'))) return;
   try {
     show(await api('POST', `/api/contest/attempts/${attempt.id}/submit`));
   } catch (e) {

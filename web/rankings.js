@@ -2,7 +2,7 @@
 // province, a commune or a school, individuals and collectives, a page at a time. No sign-in.
 // The address keeps the choice (?context=…&level=…&commune=…&school=…&tab=…&page=…), so a
 // link to a school's board can be shared. User data only ever goes in through textContent.
-import { t, applyI18n, h, fill, num, errorText } from './common.js';
+import { t, applyI18n, h, fill, num, errorText, confirmOnPage } from './common.js';
 import {
   latest, contexts, board, csvUrl, xlsxUrl, versionLine, tabsOf, isIndividual, boardTitle,
   individualFigures, collectiveFigures, dateVn, PAGE_MAX, versions, versionBoard, versionFile,
@@ -274,7 +274,7 @@ async function openManage() {
     $('publish-error').textContent = '';
     $('publish-done').textContent = '';
     const next = (list[0]?.version ?? 0) + 1;
-    if (!window.confirm(t('rank.manage.confirm', { n: next }))) return;
+    if (!await confirmOnPage(t('rank.manage.confirm', { n: next }), t('rank.manage.publish'))) return;
     try {
       const done = await postJson(`/api/rankings/${encodeURIComponent(state.context)}/publish`, {
         title: $('pub-title').value, reason: $('pub-reason').value,

@@ -6,7 +6,7 @@
 // Saves rankings-phone.png (see SHOTS in support.mjs). How to run it: tests/browser/support.mjs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, USER, PASSWORD, SHOTS, launch, organizerApi, pages, signIn, text } from './support.mjs';
+import { BASE, USER, PASSWORD, SHOTS, launch, organizerApi, pages, signIn, text, answerOnPage } from './support.mjs';
 
 let browser;
 let newPage;
@@ -146,12 +146,13 @@ test('the public sees a published board on a phone, frozen, paged and without st
   await desk.waitForSelector('#versions li button');
   assert.match(await text(desk, '#versions li'), /^Phiên bản 1 · /);
   assert.equal(await desk.inputValue('#pub-title'), title, 'a correction keeps the title');
-  desk.on('dialog', (dialog) => dialog.accept());
   await desk.click('#publish-form button[type=submit]');
+  assert.equal(await answerOnPage(desk, 'Chốt và công bố phiên bản mới'), 'Chốt bảng xếp hạng hiện tại thành phiên bản 2 và công bố cho mọi người?');
   await desk.waitForFunction(() => document.querySelector('#publish-error')?.textContent);
   assert.equal(await text(desk, '#publish-error'), 'Bản công bố lại (đính chính) phải ghi rõ lý do.');
   await desk.fill('#pub-reason', 'Bổ sung bài thi của trường THCS nộp muộn');
   await desk.click('#publish-form button[type=submit]');
+  await answerOnPage(desk, 'Chốt và công bố phiên bản mới');
   await desk.waitForFunction(() => document.querySelector('#publish-done')?.textContent === 'Đã công bố phiên bản 2.');
   // The correction shows the new first place.
   await desk.waitForFunction(() => document.querySelector('#lines li.line .name')?.textContent === 'Y B. Ê.');

@@ -49,6 +49,8 @@ export function pages(browser, errors, expected = [401]) {
     const page = await context.newPage();
     page.setDefaultTimeout(20_000);
     page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
+    // The pages ask on themselves (common.js, confirmOnPage), never in the browser's own box.
+    page.on('dialog', (d) => { errors.push(`${page.url()}: a window dialog: ${d.message()}`); d.dismiss(); });
     page.on('console', (msg) => {
       if (msg.type() === 'error' && !allowed.test(msg.text())) errors.push(`${page.url()}: console: ${msg.text()}`);
     });
@@ -67,6 +69,19 @@ export async function signIn(page, username, password) {
 
 /** The visible text of the first element matching `selector`. */
 export const text = (page, selector) => page.locator(selector).first().innerText();
+
+/**
+ * Answers the question a page asks on itself before a step that cannot be undone (common.js,
+ * `confirmOnPage`) with the button named `button`, and returns the question's text.
+ */
+export async function answerOnPage(page, button) {
+  const dialog = page.locator('dialog.confirm[open]');
+  await dialog.waitFor();
+  const question = await dialog.locator('p').first().innerText();
+  await dialog.getByRole('button', { name: button, exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+  return question;
+}
 
 export const shot = (page, name) => page.screenshot({ path: `${SHOTS}${name}.png` });
 

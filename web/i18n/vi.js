@@ -150,6 +150,8 @@ export default {
   'host.lanNone': 'Máy này chưa nối vào mạng Wi-Fi hay mạng LAN nào: hãy nối máy vào Wi-Fi của lớp (cùng mạng với điện thoại của học sinh) rồi tải lại trang.',
   'host.kickConfirm': 'Mời «{name}» ra khỏi phòng?',
   'host.kickYes': 'Mời ra',
+  'confirm.yes': 'Đồng ý',
+  'confirm.no': 'Không',
   'host.endYes': 'Kết thúc',
   'host.askNo': 'Không',
   'host.askKeys': 'Bút trình chiếu: ▶ để đồng ý, ◀ để huỷ.',
