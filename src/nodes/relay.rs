@@ -106,11 +106,14 @@ impl Relay {
     /// A command of one of this node's connections.
     async fn local(&mut self, cmd: Command) {
         match cmd {
+            // A relay's pupil joins without their class: teams by class are made on the owner
+            // from the classes its own connections brought.
             Command::Join {
                 nickname,
                 token_secret,
                 outbox,
                 reply,
+                ..
             } => {
                 let cmd = RemoteCommand::Join {
                     nickname: nickname.as_str().to_owned(),
@@ -165,6 +168,14 @@ impl Relay {
             }
             Command::HostAction { conn, action } => {
                 if !self.send(conn, RemoteCommand::Action { action }).await {
+                    self.tell(conn, ErrorCode::ServerBusy);
+                }
+            }
+            Command::TeamPick { player, conn, team } => {
+                if !self
+                    .send(conn, RemoteCommand::TeamPick { player, team })
+                    .await
+                {
                     self.tell(conn, ErrorCode::ServerBusy);
                 }
             }

@@ -8,7 +8,8 @@
 //! - `command.rs`: what arrives on the queue, and joins, resumes and host screens;
 //! - `step.rs`: the pure step from a game effect to the room's actions (table-tested);
 //! - `perform.rs`: performing them: connections, the writer, the board feed;
-//! - `host_updates.rs`: the host's coalesced lobby and answered count.
+//! - `host_updates.rs`: the host's coalesced lobby and answered count;
+//! - `teams.rs`: team play (the host's setup, picks, the team board).
 
 use crate::domain::GameId;
 mod command;
@@ -17,6 +18,7 @@ mod perform;
 pub mod step;
 #[cfg(test)]
 mod step_tests;
+mod teams;
 #[cfg(test)]
 mod tests;
 
@@ -66,6 +68,8 @@ pub struct TakenOver {
     pub seq: u64,
     /// Each player's token hash, by player id.
     pub secrets: Vec<[u8; 32]>,
+    /// The game's teams as stored, if it is a team game.
+    pub teams: Option<crate::domain::teams::Teams>,
 }
 
 pub struct Room {
@@ -98,6 +102,13 @@ pub struct Room {
     writer: WriterHandle,
     /// Totals to the game's live board, after each question.
     feed: BoardFeed,
+    /// A team game's teams and their last ranking.
+    teams: Option<teams::RoomTeams>,
+    /// The teams changed since host screens and the database last heard.
+    teams_dirty: bool,
+    /// Each player's class when the server knows it (a pupil signed in with their login
+    /// card), by player id: what teams by class are made from.
+    classes: Vec<Option<String>>,
 }
 
 impl Room {
@@ -132,6 +143,9 @@ impl Room {
             inbox,
             writer,
             feed,
+            teams: None,
+            teams_dirty: false,
+            classes: Vec::new(),
         }
     }
 
@@ -158,6 +172,11 @@ impl Room {
         room.seq = taken.seq;
         room.conns = vec![None; taken.secrets.len()];
         room.secrets = taken.secrets;
+        room.classes = vec![None; room.conns.len()];
+        room.teams = taken.teams.map(teams::RoomTeams::new);
+        if !room.game.standings().is_empty() {
+            room.rank_teams();
+        }
         // `new` emptied the game's live board, as for a new game: the totals so far go back.
         if !room.game.standings().is_empty() {
             room.feed_totals();
@@ -193,6 +212,7 @@ impl Room {
                 }
                 _ = sleep_until(host_update.unwrap_or_else(Instant::now)), if host_update.is_some() => {
                     self.flush_host_updates();
+                    self.flush_teams().await;
                 }
                 _ = sleep_until(self.expires_at.unwrap_or_else(Instant::now)), if self.expires_at.is_some() => {
                     // A finished game closes when its linger is over; any other only after
@@ -289,6 +309,9 @@ impl Room {
             game: self.game_brief(false),
             players: None,
             state: views::state(&self.game, now, Some(player), &self.info.image_base),
+            teams: self.teams_view(false),
+            team: self.team_place(player),
+            team_board: None,
         }))
     }
 
@@ -302,6 +325,12 @@ impl Room {
             game: self.game_brief(true),
             players: Some(views::host_players(&self.game)),
             state: views::state(&self.game, now, None, &self.info.image_base),
+            teams: self.teams_view(true),
+            team: None,
+            team_board: match self.game.phase() {
+                Phase::Leaderboard { .. } | Phase::Finished => self.team_lines(),
+                _ => None,
+            },
         }))
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::step::{self, Action};
+use super::teams::team_place;
 use super::{Command, Room};
 use crate::domain::game::{Effect, Input, PlayerId};
 use crate::domain::Millis;
@@ -28,9 +29,25 @@ impl Room {
 
     pub(super) async fn perform_effects(&mut self, effects: Vec<Effect>, now: Millis) {
         for effect in effects {
+            // Teams rank when players do: before the results, which carry the team's place.
+            if matches!(effect, Effect::QuestionClosed { .. } | Effect::Finished) {
+                self.rank_teams();
+            }
+            let board = match effect {
+                Effect::LeaderboardShown { .. } => Some(false),
+                Effect::Finished => Some(true),
+                _ => None,
+            };
             let actions = step::actions(&self.game, effect, &mut self.seq, now, &self.info);
             for action in actions {
                 self.perform(action).await;
+            }
+            // Host screens: the team board right after the leaderboard or the podium.
+            if let Some(is_final) = board {
+                self.send_team_board(is_final);
+                if is_final && self.teams.is_some() {
+                    self.store_teams().await;
+                }
             }
         }
     }
@@ -46,16 +63,18 @@ impl Room {
                 None => Outgoing::Text(text.clone()),
             }),
             Action::Results { index, seq } => {
-                let game = &self.game;
+                let (game, teams) = (&self.game, self.teams.as_ref());
                 Self::push_each(&mut self.conns, &mut self.deferred, |p| {
-                    let result = views::you(&game.players()[p as usize], index);
+                    let mut result = views::you(&game.players()[p as usize], index);
+                    result.team = team_place(teams, p);
                     Outgoing::Text(encode(&ServerMsg::Result { seq, result }))
                 });
             }
             Action::Finals { seq } => {
-                let game = &self.game;
+                let (game, teams) = (&self.game, self.teams.as_ref());
                 Self::push_each(&mut self.conns, &mut self.deferred, |p| {
-                    let standing = views::standing(game, &game.players()[p as usize]);
+                    let mut standing = views::standing(game, &game.players()[p as usize]);
+                    standing.team = team_place(teams, p);
                     Outgoing::Text(encode(&ServerMsg::Final { seq, standing }))
                 });
             }
@@ -161,7 +180,7 @@ impl Room {
     /// over the fields it needs, so `msg` may borrow the game meanwhile.
     /// Players whose connection was let go are marked disconnected after the current command
     /// (`deferred`), so their effects (an early close, say) are performed like any other.
-    fn push_each(
+    pub(super) fn push_each(
         conns: &mut [Option<Outbox>],
         deferred: &mut Vec<PlayerId>,
         msg: impl Fn(PlayerId) -> Outgoing,

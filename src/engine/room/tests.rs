@@ -107,6 +107,7 @@ impl Harness {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Command::Join {
+                class: None,
                 nickname: Nickname::parse(name).unwrap(),
                 token_secret: "0".repeat(32),
                 outbox,
