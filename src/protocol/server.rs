@@ -14,7 +14,8 @@ use crate::domain::{OptionId, QuestionKind};
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg<'a> {
-    Welcome(Welcome<'a>),
+    /// Boxed: the largest message, sent once per connection.
+    Welcome(Box<Welcome<'a>>),
     Lobby {
         seq: u64,
         count: usize,

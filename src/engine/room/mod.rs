@@ -295,7 +295,7 @@ impl Room {
 
     fn player_welcome(&self, player: PlayerId, token: Option<&str>, now: Millis) -> Text {
         let p = &self.game.players()[player as usize];
-        encode(&ServerMsg::Welcome(Welcome {
+        encode(&ServerMsg::Welcome(Box::new(Welcome {
             v: VERSION,
             seq: self.seq,
             role: Role::Player,
@@ -312,11 +312,11 @@ impl Room {
             teams: self.teams_view(false),
             team: self.team_place(player),
             team_board: None,
-        }))
+        })))
     }
 
     fn host_welcome(&self, now: Millis) -> Text {
-        encode(&ServerMsg::Welcome(Welcome {
+        encode(&ServerMsg::Welcome(Box::new(Welcome {
             v: VERSION,
             seq: self.seq,
             role: Role::Host,
@@ -331,6 +331,6 @@ impl Room {
                 Phase::Leaderboard { .. } | Phase::Finished => self.team_lines(),
                 _ => None,
             },
-        }))
+        })))
     }
 }
