@@ -283,6 +283,8 @@ mod tests {
             created_at: 1_796_405_400_000,
             players: Vec::new(),
             questions: Vec::new(),
+            team_scoring: None,
+            teams: None,
         }
     }
 
