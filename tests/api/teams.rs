@@ -190,8 +190,9 @@ async fn random_teams_with_an_absent_member_rank_as_the_rules_say_on_every_scree
             );
         }
         host.send(json!({"type": "next"})).await;
-        host.recv_type("leaderboard").await;
         let board = host.recv_type("team_board").await;
+        let leaderboard = host.recv_type("leaderboard").await;
+        assert_eq!(board["seq"], leaderboard["seq"], "the board goes with its leaderboard");
         assert_eq!(board["final"], false);
         assert_eq!(board["scoring"], "sum");
         let (lines, listed) = board_of(&board);
@@ -212,8 +213,9 @@ async fn random_teams_with_an_absent_member_rank_as_the_rules_say_on_every_scree
     // The phones' places after the last question equal the board's.
     let board = {
         host.send(json!({"type": "next"})).await;
+        let board = host.recv_type("team_board").await;
         host.recv_type("podium").await;
-        host.recv_type("team_board").await
+        board
     };
     assert_eq!(board["final"], true);
     let (lines, _) = board_of(&board);
@@ -335,8 +337,8 @@ async fn players_pick_from_the_hosts_list_within_its_cap_and_teams_rank_by_avera
         );
     }
     host.send(json!({"type": "end"})).await;
-    host.recv_type("podium").await;
     let board = host.recv_type("team_board").await;
+    host.recv_type("podium").await;
     let (lines, listed) = board_of(&board);
     assert_eq!(lines, want);
     assert_eq!(listed[2].len(), 3, "Hoa Sen: two who picked and one placed");

@@ -38,16 +38,17 @@ impl Room {
                 Effect::Finished => Some(true),
                 _ => None,
             };
-            let actions = step::actions(&self.game, effect, &mut self.seq, now, &self.info);
-            for action in actions {
-                self.perform(action).await;
-            }
-            // Host screens: the team board right after the leaderboard or the podium.
+            // Host screens: the team board just before the leaderboard or the podium, so the
+            // screen draws both at once (the host page hangs up on the podium).
             if let Some(is_final) = board {
-                self.send_team_board(is_final);
+                self.send_team_board(is_final, self.seq + 1);
                 if is_final && self.teams.is_some() {
                     self.store_teams().await;
                 }
+            }
+            let actions = step::actions(&self.game, effect, &mut self.seq, now, &self.info);
+            for action in actions {
+                self.perform(action).await;
             }
         }
     }

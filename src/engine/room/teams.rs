@@ -284,8 +284,9 @@ impl Room {
         Some(lines)
     }
 
-    /// The team board to host screens, after a leaderboard or with the podium.
-    pub(super) fn send_team_board(&mut self, is_final: bool) {
+    /// The team board to host screens, under `seq` (that of the leaderboard or podium it
+    /// goes with, which follows it).
+    pub(super) fn send_team_board(&mut self, is_final: bool, seq: u64) {
         let Some(lines) = self.team_lines() else {
             return;
         };
@@ -293,7 +294,7 @@ impl Room {
             return;
         };
         let text = encode(&ServerMsg::TeamBoard {
-            seq: self.seq,
+            seq,
             is_final,
             scoring,
             teams: &lines,
