@@ -192,7 +192,10 @@ async fn random_teams_with_an_absent_member_rank_as_the_rules_say_on_every_scree
         host.send(json!({"type": "next"})).await;
         let board = host.recv_type("team_board").await;
         let leaderboard = host.recv_type("leaderboard").await;
-        assert_eq!(board["seq"], leaderboard["seq"], "the board goes with its leaderboard");
+        assert_eq!(
+            board["seq"], leaderboard["seq"],
+            "the board goes with its leaderboard"
+        );
         assert_eq!(board["final"], false);
         assert_eq!(board["scoring"], "sum");
         let (lines, listed) = board_of(&board);
