@@ -222,20 +222,23 @@ function showLobby() {
       h('h2', { text: t('host.lanTitle') }),
       h('p', { text: t('host.lanWhy', { where }) }),
       h('p', { id: 'lan-fix' })),
-    h('div', { class: 'join-info' },
+    h('div', { class: 'left' }, h('div', { class: 'join-info' },
       h('p', { class: 'how' }, t('host.joinHow'), ' ', h('strong', { id: 'join-where', text: where }), ' ', t('host.joinPin')),
       h('p', { class: 'pin', id: 'pin', 'aria-label': `${t('host.pin')} ${game.pin}`, text: game.pin }),
       // A QR code of an address no phone reaches would only send the class astray.
       !unreachable && h('img', { class: 'qr', src: `/api/games/${gameId}/qr.svg`, alt: t('host.qrAlt'), width: 260, height: 260 }),
       !unreachable && h('p', { class: 'hint', text: t('host.qrHint') })),
+      // The teacher's team setup sits under the PIN, where the lobby has room.
+      teamsSetup()),
     h('div', { class: 'people' },
       h('h2', { id: 'count', 'aria-live': 'polite' }),
       h('p', { id: 'lobby-note', class: 'hint' }),
       h('ul', { id: 'players', class: 'names' }),
+      // A team game: who is on which team, each name with a list to move it.
+      h('div', { id: 'team-list', class: 'team-list' }),
       // The teacher's own controls: what students need not read stays here, small.
       h('div', { class: 'host-controls' },
         h('p', { id: 'kick-hint', class: 'kick-hint', text: t('host.kickHint') }),
-        teamsSetup(),
         h('div', { class: 'row' },
           h('button', { id: 'lock', type: 'button', onclick: () => command({ type: 'lock', locked: !locked }) }),
           h('button', { id: 'start', class: 'big primary', type: 'button', 'data-primary': true, onclick: () => command({ type: 'start' }), text: t('host.start') }))))));
@@ -317,8 +320,7 @@ function teamsSetup() {
         option('average', 'host.teamsAverage'), option('sum', 'host.teamsSum'))),
       h('p', { class: 'row' },
         h('button', { id: 'teams-apply', type: 'submit', text: t('host.teamsApply') }),
-        h('button', { id: 'teams-off', type: 'button', onclick: () => command({ type: 'set_teams', plan: null }), text: t('host.teamsOff') }))),
-    h('div', { id: 'team-list', class: 'team-list' }));
+        h('button', { id: 'teams-off', type: 'button', onclick: () => command({ type: 'set_teams', plan: null }), text: t('host.teamsOff') }))));
 }
 
 /** Shows only the fields the chosen way of making teams needs. */
