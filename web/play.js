@@ -264,7 +264,9 @@ function showTeam() {
 
 function teamsChanged() {
   showTeam();
-  if (inLobby) showLobby();
+  if (inLobby) return showLobby();
+  // A late joiner's picker on a result screen: redrawn in place (gone once they have a team).
+  document.getElementById('teams')?.replaceWith(teamPicker() ?? '');
 }
 
 /** In the lobby of a team game: the player's team and, when the host lets players pick, a
@@ -486,6 +488,8 @@ function showResult(r, afterBoard) {
     h('p', { class: 'rank', id: 'rank', text: r.rank ? t('play.rank', { n: r.rank }) : '' }),
     h('p', { text: t('play.total', { n: num(r.score) }) }),
     teamLine(r.team),
+    // A late joiner on no team picks here, when the host lets players pick.
+    teams?.pick && !myTeam && !r.team && teamPicker(),
     h('p', { class: 'hint', text: t(afterBoard ? 'play.lookUp' : 'play.waitNext') })));
 }
 
