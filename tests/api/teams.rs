@@ -428,3 +428,41 @@ async fn bad_team_input_gets_a_code_and_a_vietnamese_message_and_changes_nothing
     assert_eq!(again.welcome["teams"]["names"], json!(["Tổ 1", "Tổ 2"]));
     assert_eq!(again.welcome["teams"]["of"], json!([]));
 }
+
+#[tokio::test]
+async fn teams_by_class_come_from_the_pupils_login_cards() {
+    use crate::contest::{cards, roster, secret_of, sign_in};
+    let app = spawn_app().await;
+    roster(&app).await;
+    let cards = cards(&app, "TH1").await;
+    let (game, pin) = app.open_game(&[question("a", 20)], json!({})).await;
+    let mut host = app.host(game).await;
+    // HS01 and HS02 are in 5A, HS03 in 5B (contest.rs's roster); Khách has no card.
+    let mut pupils = Vec::new();
+    for code in ["HS01", "HS02", "HS03"] {
+        let device = sign_in(&app, code, secret_of(&cards, code)).await;
+        let mut ws = Ws::connect(app.addr, Some(device.cookie())).await;
+        ws.join_as(&pin, code).await;
+        pupils.push(ws);
+    }
+    let guest = app.player(&pin, "Khách").await;
+    host.send(json!({"type": "set_teams", "plan": {"how": "class"}}))
+        .await;
+    let of = host_teams_until(&mut host, |of| of.len() == 3).await;
+    let again = app.host(game).await;
+    assert_eq!(again.welcome["teams"]["names"], json!(["5A", "5B"]));
+    assert_eq!(again.welcome["teams"]["how"], "class");
+    let want: BTreeMap<u64, u64> = pupils
+        .iter()
+        .zip([0, 0, 1])
+        .map(|(p, t)| (id(p), t))
+        .collect();
+    assert_eq!(of, want);
+    assert!(
+        !of.contains_key(&id(&guest)),
+        "no card, no class: the host places them"
+    );
+    for (p, name) in pupils.iter_mut().zip(["5A", "5A", "5B"]) {
+        assert_eq!(p.recv_type("team").await["name"], name);
+    }
+}
