@@ -124,7 +124,11 @@ impl Room {
             Action::HostJoined(player) => self.host_updates.joined(player, now),
             Action::HostRemoved(player) => self.host_updates.removed(player, now),
             Action::HostAnswered(changed) => self.host_updates.answered(changed, now),
-            Action::HostFlushNow => self.flush_host_updates(),
+            Action::HostFlushNow => {
+                self.flush_host_updates();
+                // The flush took the pending update's time: the teams' part goes now too.
+                self.flush_teams().await;
+            }
             Action::CloseAfter(linger) => self.expires_at = Some(now + linger),
         }
     }
