@@ -96,12 +96,6 @@ pub struct Room {
     empty_since: Option<Instant>,
     /// Accepted answers the database refused, by (player, question): a repeat writes them.
     unsaved: HashMap<(PlayerId, usize), AnswerRow>,
-    /// The room's own queue, for the writer's callbacks to report failures (weak, so the
-    /// room still ends when every handle is gone).
-    inbox: mpsc::WeakSender<Command>,
-    writer: WriterHandle,
-    /// Totals to the game's live board, after each question.
-    feed: BoardFeed,
     /// A team game's teams and their last ranking.
     teams: Option<teams::RoomTeams>,
     /// The teams changed since host screens and the database last heard.
@@ -109,6 +103,12 @@ pub struct Room {
     /// Each player's class when the server knows it (a pupil signed in with their login
     /// card), by player id: what teams by class are made from.
     classes: Vec<Option<String>>,
+    /// The room's own queue, for the writer's callbacks to report failures (weak, so the
+    /// room still ends when every handle is gone).
+    inbox: mpsc::WeakSender<Command>,
+    writer: WriterHandle,
+    /// Totals to the game's live board, after each question.
+    feed: BoardFeed,
 }
 
 impl Room {
@@ -140,12 +140,12 @@ impl Room {
             deferred: Vec::new(),
             empty_since: Some(Instant::now()),
             unsaved: HashMap::new(),
-            inbox,
-            writer,
-            feed,
             teams: None,
             teams_dirty: false,
             classes: Vec::new(),
+            inbox,
+            writer,
+            feed,
         }
     }
 
