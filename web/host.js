@@ -20,6 +20,11 @@ let question = null; // the open (or last) question, kept for the reveal
 let stopClock = () => {};
 let armed = null; // { until, timer } while a press to end the question waits for its second
 let answered = { n: 0, of: 0 }; // the open question's answered count, for the confirmation
+// A team game (docs/protocol.md, teams): the setup with who is on which team (`of`), and the
+// last team board (teams in order, each with its members), which comes just before the
+// leaderboard or the podium it goes with.
+let teams = null;
+let teamBoard = null;
 
 // The reveal does not repeat the question; a reload in the middle of a reveal finds it here.
 const questionCache = `hoithi.host.question.${gameId}`;
@@ -123,7 +128,7 @@ function onMessage(msg) {
       for (const p of msg.joined ?? []) players.set(p.id, { nickname: p.nickname, connected: true });
       for (const id of msg.removed ?? []) players.delete(id);
       playerCount = msg.count;
-      if (phase === 'lobby') updateLobby();
+      if (phase === 'lobby') { updateLobby(); updateTeams(); }
       return;
     case 'locked':
       locked = msg.locked;
@@ -136,6 +141,13 @@ function onMessage(msg) {
     case 'reveal': return showReveal(msg);
     case 'leaderboard': return showLeaderboard(msg);
     case 'podium': return showPodium(msg.top);
+    case 'teams':
+      teams = msg.teams;
+      if (phase === 'lobby') updateTeams();
+      return;
+    case 'team_board':
+      teamBoard = msg.teams;
+      return;
     case 'bye':
       if (msg.reason === 'shutdown') live.restarting();
       return;
@@ -163,6 +175,8 @@ function onWelcome(msg) {
   players.clear();
   for (const p of msg.players ?? []) players.set(p.id, { nickname: p.nickname, connected: p.connected });
   playerCount = msg.players?.length ?? 0;
+  teams = msg.teams ?? null;
+  teamBoard = msg.team_board ?? null;
   $('game-title').textContent = game.title;
   try { question = JSON.parse(sessionStorage.getItem(questionCache)); } catch { question = null; }
   const s = msg.state;
@@ -208,16 +222,20 @@ function showLobby() {
       h('h2', { text: t('host.lanTitle') }),
       h('p', { text: t('host.lanWhy', { where }) }),
       h('p', { id: 'lan-fix' })),
-    h('div', { class: 'join-info' },
+    h('div', { class: 'left' }, h('div', { class: 'join-info' },
       h('p', { class: 'how' }, t('host.joinHow'), ' ', h('strong', { id: 'join-where', text: where }), ' ', t('host.joinPin')),
       h('p', { class: 'pin', id: 'pin', 'aria-label': `${t('host.pin')} ${game.pin}`, text: game.pin }),
       // A QR code of an address no phone reaches would only send the class astray.
       !unreachable && h('img', { class: 'qr', src: `/api/games/${gameId}/qr.svg`, alt: t('host.qrAlt'), width: 260, height: 260 }),
       !unreachable && h('p', { class: 'hint', text: t('host.qrHint') })),
+      // The teacher's team setup sits under the PIN, where the lobby has room.
+      teamsSetup()),
     h('div', { class: 'people' },
       h('h2', { id: 'count', 'aria-live': 'polite' }),
       h('p', { id: 'lobby-note', class: 'hint' }),
       h('ul', { id: 'players', class: 'names' }),
+      // A team game: who is on which team, each name with a list to move it.
+      h('div', { id: 'team-list', class: 'team-list' }),
       // The teacher's own controls: what students need not read stays here, small.
       h('div', { class: 'host-controls' },
         h('p', { id: 'kick-hint', class: 'kick-hint', text: t('host.kickHint') }),
@@ -225,6 +243,7 @@ function showLobby() {
           h('button', { id: 'lock', type: 'button', onclick: () => command({ type: 'lock', locked: !locked }) }),
           h('button', { id: 'start', class: 'big primary', type: 'button', 'data-primary': true, onclick: () => command({ type: 'start' }), text: t('host.start') }))))));
   updateLobby();
+  updateTeams();
   if (unreachable) explainReach();
 }
 
@@ -279,6 +298,99 @@ function updateLobby() {
         onclick: () => ask(t('host.kickConfirm', { name: p.nickname }), t('host.kickYes'), () => command({ type: 'kick', player: id })),
       }, p.nickname))),
     all.length > shown.length && h('li', { class: 'more', text: t('host.morePlayers', { n: num(all.length - shown.length) }) }));
+}
+
+// ---- Teams (set up in the lobby) ----
+
+/** The teacher's team controls: how to make teams, how to count them. Folded away until
+ *  opened, so a game without teams looks as before. */
+function teamsSetup() {
+  const field = (id, label, input) => h('label', { id: `${id}-row`, class: 'field' }, h('span', { text: label }), input);
+  const option = (value, key) => h('option', { value, text: t(key) });
+  return h('details', { class: 'teams-setup', id: 'teams-setup', open: teams != null },
+    h('summary', { text: t('host.teams') }),
+    h('form', { id: 'teams-form', onsubmit: submitTeams, onchange: howChanged },
+      field('teams-how', t('host.teamsHow'), h('select', { id: 'teams-how' },
+        option('random', 'host.teamsRandom'), option('class', 'host.teamsClass'),
+        option('names', 'host.teamsNames'), option('pick', 'host.teamsPick'))),
+      field('teams-count', t('host.teamsCount'), h('input', { id: 'teams-count', type: 'number', min: 2, max: 20, value: 3 })),
+      field('teams-names', t('host.teamsNamesLabel'), h('input', { id: 'teams-names', maxlength: 700, placeholder: t('host.teamsNamesHint') })),
+      field('teams-max', t('host.teamsMax'), h('input', { id: 'teams-max', type: 'number', min: 0, max: 500, placeholder: t('host.teamsMaxHint') })),
+      field('teams-scoring', t('host.teamsScoring'), h('select', { id: 'teams-scoring' },
+        option('average', 'host.teamsAverage'), option('sum', 'host.teamsSum'))),
+      h('p', { class: 'row' },
+        h('button', { id: 'teams-apply', type: 'submit', text: t('host.teamsApply') }),
+        h('button', { id: 'teams-off', type: 'button', onclick: () => command({ type: 'set_teams', plan: null }), text: t('host.teamsOff') }))));
+}
+
+/** Shows only the fields the chosen way of making teams needs. */
+function howChanged() {
+  const how = $('teams-how')?.value;
+  if (!how) return;
+  $('teams-count-row').hidden = how !== 'random';
+  $('teams-names-row').hidden = how !== 'names' && how !== 'pick';
+  $('teams-max-row').hidden = how !== 'pick';
+}
+
+function submitTeams(ev) {
+  ev.preventDefault();
+  const how = $('teams-how').value;
+  let plan = { how };
+  if (how === 'random') plan.count = Number($('teams-count').value);
+  if (how === 'names' || how === 'pick') {
+    // One name per comma or line: «Tổ 1, Tổ 2, Tổ 3».
+    const names = $('teams-names').value.split(/[,;\n]/).map((n) => n.trim()).filter(Boolean);
+    plan = { how: 'names', names, pick: how === 'pick' };
+    const max = Number($('teams-max').value);
+    if (how === 'pick' && max > 0) plan.max_size = max;
+  }
+  command({ type: 'set_teams', plan, scoring: $('teams-scoring').value });
+}
+
+/** The teams as they stand: each with its members, then who is on no team yet; every name
+ *  has a list to move it to another team. */
+function updateTeams() {
+  const list = $('team-list');
+  if (!list) return;
+  $('teams-off').hidden = !teams;
+  howChanged();
+  if (!teams) return fill(list);
+  const of = new Map((teams.of ?? []).map(([p, team]) => [p, team]));
+  const place = (id, p) => h('li', { dataset: { player: id } },
+    h('span', { text: p.nickname }),
+    h('select', {
+      'aria-label': t('host.teamMove', { name: p.nickname }),
+      onchange: (ev) => command({ type: 'team_place', player: id, team: Number(ev.target.value) }),
+    }, !of.has(id) && h('option', { value: '', text: '—' }),
+    teams.names.map((name, team) => h('option', { value: team, selected: of.get(id) === team, text: name }))));
+  const all = [...players];
+  const unplaced = all.filter(([id]) => !of.has(id));
+  fill(list,
+    h('p', { class: 'hint', id: 'teams-summary', text: t(teams.pick ? 'host.teamsSummaryPick' : 'host.teamsSummary', { n: teams.names.length, scoring: t(teams.scoring === 'sum' ? 'host.teamsSum' : 'host.teamsAverage') }) }),
+    h('div', { class: 'teams-grid' },
+      teams.names.map((name, team) => {
+        const members = all.filter(([id]) => of.get(id) === team);
+        return h('section', { class: 'team', dataset: { team } },
+          h('h3', {}, h('span', { text: name }), h('small', { text: ` (${num(members.length)})` })),
+          h('ul', {}, members.slice(0, MAX_NAMES).map(([id, p]) => place(id, p))));
+      }),
+      unplaced.length > 0 && h('section', { class: 'team none', id: 'unplaced' },
+        h('h3', { text: t('host.teamsNone', { n: num(unplaced.length) }) }),
+        h('ul', {}, unplaced.slice(0, MAX_NAMES).map(([id, p]) => place(id, p))))));
+}
+
+/** The team board: teams in order with their score, each followed by its members (the
+ *  absent, removed by the host, marked). `limit` members a team on the leaderboard. */
+function teamRanks(board, limit) {
+  return h('ol', { class: 'team-ranks', id: 'team-ranks' }, board.map((line) => h('li', { dataset: { rank: line.rank, team: line.team } },
+    h('div', { class: 'team-line' },
+      h('span', { class: 'r', text: String(line.rank) }),
+      h('span', { class: 'who', text: line.name }),
+      h('span', { class: 'pts', text: num(line.score) })),
+    h('p', { class: 'members' },
+      line.members.slice(0, limit).map((m, i) => h('span', { class: m.present ? 'member' : 'member absent', dataset: { id: m.id, nickname: m.nickname } },
+        i > 0 && ' · ', m.nickname, ' ', h('b', { text: m.present ? num(m.score) : t('host.absent') }))),
+      line.members.length > limit && h('span', { class: 'more', text: ` ${t('host.morePlayers', { n: num(line.members.length - limit) })}` })))));
 }
 
 // ---- Question ----
@@ -441,13 +553,17 @@ function showReveal(r) {
 function showLeaderboard(msg) {
   setPhase('leaderboard');
   const last = msg.q + 1 >= game.questions;
-  fill(main, h('section', { class: 'board', id: 'leaderboard' },
-    h('h1', { text: t('host.leaderboard') }),
+  // A team game ranks its teams, each with its best members; the players' own ranks are on
+  // their phones.
+  const board = msg.team_board ?? teamBoard;
+  fill(main, h('section', { class: board ? 'board teams' : 'board', id: 'leaderboard' },
+    h('h1', { text: t(board ? 'host.teamLeaderboard' : 'host.leaderboard') }),
     h('p', { class: 'hint', text: t('host.afterQuestion', { n: msg.q + 1 }) }),
-    h('ol', { class: 'ranks' }, (msg.top ?? []).slice(0, 10).map((p) => h('li', { dataset: { rank: p.rank } },
-      h('span', { class: 'r', text: String(p.rank) }),
-      h('span', { class: 'who', text: p.nickname }),
-      h('span', { class: 'pts', text: num(p.score) })))),
+    board ? teamRanks(board, board.length > 4 ? 3 : 5)
+      : h('ol', { class: 'ranks' }, (msg.top ?? []).slice(0, 10).map((p) => h('li', { dataset: { rank: p.rank } },
+        h('span', { class: 'r', text: String(p.rank) }),
+        h('span', { class: 'who', text: p.nickname }),
+        h('span', { class: 'pts', text: num(p.score) })))),
     h('div', { class: 'controls' },
       h('span'),
       h('button', { id: 'next', class: 'primary', type: 'button', 'data-primary': true, onclick: next, text: t(last ? 'host.showPodium' : 'host.nextQuestion') }))));
@@ -460,13 +576,17 @@ function showPodium(top = []) {
   try { sessionStorage.removeItem(questionCache); } catch { /* storage off */ }
   // Second, first, third: the winner stands in the middle, on the tallest block.
   // An empty place keeps its slot, so the winner stays in the middle with two players.
-  const stands = [top[1], top[0], top[2]].map((p, i) => !p ? h('div', { class: 'stand empty' }) : h('div', { class: `stand p${[2, 1, 3][i]}`, dataset: { rank: [2, 1, 3][i] } },
+  // A team game puts its best three teams on the podium, then every team with its members.
+  const board = teamBoard;
+  const onStands = board ? board.slice(0, 3).map((l) => ({ nickname: l.name, score: l.score })) : top;
+  const stands = [onStands[1], onStands[0], onStands[2]].map((p, i) => !p ? h('div', { class: 'stand empty' }) : h('div', { class: `stand p${[2, 1, 3][i]}`, dataset: { rank: [2, 1, 3][i] } },
     h('span', { class: 'who', text: p.nickname }),
     h('span', { class: 'pts', text: t('host.pointsN', { n: num(p.score) }) }),
     h('div', { class: 'block', 'aria-label': t('host.place', { n: [2, 1, 3][i] }) }, String([2, 1, 3][i]))));
-  fill(main, h('section', { class: 'podium', id: 'podium' },
-    h('h1', { text: t('host.podium') }),
+  fill(main, h('section', { class: board ? 'podium teams' : 'podium', id: 'podium' },
+    h('h1', { text: t(board ? 'host.teamPodium' : 'host.podium') }),
     h('div', { class: 'stands' }, stands),
+    board && teamRanks(board, 8),
     h('div', { class: 'reports' },
       h('h2', { text: t('host.report') }),
       reportLinks(gameId, { class: 'button' }),

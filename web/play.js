@@ -38,6 +38,11 @@ let finalMsg = null;
 let stopClock = () => {};
 // The open question's reading time still to run (ms): answers are locked until it is over.
 let readingLeft = () => 0;
+// A team game: the host's teams (names, whether players pick) and this player's team, with
+// its place once teams are ranked (docs/protocol.md, teams).
+let teams = null;
+let myTeam = null;
+let inLobby = false;
 
 applyI18n();
 start();
@@ -98,6 +103,7 @@ function showForm(text) {
 }
 
 function showScreen(...children) {
+  inLobby = false;
   form.hidden = true;
   screen.hidden = false;
   fill(screen, ...children);
@@ -154,6 +160,13 @@ function onMessage(msg) {
       if (msg.reason === 'replaced') return showEnd(t('play.replaced'));
       live.restarting(); // come back with `resume` after the usual backoff
       return;
+    case 'teams':
+      teams = msg.teams;
+      if (!teams) myTeam = null;
+      return teamsChanged();
+    case 'team':
+      myTeam = msg.team == null ? null : { team: msg.team, name: msg.name };
+      return teamsChanged();
     case 'error': return onError(msg);
     default: return; // lobby, answered, locked: for the host screen
   }
@@ -173,6 +186,9 @@ function onWelcome(msg) {
   $('me').textContent = msg.player.nickname;
   $('bar').hidden = false;
   setScore(msg.player.score);
+  teams = msg.teams ?? null;
+  myTeam = msg.team ?? null;
+  showTeam();
   const state = msg.state;
   switch (state.phase) {
     case 'lobby': return showLobby();
@@ -235,7 +251,51 @@ function showLobby() {
       h('div', { class: 'icon', 'aria-hidden': 'true', text: '✓' }),
       h('h1', { id: 'lobby', text: t('play.lobby') }),
       h('p', { text: t('play.lobbyHint') }),
-      h('p', { class: 'nick', text: $('me').textContent })));
+      h('p', { class: 'nick', text: $('me').textContent }),
+      teamPicker()));
+  inLobby = true;
+}
+
+/** The player's team in the bar. */
+function showTeam() {
+  $('team').hidden = !myTeam;
+  $('team').textContent = myTeam ? myTeam.name : '';
+}
+
+function teamsChanged() {
+  showTeam();
+  if (inLobby) return showLobby();
+  // A late joiner's picker on a result screen: redrawn in place (gone once they have a team).
+  document.getElementById('teams')?.replaceWith(teamPicker() ?? '');
+}
+
+/** In the lobby of a team game: the player's team and, when the host lets players pick, a
+ *  button per team (a late joiner on no team picks too). */
+function teamPicker() {
+  if (!teams) return null;
+  const mayPick = teams.pick && (inLobbyPhase() || !myTeam);
+  return h('div', { class: 'teams', id: 'teams' },
+    h('p', { class: 'your-team', id: 'your-team', text: myTeam ? t('play.yourTeam', { name: myTeam.name }) : t('play.noTeam') }),
+    mayPick && h('p', { class: 'hint', text: t('play.pickTeam') }),
+    mayPick && h('div', { class: 'team-buttons' }, teams.names.map((name, team) => h('button', {
+      type: 'button',
+      class: myTeam?.team === team ? 'big team-pick mine' : 'big team-pick',
+      'aria-pressed': String(myTeam?.team === team),
+      onclick: () => { if (!live?.send({ type: 'team_pick', team })) showStatus(t('err.network'), 4000); },
+      text: name,
+    }))));
+}
+
+/** Whether the game is still in the lobby (no question seen yet). */
+function inLobbyPhase() {
+  return question == null;
+}
+
+/** «Đội Sao Đỏ: hạng 1/3 · 870 điểm», from a result or a final. */
+function teamLine(place) {
+  if (!place) return null;
+  if (place.rank == null) return h('p', { class: 'team-place', id: 'team-place', text: t('play.yourTeam', { name: place.name }) });
+  return h('p', { class: 'team-place', id: 'team-place', text: t('play.teamPlace', { name: place.name, rank: place.rank, of: place.of, score: num(place.score) }) });
 }
 
 function showQuestion(q, answered) {
@@ -427,6 +487,9 @@ function showResult(r, afterBoard) {
   h('div', { class: 'standing' },
     h('p', { class: 'rank', id: 'rank', text: r.rank ? t('play.rank', { n: r.rank }) : '' }),
     h('p', { text: t('play.total', { n: num(r.score) }) }),
+    teamLine(r.team),
+    // A late joiner on no team picks here, when the host lets players pick.
+    teams?.pick && !myTeam && !r.team && teamPicker(),
     h('p', { class: 'hint', text: t(afterBoard ? 'play.lookUp' : 'play.waitNext') })));
 }
 
@@ -438,6 +501,7 @@ function showFinal(f) {
     f.rank != null && h('p', { class: 'rank huge', id: 'final-rank', text: t('play.rank', { n: f.rank }) }),
     h('p', { class: 'big-text', text: t('play.finalScore', { n: num(f.score) }) }),
     f.questions != null && h('p', { text: t('play.finalCorrect', { c: f.correct, q: f.questions }) }),
+    teamLine(f.team),
     podium?.length > 0 && h('div', { class: 'top3' },
       h('h2', { text: t('play.top3') }),
       h('ol', {}, podium.slice(0, 3).map((p) => h('li', {}, h('span', { text: p.nickname }), h('b', { text: num(p.score) }))))),

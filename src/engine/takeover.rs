@@ -38,6 +38,18 @@ impl Engine {
         let settings: Settings = serde_json::from_str(&row.settings_json)?;
         let restored = Game::restore(questions, settings, row.seed as u64, &left.history)
             .map_err(|e| anyhow::anyhow!("game {game} does not replay: {e:?}"))?;
+        // A team game's teams come back as last stored (picks in the last quarter second before
+        // the node died may be lost: the host can place those players again).
+        let teams = match store.game_teams(game).await? {
+            Some(json) => {
+                let record: crate::domain::teams::Record = serde_json::from_str(&json)?;
+                Some(
+                    crate::domain::teams::Teams::from_record(record)
+                        .map_err(|e| anyhow::anyhow!("game {game}'s stored teams: {e}"))?,
+                )
+            }
+            None => None,
+        };
         let secrets = left
             .token_hashes
             .iter()
@@ -72,6 +84,7 @@ impl Engine {
             phase_began_wall: left.phase_at.unwrap_or_else(unix_ms),
             seq: left.seq.max(0) as u64 + SEQ_MARGIN,
             secrets,
+            teams,
         };
         let (handle, rx) = RoomHandle::channel(game, row.pin, row.host_id);
         let room = Room::taken_over(

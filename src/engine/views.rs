@@ -96,6 +96,7 @@ pub fn you(player: &Player, index: usize) -> YouResult {
         bonus: record.map_or(0, |r| r.bonus),
         score: player.score,
         rank: player.rank,
+        team: None,
     }
 }
 
@@ -119,6 +120,7 @@ pub fn standing(game: &Game, player: &Player) -> FinalStanding {
         score: player.score,
         correct: player.correct_count,
         questions: game.rounds().len(),
+        team: None,
     }
 }
 

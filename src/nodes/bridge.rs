@@ -110,6 +110,7 @@ impl Bridge {
                 let cmd = Command::Join {
                     nickname,
                     token_secret: secret,
+                    class: None,
                     outbox,
                     reply,
                 };
@@ -165,6 +166,16 @@ impl Bridge {
                     room.send(Command::HostAction {
                         conn: local,
                         action,
+                    })
+                    .await;
+                }
+            }
+            RemoteCommand::TeamPick { player, team } => {
+                if let Some(local) = local {
+                    room.send(Command::TeamPick {
+                        player,
+                        conn: local,
+                        team,
                     })
                     .await;
                 }

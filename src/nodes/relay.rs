@@ -154,11 +154,14 @@ impl Relay {
     /// A command of one of this node's connections, queued for the owner.
     fn local(&mut self, cmd: Command) {
         match cmd {
+            // A relay's pupil joins without their class: teams by class are made on the owner
+            // from the classes its own connections brought.
             Command::Join {
                 nickname,
                 token_secret,
                 outbox,
                 reply,
+                ..
             } => {
                 let cmd = RemoteCommand::Join {
                     nickname: nickname.as_str().to_owned(),
@@ -204,6 +207,14 @@ impl Relay {
             }
             Command::HostAction { conn, action } => {
                 self.queue(conn, RemoteCommand::Action { action });
+            }
+            Command::TeamPick { player, conn, team } => {
+                if !self
+                    .send(conn, RemoteCommand::TeamPick { player, team })
+                    .await
+                {
+                    self.tell(conn, ErrorCode::ServerBusy);
+                }
             }
             Command::Detach { player, conn } => {
                 if self.conns.remove(&conn).is_some() {

@@ -70,6 +70,11 @@ pub enum RemoteCommand {
     Detach {
         player: Option<PlayerId>,
     },
+    /// A player picks a team (issue 21).
+    TeamPick {
+        player: PlayerId,
+        team: crate::domain::teams::TeamId,
+    },
 }
 
 /// An owner's message for one node's relay of game `game`.

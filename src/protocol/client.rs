@@ -2,6 +2,7 @@
 
 use serde::Deserialize;
 
+use crate::domain::teams::{Plan, TeamId, TeamScoring};
 use crate::domain::{Answer, GameId};
 
 /// Every message a client may send. `v` on the first message of a connection is the
@@ -49,6 +50,22 @@ pub enum ClientMsg {
     Lock {
         locked: bool,
     },
+    /// The host, in the lobby: play in teams made as `plan` says, scored by `scoring`
+    /// (average unless said); `plan: null` plays without teams again.
+    SetTeams {
+        plan: Option<Plan>,
+        #[serde(default)]
+        scoring: Option<TeamScoring>,
+    },
+    /// The host puts a player on a team (any time before the end, whatever the team's cap).
+    TeamPlace {
+        player: u32,
+        team: TeamId,
+    },
+    /// A player picks a team from the host's list, when the host lets them.
+    TeamPick {
+        team: TeamId,
+    },
 }
 
 /// Longest string field worth reading (a token is under 60 bytes, a nickname 20 letters).
@@ -62,6 +79,10 @@ pub fn decode(text: &str) -> Result<ClientMsg, String> {
         ClientMsg::Join { pin, nickname, .. } => pin.len().max(nickname.len()),
         ClientMsg::Resume { token, .. } => token.len(),
         ClientMsg::Watch { context, scope, .. } => context.len().max(scope.len()),
+        ClientMsg::SetTeams {
+            plan: Some(Plan::Names { names, .. }),
+            ..
+        } => names.iter().map(String::len).max().unwrap_or(0),
         _ => 0,
     };
     if long > MAX_FIELD_BYTES {

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::game::GameError;
+use crate::domain::teams::{AssignError, PickError, PickRefused};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -37,11 +38,18 @@ pub enum ErrorCode {
     InvalidBoard,
     NicknameNotAllowed,
     UnknownPlayer,
+    TeamCount,
+    TooFewPlayers,
+    BadTeamName,
+    UnknownTeam,
+    TeamFull,
+    NoTeams,
+    PickClosed,
 }
 
 impl ErrorCode {
     /// Every code, for the test that holds docs/protocol.md to them.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 36] = [
         ErrorCode::BadMessage,
         ErrorCode::MessageTooLarge,
         ErrorCode::UnsupportedVersion,
@@ -71,6 +79,13 @@ impl ErrorCode {
         ErrorCode::InvalidBoard,
         ErrorCode::NicknameNotAllowed,
         ErrorCode::UnknownPlayer,
+        ErrorCode::TeamCount,
+        ErrorCode::TooFewPlayers,
+        ErrorCode::BadTeamName,
+        ErrorCode::UnknownTeam,
+        ErrorCode::TeamFull,
+        ErrorCode::NoTeams,
+        ErrorCode::PickClosed,
     ];
 
     /// What the person sees, in Vietnamese.
@@ -113,6 +128,45 @@ impl ErrorCode {
                 "Biệt danh này không phù hợp. Hãy chọn biệt danh khác."
             }
             ErrorCode::UnknownPlayer => "Không có người chơi này trong phòng.",
+            ErrorCode::TeamCount => {
+                "Cần từ 2 đến 20 đội (chia theo lớp: cần người chơi của ít nhất 2 lớp)."
+            }
+            ErrorCode::TooFewPlayers => "Số người chơi ít hơn số đội.",
+            ErrorCode::BadTeamName => {
+                "Tên đội phải có từ 1 đến 30 ký tự, không có ký tự ẩn và không trùng nhau."
+            }
+            ErrorCode::UnknownTeam => "Không có đội này.",
+            ErrorCode::TeamFull => "Đội này đã đủ người. Hãy chọn đội khác.",
+            ErrorCode::NoTeams => "Trò chơi này không chơi theo đội.",
+            ErrorCode::PickClosed => "Lúc này không thể tự chọn đội.",
+        }
+    }
+}
+
+impl From<AssignError> for ErrorCode {
+    fn from(e: AssignError) -> ErrorCode {
+        match e {
+            AssignError::TeamCount => ErrorCode::TeamCount,
+            AssignError::TooFewPlayers => ErrorCode::TooFewPlayers,
+            AssignError::BadName(_) => ErrorCode::BadTeamName,
+        }
+    }
+}
+
+impl From<PickError> for ErrorCode {
+    fn from(e: PickError) -> ErrorCode {
+        match e {
+            PickError::UnknownTeam => ErrorCode::UnknownTeam,
+            PickError::TeamFull => ErrorCode::TeamFull,
+        }
+    }
+}
+
+impl From<PickRefused> for ErrorCode {
+    fn from(e: PickRefused) -> ErrorCode {
+        match e {
+            PickRefused::Closed => ErrorCode::PickClosed,
+            PickRefused::Pick(e) => e.into(),
         }
     }
 }

@@ -8,12 +8,14 @@ use super::ErrorCode;
 use crate::domain::board::Line;
 use crate::domain::context::Context;
 use crate::domain::scopes::Scope;
+use crate::domain::teams::{TeamId, TeamScoring};
 use crate::domain::{OptionId, QuestionKind};
 
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg<'a> {
-    Welcome(Welcome<'a>),
+    /// Boxed: the largest message, sent once per connection.
+    Welcome(Box<Welcome<'a>>),
     Lobby {
         seq: u64,
         count: usize,
@@ -68,6 +70,27 @@ pub enum ServerMsg<'a> {
     Kicked {
         seq: u64,
     },
+    /// The game's teams as the host set them (`teams: null`: no teams), to everyone; only
+    /// host screens get who is on which team (`of`).
+    Teams {
+        seq: u64,
+        teams: Option<TeamsView<'a>>,
+    },
+    /// To one player: the team they are on now.
+    Team {
+        seq: u64,
+        #[serde(flatten)]
+        team: TeamBrief<'a>,
+    },
+    /// To host screens, after each question's leaderboard and with the podium (`final`):
+    /// teams in order, each with its members in order.
+    TeamBoard {
+        seq: u64,
+        #[serde(rename = "final")]
+        is_final: bool,
+        scoring: TeamScoring,
+        teams: &'a [TeamLine<'a>],
+    },
     Bye {
         seq: u64,
         reason: ByeReason,
@@ -116,6 +139,15 @@ pub struct Welcome<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub players: Option<Vec<HostPlayer<'a>>>,
     pub state: State<'a>,
+    /// In a team game: the teams (`of` for host screens only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<TeamsView<'a>>,
+    /// A player's own team, and its place once the teams have been ranked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamPlace<'a>>,
+    /// Host screens, on the leaderboard or the podium: the team board.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_board: Option<Vec<TeamLine<'a>>>,
 }
 
 #[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -237,6 +269,9 @@ pub struct YouResult {
     pub bonus: u32,
     pub score: u32,
     pub rank: Option<u32>,
+    /// In a team game: the player's team and its place after this question.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamPlace<'static>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -253,6 +288,67 @@ pub struct FinalStanding {
     pub score: u32,
     pub correct: u32,
     pub questions: usize,
+    /// In a team game: the player's team and its final place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<TeamPlace<'static>>,
+}
+
+/// A team game's setup, as screens show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamsView<'a> {
+    /// `class`, `random` or `names`.
+    pub how: &'static str,
+    pub scoring: TeamScoring,
+    /// Whether players pick their team on their phones.
+    pub pick: bool,
+    pub names: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_size: Option<u32>,
+    /// Host screens: `[player, team]` of every placed player.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub of: Option<Vec<(u32, TeamId)>>,
+}
+
+/// A player's team (`team: null`: on none).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TeamBrief<'a> {
+    pub team: Option<TeamId>,
+    pub name: Option<&'a str>,
+}
+
+/// A player's team and, once teams are ranked, its place among `of` teams.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TeamPlace<'a> {
+    pub team: TeamId,
+    pub name: std::borrow::Cow<'a, str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub score: Option<u64>,
+    pub of: usize,
+}
+
+/// One team on the team board.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamLine<'a> {
+    pub rank: u32,
+    pub team: TeamId,
+    pub name: &'a str,
+    /// Rounded to whole points (teams are ordered by the exact value).
+    pub score: u64,
+    /// Members in the game, of `size` on the team.
+    pub present: usize,
+    pub size: usize,
+    pub members: Vec<TeamMember<'a>>,
+}
+
+/// A member on the team board: present ones in the game's order, then absent ones.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamMember<'a> {
+    pub id: u32,
+    pub nickname: &'a str,
+    pub score: u32,
+    pub present: bool,
 }
 
 /// A page of a ranking board: the `board` message's content and the body of

@@ -19,7 +19,19 @@ fn examples() -> Vec<Value> {
 }
 
 const CLIENT_TYPES: &[&str] = &[
-    "join", "resume", "host", "watch", "answer", "start", "next", "end", "kick", "lock",
+    "join",
+    "resume",
+    "host",
+    "watch",
+    "answer",
+    "start",
+    "next",
+    "end",
+    "kick",
+    "lock",
+    "set_teams",
+    "team_place",
+    "team_pick",
 ];
 const SERVER_TYPES: &[&str] = &[
     "welcome",
@@ -37,6 +49,9 @@ const SERVER_TYPES: &[&str] = &[
     "kicked",
     "bye",
     "error",
+    "teams",
+    "team",
+    "team_board",
 ];
 
 #[test]
@@ -91,7 +106,8 @@ fn every_error_code_is_documented_and_has_a_vietnamese_message() {
             | GameStarted | GameFull | GameOver | NotStarted | NoPlayers | WrongPhase
             | QuestionClosed | TooLate | TooEarly | BadAnswer | Kicked | InvalidToken
             | Unauthorized | Forbidden | RateLimited | ServerBusy | InvalidBoard
-            | NicknameNotAllowed | UnknownPlayer => {}
+            | NicknameNotAllowed | UnknownPlayer | TeamCount | TooFewPlayers | BadTeamName
+            | UnknownTeam | TeamFull | NoTeams | PickClosed => {}
         }
     }
     let mut names: Vec<String> = Vec::new();
@@ -107,7 +123,7 @@ fn every_error_code_is_documented_and_has_a_vietnamese_message() {
         assert!(!names.contains(&name), "{name} twice in ALL");
         names.push(name);
     }
-    assert_eq!(names.len(), 29, "ALL holds every code once");
+    assert_eq!(names.len(), 36, "ALL holds every code once");
 }
 
 #[test]

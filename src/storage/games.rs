@@ -136,6 +136,18 @@ impl Store {
         Ok(())
     }
 
+    /// A team game's stored teams (`domain::teams::Record` as JSON; migration 0017).
+    pub async fn game_teams(&self, id: GameId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT teams FROM games WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        Ok(row
+            .map(|r| r.try_get::<Option<String>, _>(0))
+            .transpose()?
+            .flatten())
+    }
+
     /// The PINs of every open game (in the lobby or running), whichever node runs it.
     pub async fn open_pins(&self) -> Result<std::collections::HashSet<String>> {
         sqlx::query("SELECT pin FROM games WHERE status IN ($1, $2)")

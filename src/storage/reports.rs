@@ -8,6 +8,7 @@ use serde::Serialize;
 use sqlx::Row;
 
 use super::{GameStatus, Result, Store};
+use crate::domain::teams::{rank_teams, Member, Record as TeamRecord, TeamScoring, Teams};
 use crate::domain::Question;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -82,6 +83,55 @@ pub struct Report {
     pub created_at: i64,
     pub players: Vec<PlayerLine>,
     pub questions: Vec<QuestionLine>,
+    /// A team game's scoring (`average` or `sum`); absent without teams.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team_scoring: Option<TeamScoring>,
+    /// A team game's teams in order, each with its members, as the podium showed them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<TeamReportLine>>,
+}
+
+/// One team of a team game's report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TeamReportLine {
+    pub rank: u32,
+    pub team: u16,
+    pub name: String,
+    /// Rounded to whole points, as the projector showed it.
+    pub score: u64,
+    pub present: usize,
+    pub size: usize,
+    /// Player ids: present members in the game's order, then the absent (removed) ones.
+    pub members: Vec<i64>,
+}
+
+/// The team board from the stored teams and the players' totals: the room's own rule
+/// (`domain::teams::rank_teams`) over the same numbers.
+fn team_lines(record: TeamRecord, players: &[PlayerLine]) -> Option<Vec<TeamReportLine>> {
+    let teams = Teams::from_record(record).ok()?;
+    let members: Vec<Member> = players
+        .iter()
+        .map(|p| Member {
+            player: p.player as u32,
+            score: p.score.max(0) as u32,
+            answer_time_ms: p.answer_time_ms.max(0) as u64,
+            present: !p.kicked,
+        })
+        .collect();
+    let names = teams.assignment().teams();
+    let lines = rank_teams(teams.assignment(), &members, teams.scoring())
+        .into_iter()
+        .map(|l| TeamReportLine {
+            rank: l.rank,
+            team: l.team,
+            name: names[usize::from(l.team)].clone(),
+            score: l.score.points(),
+            present: l.members.iter().filter(|m| m.present).count(),
+            size: l.members.len(),
+            members: l.members.iter().map(|m| i64::from(m.player)).collect(),
+        })
+        .collect();
+    Some(lines)
 }
 
 impl Store {
@@ -193,6 +243,12 @@ impl Store {
                 0.0
             };
         }
+        let record = match self.game_teams(game).await? {
+            Some(json) => serde_json::from_str::<TeamRecord>(&json).ok(),
+            None => None,
+        };
+        let team_scoring = record.as_ref().map(|r| r.scoring);
+        let teams = record.and_then(|r| team_lines(r, &players));
         Ok(Some(Report {
             game,
             title: row.title,
@@ -202,6 +258,8 @@ impl Store {
             created_at: row.created_at,
             players,
             questions: lines,
+            team_scoring,
+            teams,
         }))
     }
 }

@@ -65,6 +65,12 @@ pub enum Write {
     BellEnded {
         contest: GameId,
     },
+    /// A team game's teams as the room has them now (`domain::teams::Record` as JSON;
+    /// `None`: no teams), for the report and for a node that takes the game over.
+    Teams {
+        game: GameId,
+        record: Option<String>,
+    },
     /// Nothing to write: its callback runs after everything queued before it is committed.
     Barrier,
 }
@@ -97,6 +103,7 @@ impl Write {
             Write::BellAnswer(_) => "bell_answer",
             Write::BellAct(_) => "bell_act",
             Write::BellEnded { .. } => "bell_ended",
+            Write::Teams { .. } => "teams",
             Write::Barrier => "barrier",
         }
     }
@@ -404,6 +411,13 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                 .bind(contest)
                 .execute(&mut *tx)
                 .await?;
+            }
+            Write::Teams { game, record } => {
+                sqlx::query("UPDATE games SET teams = $1 WHERE id = $2")
+                    .bind(record.as_deref())
+                    .bind(game)
+                    .execute(&mut *tx)
+                    .await?;
             }
             Write::Final { game, standings } => {
                 for (player, rank, score) in standings {

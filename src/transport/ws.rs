@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio::time::{interval, Instant, MissedTickBehavior};
 
 use super::http::auth::account_from_headers;
+use super::http::contest::participant_class;
 use super::http::error::ApiError;
 use super::origin::{self, Origin};
 use super::slots::{Full, Slot};
@@ -64,6 +65,8 @@ pub async fn upgrade(
     }
     // Only a host screen needs the account; reading it here keeps the socket loop free of HTTP.
     let account = account_from_headers(&headers, &state).await.ok().flatten();
+    // A pupil signed in with their login card brings their class, for teams by class.
+    let class = participant_class(&headers, &state).await;
     // tungstenite's own limit is a backstop that drops the connection abruptly; messages between
     // 16 KiB and it are read whole and refused politely below (error, then close 1009).
     ws.max_message_size(4 * MAX_MESSAGE_BYTES)
@@ -75,7 +78,7 @@ pub async fn upgrade(
         // A cap, not an allocation: a whole message must fit, and the host's welcome lists
         // every player (about 1 MB for 19,000). Player messages are a few hundred bytes.
         .max_write_buffer_size(8 * 1024 * 1024)
-        .on_upgrade(move |socket| serve(socket, state, account, address))
+        .on_upgrade(move |socket| serve(socket, state, account, class, address))
 }
 
 /// A browser's page must come from this server (or a configured origin); clients without an
@@ -111,6 +114,8 @@ struct Conn {
     address: IpAddr,
     state: AppState,
     account: Option<Account>,
+    /// The class of the pupil signed in on this browser, if any (for teams by class).
+    class: Option<String>,
     session: Option<Session>,
     /// The room's queue for us, once we are in a room.
     outbox: Option<mpsc::Receiver<Outgoing>>,
@@ -118,7 +123,13 @@ struct Conn {
     last_question: Option<(usize, Instant)>,
 }
 
-async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>, address: IpAddr) {
+async fn serve(
+    mut socket: WebSocket,
+    state: AppState,
+    account: Option<Account>,
+    class: Option<String>,
+    address: IpAddr,
+) {
     let id = state.engine().next_conn_id();
     let mut shutdown = state.shutdown();
     let mut conn = Conn {
@@ -126,6 +137,7 @@ async fn serve(mut socket: WebSocket, state: AppState, account: Option<Account>,
         address,
         state,
         account,
+        class,
         session: None,
         outbox: None,
         last_question: None,
@@ -373,6 +385,18 @@ impl Conn {
                     Reply::Error(ErrorCode::GameOver)
                 }
             }
+            (Some(Session::Player { room, player }), ClientMsg::TeamPick { team }) => {
+                let cmd = Command::TeamPick {
+                    player: *player,
+                    conn: self.id,
+                    team,
+                };
+                if room.send(cmd).await {
+                    Reply::None
+                } else {
+                    Reply::Error(ErrorCode::GameOver)
+                }
+            }
             (Some(Session::Player { .. }), _) => Reply::Error(ErrorCode::NotHost),
             (Some(Session::Host { .. }), ClientMsg::Answer { .. }) => {
                 Reply::Error(ErrorCode::NotJoined)
@@ -384,6 +408,8 @@ impl Conn {
                     ClientMsg::End {} => HostAction::End,
                     ClientMsg::Kick { player } => HostAction::Kick(player),
                     ClientMsg::Lock { locked } => HostAction::Lock(locked),
+                    ClientMsg::SetTeams { plan, scoring } => HostAction::Teams { plan, scoring },
+                    ClientMsg::TeamPlace { player, team } => HostAction::TeamPlace { player, team },
                     _ => return Reply::Error(ErrorCode::BadMessage),
                 };
                 if room
@@ -426,6 +452,7 @@ impl Conn {
         let cmd = Command::Join {
             nickname,
             token_secret: token::new_secret(),
+            class: self.class.clone(),
             outbox,
             reply,
         };

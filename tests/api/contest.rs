@@ -100,6 +100,11 @@ pub struct Device<'a> {
 }
 
 impl Device<'_> {
+    /// The session cookie (`name=value`), for a socket opened from this device.
+    pub fn cookie(&self) -> &str {
+        &self.cookie
+    }
+
     /// A request as the contest page sends it: a change always carries a JSON body.
     pub async fn call(&self, method: &str, path: &str, body: Option<&Value>) -> Response {
         let empty = json!({});

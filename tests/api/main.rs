@@ -53,5 +53,6 @@ mod reports;
 mod retention;
 mod roles;
 mod shutdown;
+mod teams;
 mod unit_report_levels;
 mod unit_reports;

@@ -76,6 +76,16 @@ async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_fini
     let mut players = players_over(&nodes, &pin, 60).await;
     let tokens: Vec<String> = players.iter().map(|p| p.0.token.clone()).collect();
 
+    // A team game (issue 21), set from a relay node: three random teams of the 60.
+    host.send(json!({"type": "set_teams", "plan": {"how": "random", "count": 3}}))
+        .await;
+    let teams_before = loop {
+        let msg = host.recv_type("teams").await;
+        if msg["teams"]["of"].as_array().map_or(0, Vec::len) == 60 {
+            break msg["teams"].clone();
+        }
+    };
+
     // Question 0 is played through.
     host.send(json!({"type": "start"})).await;
     for p in players.iter_mut() {
@@ -122,6 +132,10 @@ async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_fini
     }
     closed(&mut host).await;
     let mut host = host_again(nodes[1].addr, &nodes[1].cookie, game).await;
+    assert_eq!(
+        host.welcome["teams"], teams_before,
+        "the teams come back with the game"
+    );
     for p in &back {
         let q = &p.welcome["state"]["question"];
         assert_eq!(
@@ -145,6 +159,15 @@ async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_fini
     host.send(json!({"type": "next"})).await;
     host.recv_type("leaderboard").await;
     host.send(json!({"type": "next"})).await;
+    let board = host.recv_type("team_board").await;
+    assert_eq!(board["final"], true);
+    let members: u64 = board["teams"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["size"].as_u64().unwrap())
+        .sum();
+    assert_eq!(members, 60, "every player on the final team board: {board}");
     let podium = host.recv_type("podium").await;
     let mut finals: HashMap<i64, Value> = HashMap::new();
     for p in back.iter_mut() {

@@ -186,6 +186,49 @@ async fn every_error_code_on_the_page_is_sent_in_the_situation_it_names() {
     let reply = send_and_read(&mut empty_host, json!({"type": "start"})).await;
     met.expect(reply, "no_players", "start with nobody in the lobby");
 
+    // A team game (issue 21).
+    let (teams_game, teams_pin) = app.open_game(&[question("t", 30)], json!({})).await;
+    let mut teams_host = app.host(teams_game).await;
+    let mut an = app.player(&teams_pin, "An").await;
+    let mut binh = app.player(&teams_pin, "Bình").await;
+    let reply = send_and_read(&mut an, json!({"type": "team_pick", "team": 0})).await;
+    met.expect(reply, "no_teams", "a pick in a game without teams");
+    let set = |plan: Value| json!({"type": "set_teams", "plan": plan});
+    let reply = send_and_read(&mut teams_host, set(json!({"how": "class"}))).await;
+    met.expect(reply, "team_count", "teams by class with no known class");
+    let reply = send_and_read(&mut teams_host, set(json!({"how": "random", "count": 3}))).await;
+    met.expect(
+        reply,
+        "too_few_players",
+        "three random teams for two players",
+    );
+    let reply = send_and_read(
+        &mut teams_host,
+        set(json!({"how": "names", "names": ["A", "a"]})),
+    )
+    .await;
+    met.expect(reply, "bad_team_name", "the same team name twice");
+    teams_host
+        .send(set(
+            json!({"how": "names", "names": ["A", "B"], "pick": true, "max_size": 1}),
+        ))
+        .await;
+    an.recv_type("teams").await;
+    let reply = send_and_read(&mut an, json!({"type": "team_pick", "team": 2})).await;
+    met.expect(
+        reply,
+        "unknown_team",
+        "a pick of a team the game does not have",
+    );
+    an.send(json!({"type": "team_pick", "team": 0})).await;
+    an.recv_type("team").await;
+    let reply = send_and_read(&mut binh, json!({"type": "team_pick", "team": 0})).await;
+    met.expect(reply, "team_full", "a pick of a team at its cap");
+    teams_host.send(json!({"type": "start"})).await;
+    an.recv_type("question").await;
+    let reply = send_and_read(&mut an, json!({"type": "team_pick", "team": 1})).await;
+    met.expect(reply, "pick_closed", "a change of side after the start");
+
     // Another account's game.
     let teacher = json!({"username": "gv.trang", "display_name": "Cô Trang",
                          "password": "mat-khau-co-trang", "role": "teacher"});

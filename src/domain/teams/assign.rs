@@ -166,6 +166,51 @@ impl Assignment {
         Ok(())
     }
 
+    /// A late joiner into the team with fewest members (the first of them on a tie), so that
+    /// random teams stay balanced as players arrive after the draw.
+    pub fn place_in_smallest(&mut self, player: PlayerId) -> TeamId {
+        let team = (0..self.teams.len() as TeamId)
+            .min_by_key(|&t| self.size(t))
+            .unwrap_or(0);
+        self.of.insert(player, team);
+        team
+    }
+
+    /// The team whose name is `label` (in case and spacing as [`Assignment::by_label`] reads
+    /// it): where a late joiner of that class goes.
+    pub fn team_named(&self, label: &str) -> Option<TeamId> {
+        let key = text::same_key(&text::normalize(label));
+        self.teams
+            .iter()
+            .position(|t| text::same_key(t) == key)
+            .map(|t| t as TeamId)
+    }
+
+    /// An assignment as it was stored (teams, each player's team, the cap), checked as the
+    /// constructors check it: a stored row is input too.
+    pub fn from_parts(
+        teams: Vec<String>,
+        of: impl IntoIterator<Item = (PlayerId, TeamId)>,
+        max_size: Option<u32>,
+    ) -> Result<Assignment, AssignError> {
+        let names: Vec<&str> = teams.iter().map(String::as_str).collect();
+        let mut a = Assignment::for_picking(&names, max_size)?;
+        for (player, team) in of {
+            a.place(player, team)
+                .map_err(|_| AssignError::BadName(format!("team {team}")))?;
+        }
+        Ok(a)
+    }
+
+    /// Each assigned player and their team, by player id.
+    pub fn pairs(&self) -> impl Iterator<Item = (PlayerId, TeamId)> + '_ {
+        self.of.iter().map(|(&p, &t)| (p, t))
+    }
+
+    pub fn max_size(&self) -> Option<u32> {
+        self.max_size
+    }
+
     pub fn teams(&self) -> &[String] {
         &self.teams
     }
@@ -274,6 +319,31 @@ mod tests {
         let a = Assignment::random_balanced(&[1, 2, 3, 4], 2, 9).unwrap();
         assert_eq!(a.teams(), ["Đội 1", "Đội 2"]);
         assert_eq!(a, Assignment::random_balanced(&[1, 2, 3, 4], 2, 9).unwrap());
+    }
+
+    #[test]
+    fn late_joiners_keep_teams_balanced_and_find_their_class() {
+        let mut a = Assignment::random_balanced(&[1, 2, 3], 2, 4).unwrap();
+        let small = if a.size(0) < a.size(1) { 0 } else { 1 };
+        assert_eq!(a.place_in_smallest(7), small);
+        assert_eq!((a.size(0), a.size(1)), (2, 2));
+        let c = Assignment::by_label([(0, Some("10A1")), (1, Some("10A2"))]).unwrap();
+        assert_eq!(c.team_named(" 10a2"), Some(1));
+        assert_eq!(c.team_named("11B"), None);
+    }
+
+    #[test]
+    fn a_stored_assignment_comes_back_the_same_or_not_at_all() {
+        let mut a = Assignment::for_picking(&["Sao Đỏ", "Bình Minh"], Some(3)).unwrap();
+        a.pick(4, 1).unwrap();
+        a.pick(2, 0).unwrap();
+        let back = Assignment::from_parts(a.teams().to_vec(), a.pairs(), a.max_size()).unwrap();
+        assert_eq!(back, a);
+        assert!(Assignment::from_parts(a.teams().to_vec(), [(1, 2)], None).is_err());
+        assert_eq!(
+            Assignment::from_parts(vec!["Một".into()], [], None),
+            Err(AssignError::TeamCount)
+        );
     }
 
     proptest! {

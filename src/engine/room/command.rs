@@ -7,6 +7,7 @@ use tokio::time::Instant;
 
 use super::Room;
 use crate::domain::game::{Effect, Input, Phase, PlayerId};
+use crate::domain::teams::{Plan, TeamId, TeamScoring};
 use crate::domain::{Answer, Millis, Nickname};
 use crate::engine::token;
 use crate::outbox::{Outbox, Outgoing};
@@ -23,6 +24,9 @@ pub enum Command {
     Join {
         nickname: Nickname,
         token_secret: String,
+        /// The player's class, when the connection knows it (a pupil signed in with their
+        /// login card): for teams by class.
+        class: Option<String>,
         outbox: Outbox,
         reply: oneshot::Sender<Joined>,
     },
@@ -60,6 +64,12 @@ pub enum Command {
     AnswerNotStored {
         row: AnswerRow,
     },
+    /// A player picks a team from the host's list.
+    TeamPick {
+        player: PlayerId,
+        conn: u64,
+        team: TeamId,
+    },
     /// A connection ended (`player` is `None` for a host screen).
     Detach {
         player: Option<PlayerId>,
@@ -67,7 +77,7 @@ pub enum Command {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum HostAction {
     Start,
     /// With the `seq` the host's screen showed, when it said.
@@ -75,6 +85,16 @@ pub enum HostAction {
     End,
     Kick(PlayerId),
     Lock(bool),
+    /// Teams as `plan` says (`None`: no teams), scored by `scoring`.
+    Teams {
+        plan: Option<Plan>,
+        scoring: Option<TeamScoring>,
+    },
+    /// A player onto a team, by the host.
+    TeamPlace {
+        player: PlayerId,
+        team: TeamId,
+    },
 }
 
 impl Room {
@@ -84,9 +104,13 @@ impl Room {
             Command::Join {
                 nickname,
                 token_secret,
+                class,
                 outbox,
                 reply,
-            } => self.join(nickname, token_secret, outbox, reply, now).await,
+            } => {
+                self.join(nickname, token_secret, class, outbox, reply, now)
+                    .await
+            }
             Command::Resume {
                 player,
                 secret,
@@ -132,9 +156,26 @@ impl Room {
                     HostAction::End => Input::End,
                     HostAction::Kick(player) => Input::Kick { player },
                     HostAction::Lock(locked) => Input::Lock { locked },
+                    HostAction::Teams { plan, scoring } => {
+                        if let Err(code) = self.set_teams(plan, scoring) {
+                            self.send_to_host(conn, code);
+                        }
+                        return;
+                    }
+                    HostAction::TeamPlace { player, team } => {
+                        if let Err(code) = self.place_on_team(player, team) {
+                            self.send_to_host(conn, code);
+                        }
+                        return;
+                    }
                 };
                 if let Err(code) = self.apply(&input, now).await {
                     self.send_to_host(conn, code);
+                }
+            }
+            Command::TeamPick { player, conn, team } => {
+                if let Err(code) = self.pick_team(player, team) {
+                    self.send_to_conn(player, conn, &ServerMsg::error(code));
                 }
             }
             Command::Detach { player: None, conn } => self.hosts.retain(|h| h.id != conn),
@@ -172,6 +213,7 @@ impl Room {
         &mut self,
         nickname: Nickname,
         secret: String,
+        class: Option<String>,
         outbox: Outbox,
         reply: oneshot::Sender<Joined>,
         now: Millis,
@@ -189,6 +231,8 @@ impl Room {
         };
         self.secrets.push(token::hash(&secret));
         self.conns.push(Some(outbox));
+        self.classes.push(class);
+        self.seat_on_team(player);
         self.perform_effects(effects, now).await;
         let token = token::format(self.info.game_id, player, &secret);
         let welcome = self.player_welcome(player, Some(&token), now);

@@ -42,6 +42,11 @@ impl HostUpdates {
         }
     }
 
+    /// Something else for the host screens (the teams) is pending: schedule an update.
+    pub fn touch(&mut self, now: Instant) {
+        self.schedule(now);
+    }
+
     /// When the room's loop must call [`HostUpdates::take`].
     pub fn due(&self) -> Option<Instant> {
         self.due

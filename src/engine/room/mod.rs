@@ -8,7 +8,8 @@
 //! - `command.rs`: what arrives on the queue, and joins, resumes and host screens;
 //! - `step.rs`: the pure step from a game effect to the room's actions (table-tested);
 //! - `perform.rs`: performing them: connections, the writer, the board feed;
-//! - `host_updates.rs`: the host's coalesced lobby and answered count.
+//! - `host_updates.rs`: the host's coalesced lobby and answered count;
+//! - `teams.rs`: team play (the host's setup, picks, the team board).
 
 use crate::domain::GameId;
 mod command;
@@ -17,6 +18,7 @@ mod perform;
 pub mod step;
 #[cfg(test)]
 mod step_tests;
+mod teams;
 #[cfg(test)]
 mod tests;
 
@@ -69,6 +71,8 @@ pub struct TakenOver {
     pub seq: u64,
     /// Each player's token hash, by player id.
     pub secrets: Vec<[u8; 32]>,
+    /// The game's teams as stored, if it is a team game.
+    pub teams: Option<crate::domain::teams::Teams>,
 }
 
 pub struct Room {
@@ -95,6 +99,13 @@ pub struct Room {
     empty_since: Option<Instant>,
     /// Accepted answers the database refused, by (player, question): a repeat writes them.
     unsaved: HashMap<(PlayerId, usize), AnswerRow>,
+    /// A team game's teams and their last ranking.
+    teams: Option<teams::RoomTeams>,
+    /// The teams changed since host screens and the database last heard.
+    teams_dirty: bool,
+    /// Each player's class when the server knows it (a pupil signed in with their login
+    /// card), by player id: what teams by class are made from.
+    classes: Vec<Option<String>>,
     /// The room's own queue, for the writer's callbacks to report failures (weak, so the
     /// room still ends when every handle is gone).
     inbox: mpsc::WeakSender<Command>,
@@ -134,6 +145,9 @@ impl Room {
             deferred: Vec::new(),
             empty_since: Some(Instant::now()),
             unsaved: HashMap::new(),
+            teams: None,
+            teams_dirty: false,
+            classes: Vec::new(),
             inbox,
             writer,
             feed,
@@ -164,6 +178,11 @@ impl Room {
         room.seq = taken.seq;
         room.conns = vec![None; taken.secrets.len()];
         room.secrets = taken.secrets;
+        room.classes = vec![None; room.conns.len()];
+        room.teams = taken.teams.map(teams::RoomTeams::new);
+        if !room.game.standings().is_empty() {
+            room.rank_teams();
+        }
         // `new` emptied the game's live board, as for a new game: the totals so far go back.
         if !room.game.standings().is_empty() {
             room.feed_totals();
@@ -204,6 +223,7 @@ impl Room {
                 }
                 _ = sleep_until(host_update.unwrap_or_else(Instant::now)), if host_update.is_some() => {
                     self.flush_host_updates();
+                    self.flush_teams().await;
                 }
                 _ = sleep_until(self.expires_at.unwrap_or_else(Instant::now)), if self.expires_at.is_some() => {
                     // A finished game closes when its linger is over; any other only after
@@ -296,7 +316,7 @@ impl Room {
 
     fn player_welcome(&self, player: PlayerId, token: Option<&str>, now: Millis) -> Text {
         let p = &self.game.players()[player as usize];
-        encode(&ServerMsg::Welcome(Welcome {
+        encode(&ServerMsg::Welcome(Box::new(Welcome {
             v: VERSION,
             seq: self.seq,
             role: Role::Player,
@@ -310,11 +330,14 @@ impl Room {
             game: self.game_brief(false),
             players: None,
             state: views::state(&self.game, now, Some(player), &self.info.image_base),
-        }))
+            teams: self.teams_view(false),
+            team: self.team_place(player),
+            team_board: None,
+        })))
     }
 
     fn host_welcome(&self, now: Millis) -> Text {
-        encode(&ServerMsg::Welcome(Welcome {
+        encode(&ServerMsg::Welcome(Box::new(Welcome {
             v: VERSION,
             seq: self.seq,
             role: Role::Host,
@@ -323,6 +346,12 @@ impl Room {
             game: self.game_brief(true),
             players: Some(views::host_players(&self.game)),
             state: views::state(&self.game, now, None, &self.info.image_base),
-        }))
+            teams: self.teams_view(true),
+            team: None,
+            team_board: match self.game.phase() {
+                Phase::Leaderboard { .. } | Phase::Finished => self.team_lines(),
+                _ => None,
+            },
+        })))
     }
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use super::step::{self, Action};
+use super::teams::team_place;
 use super::{Command, Room};
 use crate::domain::game::{Effect, Input, PlayerId};
 use crate::domain::Millis;
@@ -28,6 +29,23 @@ impl Room {
 
     pub(super) async fn perform_effects(&mut self, effects: Vec<Effect>, now: Millis) {
         for effect in effects {
+            // Teams rank when players do: before the results, which carry the team's place.
+            if matches!(effect, Effect::QuestionClosed { .. } | Effect::Finished) {
+                self.rank_teams();
+            }
+            let board = match effect {
+                Effect::LeaderboardShown { .. } => Some(false),
+                Effect::Finished => Some(true),
+                _ => None,
+            };
+            // Host screens: the team board just before the leaderboard or the podium, so the
+            // screen draws both at once (the host page hangs up on the podium).
+            if let Some(is_final) = board {
+                self.send_team_board(is_final, self.seq + 1);
+                if is_final && self.teams.is_some() {
+                    self.store_teams().await;
+                }
+            }
             let actions = step::actions(&self.game, effect, &mut self.seq, now, &self.info);
             for action in actions {
                 self.perform(action).await;
@@ -46,16 +64,18 @@ impl Room {
                 None => Outgoing::Text(text.clone()),
             }),
             Action::Results { index, seq } => {
-                let game = &self.game;
+                let (game, teams) = (&self.game, self.teams.as_ref());
                 Self::push_each(&mut self.conns, &mut self.deferred, |p| {
-                    let result = views::you(&game.players()[p as usize], index);
+                    let mut result = views::you(&game.players()[p as usize], index);
+                    result.team = team_place(teams, p);
                     Outgoing::Text(encode(&ServerMsg::Result { seq, result }))
                 });
             }
             Action::Finals { seq } => {
-                let game = &self.game;
+                let (game, teams) = (&self.game, self.teams.as_ref());
                 Self::push_each(&mut self.conns, &mut self.deferred, |p| {
-                    let standing = views::standing(game, &game.players()[p as usize]);
+                    let mut standing = views::standing(game, &game.players()[p as usize]);
+                    standing.team = team_place(teams, p);
                     Outgoing::Text(encode(&ServerMsg::Final { seq, standing }))
                 });
             }
@@ -104,7 +124,11 @@ impl Room {
             Action::HostJoined(player) => self.host_updates.joined(player, now),
             Action::HostRemoved(player) => self.host_updates.removed(player, now),
             Action::HostAnswered(changed) => self.host_updates.answered(changed, now),
-            Action::HostFlushNow => self.flush_host_updates(),
+            Action::HostFlushNow => {
+                self.flush_host_updates();
+                // The flush took the pending update's time: the teams' part goes now too.
+                self.flush_teams().await;
+            }
             Action::CloseAfter(linger) => self.expires_at = Some(now + linger),
         }
     }
@@ -161,7 +185,7 @@ impl Room {
     /// over the fields it needs, so `msg` may borrow the game meanwhile.
     /// Players whose connection was let go are marked disconnected after the current command
     /// (`deferred`), so their effects (an early close, say) are performed like any other.
-    fn push_each(
+    pub(super) fn push_each(
         conns: &mut [Option<Outbox>],
         deferred: &mut Vec<PlayerId>,
         msg: impl Fn(PlayerId) -> Outgoing,

@@ -108,6 +108,7 @@ impl Harness {
         let (reply, answer) = oneshot::channel();
         self.tx
             .send(Command::Join {
+                class: None,
                 nickname: Nickname::parse(name).unwrap(),
                 token_secret: "0".repeat(32),
                 outbox,
@@ -317,4 +318,68 @@ async fn a_finished_game_stays_open_for_its_podium_then_closes_without_a_word_to
         lan.next(Duration::from_secs(1)).await.unwrap()["type"],
         "reveal"
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pick_answers_the_picker_alone_and_host_screens_and_the_disk_hear_once_per_update() {
+    use crate::domain::teams::Plan;
+    let mut h = open(1, Settings::default());
+    let mut host = h.host(1).await;
+    let mut phones = Vec::new();
+    for i in 0..30 {
+        phones.push(h.join(10 + i, &format!("Em {i}")).await);
+    }
+    tokio::time::sleep(HOST_UPDATE_EVERY * 2).await;
+    while host.try_next().is_some() {}
+    let plan = Plan::Names {
+        names: vec!["Sao Đỏ".into(), "Bình Minh".into(), "Hoa Sen".into()],
+        pick: true,
+        max_size: None,
+    };
+    h.host_does(
+        &host,
+        HostAction::Teams {
+            plan: Some(plan),
+            scoring: None,
+        },
+    )
+    .await;
+    for p in phones.iter_mut() {
+        let teams = p.next(Duration::from_secs(1)).await.unwrap();
+        assert_eq!(teams["type"], "teams");
+        assert_eq!(
+            p.next(Duration::from_secs(1)).await.unwrap()["team"],
+            serde_json::Value::Null
+        );
+    }
+    h.db.commit("teams").await;
+    assert_eq!(
+        host.next(HOST_UPDATE_EVERY * 2).await.unwrap()["type"],
+        "teams"
+    );
+
+    for (i, p) in phones.iter().enumerate() {
+        h.tx.send(Command::TeamPick {
+            player: p.player,
+            conn: p.id,
+            team: (i % 3) as u16,
+        })
+        .await
+        .unwrap();
+    }
+    for (i, p) in phones.iter_mut().enumerate() {
+        let mine = p.next(Duration::from_secs(1)).await.unwrap();
+        assert_eq!(
+            (mine["type"].as_str(), mine["team"].as_u64()),
+            (Some("team"), Some(i as u64 % 3))
+        );
+        assert!(p.try_next().is_none(), "nothing of the others' picks");
+    }
+    // One coalesced update for the 30 picks: one message to the host, one row to the disk.
+    let update = host.next(HOST_UPDATE_EVERY * 2).await.unwrap();
+    assert_eq!(update["teams"]["of"].as_array().unwrap().len(), 30);
+    h.db.commit("teams").await;
+    tokio::time::sleep(HOST_UPDATE_EVERY * 4).await;
+    assert!(host.try_next().is_none(), "one update, not thirty");
+    assert!(h.db.rows.try_recv().is_err(), "one row, not thirty");
 }

@@ -278,6 +278,18 @@ fn participant_cookie(headers: &HeaderMap) -> Option<&str> {
     cookie(headers, PARTICIPANT_COOKIE)
 }
 
+/// The class of the pupil signed in with their login card on this browser, if any: a live
+/// game's teams by class use it. No cookie, no query.
+pub async fn participant_class(headers: &HeaderMap, state: &AppState) -> Option<String> {
+    let token = participant_cookie(headers)?;
+    let participant = state
+        .store()
+        .session_participant(&token::hex(&token::hash(token)))
+        .await
+        .ok()??;
+    Some(participant.class_name).filter(|c| !c.trim().is_empty())
+}
+
 impl FromRequestParts<AppState> for CurrentParticipant {
     type Rejection = ApiError;
 

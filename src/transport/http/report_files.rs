@@ -187,7 +187,68 @@ pub fn report_xlsx(report: &Report) -> anyhow::Result<Vec<u8>> {
         // text (column 1 of every table) stays text even when it looks like a number.
         write_table(sheet, heading.len() as u32 + 1, &headers, &rows, |c| c == 1)?;
     }
+    // A team game: one more sheet, the teams in order with their members.
+    if let Some((headers, rows)) = team_table(report) {
+        let sheet = workbook.add_worksheet();
+        sheet.set_name(TEAMS_SHEET)?;
+        for (r, line) in heading.iter().enumerate() {
+            sheet.write_string(r as u32, 0, line)?;
+        }
+        let headers: Vec<&str> = headers.iter().map(String::as_str).collect();
+        write_table(sheet, heading.len() as u32 + 1, &headers, &rows, |c| {
+            c == 1 || c == 5
+        })?;
+    }
     Ok(workbook.save_to_buffer()?)
+}
+
+/// The sheet of a team game's teams.
+pub const TEAMS_SHEET: &str = "Đội";
+
+/// A team game's teams as a table: rank, name, score (average or sum, as the game counted),
+/// members present of all, and the members in order (absent ones marked). `None` without teams.
+pub fn team_table(report: &Report) -> Option<(Vec<String>, Vec<Vec<String>>)> {
+    let teams = report.teams.as_ref()?;
+    let scoring = match report.team_scoring {
+        Some(crate::domain::teams::TeamScoring::Sum) => "Điểm đội (tổng)",
+        _ => "Điểm đội (trung bình)",
+    };
+    let nickname = |id: i64| {
+        let p = report.players.iter().find(|p| p.player == id)?;
+        Some(if p.kicked {
+            format!("{} (vắng)", p.nickname)
+        } else {
+            p.nickname.clone()
+        })
+    };
+    let headers = [
+        "Hạng",
+        "Đội",
+        scoring,
+        "Có mặt",
+        "Số thành viên",
+        "Thành viên",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let rows = teams
+        .iter()
+        .map(|t| {
+            vec![
+                t.rank.to_string(),
+                t.name.clone(),
+                t.score.to_string(),
+                t.present.to_string(),
+                t.size.to_string(),
+                t.members
+                    .iter()
+                    .filter_map(|&id| nickname(id))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ]
+        })
+        .collect();
+    Some((headers, rows))
 }
 
 /// The file's names: a plain ASCII one for old clients (`filename=`) and the UTF-8 one with
@@ -283,6 +344,8 @@ mod tests {
             created_at: 1_796_405_400_000,
             players: Vec::new(),
             questions: Vec::new(),
+            team_scoring: None,
+            teams: None,
         }
     }
 
@@ -322,6 +385,44 @@ mod tests {
         assert!(!heading(&report("An toàn mạng"))
             .iter()
             .any(|l| l.starts_with("Lớp")));
+    }
+
+    #[test]
+    fn a_team_game_lists_its_teams_with_their_members_the_absent_marked() {
+        use crate::storage::reports::{PlayerLine, TeamReportLine};
+        let player = |id: i64, nickname: &str, kicked: bool| PlayerLine {
+            rank: id,
+            player: id,
+            nickname: nickname.into(),
+            score: 0,
+            correct: 0,
+            answered: 0,
+            answer_time_ms: 0,
+            kicked,
+            answers: Vec::new(),
+        };
+        assert_eq!(team_table(&report("x")), None, "no teams, no sheet");
+        let with = Report {
+            players: vec![player(0, "Lan", false), player(1, "Tú", true)],
+            team_scoring: Some(crate::domain::teams::TeamScoring::Sum),
+            teams: Some(vec![TeamReportLine {
+                rank: 1,
+                team: 0,
+                name: "Sao Đỏ".into(),
+                score: 1800,
+                present: 1,
+                size: 2,
+                members: vec![0, 1],
+            }]),
+            ..report("x")
+        };
+        let (headers, rows) = team_table(&with).unwrap();
+        assert_eq!(headers[2], "Điểm đội (tổng)");
+        assert_eq!(
+            rows,
+            vec![vec!["1", "Sao Đỏ", "1800", "1", "2", "Lan; Tú (vắng)"]]
+        );
+        assert!(report_xlsx(&with).is_ok());
     }
 
     #[test]
