@@ -29,7 +29,7 @@ pub struct BellRow {
     pub title: String,
     pub set: BellSet,
     pub rules: Rules,
-    /// `open` until the contest ends, then `finished`.
+    /// `open` until the contest ends, then `finished` (or `closed`: its room stopped first).
     pub status: String,
     pub created_at: i64,
     pub finished_at: Option<i64>,
@@ -125,6 +125,20 @@ impl Store {
         .fetch_one(self.pool())
         .await?
         .try_get(0)
+    }
+
+    /// Marks a contest whose room stopped before its end `closed` (an ended one stays
+    /// `finished`), so its PIN no longer counts as open.
+    pub async fn close_bell(&self, id: GameId) -> Result<()> {
+        sqlx::query(
+            "UPDATE bell_contests SET status = 'closed', finished_at = $1 \
+             WHERE id = $2 AND status = 'open'",
+        )
+        .bind(unix_ms())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
     }
 
     pub async fn bell(&self, id: GameId) -> Result<Option<BellRow>> {

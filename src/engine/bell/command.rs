@@ -42,11 +42,19 @@ pub enum Ask {
 }
 
 pub enum BellCommand {
-    /// A contestant's phone takes `seat` (before the start), or comes back to it with the
-    /// same name (after).
+    /// A contestant's phone takes a free `seat` (before the start); `secret` is its resume
+    /// token's, drawn by the connection.
     Sit {
         seat: Seat,
         name: Nickname,
+        secret: String,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Text, BellErrorCode>>,
+    },
+    /// A contestant's phone comes back to its seat with the secret of its token.
+    Resume {
+        seat: Seat,
+        secret: String,
         outbox: Outbox,
         reply: oneshot::Sender<Result<Text, BellErrorCode>>,
     },

@@ -3,7 +3,8 @@
 //! its countdown. The class room's shape: every change arrives as a [`BellCommand`] on one
 //! queue, the contest's effects become actions in the pure [`step`], and the task performs
 //! them. Answers and the act log go to the batching writer; a phone's receipt is sent once its
-//! answer is committed. Not served yet (see `docs/architecture.md`, «What comes next»).
+//! answer is committed. Opened by [`crate::engine::Engine::open_bell`], reached through
+//! `/ws/bell` (`transport::bell_ws`).
 //!
 //! - `mod.rs` (here): the room's state, its loop and its welcomes;
 //! - `command.rs`: what arrives on the queue;
@@ -27,6 +28,7 @@ pub use registry::{BellHandle, BellRooms};
 
 use crate::domain::bell::{Bell, Input, Phase, Seat, ViewerId};
 use crate::domain::{GameId, Millis};
+use crate::engine::token;
 use crate::outbox::{Outbox, Outgoing};
 use crate::protocol::bell::{
     encode_bell, BellErrorCode, BellMsg, HostAct, SeatView, StageRole, YouStatus,
@@ -46,6 +48,8 @@ pub const SEATED_EVERY: Duration = Duration::from_millis(250);
 /// What a stage room is made from.
 pub struct BellSetup {
     pub game_id: GameId,
+    /// The account that opened it.
+    pub host: crate::domain::AccountId,
     pub pin: String,
     pub title: String,
     pub bell: Bell,
@@ -63,6 +67,9 @@ pub struct BellRoom {
     conns: HashMap<u64, (Who, Outbox)>,
     /// Each seat's phone (its latest connection).
     seats: HashMap<Seat, u64>,
+    /// The hash of each phone-taken seat's resume secret (`engine::token`): the phone that
+    /// took a seat gets it back after a drop; nobody else can take it, whatever name they give.
+    tokens: HashMap<Seat, [u8; 32]>,
     next_viewer: ViewerId,
     /// When the room closes by itself: the end's linger, or [`EMPTY_LINGER`] after the last
     /// connection went.
@@ -87,6 +94,7 @@ impl BellRoom {
             seq: 0,
             conns: HashMap::new(),
             seats: HashMap::new(),
+            tokens: HashMap::new(),
             next_viewer: 0,
             closes_at: None,
             empty_since: Some(Instant::now()),
@@ -156,25 +164,36 @@ impl BellRoom {
             BellCommand::Sit {
                 seat,
                 name,
+                secret,
                 outbox,
                 reply,
             } => {
-                let back = self
-                    .bell
-                    .contestant(seat)
-                    .map(|c| c.name.unique_key() == name.unique_key());
-                let result = match back {
-                    // The same name on the same seat after a lost connection: their phone again.
-                    // (A resume token, as the class game has, is still to come: anyone who
-                    // knows a seat and its name can take it over.)
-                    Some(true) => Ok(()),
-                    _ => self.apply(&Input::Join { seat, name }, now).await,
-                };
-                let answer = result.map(|()| {
-                    self.attach(Who::Contestant(seat), outbox);
-                    self.welcome(Who::Contestant(seat), now)
-                });
+                // A taken seat is refused whatever the name: coming back is `Resume`, with the
+                // secret only the phone that sat down holds.
+                let answer = self
+                    .apply(&Input::Join { seat, name }, now)
+                    .await
+                    .map(|()| {
+                        self.tokens.insert(seat, token::hash(&secret));
+                        self.attach(Who::Contestant(seat), outbox);
+                        let token = token::format(self.game_id, seat.number().into(), &secret);
+                        self.welcome(Who::Contestant(seat), now, Some(token))
+                    });
                 reply.send(answer.map_err(BellErrorCode::from)).ok();
+            }
+            BellCommand::Resume {
+                seat,
+                secret,
+                outbox,
+                reply,
+            } => {
+                let answer = if self.tokens.get(&seat) == Some(&token::hash(&secret)) {
+                    self.attach(Who::Contestant(seat), outbox);
+                    Ok(self.welcome(Who::Contestant(seat), now, None))
+                } else {
+                    Err(BellErrorCode::InvalidToken)
+                };
+                reply.send(answer).ok();
             }
             BellCommand::Stage {
                 role,
@@ -182,14 +201,14 @@ impl BellRoom {
                 reply,
             } => {
                 self.attach(Who::Stage(role), outbox);
-                reply.send(self.welcome(Who::Stage(role), now)).ok();
+                reply.send(self.welcome(Who::Stage(role), now, None)).ok();
             }
             BellCommand::Audience { outbox, reply } => {
                 let viewer = self.next_viewer;
                 self.next_viewer += 1;
                 self.attach(Who::Viewer(viewer), outbox);
                 reply
-                    .send((viewer, self.welcome(Who::Viewer(viewer), now)))
+                    .send((viewer, self.welcome(Who::Viewer(viewer), now, None)))
                     .ok();
             }
             BellCommand::Ask {
@@ -411,7 +430,8 @@ impl BellRoom {
         }
     }
 
-    fn welcome(&self, who: Who, now: Millis) -> Text {
+    /// The first message of a connection; `token` for a phone that has just taken its seat.
+    fn welcome(&self, who: Who, now: Millis, token: Option<String>) -> Text {
         let status = match who {
             Who::Contestant(seat) => self.bell.contestant(seat).map(|c| {
                 if self.bell.winners().contains(&seat) {
@@ -451,6 +471,7 @@ impl BellRoom {
             role,
             you,
             status,
+            token,
             title: &self.setup_title,
             phase,
             standing: self.bell.standing(),

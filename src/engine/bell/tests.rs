@@ -100,6 +100,8 @@ struct Stage {
     judge: Conn,
     hall: Conn,
     next_conn: u64,
+    /// Each phone's resume token, from its welcome.
+    tokens: HashMap<u16, String>,
     _shutdown: watch::Sender<bool>,
 }
 
@@ -150,6 +152,7 @@ impl Stage {
         let handle = rooms.open(
             BellSetup {
                 game_id: GameId::new(21),
+                host: crate::domain::AccountId::new(1),
                 pin: "654321".into(),
                 title: "Rung chuông vàng THCS Ea Kar".into(),
                 bell,
@@ -166,6 +169,7 @@ impl Stage {
             judge: Conn::new(0).0,
             hall: Conn::new(0).0,
             next_conn: 1,
+            tokens: HashMap::new(),
             _shutdown: shutdown_tx,
         };
         stage.host = stage.screen(StageRole::Host).await;
@@ -194,27 +198,47 @@ impl Stage {
         conn
     }
 
+    /// Takes seat `n`; its token is kept for [`Stage::come_back`].
     async fn sit(&mut self, n: u16) -> Conn {
-        self.sit_again(n).await.0
-    }
-
-    /// Takes seat `n` (or comes back to it) and returns the welcome too.
-    async fn sit_again(&mut self, n: u16) -> (Conn, Value) {
         let (conn, outbox) = self.conn();
         let (reply, got) = oneshot::channel();
+        let secret = crate::engine::token::new_secret();
         self.handle
             .send(BellCommand::Sit {
                 seat: seat(n),
                 name: Nickname::parse(&format!("Học sinh {n}")).unwrap(),
+                secret: secret.clone(),
                 outbox,
                 reply,
             })
             .await;
-        let welcome = got
-            .await
-            .unwrap()
-            .expect("the seat is free, or its owner's");
-        (conn, serde_json::from_str(welcome.as_str()).unwrap())
+        let welcome: Value =
+            serde_json::from_str(got.await.unwrap().expect("the seat is free").as_str()).unwrap();
+        assert_eq!(welcome["token"], format!("21.{n}.{secret}"));
+        self.tokens.insert(n, secret);
+        conn
+    }
+
+    /// Seat `n`'s phone comes back with its token; returns the welcome too.
+    async fn come_back(&mut self, n: u16) -> (Conn, Value) {
+        let secret = self.tokens[&n].clone();
+        let welcome = self.resume(n, secret).await.expect("its own token");
+        (welcome.0, welcome.1)
+    }
+
+    async fn resume(&mut self, n: u16, secret: String) -> Result<(Conn, Value), BellErrorCode> {
+        let (conn, outbox) = self.conn();
+        let (reply, got) = oneshot::channel();
+        self.handle
+            .send(BellCommand::Resume {
+                seat: seat(n),
+                secret,
+                outbox,
+                reply,
+            })
+            .await;
+        let welcome = got.await.unwrap()?;
+        Ok((conn, serde_json::from_str(welcome.as_str()).unwrap()))
     }
 
     async fn ask(&self, conn: u64, ask: Ask) {
@@ -316,7 +340,32 @@ async fn the_countdown_closes_by_itself_and_a_wrong_phone_reads_it_is_out() {
         "only the eliminated phone is told"
     );
     // Binh's phone comes back (a reload): the welcome says at once that Binh is out.
-    let (_again, welcome) = stage.sit_again(2).await;
+    let (_again, welcome) = stage.come_back(2).await;
+    assert!(welcome.get("token").is_none(), "the token is given once");
+    // Someone else cannot take Binh's seat: not with Binh's name, not with a made-up secret.
+    let (_, outbox) = stage.conn();
+    let (reply, got) = oneshot::channel();
+    stage
+        .handle
+        .send(BellCommand::Sit {
+            seat: seat(2),
+            name: Nickname::parse("Học sinh 2").unwrap(),
+            secret: crate::engine::token::new_secret(),
+            outbox,
+            reply,
+        })
+        .await;
+    assert!(
+        got.await.unwrap().is_err(),
+        "a taken seat is not taken by its name"
+    );
+    assert_eq!(
+        stage
+            .resume(2, crate::engine::token::new_secret())
+            .await
+            .err(),
+        Some(BellErrorCode::InvalidToken)
+    );
     assert_eq!(
         (
             welcome["status"].clone(),
@@ -575,6 +624,7 @@ async fn a_room_nobody_uses_closes_and_leaves_the_registry() {
     let handle = rooms.open(
         BellSetup {
             game_id: GameId::new(22),
+            host: crate::domain::AccountId::new(1),
             pin: "111222".into(),
             title: "Thử".into(),
             bell: Bell::new(&set, Rules::default(), 1),
