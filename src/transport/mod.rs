@@ -195,6 +195,7 @@ pub fn router(state: AppState) -> Router {
         .route("/games", get(games::list_games).post(games::open_game))
         .route("/games/{id}/qr.svg", get(games::qr))
         .route("/bell", post(http::bell::open))
+        .route("/bell/{id}/report", get(http::bell::report))
         .route("/network", get(network::network))
         .route("/games/{id}/report", get(games::report_json))
         .route("/games/{id}/report.csv", get(games::report_csv))

@@ -4,6 +4,7 @@
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
+use crate::domain::bell::report::{Place, RoundLine};
 use crate::domain::bell::{Reason, Seat, ViewerId};
 use crate::domain::{Answer, Nickname};
 use crate::outbox::Outbox;
@@ -77,4 +78,17 @@ pub enum BellCommand {
     },
     /// A connection ended.
     Detach { conn: u64 },
+    /// The contest's report as it stands (`domain::bell::report`).
+    Report { reply: oneshot::Sender<BellReport> },
+}
+
+/// A contest's report, read from its room.
+#[derive(Debug, Clone)]
+pub struct BellReport {
+    pub title: String,
+    pub finished: bool,
+    pub places: Vec<Place>,
+    pub rounds: Vec<RoundLine>,
+    /// Every act as a sentence.
+    pub acts: Vec<String>,
 }

@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, Instant};
 
-pub use command::{Ask, BellCommand, Who};
+pub use command::{Ask, BellCommand, BellReport, Who};
 pub use registry::{BellHandle, BellRooms};
 
 use crate::domain::bell::{Bell, Input, Phase, Seat, ViewerId};
@@ -224,6 +224,18 @@ impl BellRoom {
                 if let Err(code) = self.ask(who, ask, at, &outbox).await {
                     outbox.push(Outgoing::Text(encode_bell(&code.msg())));
                 }
+            }
+            BellCommand::Report { reply } => {
+                use crate::domain::bell::report;
+                reply
+                    .send(BellReport {
+                        title: self.setup_title.clone(),
+                        finished: self.bell.phase() == Phase::Finished,
+                        places: report::places(&self.bell),
+                        rounds: report::rounds(&self.bell),
+                        acts: report::acts(&self.bell),
+                    })
+                    .ok();
             }
             BellCommand::Detach { conn } => {
                 if let Some((Who::Contestant(seat), _)) = self.conns.remove(&conn) {

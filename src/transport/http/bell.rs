@@ -3,7 +3,7 @@
 //! numeric one as the tie-break (`BellSet::arrange`); the room is the engine's
 //! (`Engine::open_bell`). Bad input is refused whole: nothing is stored, no PIN held.
 
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::Json;
 use serde::{Deserialize, Serialize};
@@ -13,9 +13,10 @@ use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult, Refusal};
 use super::games::{join_base, refused};
 use super::quizzes::{bank_question, quiz_for, title_of, QuestionRef};
-use crate::domain::access::{Action, Target};
+use crate::domain::access::{may, Action, Target};
 use crate::domain::bell::{AllWrong, BellSet, RescueRule, Rules, Seat, SetError};
 use crate::domain::{GameId, Question};
+use crate::engine::bell::BellCommand;
 use crate::transport::AppState;
 
 /// Most main questions of one contest (a long hội thi has 30 to 50).
@@ -192,5 +193,88 @@ pub async fn open(
         main: set.main().len(),
         tie_break: set.tie_break().is_some(),
         rescue: set.rescue().len(),
+    }))
+}
+
+/// `GET /api/bell/{id}/report`: while its room is open (until 15 minutes after the end), the
+/// contest's places, rounds and act log, for its host and organizers.
+#[derive(Serialize)]
+pub struct ReportView {
+    id: GameId,
+    title: String,
+    finished: bool,
+    places: Vec<PlaceView>,
+    rounds: Vec<RoundView>,
+    acts: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct PlaceView {
+    place: u32,
+    seat: u16,
+    name: String,
+    rang_the_bell: bool,
+    /// The round index that put them out for good.
+    out_at: Option<usize>,
+}
+
+#[derive(Serialize)]
+struct RoundView {
+    name: String,
+    answered: usize,
+    right: usize,
+    outcome: String,
+}
+
+pub async fn report(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<ReportView>> {
+    let id = GameId::new(id);
+    let room = state
+        .engine()
+        .bells()
+        .by_game(id)
+        .ok_or(ApiError::NotFound)?;
+    // Another account's contest reads as one that does not exist.
+    if !may(
+        &account.actor(),
+        Action::RunGame,
+        Target::OwnedBy(room.owner),
+    ) {
+        return Err(ApiError::NotFound);
+    }
+    let (reply, answer) = tokio::sync::oneshot::channel();
+    if !room.send(BellCommand::Report { reply }).await {
+        return Err(ApiError::NotFound);
+    }
+    let r = answer.await.map_err(|_| ApiError::NotFound)?;
+    Ok(Json(ReportView {
+        id,
+        title: r.title,
+        finished: r.finished,
+        places: r
+            .places
+            .into_iter()
+            .map(|p| PlaceView {
+                place: p.place,
+                seat: p.seat.number(),
+                name: p.name,
+                rang_the_bell: p.rang_the_bell,
+                out_at: p.out_at,
+            })
+            .collect(),
+        rounds: r
+            .rounds
+            .into_iter()
+            .map(|l| RoundView {
+                name: l.name,
+                answered: l.answered,
+                right: l.right,
+                outcome: l.outcome,
+            })
+            .collect(),
+        acts: r.acts,
     }))
 }
