@@ -1,7 +1,7 @@
 // The contestant's phone in Rung chuông vàng (docs/protocol.md, «Rung chuông vàng»): take a
 // seat with the PIN, answer each question, read «Bạn đã bị loại» / «Bạn được cứu», keep
 // answering for fun once out. The seat's token is kept so a dropped phone gets its seat back.
-import { t, h, fill, applyI18n, Live, banner } from './common.js';
+import { t, h, fill, applyI18n, Live, banner, countdown } from './common.js';
 import { picker, roundName, answerWords, clock } from './bell-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -13,6 +13,7 @@ let me = null; // {seat, name}
 let status = 'standing';
 let question = null;
 let stopClock = () => {};
+let left = () => 0; // ms left on the current question's countdown
 
 /** The first message of each connection: the seat's token once there is one, so a
  *  reconnect is `bell_resume`; else the seat asked for. */
@@ -68,6 +69,7 @@ function showQuestion(q) {
     note, area, receipt,
   );
   stopClock = clock(clockEl, q.remaining_ms);
+  left = countdown(q.remaining_ms);
   const outOfRescue = q.stage === 'rescue' && status !== 'eliminated';
   if (outOfRescue) { note.textContent = t('bell.rescueOnlyOut'); return; }
   if (status === 'eliminated' && q.stage !== 'rescue') note.textContent = t('bell.forFun');
@@ -126,6 +128,10 @@ function receive(msg) {
         $('sit-error').textContent = msg.message;
         $('sit-button').disabled = false;
         live.stop();
+      } else if (msg.code === 'server_busy' && question && left() > 0) {
+        // The answer was not stored, so it does not count: the question comes back to answer.
+        showQuestion({ ...question, remaining_ms: left() });
+        show(msg.message, 5000);
       } else {
         const r = document.querySelector('.receipt');
         if (r) { r.hidden = false; r.textContent = msg.message; } else show(msg.message, 4000);

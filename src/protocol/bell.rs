@@ -385,7 +385,7 @@ impl BellErrorCode {
             }
             BellErrorCode::WrongPhase => "Không thể làm việc này lúc này.",
             BellErrorCode::ServerBusy => {
-                "Máy chủ đang bận, chưa lưu được câu trả lời của bạn. Hãy báo trọng tài."
+                "Máy chủ đang bận, chưa lưu được câu trả lời của bạn nên chưa được tính. Hãy gửi lại."
             }
             BellErrorCode::InvalidToken => {
                 "Không nhận ra điện thoại này ở số báo danh đó. Hãy báo trọng tài."

@@ -18,6 +18,7 @@ pub mod step;
 mod tests;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
@@ -82,6 +83,11 @@ pub struct BellRoom {
     writer: WriterHandle,
     /// Acts handed to the writer so far: the next one's place in the stored log.
     acts_stored: i64,
+    /// Answers the database refused, filled by the writer's callbacks (on its task) and taken
+    /// back from the contest by the room before anything else it does, and before a reveal
+    /// once the writer has settled every answer (`withdraw_refused`). A `std` mutex: a push
+    /// or a take, never held across an await.
+    refused: Arc<Mutex<Vec<(Seat, usize, crate::domain::bell::Source)>>>,
 }
 
 impl BellRoom {
@@ -102,6 +108,7 @@ impl BellRoom {
             seated_due: None,
             writer: setup.writer,
             acts_stored: 0,
+            refused: Arc::default(),
         }
     }
 
@@ -159,6 +166,7 @@ impl BellRoom {
     }
 
     async fn handle(&mut self, cmd: BellCommand) {
+        self.withdraw_refused().await;
         let now = self.now();
         match cmd {
             BellCommand::Sit {
@@ -313,6 +321,7 @@ impl BellRoom {
             // first: its receipt reaches the phone before the answer is shown, and the reveal
             // does not eliminate on an answer the writer has not settled.
             self.writer.flush().await;
+            self.withdraw_refused().await;
         }
         self.apply(&input, at).await.map_err(BellErrorCode::from)
     }
@@ -333,10 +342,28 @@ impl BellRoom {
         Ok(())
     }
 
+    /// Takes back from the contest every answer the database refused since the last time: a
+    /// refused answer does not count (its phone was told `server_busy` and may answer again).
+    async fn withdraw_refused(&mut self) {
+        let refused = std::mem::take(&mut *self.refused.lock().expect("refused lock"));
+        for (seat, round, by) in refused {
+            let now = self.now();
+            if let Err(e) = self.apply(&Input::Withdraw { seat, round, by }, now).await {
+                tracing::warn!(game = %self.game_id, seat = seat.number(), round, error = ?e, "a refused answer could not be withdrawn");
+            }
+        }
+    }
+
     /// Hands a row to the writer; the receipt, if any, goes to the seat's phone (as it is
     /// now) once the row is committed, or «server_busy» if it could not be.
     async fn store(&mut self, row: Stored, receipt: Option<(Seat, Text)>) {
         let contest = self.game_id;
+        let answer = match &row {
+            Stored::Answer {
+                seat, round, by, ..
+            } => Some((*seat, *round, *by)),
+            _ => None,
+        };
         let write = match row {
             Stored::Seat { seat, name } => Write::BellSeat {
                 contest,
@@ -374,19 +401,30 @@ impl BellRoom {
             Stored::Ended => Write::BellEnded { contest },
             Stored::Nothing => Write::Barrier,
         };
-        let done = receipt.and_then(|(seat, text)| {
+        let receipt = receipt.and_then(|(seat, text)| {
             let (_, outbox) = self.seats.get(&seat).and_then(|id| self.conns.get(id))?;
-            let outbox = outbox.clone();
-            let done: Done = Box::new(move |ok| {
-                let text = if ok {
-                    text
-                } else {
-                    encode_bell(&BellErrorCode::ServerBusy.msg())
-                };
-                outbox.push(Outgoing::Text(text));
-            });
-            Some(done)
+            Some((outbox.clone(), text))
         });
+        // An answer's callback also notes a refusal, so the room withdraws it.
+        let refusal = answer.map(|key| (self.refused.clone(), key));
+        let done: Option<Done> = match (receipt, refusal) {
+            (None, None) => None,
+            (receipt, refusal) => Some(Box::new(move |ok| {
+                if !ok {
+                    if let Some((refused, key)) = refusal {
+                        refused.lock().expect("refused lock").push(key);
+                    }
+                }
+                if let Some((outbox, text)) = receipt {
+                    let text = if ok {
+                        text
+                    } else {
+                        encode_bell(&BellErrorCode::ServerBusy.msg())
+                    };
+                    outbox.push(Outgoing::Text(text));
+                }
+            })),
+        };
         self.writer.write(write, done).await;
     }
 

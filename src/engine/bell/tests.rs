@@ -822,3 +822,110 @@ async fn a_receipt_means_the_answer_is_on_disk() {
     assert_eq!(what["act"], "revealed");
     assert_eq!(what["eliminated"], serde_json::json!([7]));
 }
+
+/// The database refuses seat 7's right answer: its phone reads `server_busy`, the contest
+/// takes the answer back (seat 7 is blank at the reveal, so out) and the phone may answer
+/// again while the question is open.
+#[tokio::test(start_paused = true)]
+async fn an_answer_the_database_refused_does_not_count() {
+    let (writer, mut db) = crate::storage::writer::channel(64);
+    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
+    // The database: seats and acts go in; the first answer of seat 7 is refused.
+    let mut refused_once = false;
+    let answers = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = answers.clone();
+    tokio::spawn(async move {
+        while let Some((row, done)) = db.recv().await {
+            let ok = match &row {
+                Write::BellAnswer(a) if a.seat == 7 && !refused_once => {
+                    refused_once = true;
+                    false
+                }
+                _ => true,
+            };
+            if let Write::BellAnswer(a) = &row {
+                seen.lock().unwrap().push((a.seat, ok));
+            }
+            if let Some(done) = done {
+                done(ok);
+            }
+        }
+    });
+    let mut seven = stage.sit(7).await;
+    let mut eight = stage.sit(8).await;
+    stage.host(HostAct::Start).await;
+    seven.until("bell_question").await;
+    eight.until("bell_question").await;
+    stage
+        .ask(
+            seven.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    assert_eq!(seven.until("error").await["code"], "server_busy");
+    stage
+        .ask(
+            eight.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    eight.until("bell_receipt").await;
+    let reveal = stage.reveal().await;
+    assert_eq!(
+        (reveal["eliminated"].clone(), reveal["standing"].clone()),
+        (1.into(), 1.into()),
+        "seat 7's refused answer did not count: blank, out"
+    );
+    assert_eq!(seven.until("bell_you").await["status"], "eliminated");
+    assert_eq!(*answers.lock().unwrap(), vec![(7, false), (8, true)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_phone_whose_answer_was_refused_answers_again() {
+    let (writer, mut db) = crate::storage::writer::channel(64);
+    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
+    let mut first = true;
+    tokio::spawn(async move {
+        while let Some((row, done)) = db.recv().await {
+            let ok = !(matches!(row, Write::BellAnswer(_)) && std::mem::take(&mut first));
+            if let Some(done) = done {
+                done(ok);
+            }
+        }
+    });
+    let mut seven = stage.sit(7).await;
+    let _eight = stage.sit(8).await;
+    stage.host(HostAct::Start).await;
+    seven.until("bell_question").await;
+    stage
+        .ask(
+            seven.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    assert_eq!(seven.until("error").await["code"], "server_busy");
+    stage
+        .ask(
+            seven.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    assert_eq!(seven.until("bell_receipt").await["counted"], true);
+    let reveal = stage.reveal().await;
+    assert_eq!(
+        reveal["eliminated"], 1,
+        "seat 8 was blank; seat 7's second answer counted"
+    );
+}
