@@ -3,7 +3,7 @@
 // the bell at the end with a sound the hall can switch off), `host` (the console: pause,
 // reveal, skip, undo with a reason, rescue) and `judge` (the tablet: whiteboards by seat,
 // seating contestants without a phone). `?game=ID&pin=PIN`; the account's session decides.
-import { t, h, fill, applyI18n, Live, banner, num } from './common.js';
+import { t, h, fill, applyI18n, Live, banner, num, api } from './common.js';
 import { picker, shownOptions, roundName, answerWords, clock } from './bell-view.js';
 
 const $ = (id) => document.getElementById(id);
@@ -159,6 +159,24 @@ function judgeSeating() {
   $('judge').hidden = false;
 }
 
+/** The contest's report on the host's console at the end: places, rounds, the act log. */
+async function showReport() {
+  let report;
+  try { report = await api('GET', `/api/bell/${game}/report`); } catch (err) { show(err.message, 5000); return; }
+  const seat = (n) => String(n).padStart(3, '0');
+  fill($('report'),
+    h('h2', { text: t('bell.report') }),
+    h('table', { class: 'places' },
+      h('thead', {}, h('tr', {}, ...['Hạng', 'Ghế', 'Họ tên', ''].map((c) => h('th', { text: c })))),
+      h('tbody', {}, ...report.places.map((p) => h('tr', {},
+        h('td', { text: String(p.place) }), h('td', { text: seat(p.seat) }), h('td', { text: p.name }),
+        h('td', { text: p.rang_the_bell ? '🔔' : '' }))))),
+    h('ul', { class: 'log' }, ...report.rounds.map((r) => h('li', {
+      text: `${r.name}: ${r.answered} trả lời, ${r.right} đúng — ${r.outcome}` }))),
+    h('ul', { class: 'log acts' }, ...report.acts.map((a) => h('li', { text: a }))));
+  $('report').hidden = false;
+}
+
 function receive(msg) {
   switch (msg.type) {
     case 'bell_welcome':
@@ -196,7 +214,10 @@ function receive(msg) {
     case 'bell_decided':
       outcome(t('bell.correct', { answer: answerWords(question ?? {}, msg) }));
       break;
-    case 'bell_end': showWinners(msg.winners); break;
+    case 'bell_end':
+      showWinners(msg.winners);
+      if (role === 'host') showReport();
+      break;
     case 'bell_act': logAct(msg); break;
     case 'error':
       if (role === 'host' && $('host-error')) $('host-error').textContent = msg.message;

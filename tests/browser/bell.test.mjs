@@ -210,7 +210,12 @@ test('Rung chuông vàng on the hall screen, two phones, the judge\'s tablet and
   assert.equal(await hall.getAttribute('#sound', 'aria-pressed'), 'false');
   assert.equal(await text(hall, '#sound'), 'Bật âm thanh');
   await noContrastFailures(hall, 'the hall at the end');
-  // The host console's log has the acts: the rescue among them.
+  // The host console's log has the acts: the rescue among them; at the end, the report.
   assert.match(await text(host, '#log'), /Cứu trợ/);
+  await host.waitForSelector('#report table.places');
+  const first = await host.$$eval('#report table.places tbody tr', (rows) => rows[0].textContent);
+  assert.match(first, /^1001Lan🔔$/);
+  assert.match(await text(host, '#report .acts'), /Cứu trợ: 1 thí sinh trở lại \(ghế 002\)/);
+  await noContrastFailures(host, 'the host console with the report');
   assert.deepEqual(pageErrors, [], 'no script errors on any page');
 });
