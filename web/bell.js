@@ -10,6 +10,7 @@ const TOKEN = 'hoithi-bell-token';
 
 let live = null;
 let me = null; // {seat, name}
+let audience = false; // following from the hall: answers only a rescue put to the audience
 let status = 'standing';
 let question = null;
 let stopClock = () => {};
@@ -70,7 +71,8 @@ function showQuestion(q) {
   );
   stopClock = clock(clockEl, q.remaining_ms);
   left = countdown(q.remaining_ms);
-  const outOfRescue = q.stage === 'rescue' && status !== 'eliminated';
+  if (audience && q.stage !== 'rescue') { note.textContent = t('bell.audienceWatch'); return; }
+  const outOfRescue = !audience && q.stage === 'rescue' && status !== 'eliminated';
   if (outOfRescue) { note.textContent = t('bell.rescueOnlyOut'); return; }
   if (status === 'eliminated' && q.stage !== 'rescue') note.textContent = t('bell.forFun');
   const disable = picker(area, q, (answer) => {
@@ -84,11 +86,17 @@ function showQuestion(q) {
 function receive(msg) {
   switch (msg.type) {
     case 'bell_welcome':
-      if (msg.token) localStorage.setItem(TOKEN, msg.token);
-      me = msg.you;
       $('sit').hidden = true;
       $('bar').hidden = false;
-      $('me').textContent = t('bell.seatOf', { seat: String(me.seat).padStart(3, '0'), name: me.name });
+      if (msg.role === 'audience') {
+        audience = true;
+        me = { seat: 0, name: '' };
+        $('me').textContent = t('bell.audience');
+      } else {
+        if (msg.token) localStorage.setItem(TOKEN, msg.token);
+        me = msg.you;
+        $('me').textContent = t('bell.seatOf', { seat: String(me.seat).padStart(3, '0'), name: me.name });
+      }
       setStatus(msg.status ?? 'standing');
       if (msg.question && (msg.phase === 'open' || msg.phase === 'paused')) showQuestion(msg.question);
       else if (msg.phase === 'finished') screen(h('p', { class: 'big-text center', text: t('bell.end') }));
@@ -144,6 +152,12 @@ function receive(msg) {
 applyI18n();
 const params = new URLSearchParams(location.search);
 if (params.get('pin')) $('pin').value = params.get('pin');
+$('watch').addEventListener('click', () => {
+  $('sit-error').textContent = '';
+  const pin = $('pin').value.trim();
+  if (!/^\d{6}$/.test(pin)) { $('sit-error').textContent = t('err.game_not_found'); return; }
+  start(() => ({ type: 'bell_audience', v: 1, pin }));
+});
 $('sit').addEventListener('submit', (ev) => {
   ev.preventDefault();
   $('sit-error').textContent = '';

@@ -154,8 +154,18 @@ test('Rung chuông vàng on the hall screen, two phones, the judge\'s tablet and
   await judge.click('#judge button');
   await hall.waitForFunction(() => /3 thí sinh/.test(document.querySelector('.big-count')?.textContent ?? ''));
 
+  // Someone in the hall follows as audience (PIN only).
+  const viewer = await phone();
+  await viewer.page.goto(`${BASE}/bell.html?pin=${pin}`);
+  await viewer.page.tap('#watch');
+  await viewer.page.waitForFunction(() => document.querySelector('#me')?.textContent === 'Khán giả');
+
   // ---- Câu 1: Lan right, Minh wrong, Hùng's whiteboard right. ----
   await host.click('.controls button:has-text("Bắt đầu")');
+  await viewer.page.waitForSelector('#screen .qtext');
+  assert.match(await text(viewer.page, '#screen .note'), /khán giả/);
+  assert.equal(await viewer.page.locator('#screen button.opt').count(), 0, 'the audience does not answer a main question');
+  await viewer.context.close();
   await hall.waitForSelector('#question .qtext');
   await tapAnswer(lan.page, keys, true);
   await tapAnswer(minh.page, keys, false);
