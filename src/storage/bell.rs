@@ -166,6 +166,19 @@ impl Store {
         }))
     }
 
+    /// The report the contest's room stored at its end (JSON), if it ended and retention has
+    /// not emptied it.
+    pub async fn bell_report(&self, id: GameId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT report FROM bell_contests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => r.try_get(0),
+            None => Ok(None),
+        }
+    }
+
     /// Who sat where, by seat: (seat, name).
     pub async fn bell_seats(&self, id: GameId) -> Result<Vec<(i64, String)>> {
         sqlx::query("SELECT seat, name FROM bell_seats WHERE contest_id = $1 ORDER BY seat")
@@ -212,7 +225,8 @@ impl Store {
         let old: Vec<i64> = sqlx::query(
             "SELECT id FROM bell_contests WHERE COALESCE(finished_at, created_at) < $1 \
              AND (EXISTS (SELECT 1 FROM bell_seats s WHERE s.contest_id = bell_contests.id) \
-             OR EXISTS (SELECT 1 FROM bell_answers a WHERE a.contest_id = bell_contests.id))",
+             OR EXISTS (SELECT 1 FROM bell_answers a WHERE a.contest_id = bell_contests.id) \
+             OR report IS NOT NULL)",
         )
         .bind(cutoff_ms)
         .fetch_all(self.pool())
@@ -228,6 +242,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // The report names the contestants too.
+            sqlx::query("UPDATE bell_contests SET report = NULL WHERE id = $1")
+                .bind(contest)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         }
         Ok(old.len() as u64)

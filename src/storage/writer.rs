@@ -65,6 +65,11 @@ pub enum Write {
     BellEnded {
         contest: GameId,
     },
+    /// A Rung chuông vàng contest's report as its room wrote it at the end (JSON).
+    BellReport {
+        contest: GameId,
+        report: String,
+    },
     /// Nothing to write: its callback runs after everything queued before it is committed.
     Barrier,
 }
@@ -97,6 +102,7 @@ impl Write {
             Write::BellAnswer(_) => "bell_answer",
             Write::BellAct(_) => "bell_act",
             Write::BellEnded { .. } => "bell_ended",
+            Write::BellReport { .. } => "bell_report",
             Write::Barrier => "barrier",
         }
     }
@@ -404,6 +410,13 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                 .bind(contest)
                 .execute(&mut *tx)
                 .await?;
+            }
+            Write::BellReport { contest, report } => {
+                sqlx::query("UPDATE bell_contests SET report = $1 WHERE id = $2")
+                    .bind(report)
+                    .bind(contest)
+                    .execute(&mut *tx)
+                    .await?;
             }
             Write::Final { game, standings } => {
                 for (player, rank, score) in standings {

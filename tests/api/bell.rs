@@ -771,7 +771,8 @@ async fn a_hundred_phones_a_judge_and_the_hall_play_rung_chuong_vang_to_the_bell
     // for the commit.
     let mut logged = store.bell_acts(contest).await.unwrap();
     for _ in 0..50 {
-        let ended = store.bell(contest).await.unwrap().unwrap().status == "finished";
+        let ended = store.bell(contest).await.unwrap().unwrap().status == "finished"
+            && store.bell_report(contest).await.unwrap().is_some();
         if ended && logged.len() >= acts.len() {
             break;
         }
@@ -782,6 +783,17 @@ async fn a_hundred_phones_a_judge_and_the_hall_play_rung_chuong_vang_to_the_bell
     assert!(logged
         .iter()
         .any(|a| a.act.contains("\"undone\"") && a.act.contains("Trọng tài đọc nhầm")));
+    // The report was stored with the end, as the room gives it: the school reads it once
+    // the room has closed.
+    let stored: Value = serde_json::from_str(
+        &store
+            .bell_report(contest)
+            .await
+            .unwrap()
+            .expect("a report stored"),
+    )
+    .unwrap();
+    assert_eq!(stored, report);
     let seated = store.bell_seats(contest).await.unwrap();
     assert_eq!(seated.len(), 101);
     assert!(seated.contains(&(i64::from(BOARD), "Hùng".to_owned())));
@@ -1166,4 +1178,57 @@ async fn a_graceful_stop_closes_stage_rooms_and_marks_the_contest_closed() {
     assert_eq!(row.status, "closed", "its PIN no longer counts as open");
     assert!(!store.open_pins().await.unwrap().contains(&pin));
     assert_eq!(store.bell_seats(GameId::new(id)).await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_report_of_an_ended_contest_is_read_after_a_restart() {
+    let app = spawn_app().await;
+    let quiz = app
+        .store()
+        .create_quiz(AccountId::new(1), "Bộ câu hỏi", &[main_question(1, 1)])
+        .await
+        .unwrap();
+    let opened = app
+        .post(
+            "/api/bell",
+            &json!({"quiz": quiz, "title": "Chung kết", "rules": {"rescue": {"kind": "all"}}}),
+        )
+        .await
+        .json();
+    let (id, pin) = (
+        opened["id"].as_i64().unwrap(),
+        opened["pin"].as_str().unwrap().to_owned(),
+    );
+    let mut host = Client::connect(&app, Some(&app.cookie)).await;
+    host.send(json!({"type": "bell_stage", "v": 1, "game": id, "role": "host"}))
+        .await;
+    host.recv().await;
+    let mut phone = Client::connect(&app, None).await;
+    phone
+        .send(json!({"type": "bell_sit", "v": 1, "pin": pin, "seat": 5, "name": "Lan"}))
+        .await;
+    phone.recv().await;
+    for act in ["start", "close", "reveal", "next"] {
+        pace().await;
+        host.send(json!({"type": "bell_host", "act": act})).await;
+    }
+    phone.until("bell_end").await;
+    let live = app.get(&format!("/api/bell/{id}/report")).await.json();
+    assert_eq!(live["finished"], true);
+    // The room is gone after a restart; the stored report answers.
+    let dir = app.stop().await;
+    let app = crate::helpers::start_in(dir).await;
+    let mut stored = app.get(&format!("/api/bell/{id}/report")).await;
+    for _ in 0..20 {
+        if stored.status == 200 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        stored = app.get(&format!("/api/bell/{id}/report")).await;
+    }
+    assert_eq!(stored.status, 200, "{}", stored.body);
+    assert_eq!(stored.json(), live);
+    assert_eq!(live["title"], "Chung kết");
+    assert_eq!(live["places"][0]["name"], "Lan");
+    assert_eq!(app.get("/api/bell/9999/report").await.status, 404);
 }

@@ -4,12 +4,12 @@
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use crate::domain::bell::report::{Place, RoundLine};
 use crate::domain::bell::{Reason, Seat, ViewerId};
-use crate::domain::{Answer, Nickname};
+use crate::domain::{Answer, GameId, Nickname};
 use crate::outbox::Outbox;
 use crate::protocol::bell::{BellErrorCode, HostAct, StageRole};
 use crate::protocol::Text;
+use serde::{Deserialize, Serialize};
 
 /// Who a connection is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,13 +82,33 @@ pub enum BellCommand {
     Report { reply: oneshot::Sender<BellReport> },
 }
 
-/// A contest's report, read from its room.
-#[derive(Debug, Clone)]
+/// A contest's report (`domain::bell::report`) as `GET /api/bell/{id}/report` gives it: read
+/// from its room while it is open, stored by the room at the end (`bell_contests.report`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BellReport {
+    pub id: GameId,
     pub title: String,
     pub finished: bool,
-    pub places: Vec<Place>,
-    pub rounds: Vec<RoundLine>,
+    pub places: Vec<PlaceView>,
+    pub rounds: Vec<RoundView>,
     /// Every act as a sentence.
     pub acts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceView {
+    pub place: u32,
+    pub seat: u16,
+    pub name: String,
+    pub rang_the_bell: bool,
+    /// The round index that put them out for good.
+    pub out_at: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundView {
+    pub name: String,
+    pub answered: usize,
+    pub right: usize,
+    pub outcome: String,
 }

@@ -88,6 +88,8 @@ pub struct BellRoom {
     /// once the writer has settled every answer (`withdraw_refused`). A `std` mutex: a push
     /// or a take, never held across an await.
     refused: Arc<Mutex<Vec<(Seat, usize, crate::domain::bell::Source)>>>,
+    /// Whether the final report has gone to the writer.
+    report_stored: bool,
 }
 
 impl BellRoom {
@@ -109,6 +111,7 @@ impl BellRoom {
             writer: setup.writer,
             acts_stored: 0,
             refused: Arc::default(),
+            report_stored: false,
         }
     }
 
@@ -234,16 +237,7 @@ impl BellRoom {
                 }
             }
             BellCommand::Report { reply } => {
-                use crate::domain::bell::report;
-                reply
-                    .send(BellReport {
-                        title: self.setup_title.clone(),
-                        finished: self.bell.phase() == Phase::Finished,
-                        places: report::places(&self.bell),
-                        rounds: report::rounds(&self.bell),
-                        acts: report::acts(&self.bell),
-                    })
-                    .ok();
+                reply.send(self.report()).ok();
             }
             BellCommand::Detach { conn } => {
                 if let Some((Who::Contestant(seat), _)) = self.conns.remove(&conn) {
@@ -339,7 +333,47 @@ impl BellRoom {
                 self.perform(action).await;
             }
         }
+        if self.bell.phase() == Phase::Finished && !self.report_stored {
+            // Once the end and its act are in the log: the school reads the report after the
+            // room has closed.
+            self.report_stored = true;
+            let report = serde_json::to_string(&self.report()).expect("a report serializes");
+            let contest = self.game_id;
+            self.writer
+                .write(Write::BellReport { contest, report }, None)
+                .await;
+        }
         Ok(())
+    }
+
+    /// The contest's report as it stands.
+    fn report(&self) -> BellReport {
+        use crate::domain::bell::report;
+        BellReport {
+            id: self.game_id,
+            title: self.setup_title.clone(),
+            finished: self.bell.phase() == Phase::Finished,
+            places: report::places(&self.bell)
+                .into_iter()
+                .map(|p| command::PlaceView {
+                    place: p.place,
+                    seat: p.seat.number(),
+                    name: p.name,
+                    rang_the_bell: p.rang_the_bell,
+                    out_at: p.out_at,
+                })
+                .collect(),
+            rounds: report::rounds(&self.bell)
+                .into_iter()
+                .map(|l| command::RoundView {
+                    name: l.name,
+                    answered: l.answered,
+                    right: l.right,
+                    outcome: l.outcome,
+                })
+                .collect(),
+            acts: report::acts(&self.bell),
+        }
     }
 
     /// Takes back from the contest every answer the database refused since the last time: a

@@ -16,7 +16,7 @@ use super::quizzes::{bank_question, quiz_for, title_of, QuestionRef};
 use crate::domain::access::{may, Action, Target};
 use crate::domain::bell::{AllWrong, BellSet, RescueRule, Rules, Seat, SetError};
 use crate::domain::{GameId, Question};
-use crate::engine::bell::BellCommand;
+use crate::engine::bell::{BellCommand, BellReport};
 use crate::transport::AppState;
 
 /// Most main questions of one contest (a long hội thi has 30 to 50).
@@ -196,85 +196,36 @@ pub async fn open(
     }))
 }
 
-/// `GET /api/bell/{id}/report`: while its room is open (until 15 minutes after the end), the
-/// contest's places, rounds and act log, for its host and organizers.
-#[derive(Serialize)]
-pub struct ReportView {
-    id: GameId,
-    title: String,
-    finished: bool,
-    places: Vec<PlaceView>,
-    rounds: Vec<RoundView>,
-    acts: Vec<String>,
-}
-
-#[derive(Serialize)]
-struct PlaceView {
-    place: u32,
-    seat: u16,
-    name: String,
-    rang_the_bell: bool,
-    /// The round index that put them out for good.
-    out_at: Option<usize>,
-}
-
-#[derive(Serialize)]
-struct RoundView {
-    name: String,
-    answered: usize,
-    right: usize,
-    outcome: String,
-}
-
+/// `GET /api/bell/{id}/report`: the contest's places, rounds and act log, for its host and
+/// organizers: from its room while it is open, else as the room stored it at the end.
 pub async fn report(
     State(state): State<AppState>,
     CurrentAccount(account): CurrentAccount,
     Path(id): Path<i64>,
-) -> ApiResult<Json<ReportView>> {
+) -> ApiResult<Json<BellReport>> {
     let id = GameId::new(id);
-    let room = state
-        .engine()
-        .bells()
-        .by_game(id)
+    let mine = |owner| may(&account.actor(), Action::RunGame, Target::OwnedBy(owner));
+    if let Some(room) = state.engine().bells().by_game(id) {
+        // Another account's contest reads as one that does not exist.
+        if !mine(room.owner) {
+            return Err(ApiError::NotFound);
+        }
+        let (reply, answer) = tokio::sync::oneshot::channel();
+        if room.send(BellCommand::Report { reply }).await {
+            if let Ok(report) = answer.await {
+                return Ok(Json(report));
+            }
+        }
+    }
+    let row = state.store().bell(id).await?.ok_or(ApiError::NotFound)?;
+    if !mine(row.host_id) {
+        return Err(ApiError::NotFound);
+    }
+    let stored = state
+        .store()
+        .bell_report(id)
+        .await?
         .ok_or(ApiError::NotFound)?;
-    // Another account's contest reads as one that does not exist.
-    if !may(
-        &account.actor(),
-        Action::RunGame,
-        Target::OwnedBy(room.owner),
-    ) {
-        return Err(ApiError::NotFound);
-    }
-    let (reply, answer) = tokio::sync::oneshot::channel();
-    if !room.send(BellCommand::Report { reply }).await {
-        return Err(ApiError::NotFound);
-    }
-    let r = answer.await.map_err(|_| ApiError::NotFound)?;
-    Ok(Json(ReportView {
-        id,
-        title: r.title,
-        finished: r.finished,
-        places: r
-            .places
-            .into_iter()
-            .map(|p| PlaceView {
-                place: p.place,
-                seat: p.seat.number(),
-                name: p.name,
-                rang_the_bell: p.rang_the_bell,
-                out_at: p.out_at,
-            })
-            .collect(),
-        rounds: r
-            .rounds
-            .into_iter()
-            .map(|l| RoundView {
-                name: l.name,
-                answered: l.answered,
-                right: l.right,
-                outcome: l.outcome,
-            })
-            .collect(),
-        acts: r.acts,
-    }))
+    let report = serde_json::from_str(&stored).map_err(anyhow::Error::from)?;
+    Ok(Json(report))
 }
