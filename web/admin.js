@@ -465,7 +465,7 @@ async function openBell() {
       max_contestants: Number($('bell-cap').value),
     };
     const bell = await api('POST', '/api/bell', { quiz: gameQuiz.id, rules });
-    location.href = `/bell-stage.html?role=host&game=${encodeURIComponent(bell.id)}&pin=${encodeURIComponent(bell.pin)}`;
+    location.href = `/bell-stage.html?role=host&game=${encodeURIComponent(bell.id)}&pin=${encodeURIComponent(bell.pin)}&key=${encodeURIComponent(bell.stage_key)}`;
   } catch (err) {
     fail(err, $('bell-error'));
     $('open-bell').disabled = false;

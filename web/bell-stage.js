@@ -11,6 +11,8 @@ const show = banner($('status'));
 const params = new URLSearchParams(location.search);
 const game = Number(params.get('game'));
 const pin = params.get('pin') ?? '';
+// The contest's stage key: a judge's tablet or the hall screen opens with it, no password.
+const key = params.get('key') ?? '';
 const role = ['host', 'judge', 'hall'].includes(params.get('role')) ? params.get('role') : 'hall';
 const SOUND = 'hoithi-bell-sound';
 
@@ -120,6 +122,12 @@ function logAct(msg) {
   $('log').prepend(h('li', { text: parts.join(' · ') }));
 }
 
+/** The address of another stage screen of this contest, with the key (no password needed). */
+function stageUrl(other) {
+  const q = new URLSearchParams({ role: other, game: String(game), pin, key });
+  return `${location.origin}/bell-stage.html?${q}`;
+}
+
 // ---- The host's console. ----
 function hostControls() {
   const act = (name) => h('button', { type: 'button', class: name === 'reveal' || name === 'next' ? 'primary' : '',
@@ -140,7 +148,10 @@ function hostControls() {
       h('div', { class: 'controls' },
         h('button', { type: 'button', text: t('bell.skip'), onclick: withReason('bell_skip') }),
         h('button', { type: 'button', text: t('bell.undo'), onclick: withReason('bell_undo') }))),
-    h('p', { class: 'error', id: 'host-error', role: 'alert' }));
+    h('p', { class: 'error', id: 'host-error', role: 'alert' }),
+    key && h('p', { class: 'links' }, t('bell.openOn'), ' ',
+      h('a', { href: stageUrl('judge'), target: '_blank', text: t('bell.roleJudge') }), ' · ',
+      h('a', { href: stageUrl('hall'), target: '_blank', text: t('bell.roleHall') })));
   $('controls').hidden = false;
 }
 
@@ -242,6 +253,6 @@ if (role === 'hall') {
 if (role === 'host') hostControls();
 if (role === 'judge') judgeSeating();
 if (role !== 'hall') $('logbox').hidden = false;
-live = new Live(() => ({ type: 'bell_stage', v: 1, game, role }), receive,
+live = new Live(() => ({ type: 'bell_stage', v: 1, game, role, ...(key && role !== 'host' ? { key } : {}) }), receive,
   (state) => show(state === 'open' ? '' : t('bell.reconnecting')), '/ws/bell');
 live.start();

@@ -345,13 +345,15 @@ impl Engine {
     /// Opens a Rung chuông vàng hosted by `host`: its PIN is held in the same registry as
     /// class games' (so a PIN never leads to two rooms, and the caps count both), the contest
     /// is stored, and its room runs among the engine's tasks (so shutdown waits for it).
+    /// Returns its id, its PIN and its stage key (for judges' tablets and the hall screen;
+    /// the room keeps only its hash).
     pub async fn open_bell(
         &self,
         host: AccountId,
         title: &str,
         set: &BellSet,
         rules: BellRules,
-    ) -> Result<(GameId, String), OpenError> {
+    ) -> Result<(GameId, String, String), OpenError> {
         let store = &self.inner.store;
         let writer = self
             .inner
@@ -387,9 +389,11 @@ impl Engine {
             }
         };
         let seed: u64 = rand::rng().random();
+        let stage_key = token::new_secret();
         let setup = bell::BellSetup {
             game_id,
             host,
+            stage_key: Some(stage_key.clone()),
             pin: pin.clone(),
             title: title.to_owned(),
             bell: Bell::new(set, rules, seed),
@@ -413,7 +417,7 @@ impl Engine {
                 rooms.release(&room_pin, None, host);
             });
         tracing::info!(game = %game_id, "stage contest opened");
-        Ok((game_id, pin))
+        Ok((game_id, pin, stage_key))
     }
 
     /// After the shutdown signal: waits for every room to say goodbye and stop, then lets go

@@ -36,6 +36,9 @@ pub enum BellClientMsg {
         v: u32,
         game: GameId,
         role: StageRole,
+        /// The contest's stage key, for a judge's tablet or the hall screen without a session.
+        #[serde(default)]
+        key: Option<String>,
     },
     /// Someone in the hall follows on their phone (and answers an audience rescue).
     BellAudience {

@@ -93,7 +93,9 @@ impl Endpoint for BellConn {
                 pin, seat, name, ..
             } => self.sit(&pin, seat, &name).await,
             BellClientMsg::BellResume { token, .. } => self.resume(&token).await,
-            BellClientMsg::BellStage { game, role, .. } => self.stage(game, role).await,
+            BellClientMsg::BellStage {
+                game, role, key, ..
+            } => self.stage(game, role, key.as_deref()).await,
             BellClientMsg::BellAudience { pin, .. } => self.audience(&pin).await,
             other => match ask_of(other) {
                 Ok(ask) => self.ask(ask).await,
@@ -228,20 +230,28 @@ impl BellConn {
         self.enter(room, rx, welcome)
     }
 
-    async fn stage(&mut self, game: GameId, role: StageRole) -> Reply {
-        let Some(account) = &self.account else {
-            return refuse(BellErrorCode::Unauthorized);
-        };
+    /// An organizer's screen: the host's or an organizer's session, or (a judge's tablet, the
+    /// hall screen) the contest's stage key.
+    async fn stage(&mut self, game: GameId, role: StageRole, key: Option<&str>) -> Reply {
         let Some(room) = self.state.engine().bells().by_game(game) else {
             return refuse(BellErrorCode::GameNotFound);
         };
-        let actor = Actor {
-            id: account.id,
-            role: account.role,
-            unit: account.unit.as_deref(),
-        };
-        if !may(&actor, Action::RunGame, Target::OwnedBy(room.owner)) {
-            return refuse(BellErrorCode::Forbidden);
+        let by_key = role != StageRole::Host && key.is_some_and(|k| room.stage_key_is(k));
+        if !by_key {
+            if key.is_some() {
+                return refuse(BellErrorCode::Forbidden);
+            }
+            let Some(account) = &self.account else {
+                return refuse(BellErrorCode::Unauthorized);
+            };
+            let actor = Actor {
+                id: account.id,
+                role: account.role,
+                unit: account.unit.as_deref(),
+            };
+            if !may(&actor, Action::RunGame, Target::OwnedBy(room.owner)) {
+                return refuse(BellErrorCode::Forbidden);
+            }
         }
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();

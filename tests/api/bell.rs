@@ -919,6 +919,40 @@ async fn bad_stage_messages_are_refused_with_a_code_and_change_nothing() {
         opened["pin"].as_str().unwrap().to_owned(),
     );
 
+    // The stage key opens a judge's tablet or the hall screen without a session; never the
+    // host's console, and a wrong key is refused.
+    let key = opened["stage_key"].as_str().unwrap().to_owned();
+    let mut tablet = Client::connect(&app, None).await;
+    tablet
+        .send(json!({"type": "bell_stage", "v": 1, "game": id, "role": "judge", "key": key}))
+        .await;
+    assert_eq!(tablet.recv().await["role"], "judge");
+    let mut guess = Client::connect(&app, None).await;
+    assert_eq!(
+        guess
+            .refused(json!({"type": "bell_stage", "v": 1, "game": id, "role": "hall", "key": "0".repeat(32)}))
+            .await,
+        "forbidden"
+    );
+    assert_eq!(
+        guess
+            .refused(json!({"type": "bell_stage", "v": 1, "game": id, "role": "host", "key": key}))
+            .await,
+        "forbidden"
+    );
+    assert_eq!(
+        guess
+            .refused(json!({"type": "bell_stage", "v": 1, "game": id, "role": "host"}))
+            .await,
+        "unauthorized"
+    );
+    assert_eq!(
+        tablet
+            .refused(json!({"type": "bell_host", "act": "start"}))
+            .await,
+        "not_host"
+    );
+
     // Before joining.
     let mut pre = Client::connect(&app, None).await;
     let c = &mut pre;

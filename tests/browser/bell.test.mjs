@@ -108,7 +108,7 @@ test('Rung chuông vàng on the hall screen, two phones, the judge\'s tablet and
   await host.waitForSelector('#open-bell');
   await host.fill('#bell-rescues', '1');
   await host.click('#open-bell');
-  await host.waitForURL(/\/bell-stage\.html\?role=host&game=\d+&pin=\d{6}$/);
+  await host.waitForURL(/\/bell-stage\.html\?role=host&game=\d+&pin=\d{6}&key=[0-9a-f]{32}$/);
   const url = new URL(host.url());
   const game = url.searchParams.get('game');
   const pin = url.searchParams.get('pin');
@@ -120,9 +120,12 @@ test('Rung chuông vàng on the hall screen, two phones, the judge\'s tablet and
   await hall.goto(`${BASE}/bell-stage.html?role=hall&game=${game}&pin=${pin}`);
   await hall.waitForSelector('.join-line');
   assert.match(await text(hall, '.join-line'), new RegExp(`/bell\\.html · mã PIN ${pin}`));
-  const judge = await desk.context.newPage();
-  await judge.setViewportSize({ width: 800, height: 1100 });
-  await judge.goto(`${BASE}/bell-stage.html?role=judge&game=${game}&pin=${pin}`);
+  // The judge's tablet is another device: it opens the console's link, with the stage key and
+  // no password.
+  const judgeUrl = await host.getAttribute('.links a:first-child', 'href');
+  const tablet = await newPage({ viewport: { width: 800, height: 1100 }, hasTouch: true });
+  const judge = tablet.page;
+  await judge.goto(judgeUrl);
   await judge.waitForSelector('#reg-seat');
 
   // ---- Two phones take seats; the judge seats Hùng, who has no phone. ----

@@ -810,6 +810,7 @@ export default {
   'bell.undo': 'Hủy loại',
   'bell.undoSeat': 'Ghế (để trống: hủy cả lượt loại)',
   'bell.log': 'Biên bản',
+  'bell.openOn': 'Mở trên máy khác (không cần mật khẩu, chỉ gửi cho trọng tài và người phụ trách màn hình):',
   'bell.record': 'Ghi đáp án trên bảng',
   'bell.recordSeat': 'Ghế',
   'bell.recorded': 'Đã ghi ghế {seat}.',

@@ -51,6 +51,8 @@ pub struct BellSetup {
     pub game_id: GameId,
     /// The account that opened it.
     pub host: crate::domain::AccountId,
+    /// The key a judge's tablet or the hall screen may present instead of a session.
+    pub stage_key: Option<String>,
     pub pin: String,
     pub title: String,
     pub bell: Bell,

@@ -21,6 +21,9 @@ pub struct BellHandle {
     pub pin: String,
     /// The account that opened the contest: who, with organizers, runs its stage screens.
     pub owner: AccountId,
+    /// The hash of the stage key (`engine::token`'s): a judge's tablet or the hall screen
+    /// that presents the key needs no account; the host's console always does.
+    stage_key: Option<[u8; 32]>,
     tx: mpsc::Sender<BellCommand>,
 }
 
@@ -28,6 +31,12 @@ impl BellHandle {
     /// Hands the room a command; `false` if the room has closed.
     pub async fn send(&self, cmd: BellCommand) -> bool {
         self.tx.send(cmd).await.is_ok()
+    }
+
+    /// Whether `key` is this contest's stage key.
+    pub fn stage_key_is(&self, key: &str) -> bool {
+        self.stage_key
+            .is_some_and(|hash| hash == crate::engine::token::hash(key))
     }
 }
 
@@ -64,6 +73,7 @@ impl BellRooms {
             game_id: setup.game_id,
             pin: setup.pin.clone(),
             owner: setup.host,
+            stage_key: setup.stage_key.as_deref().map(crate::engine::token::hash),
             tx,
         };
         {

@@ -153,6 +153,7 @@ impl Stage {
             BellSetup {
                 game_id: GameId::new(21),
                 host: crate::domain::AccountId::new(1),
+                stage_key: None,
                 pin: "654321".into(),
                 title: "Rung chuông vàng THCS Ea Kar".into(),
                 bell,
@@ -625,6 +626,7 @@ async fn a_room_nobody_uses_closes_and_leaves_the_registry() {
         BellSetup {
             game_id: GameId::new(22),
             host: crate::domain::AccountId::new(1),
+            stage_key: None,
             pin: "111222".into(),
             title: "Thử".into(),
             bell: Bell::new(&set, Rules::default(), 1),

@@ -63,6 +63,9 @@ pub struct BellOpened {
     pin: String,
     /// The contestants' page, PIN filled in.
     join_url: String,
+    /// Opens a judge's tablet or the hall screen without the host's password
+    /// (`bell_stage`'s `key`): share it only with them.
+    stage_key: String,
     /// The rules as they will run (defaults filled in).
     rules: Rules,
     /// How the set was arranged: main questions, whether there is a tie-break, rescue
@@ -176,7 +179,7 @@ pub async fn open(
     // stored contest without its room.
     let engine = state.engine().clone();
     let (host, run_set, run_rules, run_title) = (account.id, set.clone(), rules.clone(), title);
-    let (id, pin) = tokio::spawn(async move {
+    let (id, pin, stage_key) = tokio::spawn(async move {
         engine
             .open_bell(host, &run_title, &run_set, run_rules)
             .await
@@ -187,6 +190,7 @@ pub async fn open(
     let base = join_base(&state, &headers);
     Ok(Json(BellOpened {
         join_url: format!("{base}/bell.html?pin={pin}"),
+        stage_key,
         id,
         pin,
         rules,
