@@ -117,6 +117,7 @@ function wire() {
   $('clear').addEventListener('click', () => { picked.clear(); wholeBanks.clear(); renderBanks(); });
   $('quiz-form').addEventListener('submit', createQuiz);
   $('game-form').addEventListener('submit', openGame);
+  $('open-bell').addEventListener('click', openBell);
   $('cancel-game').addEventListener('click', () => { $('game-form').hidden = true; });
   $('reload-games').addEventListener('click', loadGames);
   $('import-form').addEventListener('submit', importBank);
@@ -448,6 +449,26 @@ async function openGame(ev) {
   } catch (err) {
     fail(err, $('game-error'));
     $('start-game').disabled = false;
+  }
+}
+
+/** Opens a Rung chuông vàng of the chosen quiz (rescues bring everyone back; rescue
+ *  questions are for `POST /api/bell` itself) and goes to its host console. */
+async function openBell() {
+  $('bell-error').textContent = '';
+  $('open-bell').disabled = true;
+  try {
+    const rules = {
+      all_wrong: $('bell-all-wrong').value,
+      rescue: { kind: 'all' },
+      max_rescues: Number($('bell-rescues').value),
+      max_contestants: Number($('bell-cap').value),
+    };
+    const bell = await api('POST', '/api/bell', { quiz: gameQuiz.id, rules });
+    location.href = `/bell-stage.html?role=host&game=${encodeURIComponent(bell.id)}&pin=${encodeURIComponent(bell.pin)}&key=${encodeURIComponent(bell.stage_key)}`;
+  } catch (err) {
+    fail(err, $('bell-error'));
+    $('open-bell').disabled = false;
   }
 }
 

@@ -197,9 +197,11 @@ export class Live {
    * @param {(msg: object) => void} onMessage
    * @param {(state: string, info?: number) => void} onStatus 'open' | 'down' | 'restarting'
    *   (with the ms until the retry)
+   * @param {string} path the endpoint: `/ws`, or `/ws/bell` for Rung chuông vàng
    */
-  constructor(hello, onMessage, onStatus = () => {}) {
+  constructor(hello, onMessage, onStatus = () => {}, path = '/ws') {
     this.hello = hello;
+    this.path = path;
     this.onMessage = onMessage;
     this.onStatus = onStatus;
     this.ws = null;
@@ -216,7 +218,7 @@ export class Live {
   start() {
     this.stopped = false;
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const ws = new WebSocket(`${scheme}//${location.host}/ws`);
+    const ws = new WebSocket(`${scheme}//${location.host}${this.path}`);
     this.ws = ws;
     ws.onopen = () => ws.send(JSON.stringify(this.hello()));
     ws.onmessage = (ev) => this.receive(ev.data);
@@ -230,7 +232,7 @@ export class Live {
   receive(data) {
     let msg;
     try { msg = JSON.parse(data); } catch { return; }
-    if (msg.type === 'welcome') {
+    if (msg.type === 'welcome' || msg.type === 'bell_welcome') {
       this.lastSeq = msg.seq ?? -1;
       this.failures = 0;
       this.serverRestart = false;

@@ -214,6 +214,9 @@ pub enum Scenario {
     /// `--start-within`, answer over `--answer-over` and submit, some resuming on a second
     /// device; the boards are read all along and checked at the end, then the round closes.
     Contest,
+    /// One Rung chuông vàng (300 contestants by default) played to the bell on `/ws/bell`:
+    /// answers acknowledged, eliminated per question, the question's fan-out.
+    Bell,
 }
 
 impl Args {
@@ -244,6 +247,7 @@ impl Args {
         let default = match self.scenario {
             Scenario::Siege => 200,
             Scenario::Contest => 1000,
+            Scenario::Bell => 300,
             _ => 100,
         };
         self.players.unwrap_or(default)
@@ -275,7 +279,7 @@ impl Args {
     pub fn clients(&self) -> usize {
         match self.scenario {
             Scenario::Viewers => self.viewers,
-            Scenario::Live | Scenario::Siege | Scenario::Contest => self.players(),
+            Scenario::Live | Scenario::Siege | Scenario::Contest | Scenario::Bell => self.players(),
         }
     }
 
@@ -442,5 +446,13 @@ mod tests {
     fn shares_outside_zero_to_one_are_refused() {
         assert!(Args::try_parse_from(["loadtest", "--wrong", "1.5"]).is_err());
         assert!(Args::try_parse_from(["loadtest", "--late", "0.02"]).is_ok());
+    }
+
+    #[test]
+    fn a_bell_seats_three_hundred_contestants_by_default() {
+        let args = Args::parse_from(["loadtest", "--scenario", "bell"]);
+        assert_eq!((args.scenario, args.clients()), (Scenario::Bell, 300));
+        let small = Args::parse_from(["loadtest", "--scenario", "bell", "--players", "40"]);
+        assert_eq!(small.clients(), 40);
     }
 }

@@ -10,6 +10,7 @@
 
 mod answer;
 mod attack;
+mod bell;
 mod bomb_files;
 mod cli;
 mod clock;
@@ -65,6 +66,7 @@ async fn coordinate(args: &Args) -> anyhow::Result<bool> {
             Scenario::Viewers => viewers::run(args).await,
             Scenario::Siege => siege::run(args).await,
             Scenario::Contest => contest::run(args).await,
+            Scenario::Bell => bell::run(args).await,
         }
     };
     // A last resort beyond the run's own deadline: whatever hangs, the tool ends.

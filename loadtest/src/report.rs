@@ -68,6 +68,9 @@ pub struct Report {
     /// The contest round: its requests, its boards, what was checked (`contest`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub contest: Option<crate::contest::figures::Figures>,
+    /// What the reveals of Rung chuông vàng did (`bell`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bell: Option<crate::bell::Figures>,
     /// Acknowledgements per 100 ms of the run.
     pub series: Vec<SeriesPoint>,
 }
@@ -250,6 +253,11 @@ pub fn table(r: &Report) -> String {
     );
     if let Some(why) = &r.incomplete_because {
         let _ = writeln!(out, "  cut short: {why}");
+    }
+    if let Some(bell) = &r.bell {
+        out.push_str(&crate::bell::table(r, bell));
+        footer(&mut out, r);
+        return out;
     }
     if let Some(contest) = &r.contest {
         let _ = writeln!(

@@ -51,7 +51,17 @@ impl Ws {
         source: Option<IpAddr>,
         cookie: Option<&str>,
     ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
-        let mut request = format!("ws://{addr}/ws").into_client_request()?;
+        Ws::connect_path(addr, source, "/ws", cookie).await
+    }
+
+    /// As [`Ws::connect_from`], to the endpoint at `path` (`/ws/bell` for Rung chuông vàng).
+    pub async fn connect_path(
+        addr: SocketAddr,
+        source: Option<IpAddr>,
+        path: &str,
+        cookie: Option<&str>,
+    ) -> Result<Ws, tokio_tungstenite::tungstenite::Error> {
+        let mut request = format!("ws://{addr}{path}").into_client_request()?;
         if let Some(cookie) = cookie {
             let value = cookie
                 .parse()

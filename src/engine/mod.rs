@@ -22,8 +22,10 @@ use tokio::sync::{mpsc, watch};
 pub use elsewhere::{Elsewhere, Found};
 pub use room::{Command, HostAction};
 
+use crate::domain::bell::{Bell, BellSet, Rules as BellRules};
 use crate::domain::game::{Game, Settings};
 use crate::rankings::feed::BoardFeed;
+use crate::storage::bell::NewBell;
 use crate::storage::writer::WriterHandle;
 use crate::storage::{NewGame, Store};
 
@@ -120,6 +122,8 @@ struct Inner {
     takeovers: tokio::sync::Mutex<()>,
     next_conn: AtomicU64,
     tasks: Mutex<tokio::task::JoinSet<()>>,
+    /// The stage contests (Rung chuông vàng): their own rooms, PINs drawn from `rooms`.
+    bells: bell::BellRooms,
 }
 
 impl Engine {
@@ -145,6 +149,7 @@ impl Engine {
                 takeovers: tokio::sync::Mutex::new(()),
                 next_conn: AtomicU64::new(1),
                 tasks: Mutex::new(tokio::task::JoinSet::new()),
+                bells: bell::BellRooms::default(),
             }),
         }
     }
@@ -332,6 +337,89 @@ impl Engine {
                 let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
                 rooms.release(&pin, Some(game_id), host);
             });
+    }
+
+    /// The open stage contests, by PIN and id.
+    pub fn bells(&self) -> &bell::BellRooms {
+        &self.inner.bells
+    }
+
+    /// Opens a Rung chuông vàng hosted by `host`: its PIN is held in the same registry as
+    /// class games' (so a PIN never leads to two rooms, and the caps count both), the contest
+    /// is stored, and its room runs among the engine's tasks (so shutdown waits for it).
+    /// Returns its id, its PIN and its stage key (for judges' tablets and the hall screen;
+    /// the room keeps only its hash).
+    pub async fn open_bell(
+        &self,
+        host: AccountId,
+        title: &str,
+        set: &BellSet,
+        rules: BellRules,
+    ) -> Result<(GameId, String, String), OpenError> {
+        let store = &self.inner.store;
+        let writer = self
+            .inner
+            .writer
+            .lock()
+            .expect("writer lock")
+            .clone()
+            .context("the server is shutting down")?;
+        let elsewhere = match &self.inner.cluster {
+            Some(_) => store.open_pins().await.map_err(anyhow::Error::from)?,
+            None => std::collections::HashSet::new(),
+        };
+        let pin = self.inner.rooms.lock().expect("rooms lock").reserve(
+            host,
+            self.inner.caps,
+            &elsewhere,
+        )?;
+        let created = store
+            .create_bell(&NewBell {
+                host_id: host,
+                pin: &pin,
+                title,
+                set,
+                rules: &rules,
+            })
+            .await;
+        let game_id = match created {
+            Ok(id) => id,
+            Err(e) => {
+                let mut rooms = self.inner.rooms.lock().expect("rooms lock");
+                rooms.release(&pin, None, host);
+                return Err(anyhow::Error::from(e).into());
+            }
+        };
+        let seed: u64 = rand::rng().random();
+        let stage_key = token::new_secret();
+        let setup = bell::BellSetup {
+            game_id,
+            host,
+            stage_key: Some(stage_key.clone()),
+            pin: pin.clone(),
+            title: title.to_owned(),
+            bell: Bell::new(set, rules, seed),
+            writer,
+        };
+        let (_, run) = self.inner.bells.start(setup, self.inner.shutdown.clone());
+        let engine = self.clone();
+        let room_pin = pin.clone();
+        self.inner
+            .tasks
+            .lock()
+            .expect("tasks lock")
+            .spawn(async move {
+                run.await;
+                // A contest that ended has said so through the writer; one that did not (its
+                // room closed empty, or the server stopped) gives its PIN back as closed.
+                if let Err(e) = engine.inner.store.close_bell(game_id).await {
+                    tracing::warn!(game = %game_id, error = %e, "marking the stage contest closed failed");
+                }
+                let mut rooms = engine.inner.rooms.lock().expect("rooms lock");
+                rooms.release(&room_pin, None, host);
+            });
+        tracing::info!(game = %game_id, "stage contest opened");
+        Ok((game_id, pin, stage_key))
     }
 
     /// After the shutdown signal: waits for every room to say goodbye and stop, then lets go

@@ -143,9 +143,9 @@ impl Relay {
                         let _ = reply.send(Err(ErrorCode::ServerBusy));
                     }
                 }
-                RemoteCommand::Answer { .. } | RemoteCommand::Action { .. } => {
-                    self.tell(conn, ErrorCode::ServerBusy)
-                }
+                RemoteCommand::Answer { .. }
+                | RemoteCommand::Action { .. }
+                | RemoteCommand::TeamPick { .. } => self.tell(conn, ErrorCode::ServerBusy),
                 RemoteCommand::Detach { .. } => {}
             }
         }
@@ -209,12 +209,7 @@ impl Relay {
                 self.queue(conn, RemoteCommand::Action { action });
             }
             Command::TeamPick { player, conn, team } => {
-                if !self
-                    .send(conn, RemoteCommand::TeamPick { player, team })
-                    .await
-                {
-                    self.tell(conn, ErrorCode::ServerBusy);
-                }
+                self.queue(conn, RemoteCommand::TeamPick { player, team });
             }
             Command::Detach { player, conn } => {
                 if self.conns.remove(&conn).is_some() {

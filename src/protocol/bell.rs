@@ -25,11 +25,20 @@ pub enum BellClientMsg {
         seat: u16,
         name: String,
     },
+    /// A contestant's phone comes back to its seat (after a drop or a reload) with the token
+    /// its `bell_welcome` gave.
+    BellResume {
+        v: u32,
+        token: String,
+    },
     /// The organizer's screens: the host's console, a judge's tablet, the hall screen.
     BellStage {
         v: u32,
         game: GameId,
         role: StageRole,
+        /// The contest's stage key, for a judge's tablet or the hall screen without a session.
+        #[serde(default)]
+        key: Option<String>,
     },
     /// Someone in the hall follows on their phone (and answers an audience rescue).
     BellAudience {
@@ -46,6 +55,11 @@ pub enum BellClientMsg {
         seat: u16,
         round: usize,
         answer: Answer,
+    },
+    /// A judge (or the host) seats a contestant who has no phone, before the start.
+    BellRegister {
+        seat: u16,
+        name: String,
     },
     /// The host's buttons.
     BellHost {
@@ -149,6 +163,9 @@ pub enum BellMsg<'a> {
         /// A contestant's standing now, so a phone that comes back shows it at once.
         #[serde(skip_serializing_if = "Option::is_none")]
         status: Option<YouStatus>,
+        /// To the phone that has just taken its seat: what `bell_resume` takes to come back.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        token: Option<String>,
         title: &'a str,
         phase: &'static str,
         standing: usize,
@@ -282,11 +299,18 @@ pub enum BellErrorCode {
     ReasonRequired,
     WrongPhase,
     ServerBusy,
+    InvalidToken,
+    AlreadyJoined,
+    NotJoined,
+    GameNotFound,
+    Unauthorized,
+    Forbidden,
+    UnsupportedVersion,
 }
 
 impl BellErrorCode {
     /// Every code, for the test that holds the document to them.
-    pub const ALL: [BellErrorCode; 30] = [
+    pub const ALL: [BellErrorCode; 37] = [
         BellErrorCode::BadMessage,
         BellErrorCode::NotHost,
         BellErrorCode::NotJudge,
@@ -317,6 +341,13 @@ impl BellErrorCode {
         BellErrorCode::ReasonRequired,
         BellErrorCode::WrongPhase,
         BellErrorCode::ServerBusy,
+        BellErrorCode::InvalidToken,
+        BellErrorCode::AlreadyJoined,
+        BellErrorCode::NotJoined,
+        BellErrorCode::GameNotFound,
+        BellErrorCode::Unauthorized,
+        BellErrorCode::Forbidden,
+        BellErrorCode::UnsupportedVersion,
     ];
 
     pub fn message(self) -> &'static str {
@@ -357,8 +388,17 @@ impl BellErrorCode {
             }
             BellErrorCode::WrongPhase => "Không thể làm việc này lúc này.",
             BellErrorCode::ServerBusy => {
-                "Máy chủ đang bận, chưa lưu được câu trả lời của bạn. Hãy báo trọng tài."
+                "Máy chủ đang bận, chưa lưu được câu trả lời của bạn nên chưa được tính. Hãy gửi lại."
             }
+            BellErrorCode::InvalidToken => {
+                "Không nhận ra điện thoại này ở số báo danh đó. Hãy báo trọng tài."
+            }
+            BellErrorCode::AlreadyJoined => "Kết nối này đã vào cuộc thi rồi.",
+            BellErrorCode::NotJoined => "Hãy vào cuộc thi trước (mã PIN và số báo danh).",
+            BellErrorCode::GameNotFound => "Không tìm thấy cuộc thi. Hãy kiểm tra mã PIN.",
+            BellErrorCode::Unauthorized => "Hãy đăng nhập bằng tài khoản của ban tổ chức.",
+            BellErrorCode::Forbidden => "Tài khoản này không điều hành cuộc thi này.",
+            BellErrorCode::UnsupportedVersion => "Trang đã cũ. Hãy tải lại trang để tiếp tục.",
         }
     }
 

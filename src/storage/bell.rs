@@ -29,7 +29,7 @@ pub struct BellRow {
     pub title: String,
     pub set: BellSet,
     pub rules: Rules,
-    /// `open` until the contest ends, then `finished`.
+    /// `open` until the contest ends, then `finished` (or `closed`: its room stopped first).
     pub status: String,
     pub created_at: i64,
     pub finished_at: Option<i64>,
@@ -127,6 +127,20 @@ impl Store {
         .try_get(0)
     }
 
+    /// Marks a contest whose room stopped before its end `closed` (an ended one stays
+    /// `finished`), so its PIN no longer counts as open.
+    pub async fn close_bell(&self, id: GameId) -> Result<()> {
+        sqlx::query(
+            "UPDATE bell_contests SET status = 'closed', finished_at = $1 \
+             WHERE id = $2 AND status = 'open'",
+        )
+        .bind(unix_ms())
+        .bind(id)
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
     pub async fn bell(&self, id: GameId) -> Result<Option<BellRow>> {
         let Some(r) = sqlx::query(
             "SELECT id, host_id, pin, title, questions, rules, status, created_at, finished_at \
@@ -150,6 +164,19 @@ impl Store {
             created_at: r.try_get(7)?,
             finished_at: r.try_get(8)?,
         }))
+    }
+
+    /// The report the contest's room stored at its end (JSON), if it ended and retention has
+    /// not emptied it.
+    pub async fn bell_report(&self, id: GameId) -> Result<Option<String>> {
+        let row = sqlx::query("SELECT report FROM bell_contests WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.pool())
+            .await?;
+        match row {
+            Some(r) => r.try_get(0),
+            None => Ok(None),
+        }
     }
 
     /// Who sat where, by seat: (seat, name).
@@ -198,7 +225,8 @@ impl Store {
         let old: Vec<i64> = sqlx::query(
             "SELECT id FROM bell_contests WHERE COALESCE(finished_at, created_at) < $1 \
              AND (EXISTS (SELECT 1 FROM bell_seats s WHERE s.contest_id = bell_contests.id) \
-             OR EXISTS (SELECT 1 FROM bell_answers a WHERE a.contest_id = bell_contests.id))",
+             OR EXISTS (SELECT 1 FROM bell_answers a WHERE a.contest_id = bell_contests.id) \
+             OR report IS NOT NULL)",
         )
         .bind(cutoff_ms)
         .fetch_all(self.pool())
@@ -214,6 +242,11 @@ impl Store {
                     .execute(&mut *tx)
                     .await?;
             }
+            // The report names the contestants too.
+            sqlx::query("UPDATE bell_contests SET report = NULL WHERE id = $1")
+                .bind(contest)
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
         }
         Ok(old.len() as u64)

@@ -148,16 +148,20 @@ impl Store {
             .flatten())
     }
 
-    /// The PINs of every open game (in the lobby or running), whichever node runs it.
+    /// The PINs of every open game (in the lobby or running) and stage contest, whichever node
+    /// runs it.
     pub async fn open_pins(&self) -> Result<std::collections::HashSet<String>> {
-        sqlx::query("SELECT pin FROM games WHERE status IN ($1, $2)")
-            .bind(GameStatus::Lobby.as_str())
-            .bind(GameStatus::Running.as_str())
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect()
+        sqlx::query(
+            "SELECT pin FROM games WHERE status IN ($1, $2) \
+             UNION SELECT pin FROM bell_contests WHERE status = 'open'",
+        )
+        .bind(GameStatus::Lobby.as_str())
+        .bind(GameStatus::Running.as_str())
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect()
     }
 
     /// The ids of the games open (in the lobby or running) on any node.

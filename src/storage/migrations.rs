@@ -49,6 +49,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0014_round_standings.sql"),
     ),
     (
+        15,
+        include_str!("../../migrations/sqlite/0015_bell_report.sql"),
+    ),
+    (
         17,
         include_str!("../../migrations/sqlite/0017_game_teams.sql"),
     ),
@@ -97,6 +101,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         14,
         include_str!("../../migrations/postgres/0014_round_standings.sql"),
+    ),
+    (
+        15,
+        include_str!("../../migrations/postgres/0015_bell_report.sql"),
     ),
     (
         17,

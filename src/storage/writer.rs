@@ -71,6 +71,11 @@ pub enum Write {
         game: GameId,
         record: Option<String>,
     },
+    /// A Rung chuông vàng contest's report as its room wrote it at the end (JSON).
+    BellReport {
+        contest: GameId,
+        report: String,
+    },
     /// Nothing to write: its callback runs after everything queued before it is committed.
     Barrier,
 }
@@ -104,6 +109,7 @@ impl Write {
             Write::BellAct(_) => "bell_act",
             Write::BellEnded { .. } => "bell_ended",
             Write::Teams { .. } => "teams",
+            Write::BellReport { .. } => "bell_report",
             Write::Barrier => "barrier",
         }
     }
@@ -416,6 +422,13 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                 sqlx::query("UPDATE games SET teams = $1 WHERE id = $2")
                     .bind(record.as_deref())
                     .bind(game)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Write::BellReport { contest, report } => {
+                sqlx::query("UPDATE bell_contests SET report = $1 WHERE id = $2")
+                    .bind(report)
+                    .bind(contest)
                     .execute(&mut *tx)
                     .await?;
             }

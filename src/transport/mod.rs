@@ -1,6 +1,7 @@
 //! HTTP and WebSocket: thin adapters between the network and the engine and storage.
 
 pub mod assets;
+pub mod bell_ws;
 pub mod csrf;
 pub mod hashing;
 pub mod headers;
@@ -193,6 +194,8 @@ pub fn router(state: AppState) -> Router {
         .route("/images", post(images::upload))
         .route("/games", get(games::list_games).post(games::open_game))
         .route("/games/{id}/qr.svg", get(games::qr))
+        .route("/bell", post(http::bell::open))
+        .route("/bell/{id}/report", get(http::bell::report))
         .route("/network", get(network::network))
         .route("/games/{id}/report", get(games::report_json))
         .route("/games/{id}/report.csv", get(games::report_csv))
@@ -297,6 +300,10 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/ws",
             get(ws::upgrade).layer(axum::middleware::from_fn(http::error::json_errors)),
+        )
+        .route(
+            "/ws/bell",
+            get(bell_ws::upgrade).layer(axum::middleware::from_fn(http::error::json_errors)),
         )
         .route(
             &format!("{}/{{bank}}/{{file}}", assets::IMAGE_BASE),

@@ -53,20 +53,39 @@ pub async fn upgrade(
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !origin_allowed(&headers, &state.config().allowed_origins) {
-        return ApiError::ForbiddenOrigin { missing: false }.into_response();
-    }
-    let address = state.limits().client_address(peer, &headers);
-    if let Err(wait) = state.limits().upgrade(address) {
-        return ApiError::RateLimited {
-            retry_after_ms: wait.as_millis() as u64 + 1,
-        }
-        .into_response();
-    }
-    // Only a host screen needs the account; reading it here keeps the socket loop free of HTTP.
-    let account = account_from_headers(&headers, &state).await.ok().flatten();
+    let (address, account) = match admit(&state, peer, &headers).await {
+        Ok(admitted) => admitted,
+        Err(refused) => return refused,
+    };
     // A pupil signed in with their login card brings their class, for teams by class.
     let class = participant_class(&headers, &state).await;
+    sized(ws).on_upgrade(move |socket| serve(socket, state, account, class, address))
+}
+
+/// The checks every WebSocket upgrade passes (this endpoint's and `/ws/bell`'s): the Origin,
+/// the address's upgrade rate. Gives the client's address and the signed-in account, if any
+/// (only organizers' screens need it; reading it here keeps the socket loops free of HTTP).
+pub(super) async fn admit(
+    state: &AppState,
+    peer: SocketAddr,
+    headers: &HeaderMap,
+) -> Result<(IpAddr, Option<Account>), Response> {
+    if !origin_allowed(headers, &state.config().allowed_origins) {
+        return Err(ApiError::ForbiddenOrigin { missing: false }.into_response());
+    }
+    let address = state.limits().client_address(peer, headers);
+    if let Err(wait) = state.limits().upgrade(address) {
+        return Err(ApiError::RateLimited {
+            retry_after_ms: wait.as_millis() as u64 + 1,
+        }
+        .into_response());
+    }
+    let account = account_from_headers(headers, state).await.ok().flatten();
+    Ok((address, account))
+}
+
+/// The frame and buffer limits of every WebSocket.
+pub(super) fn sized(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // tungstenite's own limit is a backstop that drops the connection abruptly; messages between
     // 16 KiB and it are read whole and refused politely below (error, then close 1009).
     ws.max_message_size(4 * MAX_MESSAGE_BYTES)
@@ -78,7 +97,6 @@ pub async fn upgrade(
         // A cap, not an allocation: a whole message must fit, and the host's welcome lists
         // every player (about 1 MB for 19,000). Player messages are a few hundred bytes.
         .max_write_buffer_size(8 * 1024 * 1024)
-        .on_upgrade(move |socket| serve(socket, state, account, class, address))
 }
 
 /// A browser's page must come from this server (or a configured origin); clients without an
@@ -124,15 +142,15 @@ struct Conn {
 }
 
 async fn serve(
-    mut socket: WebSocket,
+    socket: WebSocket,
     state: AppState,
     account: Option<Account>,
     class: Option<String>,
     address: IpAddr,
 ) {
     let id = state.engine().next_conn_id();
-    let mut shutdown = state.shutdown();
-    let mut conn = Conn {
+    let shutdown = state.shutdown();
+    let conn = Conn {
         id,
         address,
         state,
@@ -142,6 +160,50 @@ async fn serve(
         outbox: None,
         last_question: None,
     };
+    pump(socket, id, shutdown, conn).await;
+}
+
+/// What a socket loop serves: the class game's connection here, the stage contest's in
+/// `bell_ws`. The loop (frames, limits, pings, the room's queue, shutdown) is the same.
+pub(super) trait Endpoint: Send {
+    /// One text frame of the client, within the size and rate limits.
+    fn handle(&mut self, text: &str) -> impl std::future::Future<Output = Reply> + Send;
+    /// The room's queue for this connection, once it is in a room.
+    fn outbox(&mut self) -> &mut Option<mpsc::Receiver<Outgoing>>;
+    /// A question has been written out (scoring counts from here).
+    fn question_written(&mut self, _index: usize) {}
+    /// Whether a room speaks for this connection (and says goodbye at shutdown).
+    fn in_room(&self) -> bool;
+    /// The connection has ended: tell the room.
+    fn detach(self) -> impl std::future::Future<Output = ()> + Send;
+}
+
+impl Endpoint for Conn {
+    fn handle(&mut self, text: &str) -> impl std::future::Future<Output = Reply> + Send {
+        Conn::handle(self, text)
+    }
+    fn outbox(&mut self) -> &mut Option<mpsc::Receiver<Outgoing>> {
+        &mut self.outbox
+    }
+    fn question_written(&mut self, index: usize) {
+        self.last_question = Some((index, Instant::now()));
+    }
+    fn in_room(&self) -> bool {
+        Conn::in_room(self)
+    }
+    fn detach(self) -> impl std::future::Future<Output = ()> + Send {
+        Conn::detach(self)
+    }
+}
+
+/// The socket loop: frames in (size, rate, then the endpoint), the room's queue out, pings,
+/// the idle timeout and shutdown.
+pub(super) async fn pump<E: Endpoint>(
+    mut socket: WebSocket,
+    id: u64,
+    mut shutdown: tokio::sync::watch::Receiver<bool>,
+    mut conn: E,
+) {
     let limiter = RateLimiter::direct(
         Quota::per_second(NonZeroU32::new(MESSAGES_PER_SECOND).expect("nonzero"))
             .allow_burst(NonZeroU32::new(MESSAGE_BURST).expect("nonzero")),
@@ -196,11 +258,11 @@ async fn serve(
                     Reply::Limited(wait) => if send(&mut socket, &limited(wait)).await.is_err() { break },
                 }
             }
-            out = recv_outbox(&mut conn.outbox) => match out {
+            out = recv_outbox(conn.outbox()) => match out {
                 Some(Outgoing::Text(t)) => if !write(&mut socket, Message::Text(t)).await { break },
                 Some(Outgoing::Question { index, text }) => {
                     if !write(&mut socket, Message::Text(text)).await { break }
-                    conn.last_question = Some((index, Instant::now()));
+                    conn.question_written(index);
                 }
                 Some(Outgoing::Last(t)) => {
                     write(&mut socket, Message::Text(t)).await;
@@ -322,7 +384,7 @@ async fn write(socket: &mut WebSocket, msg: Message) -> bool {
     )
 }
 
-enum Reply {
+pub(super) enum Reply {
     None,
     /// `rate_limited`, with when to try again.
     Limited(Duration),

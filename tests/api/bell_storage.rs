@@ -278,6 +278,12 @@ async fn old_contests_lose_names_and_answers_and_keep_their_log() {
         assert!(write(&handle, Write::BellAct(act)).await);
         if i == 0 {
             assert!(write(&handle, Write::BellEnded { contest: id }).await);
+            let report = Write::BellReport {
+                contest: id,
+                report: r#"{"places":[{"name":"Y Điêng"}]}"#.into(),
+            };
+            assert!(write(&handle, report).await);
+            assert!(store.bell_report(id).await.unwrap().is_some());
         }
         contests.push(id);
     }
@@ -288,6 +294,11 @@ async fn old_contests_lose_names_and_answers_and_keep_their_log() {
     let (old, new) = (contests[0], contests[1]);
     assert!(store.bell_seats(old).await.unwrap().is_empty());
     assert!(store.bell_answers(old).await.unwrap().is_empty());
+    assert_eq!(
+        store.bell_report(old).await.unwrap(),
+        None,
+        "the report names contestants: it goes too"
+    );
     assert_eq!(
         store.bell_acts(old).await.unwrap().len(),
         1,

@@ -8,6 +8,7 @@ mod bad_input;
 mod bank_check;
 mod bank_import;
 mod bank_upload;
+mod bell;
 mod bell_storage;
 mod certificates;
 mod cli;

@@ -110,6 +110,31 @@ impl Bell {
         Ok(effects)
     }
 
+    /// Takes back `seat`'s answer to `round` from `by` (the database refused it), until the
+    /// round is revealed. A judge's entry that replaced an earlier one goes with it: the room
+    /// no longer counts the board, and the judge is told to type it again.
+    pub(super) fn withdraw(
+        &mut self,
+        seat: Seat,
+        round: usize,
+        by: Source,
+    ) -> Result<Vec<Effect>, BellError> {
+        let open = match self.phase {
+            Phase::Open { round, .. } | Phase::Paused { round, .. } | Phase::Closed { round } => {
+                round
+            }
+            _ => return Err(BellError::WrongPhase),
+        };
+        if open != round {
+            return Err(BellError::RoundNotOpen);
+        }
+        let answers = &mut self.rounds[round].answers;
+        if answers.get(&seat).is_some_and(|given| given.by == by) {
+            answers.remove(&seat);
+        }
+        Ok(Vec::new())
+    }
+
     pub(super) fn audience_answer(
         &mut self,
         viewer: ViewerId,

@@ -55,6 +55,14 @@ pub enum Input {
     End,
     /// [`Bell::next_deadline`] has passed.
     Tick,
+    /// The database refused `seat`'s answer to `round` from `by`: it no longer counts, as if
+    /// it had never been given (a phone may answer again while the round takes answers).
+    /// Only before the round's reveal, which the engine holds until every answer is settled.
+    Withdraw {
+        seat: Seat,
+        round: usize,
+        by: Source,
+    },
 }
 
 /// What the engine must do because of an input.

@@ -544,3 +544,48 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_answer_the_database_refused_is_withdrawn_and_counts_for_nothing() {
+    let mut b = bell(2, false, 0, 3, Rules::default());
+    b.apply(&Input::Start, Millis(0)).unwrap();
+    b.apply(&phone(1, 0, right(&b, 0)), Millis::secs(2))
+        .unwrap();
+    b.apply(&phone(2, 0, right(&b, 0)), Millis::secs(2))
+        .unwrap();
+    b.apply(&judge(3, 0, right(&b, 0)), Millis::secs(3))
+        .unwrap();
+    let withdraw = |n: u16, by: Source| Input::Withdraw {
+        seat: seat(n),
+        round: 0,
+        by,
+    };
+    // Seat 2's phone answer was refused; a withdrawal naming the wrong source changes nothing.
+    assert_eq!(
+        b.apply(&withdraw(2, Source::Phone), Millis::secs(4)),
+        Ok(vec![])
+    );
+    assert_eq!(
+        b.apply(&withdraw(1, Source::Judge), Millis::secs(4)),
+        Ok(vec![])
+    );
+    assert!(!b.rounds()[0].answers.contains_key(&seat(2)));
+    assert!(b.rounds()[0].answers.contains_key(&seat(1)));
+    // The phone may answer again while the round is open.
+    b.apply(&phone(2, 0, wrong(&b, 0)), Millis::secs(5))
+        .unwrap();
+    assert!(!b.rounds()[0].answers[&seat(2)].correct);
+    // Time is up; the judge's board of seat 3 was refused too: blank, so out.
+    b.apply(&Input::Close, Millis::secs(6)).unwrap();
+    b.apply(&withdraw(3, Source::Judge), Millis::secs(6))
+        .unwrap();
+    let effects = b.apply(&Input::Reveal, Millis::secs(7)).unwrap();
+    assert!(
+        matches!(&effects[0], Effect::Revealed { eliminated, .. } if *eliminated == seats(&[2, 3]))
+    );
+    // After the reveal nothing is taken back.
+    assert_eq!(
+        b.apply(&withdraw(1, Source::Phone), Millis::secs(8)),
+        Err(BellError::WrongPhase)
+    );
+}

@@ -5,10 +5,11 @@ use tokio::sync::oneshot;
 use tokio::time::Instant;
 
 use crate::domain::bell::{Reason, Seat, ViewerId};
-use crate::domain::{Answer, Nickname};
+use crate::domain::{Answer, GameId, Nickname};
 use crate::outbox::Outbox;
 use crate::protocol::bell::{BellErrorCode, HostAct, StageRole};
 use crate::protocol::Text;
+use serde::{Deserialize, Serialize};
 
 /// Who a connection is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,11 +43,19 @@ pub enum Ask {
 }
 
 pub enum BellCommand {
-    /// A contestant's phone takes `seat` (before the start), or comes back to it with the
-    /// same name (after).
+    /// A contestant's phone takes a free `seat` (before the start); `secret` is its resume
+    /// token's, drawn by the connection.
     Sit {
         seat: Seat,
         name: Nickname,
+        secret: String,
+        outbox: Outbox,
+        reply: oneshot::Sender<Result<Text, BellErrorCode>>,
+    },
+    /// A contestant's phone comes back to its seat with the secret of its token.
+    Resume {
+        seat: Seat,
+        secret: String,
         outbox: Outbox,
         reply: oneshot::Sender<Result<Text, BellErrorCode>>,
     },
@@ -69,4 +78,37 @@ pub enum BellCommand {
     },
     /// A connection ended.
     Detach { conn: u64 },
+    /// The contest's report as it stands (`domain::bell::report`).
+    Report { reply: oneshot::Sender<BellReport> },
+}
+
+/// A contest's report (`domain::bell::report`) as `GET /api/bell/{id}/report` gives it: read
+/// from its room while it is open, stored by the room at the end (`bell_contests.report`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BellReport {
+    pub id: GameId,
+    pub title: String,
+    pub finished: bool,
+    pub places: Vec<PlaceView>,
+    pub rounds: Vec<RoundView>,
+    /// Every act as a sentence.
+    pub acts: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlaceView {
+    pub place: u32,
+    pub seat: u16,
+    pub name: String,
+    pub rang_the_bell: bool,
+    /// The round index that put them out for good.
+    pub out_at: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RoundView {
+    pub name: String,
+    pub answered: usize,
+    pub right: usize,
+    pub outcome: String,
 }

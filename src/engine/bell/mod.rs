@@ -3,7 +3,8 @@
 //! its countdown. The class room's shape: every change arrives as a [`BellCommand`] on one
 //! queue, the contest's effects become actions in the pure [`step`], and the task performs
 //! them. Answers and the act log go to the batching writer; a phone's receipt is sent once its
-//! answer is committed. Not served yet (see `docs/architecture.md`, «What comes next»).
+//! answer is committed. Opened by [`crate::engine::Engine::open_bell`], reached through
+//! `/ws/bell` (`transport::bell_ws`).
 //!
 //! - `mod.rs` (here): the room's state, its loop and its welcomes;
 //! - `command.rs`: what arrives on the queue;
@@ -17,16 +18,18 @@ pub mod step;
 mod tests;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio::sync::{mpsc, watch};
 use tokio::time::{sleep_until, Instant};
 
-pub use command::{Ask, BellCommand, Who};
+pub use command::{Ask, BellCommand, BellReport, Who};
 pub use registry::{BellHandle, BellRooms};
 
 use crate::domain::bell::{Bell, Input, Phase, Seat, ViewerId};
 use crate::domain::{GameId, Millis};
+use crate::engine::token;
 use crate::outbox::{Outbox, Outgoing};
 use crate::protocol::bell::{
     encode_bell, BellErrorCode, BellMsg, HostAct, SeatView, StageRole, YouStatus,
@@ -46,6 +49,10 @@ pub const SEATED_EVERY: Duration = Duration::from_millis(250);
 /// What a stage room is made from.
 pub struct BellSetup {
     pub game_id: GameId,
+    /// The account that opened it.
+    pub host: crate::domain::AccountId,
+    /// The key a judge's tablet or the hall screen may present instead of a session.
+    pub stage_key: Option<String>,
     pub pin: String,
     pub title: String,
     pub bell: Bell,
@@ -63,6 +70,9 @@ pub struct BellRoom {
     conns: HashMap<u64, (Who, Outbox)>,
     /// Each seat's phone (its latest connection).
     seats: HashMap<Seat, u64>,
+    /// The hash of each phone-taken seat's resume secret (`engine::token`): the phone that
+    /// took a seat gets it back after a drop; nobody else can take it, whatever name they give.
+    tokens: HashMap<Seat, [u8; 32]>,
     next_viewer: ViewerId,
     /// When the room closes by itself: the end's linger, or [`EMPTY_LINGER`] after the last
     /// connection went.
@@ -75,6 +85,13 @@ pub struct BellRoom {
     writer: WriterHandle,
     /// Acts handed to the writer so far: the next one's place in the stored log.
     acts_stored: i64,
+    /// Answers the database refused, filled by the writer's callbacks (on its task) and taken
+    /// back from the contest by the room before anything else it does, and before a reveal
+    /// once the writer has settled every answer (`withdraw_refused`). A `std` mutex: a push
+    /// or a take, never held across an await.
+    refused: Arc<Mutex<Vec<(Seat, usize, crate::domain::bell::Source)>>>,
+    /// Whether the final report has gone to the writer.
+    report_stored: bool,
 }
 
 impl BellRoom {
@@ -87,6 +104,7 @@ impl BellRoom {
             seq: 0,
             conns: HashMap::new(),
             seats: HashMap::new(),
+            tokens: HashMap::new(),
             next_viewer: 0,
             closes_at: None,
             empty_since: Some(Instant::now()),
@@ -94,6 +112,8 @@ impl BellRoom {
             seated_due: None,
             writer: setup.writer,
             acts_stored: 0,
+            refused: Arc::default(),
+            report_stored: false,
         }
     }
 
@@ -151,30 +171,42 @@ impl BellRoom {
     }
 
     async fn handle(&mut self, cmd: BellCommand) {
+        self.withdraw_refused().await;
         let now = self.now();
         match cmd {
             BellCommand::Sit {
                 seat,
                 name,
+                secret,
                 outbox,
                 reply,
             } => {
-                let back = self
-                    .bell
-                    .contestant(seat)
-                    .map(|c| c.name.unique_key() == name.unique_key());
-                let result = match back {
-                    // The same name on the same seat after a lost connection: their phone again.
-                    // (A resume token, as the class game has, is still to come: anyone who
-                    // knows a seat and its name can take it over.)
-                    Some(true) => Ok(()),
-                    _ => self.apply(&Input::Join { seat, name }, now).await,
-                };
-                let answer = result.map(|()| {
-                    self.attach(Who::Contestant(seat), outbox);
-                    self.welcome(Who::Contestant(seat), now)
-                });
+                // A taken seat is refused whatever the name: coming back is `Resume`, with the
+                // secret only the phone that sat down holds.
+                let answer = self
+                    .apply(&Input::Join { seat, name }, now)
+                    .await
+                    .map(|()| {
+                        self.tokens.insert(seat, token::hash(&secret));
+                        self.attach(Who::Contestant(seat), outbox);
+                        let token = token::format(self.game_id, seat.number().into(), &secret);
+                        self.welcome(Who::Contestant(seat), now, Some(token))
+                    });
                 reply.send(answer.map_err(BellErrorCode::from)).ok();
+            }
+            BellCommand::Resume {
+                seat,
+                secret,
+                outbox,
+                reply,
+            } => {
+                let answer = if self.tokens.get(&seat) == Some(&token::hash(&secret)) {
+                    self.attach(Who::Contestant(seat), outbox);
+                    Ok(self.welcome(Who::Contestant(seat), now, None))
+                } else {
+                    Err(BellErrorCode::InvalidToken)
+                };
+                reply.send(answer).ok();
             }
             BellCommand::Stage {
                 role,
@@ -182,14 +214,14 @@ impl BellRoom {
                 reply,
             } => {
                 self.attach(Who::Stage(role), outbox);
-                reply.send(self.welcome(Who::Stage(role), now)).ok();
+                reply.send(self.welcome(Who::Stage(role), now, None)).ok();
             }
             BellCommand::Audience { outbox, reply } => {
                 let viewer = self.next_viewer;
                 self.next_viewer += 1;
                 self.attach(Who::Viewer(viewer), outbox);
                 reply
-                    .send((viewer, self.welcome(Who::Viewer(viewer), now)))
+                    .send((viewer, self.welcome(Who::Viewer(viewer), now, None)))
                     .ok();
             }
             BellCommand::Ask {
@@ -205,6 +237,9 @@ impl BellRoom {
                 if let Err(code) = self.ask(who, ask, at, &outbox).await {
                     outbox.push(Outgoing::Text(encode_bell(&code.msg())));
                 }
+            }
+            BellCommand::Report { reply } => {
+                reply.send(self.report()).ok();
             }
             BellCommand::Detach { conn } => {
                 if let Some((Who::Contestant(seat), _)) = self.conns.remove(&conn) {
@@ -282,6 +317,7 @@ impl BellRoom {
             // first: its receipt reaches the phone before the answer is shown, and the reveal
             // does not eliminate on an answer the writer has not settled.
             self.writer.flush().await;
+            self.withdraw_refused().await;
         }
         self.apply(&input, at).await.map_err(BellErrorCode::from)
     }
@@ -299,13 +335,71 @@ impl BellRoom {
                 self.perform(action).await;
             }
         }
+        if self.bell.phase() == Phase::Finished && !self.report_stored {
+            // Once the end and its act are in the log: the school reads the report after the
+            // room has closed.
+            self.report_stored = true;
+            let report = serde_json::to_string(&self.report()).expect("a report serializes");
+            let contest = self.game_id;
+            self.writer
+                .write(Write::BellReport { contest, report }, None)
+                .await;
+        }
         Ok(())
+    }
+
+    /// The contest's report as it stands.
+    fn report(&self) -> BellReport {
+        use crate::domain::bell::report;
+        BellReport {
+            id: self.game_id,
+            title: self.setup_title.clone(),
+            finished: self.bell.phase() == Phase::Finished,
+            places: report::places(&self.bell)
+                .into_iter()
+                .map(|p| command::PlaceView {
+                    place: p.place,
+                    seat: p.seat.number(),
+                    name: p.name,
+                    rang_the_bell: p.rang_the_bell,
+                    out_at: p.out_at,
+                })
+                .collect(),
+            rounds: report::rounds(&self.bell)
+                .into_iter()
+                .map(|l| command::RoundView {
+                    name: l.name,
+                    answered: l.answered,
+                    right: l.right,
+                    outcome: l.outcome,
+                })
+                .collect(),
+            acts: report::acts(&self.bell),
+        }
+    }
+
+    /// Takes back from the contest every answer the database refused since the last time: a
+    /// refused answer does not count (its phone was told `server_busy` and may answer again).
+    async fn withdraw_refused(&mut self) {
+        let refused = std::mem::take(&mut *self.refused.lock().expect("refused lock"));
+        for (seat, round, by) in refused {
+            let now = self.now();
+            if let Err(e) = self.apply(&Input::Withdraw { seat, round, by }, now).await {
+                tracing::warn!(game = %self.game_id, seat = seat.number(), round, error = ?e, "a refused answer could not be withdrawn");
+            }
+        }
     }
 
     /// Hands a row to the writer; the receipt, if any, goes to the seat's phone (as it is
     /// now) once the row is committed, or «server_busy» if it could not be.
     async fn store(&mut self, row: Stored, receipt: Option<(Seat, Text)>) {
         let contest = self.game_id;
+        let answer = match &row {
+            Stored::Answer {
+                seat, round, by, ..
+            } => Some((*seat, *round, *by)),
+            _ => None,
+        };
         let write = match row {
             Stored::Seat { seat, name } => Write::BellSeat {
                 contest,
@@ -343,19 +437,30 @@ impl BellRoom {
             Stored::Ended => Write::BellEnded { contest },
             Stored::Nothing => Write::Barrier,
         };
-        let done = receipt.and_then(|(seat, text)| {
+        let receipt = receipt.and_then(|(seat, text)| {
             let (_, outbox) = self.seats.get(&seat).and_then(|id| self.conns.get(id))?;
-            let outbox = outbox.clone();
-            let done: Done = Box::new(move |ok| {
-                let text = if ok {
-                    text
-                } else {
-                    encode_bell(&BellErrorCode::ServerBusy.msg())
-                };
-                outbox.push(Outgoing::Text(text));
-            });
-            Some(done)
+            Some((outbox.clone(), text))
         });
+        // An answer's callback also notes a refusal, so the room withdraws it.
+        let refusal = answer.map(|key| (self.refused.clone(), key));
+        let done: Option<Done> = match (receipt, refusal) {
+            (None, None) => None,
+            (receipt, refusal) => Some(Box::new(move |ok| {
+                if !ok {
+                    if let Some((refused, key)) = refusal {
+                        refused.lock().expect("refused lock").push(key);
+                    }
+                }
+                if let Some((outbox, text)) = receipt {
+                    let text = if ok {
+                        text
+                    } else {
+                        encode_bell(&BellErrorCode::ServerBusy.msg())
+                    };
+                    outbox.push(Outgoing::Text(text));
+                }
+            })),
+        };
         self.writer.write(write, done).await;
     }
 
@@ -411,7 +516,8 @@ impl BellRoom {
         }
     }
 
-    fn welcome(&self, who: Who, now: Millis) -> Text {
+    /// The first message of a connection; `token` for a phone that has just taken its seat.
+    fn welcome(&self, who: Who, now: Millis, token: Option<String>) -> Text {
         let status = match who {
             Who::Contestant(seat) => self.bell.contestant(seat).map(|c| {
                 if self.bell.winners().contains(&seat) {
@@ -451,6 +557,7 @@ impl BellRoom {
             role,
             you,
             status,
+            token,
             title: &self.setup_title,
             phase,
             standing: self.bell.standing(),

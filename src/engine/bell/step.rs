@@ -174,18 +174,37 @@ pub fn actions(bell: &Bell, effect: &Effect, seq: &mut u64, now: Millis) -> Vec<
             }))]
         }
         Effect::BroughtBack { seats, why } => {
+            // A rescue question's reveal: the screens show its answer too, as for a main one
+            // (nobody goes out by it), before who comes back.
+            let mut out = Vec::new();
+            if let (Back::Rescue, Phase::Revealed { round }) = (why, bell.phase()) {
+                if bell.rounds()[round].kind == RoundKind::Rescue {
+                    *seq += 1;
+                    let q = &bell.rounds()[round].question;
+                    out.push(Action::All(encode_bell(&BellMsg::BellReveal {
+                        seq: *seq,
+                        round,
+                        correct: q.correct_ids(),
+                        value: number(&q.key),
+                        explanation: &q.explanation,
+                        eliminated: 0,
+                        standing: bell.standing(),
+                        spared_all_wrong: false,
+                    })));
+                }
+            }
             *seq += 1;
             let (why_name, status) = match why {
                 Back::Rescue => ("rescue", YouStatus::Rescued),
                 Back::Undo => ("undo", YouStatus::Reinstated),
                 Back::Skip => ("skip", YouStatus::Reinstated),
             };
-            let mut out = vec![Action::All(encode_bell(&BellMsg::BellBack {
+            out.push(Action::All(encode_bell(&BellMsg::BellBack {
                 seq: *seq,
                 seats: seats.iter().map(|s| s.number()).collect(),
                 why: why_name,
                 standing: bell.standing(),
-            }))];
+            })));
             out.extend(you(seats, status, *seq));
             out
         }

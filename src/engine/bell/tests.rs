@@ -100,6 +100,8 @@ struct Stage {
     judge: Conn,
     hall: Conn,
     next_conn: u64,
+    /// Each phone's resume token, from its welcome.
+    tokens: HashMap<u16, String>,
     _shutdown: watch::Sender<bool>,
 }
 
@@ -150,6 +152,8 @@ impl Stage {
         let handle = rooms.open(
             BellSetup {
                 game_id: GameId::new(21),
+                host: crate::domain::AccountId::new(1),
+                stage_key: None,
                 pin: "654321".into(),
                 title: "Rung chuông vàng THCS Ea Kar".into(),
                 bell,
@@ -166,6 +170,7 @@ impl Stage {
             judge: Conn::new(0).0,
             hall: Conn::new(0).0,
             next_conn: 1,
+            tokens: HashMap::new(),
             _shutdown: shutdown_tx,
         };
         stage.host = stage.screen(StageRole::Host).await;
@@ -194,27 +199,47 @@ impl Stage {
         conn
     }
 
+    /// Takes seat `n`; its token is kept for [`Stage::come_back`].
     async fn sit(&mut self, n: u16) -> Conn {
-        self.sit_again(n).await.0
-    }
-
-    /// Takes seat `n` (or comes back to it) and returns the welcome too.
-    async fn sit_again(&mut self, n: u16) -> (Conn, Value) {
         let (conn, outbox) = self.conn();
         let (reply, got) = oneshot::channel();
+        let secret = crate::engine::token::new_secret();
         self.handle
             .send(BellCommand::Sit {
                 seat: seat(n),
                 name: Nickname::parse(&format!("Học sinh {n}")).unwrap(),
+                secret: secret.clone(),
                 outbox,
                 reply,
             })
             .await;
-        let welcome = got
-            .await
-            .unwrap()
-            .expect("the seat is free, or its owner's");
-        (conn, serde_json::from_str(welcome.as_str()).unwrap())
+        let welcome: Value =
+            serde_json::from_str(got.await.unwrap().expect("the seat is free").as_str()).unwrap();
+        assert_eq!(welcome["token"], format!("21.{n}.{secret}"));
+        self.tokens.insert(n, secret);
+        conn
+    }
+
+    /// Seat `n`'s phone comes back with its token; returns the welcome too.
+    async fn come_back(&mut self, n: u16) -> (Conn, Value) {
+        let secret = self.tokens[&n].clone();
+        let welcome = self.resume(n, secret).await.expect("its own token");
+        (welcome.0, welcome.1)
+    }
+
+    async fn resume(&mut self, n: u16, secret: String) -> Result<(Conn, Value), BellErrorCode> {
+        let (conn, outbox) = self.conn();
+        let (reply, got) = oneshot::channel();
+        self.handle
+            .send(BellCommand::Resume {
+                seat: seat(n),
+                secret,
+                outbox,
+                reply,
+            })
+            .await;
+        let welcome = got.await.unwrap()?;
+        Ok((conn, serde_json::from_str(welcome.as_str()).unwrap()))
     }
 
     async fn ask(&self, conn: u64, ask: Ask) {
@@ -316,7 +341,32 @@ async fn the_countdown_closes_by_itself_and_a_wrong_phone_reads_it_is_out() {
         "only the eliminated phone is told"
     );
     // Binh's phone comes back (a reload): the welcome says at once that Binh is out.
-    let (_again, welcome) = stage.sit_again(2).await;
+    let (_again, welcome) = stage.come_back(2).await;
+    assert!(welcome.get("token").is_none(), "the token is given once");
+    // Someone else cannot take Binh's seat: not with Binh's name, not with a made-up secret.
+    let (_, outbox) = stage.conn();
+    let (reply, got) = oneshot::channel();
+    stage
+        .handle
+        .send(BellCommand::Sit {
+            seat: seat(2),
+            name: Nickname::parse("Học sinh 2").unwrap(),
+            secret: crate::engine::token::new_secret(),
+            outbox,
+            reply,
+        })
+        .await;
+    assert!(
+        got.await.unwrap().is_err(),
+        "a taken seat is not taken by its name"
+    );
+    assert_eq!(
+        stage
+            .resume(2, crate::engine::token::new_secret())
+            .await
+            .err(),
+        Some(BellErrorCode::InvalidToken)
+    );
     assert_eq!(
         (
             welcome["status"].clone(),
@@ -575,6 +625,8 @@ async fn a_room_nobody_uses_closes_and_leaves_the_registry() {
     let handle = rooms.open(
         BellSetup {
             game_id: GameId::new(22),
+            host: crate::domain::AccountId::new(1),
+            stage_key: None,
             pin: "111222".into(),
             title: "Thử".into(),
             bell: Bell::new(&set, Rules::default(), 1),
@@ -771,4 +823,111 @@ async fn a_receipt_means_the_answer_is_on_disk() {
     let what: Value = serde_json::from_str(&revealed.act).unwrap();
     assert_eq!(what["act"], "revealed");
     assert_eq!(what["eliminated"], serde_json::json!([7]));
+}
+
+/// The database refuses seat 7's right answer: its phone reads `server_busy`, the contest
+/// takes the answer back (seat 7 is blank at the reveal, so out) and the phone may answer
+/// again while the question is open.
+#[tokio::test(start_paused = true)]
+async fn an_answer_the_database_refused_does_not_count() {
+    let (writer, mut db) = crate::storage::writer::channel(64);
+    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
+    // The database: seats and acts go in; the first answer of seat 7 is refused.
+    let mut refused_once = false;
+    let answers = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let seen = answers.clone();
+    tokio::spawn(async move {
+        while let Some((row, done)) = db.recv().await {
+            let ok = match &row {
+                Write::BellAnswer(a) if a.seat == 7 && !refused_once => {
+                    refused_once = true;
+                    false
+                }
+                _ => true,
+            };
+            if let Write::BellAnswer(a) = &row {
+                seen.lock().unwrap().push((a.seat, ok));
+            }
+            if let Some(done) = done {
+                done(ok);
+            }
+        }
+    });
+    let mut seven = stage.sit(7).await;
+    let mut eight = stage.sit(8).await;
+    stage.host(HostAct::Start).await;
+    seven.until("bell_question").await;
+    eight.until("bell_question").await;
+    stage
+        .ask(
+            seven.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    assert_eq!(seven.until("error").await["code"], "server_busy");
+    stage
+        .ask(
+            eight.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    eight.until("bell_receipt").await;
+    let reveal = stage.reveal().await;
+    assert_eq!(
+        (reveal["eliminated"].clone(), reveal["standing"].clone()),
+        (1.into(), 1.into()),
+        "seat 7's refused answer did not count: blank, out"
+    );
+    assert_eq!(seven.until("bell_you").await["status"], "eliminated");
+    assert_eq!(*answers.lock().unwrap(), vec![(7, false), (8, true)]);
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_phone_whose_answer_was_refused_answers_again() {
+    let (writer, mut db) = crate::storage::writer::channel(64);
+    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
+    let mut first = true;
+    tokio::spawn(async move {
+        while let Some((row, done)) = db.recv().await {
+            let ok = !(matches!(row, Write::BellAnswer(_)) && std::mem::take(&mut first));
+            if let Some(done) = done {
+                done(ok);
+            }
+        }
+    });
+    let mut seven = stage.sit(7).await;
+    let _eight = stage.sit(8).await;
+    stage.host(HostAct::Start).await;
+    seven.until("bell_question").await;
+    stage
+        .ask(
+            seven.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    assert_eq!(seven.until("error").await["code"], "server_busy");
+    stage
+        .ask(
+            seven.id,
+            Ask::Answer {
+                round: 0,
+                answer: stage.right(0),
+            },
+        )
+        .await;
+    assert_eq!(seven.until("bell_receipt").await["counted"], true);
+    let reveal = stage.reveal().await;
+    assert_eq!(
+        reveal["eliminated"], 1,
+        "seat 8 was blank; seat 7's second answer counted"
+    );
 }

@@ -30,10 +30,12 @@ fn examples() -> Vec<Value> {
 
 const CLIENT_TYPES: &[&str] = &[
     "bell_sit",
+    "bell_resume",
     "bell_stage",
     "bell_audience",
     "bell_answer",
     "bell_record",
+    "bell_register",
     "bell_host",
     "bell_skip",
     "bell_undo",
@@ -72,6 +74,7 @@ fn every_server_message() -> Vec<Value> {
                 name: "Lan",
             }),
             status: Some(YouStatus::Standing),
+            token: Some("21.42.00112233445566778899aabbccddeeff".into()),
             title: "Rung chuông vàng",
             phase: "open",
             standing: 86,

@@ -131,7 +131,7 @@ pub struct Opened {
 }
 
 /// Why a game could not be opened, as the teacher reads it.
-fn refused(e: OpenError) -> ApiError {
+pub(super) fn refused(e: OpenError) -> ApiError {
     match e {
         OpenError::TooManyForAccount(cap) => Refusal::TooManyGames { cap }.into(),
         OpenError::TooManyOnServer(_) => Refusal::ServerFull.into(),

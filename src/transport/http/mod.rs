@@ -4,6 +4,7 @@ pub mod access;
 pub mod accounts;
 pub mod auth;
 pub mod bank_review;
+pub mod bell;
 pub mod catalog;
 pub mod certificates;
 pub mod contest;

@@ -31,8 +31,8 @@ pub struct QuizMade {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct QuestionRef {
-    bank: String,
-    id: String,
+    pub(super) bank: String,
+    pub(super) id: String,
 }
 
 #[derive(Deserialize)]
@@ -48,7 +48,7 @@ pub struct NewQuiz {
 }
 
 /// A title as stored, or `invalid_title`.
-fn title_of(raw: &str) -> ApiResult<String> {
+pub(super) fn title_of(raw: &str) -> ApiResult<String> {
     let title = text::normalize(raw);
     if title.is_empty() || text::char_len(&title) > 120 {
         return Err(Refusal::InvalidTitle.into());
@@ -57,7 +57,7 @@ fn title_of(raw: &str) -> ApiResult<String> {
 }
 
 /// A question the account may use, or `unknown_question` (also for a bank it may not see).
-async fn bank_question(
+pub(super) async fn bank_question(
     state: &AppState,
     account: &Account,
     r: &QuestionRef,

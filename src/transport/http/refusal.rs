@@ -101,6 +101,8 @@ pub enum Refusal {
     // --- the contest ---
     InvalidContest,
     ContestExists,
+    /// A Rung chuông vàng that cannot be opened as asked: what is wrong, in one sentence.
+    InvalidBell(String),
     /// A round's settings refused: the reason, in Vietnamese ([`round_problem`]).
     InvalidRound(String),
     RoundExists,
@@ -238,6 +240,7 @@ impl Refusal {
             HashesBusy | ImportsBusy | AttemptBusy => "server_busy",
             InvalidContest => "invalid_contest",
             ContestExists => "contest_exists",
+            InvalidBell(_) => "invalid_bell",
             InvalidRound(_) => "invalid_round",
             RoundExists => "round_exists",
             BadCard => "bad_card",
@@ -356,6 +359,7 @@ impl Refusal {
                     .into()
             }
             ContestExists => "Đã có cuộc thi với mã này.".into(),
+            InvalidBell(what) => format!("Chưa mở được Rung chuông vàng: {what}."),
             InvalidRound(reason) => reason.clone(),
             RoundExists => "Đã có đợt thi với mã này.".into(),
             BadCard => "Sai mã học sinh hoặc mã bí mật trên thẻ dự thi.".into(),
@@ -517,6 +521,7 @@ mod tests {
             AttemptBusy,
             InvalidContest,
             ContestExists,
+            InvalidBell("cần ít nhất một câu hỏi".into()),
             InvalidRound("Cần chọn ít nhất một cấp.".into()),
             RoundExists,
             BadCard,
@@ -584,6 +589,7 @@ mod tests {
                 | AttemptBusy
                 | InvalidContest
                 | ContestExists
+                | InvalidBell(_)
                 | InvalidRound(_)
                 | RoundExists
                 | BadCard
