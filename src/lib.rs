@@ -53,6 +53,7 @@ pub mod domain;
 pub mod engine;
 pub mod flags;
 pub mod leaderboard;
+pub mod live_figures;
 pub mod nodes;
 pub mod outbox;
 pub mod protocol;

@@ -37,11 +37,13 @@ pub enum ErrorCode {
     InvalidBoard,
     NicknameNotAllowed,
     UnknownPlayer,
+    SchoolRequired,
+    UnknownSchool,
 }
 
 impl ErrorCode {
     /// Every code, for the test that holds docs/protocol.md to them.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::BadMessage,
         ErrorCode::MessageTooLarge,
         ErrorCode::UnsupportedVersion,
@@ -71,6 +73,8 @@ impl ErrorCode {
         ErrorCode::InvalidBoard,
         ErrorCode::NicknameNotAllowed,
         ErrorCode::UnknownPlayer,
+        ErrorCode::SchoolRequired,
+        ErrorCode::UnknownSchool,
     ];
 
     /// What the person sees, in Vietnamese.
@@ -113,6 +117,8 @@ impl ErrorCode {
                 "Biệt danh này không phù hợp. Hãy chọn biệt danh khác."
             }
             ErrorCode::UnknownPlayer => "Không có người chơi này trong phòng.",
+            ErrorCode::SchoolRequired => "Đây là cuộc thi của tỉnh: hãy chọn trường của bạn.",
+            ErrorCode::UnknownSchool => "Không tìm thấy trường này trong danh sách của tỉnh.",
         }
     }
 }

@@ -48,6 +48,10 @@ const SQLITE: &[(i64, &str)] = &[
         14,
         include_str!("../../migrations/sqlite/0014_round_standings.sql"),
     ),
+    (
+        16,
+        include_str!("../../migrations/sqlite/0016_event_games.sql"),
+    ),
 ];
 const POSTGRES: &[(i64, &str)] = &[
     (1, include_str!("../../migrations/postgres/0001_init.sql")),
@@ -93,6 +97,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         14,
         include_str!("../../migrations/postgres/0014_round_standings.sql"),
+    ),
+    (
+        16,
+        include_str!("../../migrations/postgres/0016_event_games.sql"),
     ),
 ];
 

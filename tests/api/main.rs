@@ -20,6 +20,7 @@ mod contest_order;
 mod contest_round;
 mod contest_staff;
 mod database;
+mod event_boards;
 mod faults_cut;
 mod faults_non_reader;
 mod faults_reconnect_storm;

@@ -1,0 +1,11 @@
+-- A province event (10/10) is a live game whose players say which school they come from, so
+-- that boards per school, commune and province move with the game (issue 18). `event` marks
+-- such a game (set before its PIN is handed out); `event_players` holds each player's school,
+-- written by the node the phone joined through. Communes follow from `schools`.
+ALTER TABLE games ADD COLUMN event BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE event_players (
+    game_id    BIGINT NOT NULL REFERENCES games (id),
+    player_id  BIGINT NOT NULL,
+    school     TEXT   NOT NULL REFERENCES schools (code),
+    PRIMARY KEY (game_id, player_id)
+);
