@@ -33,6 +33,16 @@ pub struct DashboardQuery {
     round: Option<String>,
     /// Units under this rate are listed (per mille, default 1000: the plan's 100 %).
     below: Option<i64>,
+    /// The width in CSS pixels the page shows a chart at: it is drawn for it (300–980, default
+    /// 640), so its labels are not shrunk on a phone.
+    w: Option<u32>,
+}
+
+impl DashboardQuery {
+    fn width(&self) -> f64 {
+        self.w
+            .map_or(crate::unit_report::charts::DEFAULT_WIDTH, f64::from)
+    }
 }
 
 async fn build(state: &AppState, account: &Account, q: &DashboardQuery) -> ApiResult<Dashboard> {
@@ -99,7 +109,7 @@ pub async fn chart(
                 return Ok(file(
                     SVG,
                     "",
-                    dashboard::over_time_svg(&labels, &attempts, &games, weekly),
+                    dashboard::over_time_svg(&labels, &attempts, &games, weekly, q.width()),
                 ));
             }
             let rows: Vec<Vec<String>> = labels
@@ -120,7 +130,7 @@ pub async fn chart(
                 return Ok(file(
                     SVG,
                     "",
-                    crate::unit_report::charts::rate_bars(&title, &bars, 1000),
+                    crate::unit_report::charts::rate_bars(&title, &bars, 1000, q.width()),
                 ));
             }
             let rows: Vec<Vec<String>> = bars
@@ -135,7 +145,7 @@ pub async fn chart(
             let period = period(q.from.as_deref(), q.to.as_deref())?;
             let histogram = dashboard::scores(store, &unit, &period, q.round.as_deref()).await?;
             if name.ends_with(".svg") {
-                return Ok(file(SVG, "", dashboard::scores_svg(&histogram)));
+                return Ok(file(SVG, "", dashboard::scores_svg(&histogram, q.width())));
             }
             let rows: Vec<Vec<String>> = histogram
                 .iter()
