@@ -17,6 +17,8 @@ use crate::storage::Store;
 
 /// How soon a context with its first results elsewhere (another node) can be watched here.
 const CONTEXTS_REREAD: Duration = Duration::from_secs(5);
+/// How long «not an event» is believed before the database is asked again.
+const ORDINARY_KEPT: Duration = Duration::from_secs(30);
 /// How soon a newly imported school or class can be watched. Reading every class of a
 /// province roster (700,000 students) is a GROUP BY of a second or so: at most once a minute.
 const UNITS_REREAD: Duration = Duration::from_secs(60);
@@ -26,8 +28,10 @@ struct Sets {
     contexts: HashSet<String>,
     /// Province event games: their boards per school, commune and province are public.
     events: HashSet<GameId>,
-    /// Games found not to be events (a game never becomes one once its PIN is out).
-    ordinary: HashSet<GameId>,
+    /// Games found not to be events (or not found), and when: asked again after a while, since
+    /// an id asked about before its game was opened (or in the milliseconds before an event's
+    /// flag is set) must not stay «not an event».
+    ordinary: HashMap<GameId, Instant>,
     communes: HashSet<String>,
     /// Each school's commune.
     schools: HashMap<String, String>,
@@ -93,18 +97,25 @@ impl Known {
 
     /// A province event game was opened here: its boards may be watched.
     pub fn add_event(&self, game: GameId) {
-        self.sets.lock().expect("known lock").events.insert(game);
+        let mut sets = self.sets.lock().expect("known lock");
+        sets.ordinary.remove(&game);
+        sets.events.insert(game);
     }
 
-    /// Whether `game` is a province event: its players name their school. Read once per game
-    /// from the database, then kept.
+    /// Whether `game` is a province event: its players name their school. An event is read
+    /// once from the database and kept; another game (or none) is asked again after
+    /// [`ORDINARY_KEPT`].
     pub async fn is_event(&self, game: GameId) -> anyhow::Result<bool> {
         {
             let sets = self.sets.lock().expect("known lock");
             if sets.events.contains(&game) {
                 return Ok(true);
             }
-            if sets.ordinary.contains(&game) {
+            if sets
+                .ordinary
+                .get(&game)
+                .is_some_and(|at| at.elapsed() < ORDINARY_KEPT)
+            {
                 return Ok(false);
             }
         }
@@ -117,7 +128,7 @@ impl Known {
             if sets.ordinary.len() >= 100_000 {
                 sets.ordinary.clear();
             }
-            sets.ordinary.insert(game);
+            sets.ordinary.insert(game, Instant::now());
         }
         Ok(event)
     }
@@ -144,6 +155,12 @@ impl Known {
 
     /// Whether `context` has results and `scope` names units of the roster.
     pub async fn board_exists(&self, context: &Context, scope: &Scope) -> bool {
+        // A game is asked about once (an event on another node is known at its first watch).
+        if let Context::Game(game) = context {
+            if !self.is_event(*game).await.unwrap_or(false) {
+                return false;
+            }
+        }
         if self.lookup(context, scope) == (true, true) {
             return true;
         }

@@ -10,7 +10,8 @@ use serde_json::{json, Value};
 use crate::event_boards::{
     import_schools, join_from, open_event, play_question, school_of, Expected,
 };
-use crate::helpers::{http, question, spawn_app, TestApp};
+use crate::helpers::{http, question, spawn_app, spawn_app_with, TestApp};
+use crate::process::Redis;
 
 const PASSWORD: &str = "mat-khau-dai-du-12";
 
@@ -70,8 +71,23 @@ pub fn answers(v: &Value) -> u64 {
 }
 
 #[tokio::test]
-async fn the_live_panel_counts_the_players_connected_and_their_answers_for_each_unit() {
-    let app = spawn_app().await;
+async fn the_live_panel_in_process_counts_the_players_connected_and_their_answers_for_each_unit() {
+    live_panel_counts(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn the_live_panel_in_redis_counts_the_players_connected_and_their_answers_for_each_unit() {
+    // A node of several (its figures go through Redis), on a Redis of its own.
+    let redis = Redis::start(&[]).await;
+    let app = spawn_app_with(|c| {
+        c.redis_url = Some(redis.url.clone());
+        c.node_name = Some("a".into());
+    })
+    .await;
+    live_panel_counts(app).await;
+}
+
+async fn live_panel_counts(app: TestApp) {
     import_schools(app.addr, &app.cookie).await;
     let officer = account(&app, "ubnd-22045", "commune_officer", "22045").await;
     let school_admin = account(&app, "ql-th2", "school_admin", "TH2").await;

@@ -12,7 +12,8 @@ use hoithi::domain::{AccountId, GameId};
 use hoithi::storage::Store;
 use serde_json::{json, Value};
 
-use crate::helpers::{http, question, spawn_app, Ws};
+use crate::helpers::{http, question, spawn_app, spawn_app_with_redis_at, TestApp, Ws};
+use crate::process::Redis;
 
 pub const SCHOOLS: &str = "code,name,levels,commune,enrolment\n\
 TH1,Trường Tiểu học Kim Đồng,tieu-hoc,22015,300\n\
@@ -258,8 +259,19 @@ pub async fn check_every_board(addr: SocketAddr, game: i64, expected: &Expected)
 }
 
 #[tokio::test]
-async fn an_event_games_boards_rank_its_players_schools_and_communes_as_the_answers_say() {
-    let app = spawn_app().await;
+async fn an_event_games_boards_in_process_rank_its_players_schools_and_communes_as_the_answers_say()
+{
+    event_boards_rank_as_the_answers_say(spawn_app().await).await;
+}
+
+#[tokio::test]
+async fn an_event_games_boards_in_redis_rank_its_players_schools_and_communes_as_the_answers_say() {
+    // A Redis of its own: every test's database numbers its games from 1.
+    let redis = Redis::start(&[]).await;
+    event_boards_rank_as_the_answers_say(spawn_app_with_redis_at(&redis.url).await).await;
+}
+
+async fn event_boards_rank_as_the_answers_say(app: TestApp) {
     import_schools(app.addr, &app.cookie).await;
     let (game, pin) = open_event(app.addr, &app.cookie, app.store(), 2).await;
 

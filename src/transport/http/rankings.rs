@@ -59,7 +59,7 @@ pub async fn page(
             require(&account, Action::RunGame, Target::OwnedBy(row.host_id))?;
         }
         // A province event's boards per school, commune and province are public.
-        Some(game) if state.store().is_event_game(game).await? != Some(true) => {
+        Some(game) if !state.live().known().is_event(game).await? => {
             return Err(ApiError::NotFound);
         }
         _ => {}

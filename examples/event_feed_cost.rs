@@ -1,0 +1,144 @@
+//! What one closed question of a province event game costs the board feed: PLAYERS players of
+//! 1,400 schools in the 102 communes, their totals handed over as the room does
+//! (`BoardFeed::game_totals`), written to Redis as the event's boards (every player on the
+//! province, their commune and their school; every school and commune tallied again). Times
+//! the first close (the feed reads the players' schools from the database once) and a second
+//! one where every total changed, and counts the commands Redis processed for each.
+//! Figures go to docs/performance.md.
+//!
+//! ```text
+//! redis-server --port 6390 --save '' --appendonly no &
+//! cargo run --release --example event_feed_cost -- redis://127.0.0.1:6390 48000
+//! ```
+//! Uses a temporary SQLite database whose game is game 1: run it against a Redis of its own
+//! (its boards are `hoithi:lb:game-1/…`, which a shared Redis may hold for someone else).
+
+use std::time::{Duration, Instant};
+
+use hoithi::domain::bank::Level;
+use hoithi::domain::roster::School;
+use hoithi::domain::AccountId;
+use hoithi::leaderboard::{Leaderboards, RedisBoards};
+use hoithi::rankings::feed::{BoardFeed, GameTotal};
+use hoithi::storage::writer::{self, Write};
+use hoithi::storage::{NewGame, Role, Store};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+
+const SCHOOLS: usize = 1_400;
+
+async fn commands(url: &str) -> u64 {
+    let client = redis::Client::open(url).unwrap();
+    let mut conn = client.get_multiplexed_async_connection().await.unwrap();
+    let info: String = redis::cmd("INFO")
+        .arg("stats")
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    info.lines()
+        .find_map(|l| l.strip_prefix("total_commands_processed:"))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap()
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let url = args
+        .next()
+        .unwrap_or_else(|| "redis://127.0.0.1:6379".into());
+    let players: usize = args.next().map_or(48_000, |n| n.parse().unwrap());
+    let dir = tempfile::tempdir()?;
+    let store = Store::open(&Store::sqlite_url(&dir.path().join("cost.db"))).await?;
+    store.seed_communes().await?;
+    let communes: Vec<String> = store
+        .communes()
+        .await?
+        .into_iter()
+        .map(|c| c.code)
+        .collect();
+    let schools: Vec<School> = (0..SCHOOLS)
+        .map(|i| School {
+            code: format!("S{i:04}"),
+            name: format!("Trường {i}"),
+            levels: vec![Level::Thcs],
+            commune: communes[i % communes.len()].clone(),
+            enrolment: 500,
+        })
+        .collect();
+    store.upsert_schools(&schools).await?;
+    let host = match store
+        .create_account("bench", "Bench", Role::Organizer, None, "x")
+        .await?
+    {
+        hoithi::storage::Inserted::New(id) => AccountId::new(id),
+        hoithi::storage::Inserted::Taken => anyhow::bail!("account taken"),
+    };
+    let quiz = store.create_quiz(host, "Đo", &[]).await?;
+    let game = store
+        .create_game(&NewGame {
+            quiz_id: quiz,
+            host_id: host,
+            pin: "999999",
+            title: "Đo",
+            settings_json: "{}",
+            seed: 1,
+        })
+        .await?;
+    store.set_game_event(game).await?;
+    let (writer, _task) = writer::spawn(store.clone());
+    for p in 0..players as i64 {
+        let row = Write::EventPlayer {
+            game,
+            player: p,
+            school: format!("S{:04}", p as usize % SCHOOLS),
+        };
+        writer.write(row, None).await;
+    }
+    writer.flush().await;
+
+    let boards = Leaderboards::Redis(RedisBoards::connect(&url, "hoithi:").await?);
+    let feed = BoardFeed::spawn_with_events(boards.clone(), store.clone());
+    let mut rng = StdRng::seed_from_u64(7);
+    let province = format!("game-{game}/i/province");
+    let schools_board = format!("game-{game}/schools/province");
+    for round in 1..=2 {
+        let totals: Vec<GameTotal> = (0..players as i64)
+            .map(|player| GameTotal {
+                player,
+                score: rng.random_range(0..=2_000 * round),
+                answer_time_ms: rng.random_range(1_000..20_000 * round),
+            })
+            .collect();
+        let before = commands(&url).await;
+        let started = Instant::now();
+        feed.game_totals(game, totals);
+        // Written when the last school's tally and the last player are on their boards.
+        loop {
+            let done = boards.len(&province).await? == players as u64
+                && boards.len(&schools_board).await? == SCHOOLS.min(players) as u64;
+            if done && round == 1 {
+                break;
+            }
+            if done && round == 2 {
+                // The second close changes every entry: wait until the feed is idle again.
+                tokio::time::sleep(Duration::from_millis(200)).await;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let took = started.elapsed();
+        let after = commands(&url).await;
+        println!(
+            "close {round}: {players} players, {SCHOOLS} schools: written in {:.0} ms, {} Redis commands",
+            took.as_secs_f64() * 1000.0,
+            after - before
+        );
+    }
+    feed.game_over(game);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    for board in [province, schools_board, format!("game-{game}/communes")] {
+        boards.remove(&board).await?;
+    }
+    Ok(())
+}
