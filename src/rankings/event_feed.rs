@@ -183,3 +183,159 @@ impl EventGame {
         feeds
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::bank::Level;
+    use crate::domain::roster::School;
+    use crate::domain::AccountId;
+    use crate::storage::writer::{self, Write};
+    use crate::storage::{Inserted, NewGame, Role};
+
+    /// A store with schools A, B (commune X) and C (commune Y), and game 1 as an event (or not)
+    /// whose players 0…n named `schools[i]`.
+    async fn store_with(event: bool, schools: &[&str]) -> (tempfile::TempDir, Store, GameId) {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&Store::sqlite_url(&dir.path().join("e.db")))
+            .await
+            .unwrap();
+        store.seed_communes().await.unwrap();
+        let communes: Vec<String> = store
+            .communes()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|c| c.code)
+            .take(2)
+            .collect();
+        let school = |code: &str, commune: &str| School {
+            code: code.into(),
+            name: format!("Trường {code}"),
+            levels: vec![Level::Thcs],
+            commune: commune.into(),
+            enrolment: 100,
+        };
+        store
+            .upsert_schools(&[
+                school("A", &communes[0]),
+                school("B", &communes[0]),
+                school("C", &communes[1]),
+            ])
+            .await
+            .unwrap();
+        let Inserted::New(host) = store
+            .create_account("t", "T", Role::Organizer, None, "x")
+            .await
+            .unwrap()
+        else {
+            panic!("a new account")
+        };
+        let quiz = store
+            .create_quiz(AccountId::new(host), "Q", &[])
+            .await
+            .unwrap();
+        let game = store
+            .create_game(&NewGame {
+                quiz_id: quiz,
+                host_id: AccountId::new(host),
+                pin: "111111",
+                title: "Q",
+                settings_json: "{}",
+                seed: 1,
+            })
+            .await
+            .unwrap();
+        if event {
+            store.set_game_event(game).await.unwrap();
+        }
+        let (writer, _task) = writer::spawn(store.clone());
+        for (i, s) in schools.iter().enumerate() {
+            let row = Write::EventPlayer {
+                game,
+                player: i as i64,
+                school: (*s).into(),
+            };
+            writer.write(row, None).await;
+        }
+        writer.flush().await;
+        (dir, store, game)
+    }
+
+    fn total(player: i64, score: i64, time: i64) -> GameTotal {
+        GameTotal {
+            player,
+            score,
+            answer_time_ms: time,
+        }
+    }
+
+    /// The members each board was set to, by board name's end.
+    fn sets(feeds: &[Feed]) -> HashMap<String, Vec<String>> {
+        let mut out: HashMap<String, Vec<String>> = HashMap::new();
+        for f in feeds {
+            if let Feed::Set { board, entries } = f {
+                let name = board.split_once('/').unwrap().1.to_owned();
+                out.entry(name)
+                    .or_default()
+                    .extend(entries.iter().map(|(m, _)| m.clone()));
+            }
+        }
+        out
+    }
+
+    #[tokio::test]
+    async fn a_close_puts_each_player_on_three_boards_and_tallies_every_unit() {
+        let (_dir, store, game) = store_with(true, &["A", "A", "B", "C"]).await;
+        let mut events = Events::new(store);
+        let feeds = events
+            .totals(
+                game,
+                &[
+                    total(0, 900, 3000),
+                    total(1, 100, 3000),
+                    total(2, 500, 1000),
+                    total(3, 500, 2000),
+                    // Player 4 named no school: on the game's own board only.
+                    total(4, 2000, 10),
+                ],
+            )
+            .await;
+        let boards = sets(&feeds);
+        assert_eq!(boards["i/province"].len(), 4);
+        assert_eq!(boards["i/school/A"], ["0000000", "0000001"]);
+        assert_eq!(boards["schools/province"].len(), 3);
+        assert_eq!(boards["communes"].len(), 2);
+        // A removed player leaves their boards, and a unit left without players its board.
+        let feeds = events.left(game, 3);
+        let unset: Vec<(String, String)> = feeds
+            .iter()
+            .filter_map(|f| match f {
+                Feed::Unset { board, member } => Some((board.clone(), member.clone())),
+                _ => None,
+            })
+            .collect();
+        let context = Context::Game(game);
+        for board in ["i/province", "schools/province", "communes"] {
+            assert!(
+                unset
+                    .iter()
+                    .any(|(b, _)| *b == format!("{context}/{board}")),
+                "{board}: {unset:?}"
+            );
+        }
+        assert!(unset.contains(&(format!("{context}/schools/province"), "C".into())));
+        let over = events.over(game);
+        assert!(over.iter().all(|f| matches!(f, Feed::Done { .. })));
+        assert!(over.len() >= 9, "every board written expires with the game");
+    }
+
+    #[tokio::test]
+    async fn a_game_that_is_not_an_event_feeds_no_board_of_its_own() {
+        let (_dir, store, game) = store_with(false, &["A"]).await;
+        let mut events = Events::new(store);
+        assert!(events.totals(game, &[total(0, 10, 10)]).await.is_empty());
+        assert!(events.left(game, 0).is_empty());
+        assert!(events.over(game).is_empty());
+    }
+}
