@@ -34,7 +34,18 @@ pub struct Rankings {
     /// time, as a round may be created for them later.
     round_orders: Arc<Mutex<HashMap<String, ResultOrder>>>,
     collective: RankOrder,
+    /// Names of the communes (`true`) and of the schools (`false`) for an event's unit boards,
+    /// which each node's viewers read every second: read again at most every minute.
+    unit_names: Arc<Mutex<HashMap<bool, KeptLabels>>>,
 }
+
+/// A unit's name (and detail) by its code.
+type UnitLabels = HashMap<String, (String, Option<String>)>;
+/// Unit labels and when they were read.
+type KeptLabels = (std::time::Instant, Arc<UnitLabels>);
+
+/// How long an event's unit boards show a unit's name before reading the names again.
+const UNIT_NAMES_KEPT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A result's values in [`ResultKeys`] positions.
 pub fn result_keys(r: &ResultRow) -> ResultKeys {
@@ -67,6 +78,7 @@ impl Rankings {
             store,
             boards,
             round_orders: Arc::default(),
+            unit_names: Arc::default(),
             collective: scopes::collective_order(),
         }
     }
@@ -289,7 +301,7 @@ impl Rankings {
                 .collect());
         }
         let order = crate::domain::event_boards::unit_order();
-        let labels = self.unit_labels(scope).await?;
+        let labels = self.kept_unit_labels(scope).await?;
         Ok(ranked
             .iter()
             .filter_map(|r| {
@@ -453,10 +465,28 @@ impl Rankings {
             .collect())
     }
 
-    async fn unit_labels(
-        &self,
-        scope: &Scope,
-    ) -> anyhow::Result<HashMap<String, (String, Option<String>)>> {
+    /// [`Rankings::unit_labels`], kept for [`UNIT_NAMES_KEPT`].
+    async fn kept_unit_labels(&self, scope: &Scope) -> anyhow::Result<Arc<UnitLabels>> {
+        let communes = *scope == Scope::Communes;
+        let kept = self
+            .unit_names
+            .lock()
+            .expect("names lock")
+            .get(&communes)
+            .filter(|(at, _)| at.elapsed() < UNIT_NAMES_KEPT)
+            .map(|(_, names)| names.clone());
+        if let Some(names) = kept {
+            return Ok(names);
+        }
+        let names = Arc::new(self.unit_labels(scope).await?);
+        self.unit_names
+            .lock()
+            .expect("names lock")
+            .insert(communes, (std::time::Instant::now(), names.clone()));
+        Ok(names)
+    }
+
+    async fn unit_labels(&self, scope: &Scope) -> anyhow::Result<UnitLabels> {
         Ok(match scope {
             Scope::Communes => self
                 .store
