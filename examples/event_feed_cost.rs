@@ -10,7 +10,9 @@
 //! ```text
 //! redis-server --port 6390 --save '' --appendonly no &
 //! cargo run --release --example event_feed_cost -- redis://127.0.0.1:6390 48000
+//! cargo run --release --example event_feed_cost -- redis://127.0.0.1:6390 48000 plain
 //! ```
+//! `plain` feeds the same totals as an ordinary game's (its `players` board only).
 //! Uses a temporary SQLite database whose game is game 1: run it against a Redis of its own
 //! (its boards are `hoithi:lb:game-1/…`, which a shared Redis may hold for someone else).
 
@@ -49,6 +51,8 @@ async fn main() -> anyhow::Result<()> {
         .next()
         .unwrap_or_else(|| "redis://127.0.0.1:6379".into());
     let players: usize = args.next().map_or(48_000, |n| n.parse().unwrap());
+    // `plain`: the same game as an ordinary one (its `players` board only), for comparison.
+    let plain = args.next().as_deref() == Some("plain");
     let dir = tempfile::tempdir()?;
     let store = Store::open(&Store::sqlite_url(&dir.path().join("cost.db"))).await?;
     store.seed_communes().await?;
@@ -99,11 +103,19 @@ async fn main() -> anyhow::Result<()> {
     writer.flush().await;
 
     let boards = Leaderboards::Redis(RedisBoards::connect(&url, "hoithi:").await?);
-    let feed = BoardFeed::spawn_with_events(boards.clone(), store.clone());
+    let feed = if plain {
+        BoardFeed::spawn(boards.clone())
+    } else {
+        BoardFeed::spawn_with_events(boards.clone(), store.clone())
+    };
     // The polls below on a connection of their own, not queued behind the feed's pipelines.
     let boards = Leaderboards::Redis(RedisBoards::connect(&url, "hoithi:").await?);
     let mut rng = StdRng::seed_from_u64(7);
-    let province = format!("game-{game}/i/province");
+    let province = if plain {
+        format!("game-{game}/players")
+    } else {
+        format!("game-{game}/i/province")
+    };
     let schools_board = format!("game-{game}/schools/province");
     for round in 1..=2 {
         let totals: Vec<GameTotal> = (0..players as i64)
