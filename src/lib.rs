@@ -16,7 +16,11 @@
 //!   messages between them, and the takeover of a game whose owner died.
 //! - [`rankings`]: rankings of a context (a contest round, an event, a live game) — results
 //!   to boards, rebuilds from the database, pages with public labels, published versions,
-//!   live boards for viewers, and the feed that carries a live game's totals to its board.
+//!   live boards for viewers, and the feed that carries a live game's totals to its board
+//!   (and a province event game's to its boards per school, commune and province).
+//! - [`live_figures`]: players connected and answers per second during an event, per school
+//!   and commune, counted by the socket loop and summed over nodes in Redis (the dashboard's
+//!   live panel).
 //! - [`certificates`]: certificates of a published version's winners as PDF (DejaVu Serif
 //!   embedded, subset), each with a verification code the public page checks.
 //! - [`unit_report`]: the movement's report of the province, a commune or a school over a
@@ -53,6 +57,7 @@ pub mod domain;
 pub mod engine;
 pub mod flags;
 pub mod leaderboard;
+pub mod live_figures;
 pub mod nodes;
 pub mod outbox;
 pub mod protocol;

@@ -52,8 +52,12 @@ async function show() {
     const report = new URLSearchParams({ unit: fixed.get('unit'), from: d.from, to: d.to });
     $('report-link').href = `/report.html?${report}`;
     $('xlsx').href = `/api/reports/${fixed.get('unit')}?${new URLSearchParams({ from: d.from, to: d.to, format: 'xlsx' })}`;
+    // Shown first, so each chart is drawn by the server for the width it gets here (its
+    // labels keep their size on a 360 px phone).
+    $('view').hidden = false;
     for (const [key, file, label] of [['time', 'over-time', 'dash.chartTime'], ['rates', 'rates', 'dash.chartRates'], ['scores', 'scores', 'dash.chartScores']]) {
-      $(`chart-${key}`).src = `/api/dashboard/${file}.svg?${fixed}`;
+      const width = Math.round($(`chart-${key}`).parentElement.clientWidth) || 640;
+      $(`chart-${key}`).src = `/api/dashboard/${file}.svg?${fixed}&w=${Math.min(980, Math.max(300, width))}`;
       $(`chart-${key}`).alt = t(label);
       $(`csv-${key}`).href = `/api/dashboard/${file}.csv?${fixed}`;
     }
@@ -71,6 +75,50 @@ async function show() {
   }
 }
 
+// The live panel: players connected and answers per second over every node, the event's
+// first schools and communes (GET /api/dashboard/live, a few hundred bytes), every 5 s while
+// the page is in view. Hidden when nothing runs.
+const LIVE_EVERY = 5000;
+let liveTimer = 0;
+
+function ranked(title, lines) {
+  return h('div', { class: 'top' }, h('h3', { text: title }),
+    h('ol', {}, lines.map((l) => h('li', {},
+      h('span', { text: l.label }),
+      h('small', { text: t('dash.avgOf', { avg: (l.keys[0] / 1000).toLocaleString('vi-VN', { maximumFractionDigits: 1 }), n: num(l.keys[2]) }) })))));
+}
+
+async function pollLive() {
+  clearTimeout(liveTimer);
+  if (!document.hidden) {
+    try {
+      const unitNow = $('unit').value.trim() || 'province';
+      const d = await api('GET', `/api/dashboard/live?${new URLSearchParams({ unit: unitNow })}`);
+      const perSecond = d.answers_per_second;
+      const minute = perSecond.reduce((a, b) => a + b, 0);
+      $('live').hidden = d.events.length === 0 && d.online === 0 && minute === 0;
+      $('live-online').textContent = num(d.online);
+      $('live-rate').textContent = num(perSecond[perSecond.length - 1] ?? 0);
+      $('live-minute').textContent = t('dash.lastMinute', { n: num(minute) });
+      const top = Math.max(1, ...perSecond);
+      // Heights through the CSSOM: the pages' CSP allows no style attributes.
+      fill($('live-spark'), perSecond.map((n) => {
+        const bar = h('i');
+        bar.style.height = `${Math.round((n * 100) / top)}%`;
+        return bar;
+      }));
+      fill($('live-events'), d.events.map((e) => h('div', { class: 'event' },
+        h('h3', { text: t('dash.event', { title: e.title, n: num(e.players) }) }),
+        h('div', { class: 'tops' },
+          ranked(t('dash.topSchools'), e.top_schools),
+          ranked(t('dash.topCommunes'), e.top_communes)))));
+    } catch {
+      $('live').hidden = true; // no right to this unit's figures, or the server is away
+    }
+  }
+  liveTimer = setTimeout(pollLive, LIVE_EVERY);
+}
+
 applyI18n();
 document.title = t('dash.title');
 const params = new URLSearchParams(location.search);
@@ -85,5 +133,7 @@ $('unit').value = unit;
 $('from').value = params.get('from') ?? '';
 $('to').value = params.get('to') ?? '';
 if (params.get('below')) $('below').value = String(Number(params.get('below')) / 10);
-$('choose').addEventListener('submit', (ev) => { ev.preventDefault(); show(); });
+$('choose').addEventListener('submit', (ev) => { ev.preventDefault(); show(); pollLive(); });
+document.addEventListener('visibilitychange', () => { if (!document.hidden) pollLive(); });
 show();
+pollLive();

@@ -68,11 +68,32 @@ function onSubmit(ev) {
   if (!/^\d{6}$/.test(pinValue)) return formError(t('play.pinInvalid'), $('pin'));
   const length = [...nickname].length;
   if (length < 1 || length > 20) return formError(t('play.nicknameInvalid'), $('nickname'));
+  // A province event asks for the school (the server said `school_required`).
+  const school = $('unit').hidden ? '' : $('school').value;
+  if (!$('unit').hidden && !school) return formError(t('play.schoolMissing'), $('school'));
   pin = pinValue;
   formError('');
   $('join-button').disabled = true;
   $('join-button').textContent = t('play.joining');
-  connect({ type: 'join', v: 1, pin, nickname });
+  connect(school ? { type: 'join', v: 1, pin, nickname, school } : { type: 'join', v: 1, pin, nickname });
+}
+
+/** The commune and school lists of a province event's join form (public lists). */
+async function showUnitPicker() {
+  if (!$('unit').hidden) return;
+  $('unit').hidden = false;
+  const choose = () => h('option', { value: '', text: t('play.choose') });
+  const communes = await fetch('/api/units/communes').then((r) => r.json()).catch(() => []);
+  fill($('commune'), choose(), communes.map((c) => h('option', { value: c.code, text: c.name })));
+  fill($('school'), choose());
+  $('commune').onchange = async () => {
+    const code = $('commune').value;
+    const schools = code
+      ? await fetch(`/api/units/communes/${encodeURIComponent(code)}/school-names`).then((r) => r.json()).catch(() => [])
+      : [];
+    fill($('school'), choose(), schools.map((s) => h('option', { value: s.code, text: s.name })));
+  };
+  $('commune').focus();
 }
 
 function formError(text, field) {
@@ -213,6 +234,7 @@ function onError(msg) {
       return;
     }
     if (hello.type === 'resume') saved.drop(pin);
+    if (code === 'school_required' || code === 'unknown_school') showUnitPicker();
     return showForm(text);
   }
   const waiting = question && sentQ === question.q && receiptQ !== question.q;

@@ -17,6 +17,7 @@ pub use config::{Config, DatabaseArgs};
 use crate::banks;
 use crate::engine::{Engine, GameCaps};
 use crate::leaderboard::{Leaderboards, MemoryBoards, RedisBoards};
+use crate::live_figures::LiveFigures;
 use crate::nodes::Cluster;
 use crate::rankings::feed::BoardFeed;
 use crate::rankings::Rankings;
@@ -113,7 +114,7 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         ));
     }
     let (writer, writer_task) = writer::spawn(store.clone());
-    let feed = BoardFeed::spawn(rankings.boards().clone());
+    let feed = BoardFeed::spawn_with_events(rankings.boards().clone(), store.clone());
     let engine = Engine::new(
         store.clone(),
         writer,
@@ -146,12 +147,13 @@ pub async fn start(config: Config) -> anyhow::Result<Running> {
         },
         contest_sweep_every: config.contest_sweep_every,
     };
-    let app = transport::router(AppState::new(
-        engine.clone(),
-        rankings,
-        web,
-        shutdown_rx.clone(),
-    ));
+    let mut state = AppState::new(engine.clone(), rankings, web, shutdown_rx.clone());
+    if let (Some(node), Some(url)) = (&config.node_name, &config.redis_url) {
+        // Several nodes: the dashboard's live figures are summed over them in Redis.
+        let figures = LiveFigures::shared(url, node, shutdown_rx.clone()).await?;
+        state = state.with_live_figures(figures);
+    }
+    let app = transport::router(state);
     let serving = ServeConfig {
         connections_per_address: config.limits.connections_per_address,
         connections: total_connections(config.limits.connections),

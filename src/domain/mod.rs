@@ -13,6 +13,7 @@ pub mod bell;
 pub mod board;
 pub mod contest;
 pub mod context;
+pub mod event_boards;
 pub mod game;
 pub mod ids;
 pub mod key_balance;

@@ -111,9 +111,17 @@ impl Scope {
         )
     }
 
-    /// Whether `context` has this board: a live game has only its players, a round all but.
+    /// Whether `context` may have this board: a round has all but a game's players; a live
+    /// game has its players and, when it is a province event, its players in the province,
+    /// each commune and each school, and the schools and communes they come from (no classes:
+    /// an event's players name their school only).
     pub fn belongs_to(&self, context: &Context) -> bool {
-        matches!(self, Scope::Players) == matches!(context, Context::Game(_))
+        match context {
+            Context::Round(_) => !matches!(self, Scope::Players),
+            Context::Game(_) => {
+                !matches!(self, Scope::Class { .. } | Scope::ClassesOfSchool { .. })
+            }
+        }
     }
 
     /// The four individual boards a participant appears on.
@@ -335,9 +343,20 @@ mod tests {
     }
 
     #[test]
-    fn a_live_game_has_only_its_players_and_a_round_everything_else() {
-        assert!(Scope::Players.belongs_to(&Context::Game(GameId::new(3))));
-        assert!(!Scope::Province.belongs_to(&Context::Game(GameId::new(3))));
+    fn a_live_game_has_its_players_and_event_boards_and_a_round_everything_else() {
+        let game = Context::Game(GameId::new(3));
+        assert!(Scope::Players.belongs_to(&game));
+        assert!(
+            Scope::Province.belongs_to(&game),
+            "an event's province board"
+        );
+        assert!(Scope::Communes.belongs_to(&game));
+        assert!(!Scope::ClassesOfSchool { school: "A".into() }.belongs_to(&game));
+        assert!(!Scope::Class {
+            school: "A".into(),
+            class: "5A".into()
+        }
+        .belongs_to(&game));
         assert!(!Scope::Players.belongs_to(&context("dot-1")));
         assert!(Scope::Communes.belongs_to(&context("dot-1")));
     }

@@ -14,6 +14,9 @@ pub enum ClientMsg {
         v: u32,
         pin: String,
         nickname: String,
+        /// The player's school code: required by a province event game, ignored by others.
+        #[serde(default)]
+        school: Option<String>,
     },
     Resume {
         v: u32,
@@ -76,7 +79,15 @@ const MAX_FIELD_BYTES: usize = 200;
 pub fn decode(text: &str) -> Result<ClientMsg, String> {
     let msg: ClientMsg = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let long = match &msg {
-        ClientMsg::Join { pin, nickname, .. } => pin.len().max(nickname.len()),
+        ClientMsg::Join {
+            pin,
+            nickname,
+            school,
+            ..
+        } => pin
+            .len()
+            .max(nickname.len())
+            .max(school.as_deref().map_or(0, str::len)),
         ClientMsg::Resume { token, .. } => token.len(),
         ClientMsg::Watch { context, scope, .. } => context.len().max(scope.len()),
         ClientMsg::SetTeams {

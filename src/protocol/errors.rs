@@ -45,11 +45,13 @@ pub enum ErrorCode {
     TeamFull,
     NoTeams,
     PickClosed,
+    SchoolRequired,
+    UnknownSchool,
 }
 
 impl ErrorCode {
     /// Every code, for the test that holds docs/protocol.md to them.
-    pub const ALL: [ErrorCode; 36] = [
+    pub const ALL: [ErrorCode; 38] = [
         ErrorCode::BadMessage,
         ErrorCode::MessageTooLarge,
         ErrorCode::UnsupportedVersion,
@@ -86,6 +88,8 @@ impl ErrorCode {
         ErrorCode::TeamFull,
         ErrorCode::NoTeams,
         ErrorCode::PickClosed,
+        ErrorCode::SchoolRequired,
+        ErrorCode::UnknownSchool,
     ];
 
     /// What the person sees, in Vietnamese.
@@ -139,6 +143,8 @@ impl ErrorCode {
             ErrorCode::TeamFull => "Đội này đã đủ người. Hãy chọn đội khác.",
             ErrorCode::NoTeams => "Trò chơi này không chơi theo đội.",
             ErrorCode::PickClosed => "Lúc này không thể tự chọn đội.",
+            ErrorCode::SchoolRequired => "Đây là cuộc thi của tỉnh: hãy chọn trường của bạn.",
+            ErrorCode::UnknownSchool => "Không tìm thấy trường này trong danh sách của tỉnh.",
         }
     }
 }

@@ -14,10 +14,12 @@ use std::time::Duration;
 
 use tokio::sync::mpsc;
 
+use super::event_feed::Events;
 use crate::domain::context::Context;
 use crate::domain::ranking::RankOrder;
 use crate::domain::scopes::Scope;
 use crate::leaderboard::{Leaderboards, Update};
+use crate::storage::Store;
 
 /// The live board of a game (`game-{id}/players`); its context is what `leaderboard rebuild`
 /// takes.
@@ -36,7 +38,7 @@ pub fn game_entry(score: i64, answer_time_ms: i64, player: i64) -> String {
     RankOrder::live_game().encode(&[score, answer_time_ms], &game_member(player))
 }
 
-enum Feed {
+pub(super) enum Feed {
     /// Members' current entries (`(member, entry)`).
     Set {
         board: String,
@@ -55,12 +57,26 @@ enum Feed {
     Reset {
         board: String,
     },
+    /// A game's totals, for its event boards if it is a province event (`event_feed.rs`).
+    EventTotals {
+        game: GameId,
+        totals: Vec<GameTotal>,
+    },
+    EventLeft {
+        game: GameId,
+        player: i64,
+    },
+    EventOver {
+        game: GameId,
+    },
 }
 
 /// Where rooms send their totals. Cheap to clone; sending never waits.
 #[derive(Clone)]
 pub struct BoardFeed {
     tx: mpsc::UnboundedSender<Feed>,
+    /// Whether games' totals also go to their event boards (a feed with the database).
+    events: bool,
 }
 
 impl BoardFeed {
@@ -68,8 +84,16 @@ impl BoardFeed {
     /// written (or Redis is still failing, then the boards wait for a rebuild).
     pub fn spawn(boards: Leaderboards) -> BoardFeed {
         let (tx, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(boards, rx));
-        BoardFeed { tx }
+        tokio::spawn(run(boards, rx, None));
+        BoardFeed { tx, events: false }
+    }
+
+    /// As [`BoardFeed::spawn`], and province event games' totals also feed their boards per
+    /// school, commune and province, with the players' schools read from `store`.
+    pub fn spawn_with_events(boards: Leaderboards, store: Store) -> BoardFeed {
+        let (tx, rx) = mpsc::unbounded_channel();
+        tokio::spawn(run(boards, rx, Some(Events::new(store))));
+        BoardFeed { tx, events: true }
     }
 
     pub fn set(&self, board: String, entries: Vec<(String, String)>) {
@@ -96,6 +120,12 @@ impl BoardFeed {
 
     /// Players' absolute totals on the game's board.
     pub fn game_totals(&self, game: GameId, totals: Vec<GameTotal>) {
+        if self.events {
+            let _ = self.tx.send(Feed::EventTotals {
+                game,
+                totals: totals.clone(),
+            });
+        }
         let entries = totals
             .into_iter()
             .map(|t| {
@@ -111,11 +141,17 @@ impl BoardFeed {
     /// A player removed from the game leaves its board.
     pub fn game_player_left(&self, game: GameId, player: i64) {
         self.unset(game_board(game), game_member(player));
+        if self.events {
+            let _ = self.tx.send(Feed::EventLeft { game, player });
+        }
     }
 
     /// The game's board gets no more updates.
     pub fn game_over(&self, game: GameId) {
         self.done(game_board(game));
+        if self.events {
+            let _ = self.tx.send(Feed::EventOver { game });
+        }
     }
 }
 
@@ -183,6 +219,8 @@ impl State {
                 self.dirty.remove(&board);
                 self.resets.insert(board);
             }
+            // Turned into the feeds above by `take` before they get here.
+            Feed::EventTotals { .. } | Feed::EventLeft { .. } | Feed::EventOver { .. } => {}
         }
         self.dirty.retain(|_, members| !members.is_empty());
     }
@@ -243,14 +281,31 @@ impl State {
     }
 }
 
-async fn run(boards: Leaderboards, mut rx: mpsc::UnboundedReceiver<Feed>) {
+/// Applies a feed, turning an event game's totals into the feeds of its boards first.
+async fn take(state: &mut State, events: &mut Option<Events>, feed: Feed) {
+    let feeds = match (feed, events.as_mut()) {
+        (Feed::EventTotals { game, totals }, Some(events)) => events.totals(game, &totals).await,
+        (Feed::EventLeft { game, player }, Some(events)) => events.left(game, player),
+        (Feed::EventOver { game }, Some(events)) => events.over(game),
+        (feed, _) => vec![feed],
+    };
+    for feed in feeds {
+        state.apply(feed);
+    }
+}
+
+async fn run(
+    boards: Leaderboards,
+    mut rx: mpsc::UnboundedReceiver<Feed>,
+    mut events: Option<Events>,
+) {
     let mut state = State::default();
     let mut failures = 0usize;
     loop {
         if state.dirty.is_empty() && state.done.is_empty() && state.resets.is_empty() {
             tokio::select! {
                 feed = rx.recv() => match feed {
-                    Some(feed) => state.apply(feed),
+                    Some(feed) => take(&mut state, &mut events, feed).await,
                     None => return,
                 },
                 // Live boards: look now and then whether Redis restarted (the write checks).
@@ -259,7 +314,7 @@ async fn run(boards: Leaderboards, mut rx: mpsc::UnboundedReceiver<Feed>) {
         }
         // Everything queued meanwhile goes in the same write.
         while let Ok(feed) = rx.try_recv() {
-            state.apply(feed);
+            take(&mut state, &mut events, feed).await;
         }
         let outcome = tokio::time::timeout(WRITE_TIMEOUT, state.write(&boards)).await;
         match outcome {

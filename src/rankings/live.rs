@@ -29,6 +29,10 @@ use crate::protocol::{encode, BoardPage, ServerMsg, Text};
 pub const REFRESH_EVERY: Duration = Duration::from_millis(500);
 /// Refreshes without a local change, for results recorded by other nodes (Redis only).
 const IDLE_REFRESH_TICKS: u32 = 10;
+/// Refreshes of a province event game's board: its feed writes after every question without
+/// a word to the viewers (on this node or another), so the board is read every second and
+/// sent only when its page changed.
+const EVENT_REFRESH_TICKS: u32 = 2;
 /// Longest page a viewer may watch.
 pub const MAX_WATCH: u64 = 100;
 /// Board reads at once, whatever the number of boards: viewers wait a little, live games'
@@ -90,6 +94,11 @@ impl Hub {
             reads: Arc::new(Semaphore::new(READS_AT_ONCE)),
             boards: Arc::default(),
         }
+    }
+
+    /// What may be watched.
+    pub fn known(&self) -> &Known {
+        &self.known
     }
 
     /// Says that results of `context` changed here (its boards refresh on their next tick).
@@ -210,8 +219,14 @@ async fn run(
     mut changed: watch::Receiver<u64>,
 ) {
     let (context, scope) = key;
-    // Boards in Redis may change on another node without a word to this one.
+    // Boards in Redis may change on another node without a word to this one; an event game's
+    // boards change without a word to anyone.
     let shared = matches!(hub.rankings.boards(), Leaderboards::Redis(_));
+    let idle_ticks = match (context.game(), shared) {
+        (Some(_), _) => Some(EVENT_REFRESH_TICKS),
+        (None, true) => Some(IDLE_REFRESH_TICKS),
+        (None, false) => None,
+    };
     let mut groups: BTreeMap<usize, Group> = BTreeMap::new();
     let mut joining = true;
     let mut seq = 0u64;
@@ -241,7 +256,7 @@ async fn run(
             _ = tick.tick() => {
                 idle += 1;
                 let unsent = groups.values().any(|g| g.text.is_none());
-                if dirty || unsent || (shared && idle >= IDLE_REFRESH_TICKS) {
+                if dirty || unsent || idle_ticks.is_some_and(|n| idle >= n) {
                     dirty = false;
                     idle = 0;
                     if let Err(e) = refresh(hub, context, scope, &mut groups, &mut seq).await {

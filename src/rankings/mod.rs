@@ -4,6 +4,7 @@
 //! are an index of it.
 
 use crate::domain::GameId;
+mod event_feed;
 pub mod feed;
 pub mod known;
 pub mod live;
@@ -33,7 +34,18 @@ pub struct Rankings {
     /// time, as a round may be created for them later.
     round_orders: Arc<Mutex<HashMap<String, ResultOrder>>>,
     collective: RankOrder,
+    /// Names of the communes (`true`) and of the schools (`false`) for an event's unit boards,
+    /// which each node's viewers read every second: read again at most every minute.
+    unit_names: Arc<Mutex<HashMap<bool, KeptLabels>>>,
 }
+
+/// A unit's name (and detail) by its code.
+type UnitLabels = HashMap<String, (String, Option<String>)>;
+/// Unit labels and when they were read.
+type KeptLabels = (std::time::Instant, Arc<UnitLabels>);
+
+/// How long an event's unit boards show a unit's name before reading the names again.
+const UNIT_NAMES_KEPT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// A result's values in [`ResultKeys`] positions.
 pub fn result_keys(r: &ResultRow) -> ResultKeys {
@@ -66,6 +78,7 @@ impl Rankings {
             store,
             boards,
             round_orders: Arc::default(),
+            unit_names: Arc::default(),
             collective: scopes::collective_order(),
         }
     }
@@ -240,9 +253,72 @@ impl Rankings {
             .page(&scope.board(context), offset, limit)
             .await?;
         match context.game() {
-            Some(game) => self.player_lines(game, ranked).await,
+            Some(game) if *scope == Scope::Players => self.player_lines(game, ranked).await,
+            Some(game) => self.event_lines(game, scope, ranked).await,
             None => self.lines(context, scope, ranked).await,
         }
+    }
+
+    /// A province event game's board lines: players by nickname with their school's name as
+    /// `detail` and `keys` = [score, total answer time ms]; schools and communes by name with
+    /// `member` = their code and `keys` = [average score ×1000, average answer time ms,
+    /// players]. Only the page's players are read from the database.
+    async fn event_lines(
+        &self,
+        game: GameId,
+        scope: &Scope,
+        ranked: Vec<Ranked>,
+    ) -> anyhow::Result<Vec<Line>> {
+        if scope.is_individual() {
+            let order = RankOrder::live_game();
+            let decoded: Vec<(u64, Vec<i64>, i64)> = ranked
+                .iter()
+                .filter_map(|r| {
+                    let (keys, member) = order.decode(&r.entry)?;
+                    Some((r.rank, keys, member.parse().ok()?))
+                })
+                .collect();
+            let ids: Vec<i64> = decoded.iter().map(|d| d.2).collect();
+            let labels: HashMap<i64, (String, String)> = self
+                .store
+                .event_player_labels(game, &ids)
+                .await?
+                .into_iter()
+                .map(|l| (l.player, (l.nickname, l.school_name)))
+                .collect();
+            return Ok(decoded
+                .into_iter()
+                .map(|(rank, keys, player)| {
+                    let (label, school) = labels.get(&player).cloned().unwrap_or_default();
+                    Line {
+                        rank,
+                        member: None,
+                        label,
+                        detail: Some(school),
+                        keys,
+                    }
+                })
+                .collect());
+        }
+        let order = crate::domain::event_boards::unit_order();
+        let labels = self.kept_unit_labels(scope).await?;
+        Ok(ranked
+            .iter()
+            .filter_map(|r| {
+                let (keys, member) = order.decode(&r.entry)?;
+                let label = labels
+                    .get(member)
+                    .map(|(name, _)| name.clone())
+                    .unwrap_or_else(|| member.to_owned());
+                Some(Line {
+                    rank: r.rank,
+                    member: Some(member.to_owned()),
+                    label,
+                    detail: None,
+                    keys,
+                })
+            })
+            .collect())
     }
 
     /// A member's rank in a scope and `radius` neighbours each side.
@@ -389,10 +465,28 @@ impl Rankings {
             .collect())
     }
 
-    async fn unit_labels(
-        &self,
-        scope: &Scope,
-    ) -> anyhow::Result<HashMap<String, (String, Option<String>)>> {
+    /// [`Rankings::unit_labels`], kept for [`UNIT_NAMES_KEPT`].
+    async fn kept_unit_labels(&self, scope: &Scope) -> anyhow::Result<Arc<UnitLabels>> {
+        let communes = *scope == Scope::Communes;
+        let kept = self
+            .unit_names
+            .lock()
+            .expect("names lock")
+            .get(&communes)
+            .filter(|(at, _)| at.elapsed() < UNIT_NAMES_KEPT)
+            .map(|(_, names)| names.clone());
+        if let Some(names) = kept {
+            return Ok(names);
+        }
+        let names = Arc::new(self.unit_labels(scope).await?);
+        self.unit_names
+            .lock()
+            .expect("names lock")
+            .insert(communes, (std::time::Instant::now(), names.clone()));
+        Ok(names)
+    }
+
+    async fn unit_labels(&self, scope: &Scope) -> anyhow::Result<UnitLabels> {
         Ok(match scope {
             Scope::Communes => self
                 .store

@@ -53,6 +53,10 @@ const SQLITE: &[(i64, &str)] = &[
         include_str!("../../migrations/sqlite/0015_bell_report.sql"),
     ),
     (
+        16,
+        include_str!("../../migrations/sqlite/0016_event_games.sql"),
+    ),
+    (
         17,
         include_str!("../../migrations/sqlite/0017_game_teams.sql"),
     ),
@@ -105,6 +109,10 @@ const POSTGRES: &[(i64, &str)] = &[
     (
         15,
         include_str!("../../migrations/postgres/0015_bell_report.sql"),
+    ),
+    (
+        16,
+        include_str!("../../migrations/postgres/0016_event_games.sql"),
     ),
     (
         17,

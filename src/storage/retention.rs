@@ -27,7 +27,7 @@ impl Store {
         // writer's batches, not for the whole purge.
         for &game in &games {
             let mut tx = self.pool().begin().await?;
-            for table in ["answers", "misses", "players"] {
+            for table in ["answers", "misses", "event_players", "players"] {
                 sqlx::query(&format!("DELETE FROM {table} WHERE game_id = $1"))
                     .bind(game)
                     .execute(&mut *tx)

@@ -76,6 +76,12 @@ pub enum Write {
         contest: GameId,
         report: String,
     },
+    /// The school a player of a province event game named when joining (migration 0016).
+    EventPlayer {
+        game: GameId,
+        player: i64,
+        school: String,
+    },
     /// Nothing to write: its callback runs after everything queued before it is committed.
     Barrier,
 }
@@ -110,6 +116,7 @@ impl Write {
             Write::BellEnded { .. } => "bell_ended",
             Write::Teams { .. } => "teams",
             Write::BellReport { .. } => "bell_report",
+            Write::EventPlayer { .. } => "event_player",
             Write::Barrier => "barrier",
         }
     }
@@ -323,6 +330,21 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                     }
                     q.execute(&mut *tx).await?;
                 }
+            }
+            Write::EventPlayer {
+                game,
+                player,
+                school,
+            } => {
+                sqlx::query(
+                    "INSERT INTO event_players (game_id, player_id, school) VALUES ($1, $2, $3) \
+                     ON CONFLICT (game_id, player_id) DO NOTHING",
+                )
+                .bind(game)
+                .bind(player)
+                .bind(school)
+                .execute(&mut *tx)
+                .await?;
             }
             Write::Kick { game, player } => {
                 sqlx::query("UPDATE players SET kicked = 1 WHERE game_id = $1 AND id = $2")

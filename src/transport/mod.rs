@@ -24,6 +24,7 @@ use crate::banks;
 use crate::contest::Contest;
 use crate::domain::moderation::BannedWords;
 use crate::engine::Engine;
+use crate::live_figures::LiveFigures;
 use crate::rankings::live::{BoardCaps, Hub};
 use crate::rankings::Rankings;
 use crate::storage::Store;
@@ -65,6 +66,8 @@ pub struct AppState {
     banned_words: Arc<BannedWords>,
     config: Arc<WebConfig>,
     shutdown: watch::Receiver<bool>,
+    /// Players connected and answers per second (the dashboard's live panel).
+    figures: LiveFigures,
 }
 
 impl AppState {
@@ -115,7 +118,19 @@ impl AppState {
             banned_words,
             config: Arc::new(config),
             shutdown,
+            figures: LiveFigures::local(),
         }
+    }
+
+    /// The live figures summed over several nodes (instead of this process's alone).
+    pub fn with_live_figures(mut self, figures: LiveFigures) -> Self {
+        self.figures = figures;
+        self
+    }
+
+    /// Players connected and answers per second.
+    pub fn figures(&self) -> &LiveFigures {
+        &self.figures
     }
     pub fn banned_words(&self) -> &BannedWords {
         &self.banned_words
@@ -202,6 +217,10 @@ pub fn router(state: AppState) -> Router {
         .route("/games/{id}/report.xlsx", get(games::report_xlsx))
         .route("/units/communes", get(rankings::communes))
         .route(
+            "/units/communes/{code}/school-names",
+            get(rankings::commune_school_names),
+        )
+        .route(
             "/units/communes/{code}/schools",
             get(units::commune_schools),
         )
@@ -278,6 +297,7 @@ pub fn router(state: AppState) -> Router {
         // The movement's report of a unit over a period (issue 22).
         .route("/reports/{*unit}", get(unit_reports::report))
         .route("/dashboard", get(dashboard::overview))
+        .route("/dashboard/live", get(dashboard::live))
         .route("/dashboard/{file}", get(dashboard::chart))
         .route("/published", get(published::latest_list))
         .route("/published/{context}", get(published::latest))

@@ -27,11 +27,13 @@ use crate::domain::game::PlayerId;
 use crate::domain::scopes::Scope;
 use crate::domain::Nickname;
 use crate::engine::{token, Command, HostAction, RoomHandle};
+use crate::live_figures::{Online, Unit};
 use crate::outbox::{Outbox, Outgoing};
 use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
 use crate::rankings::live::{Viewer, WatchError, MAX_WATCH};
+use crate::storage::writer::Write;
 use crate::storage::Account;
 
 /// How often the server pings, and how long a silent connection lives.
@@ -110,6 +112,10 @@ enum Session {
     Player {
         room: RoomHandle,
         player: PlayerId,
+        /// The school the player named (a province event game's player), for the live figures.
+        unit: Option<Unit>,
+        /// The player's place among those connected, while this connection lasts.
+        _online: Online,
     },
     Host {
         room: RoomHandle,
@@ -424,11 +430,25 @@ impl Conn {
             ) => self.watch(&context, &scope, limit).await,
             (Some(_), ClientMsg::Watch { .. }) => Reply::Error(ErrorCode::AlreadyJoined),
             (Some(Session::Viewer { .. }), _) => Reply::Error(ErrorCode::NotJoined),
-            (None, ClientMsg::Join { pin, nickname, .. }) => self.join(&pin, &nickname).await,
+            (
+                None,
+                ClientMsg::Join {
+                    pin,
+                    nickname,
+                    school,
+                    ..
+                },
+            ) => self.join(&pin, &nickname, school.as_deref()).await,
             (None, ClientMsg::Resume { token, .. }) => self.resume(&token).await,
             (None, ClientMsg::Host { game, .. }) => self.host(game).await,
             (None, _) => Reply::Error(ErrorCode::NotJoined),
-            (Some(Session::Player { room, player }), ClientMsg::Answer { q, answer }) => {
+            (
+                Some(Session::Player {
+                    room, player, unit, ..
+                }),
+                ClientMsg::Answer { q, answer },
+            ) => {
+                self.state.figures().answered(unit.as_ref());
                 let sent_at = self
                     .last_question
                     .filter(|(index, _)| *index == q)
@@ -447,7 +467,7 @@ impl Conn {
                     Reply::Error(ErrorCode::GameOver)
                 }
             }
-            (Some(Session::Player { room, player }), ClientMsg::TeamPick { team }) => {
+            (Some(Session::Player { room, player, .. }), ClientMsg::TeamPick { team }) => {
                 let cmd = Command::TeamPick {
                     player: *player,
                     conn: self.id,
@@ -489,7 +509,7 @@ impl Conn {
         }
     }
 
-    async fn join(&mut self, pin: &str, nickname: &str) -> Reply {
+    async fn join(&mut self, pin: &str, nickname: &str, school: Option<&str>) -> Reply {
         let Ok(nickname) = Nickname::parse(nickname) else {
             return Reply::Error(ErrorCode::InvalidNickname);
         };
@@ -509,6 +529,11 @@ impl Conn {
         if let Err(wait) = limits.join(self.address, room.game_id) {
             return Reply::Limited(wait);
         }
+        let unit = match self.event_unit(room.game_id, school).await {
+            Ok(unit) => unit,
+            Err(reply) => return reply,
+        };
+        let game = room.game_id;
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
         let cmd = Command::Join {
@@ -518,7 +543,65 @@ impl Conn {
             outbox,
             reply,
         };
-        self.enter_as_player(room, cmd, rx, answer).await
+        let entered = self.enter_as_player(room, cmd, rx, answer, unit).await;
+        // The player's row is on disk (the welcome waited for it); their school follows
+        // through this node's writer, and the game's boards read it at the next close.
+        if let Some(Session::Player {
+            player,
+            unit: Some(unit),
+            ..
+        }) = &self.session
+        {
+            if matches!(entered, Reply::Text(_)) {
+                let row = Write::EventPlayer {
+                    game,
+                    player: i64::from(*player),
+                    school: unit.school.clone(),
+                };
+                self.state.engine().write(row).await;
+            }
+        }
+        entered
+    }
+
+    /// The school and commune a player of a province event game names (required there,
+    /// and on the roster); `None` for another game, whatever the message said.
+    async fn event_unit(&self, game: GameId, school: Option<&str>) -> Result<Option<Unit>, Reply> {
+        let known = self.state.live().known();
+        match known.is_event(game).await {
+            Ok(false) => return Ok(None),
+            Ok(true) => {}
+            Err(e) => {
+                tracing::warn!(error = %format!("{e:#}"), "reading whether a game is an event failed");
+                return Err(Reply::Error(ErrorCode::ServerBusy));
+            }
+        }
+        let Some(school) = school.map(str::trim).filter(|s| !s.is_empty()) else {
+            return Err(Reply::Error(ErrorCode::SchoolRequired));
+        };
+        match known.school_commune(school).await {
+            Some(commune) => Ok(Some(Unit {
+                school: school.to_owned(),
+                commune,
+            })),
+            None => Err(Reply::Error(ErrorCode::UnknownSchool)),
+        }
+    }
+
+    /// The unit of a player of a province event game coming back (for the live figures).
+    async fn stored_unit(&self, game: GameId, player: PlayerId) -> Option<Unit> {
+        let known = self.state.live().known();
+        if !known.is_event(game).await.ok()? {
+            return None;
+        }
+        let school = self
+            .state
+            .store()
+            .event_player_school(game, i64::from(player))
+            .await
+            .ok()??;
+        let commune = known.school_commune(&school).await?;
+        Some(Unit { school, commune })
     }
 
     async fn resume(&mut self, token: &str) -> Reply {
@@ -528,6 +611,7 @@ impl Conn {
         let Some(room) = self.state.engine().find_by_game(game).await else {
             return Reply::Error(ErrorCode::InvalidToken);
         };
+        let unit = self.stored_unit(game, player).await;
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
         let cmd = Command::Resume {
@@ -536,7 +620,7 @@ impl Conn {
             outbox,
             reply,
         };
-        self.enter_as_player(room, cmd, rx, answer).await
+        self.enter_as_player(room, cmd, rx, answer, unit).await
     }
 
     async fn enter_as_player(
@@ -545,10 +629,17 @@ impl Conn {
         cmd: Command,
         rx: mpsc::Receiver<Outgoing>,
         answer: oneshot::Receiver<crate::engine::room::Joined>,
+        unit: Option<Unit>,
     ) -> Reply {
         match ask(&room, cmd, answer).await {
             Ok((player, welcome, open)) => {
-                self.session = Some(Session::Player { room, player });
+                let online = self.state.figures().connected(unit.as_ref());
+                self.session = Some(Session::Player {
+                    room,
+                    player,
+                    unit,
+                    _online: online,
+                });
                 self.outbox = Some(rx);
                 // A late joiner's clock starts when the welcome (holding the question) is sent.
                 self.last_question = open.map(|q| (q, Instant::now()));
@@ -655,7 +746,7 @@ impl Conn {
 
     async fn detach(self) {
         let (room, player) = match self.session {
-            Some(Session::Player { room, player }) => (room, Some(player)),
+            Some(Session::Player { room, player, .. }) => (room, Some(player)),
             Some(Session::Host { room }) => (room, None),
             Some(Session::Viewer { .. }) | None => return,
         };

@@ -146,7 +146,13 @@ pub async fn over_time(
     Ok((labels, attempts, games))
 }
 
-pub fn over_time_svg(labels: &[String], attempts: &[i64], games: &[i64], weekly: bool) -> String {
+pub fn over_time_svg(
+    labels: &[String],
+    attempts: &[i64],
+    games: &[i64],
+    weekly: bool,
+    width: f64,
+) -> String {
     charts::columns(
         if weekly {
             "Hoạt động theo tuần"
@@ -166,6 +172,7 @@ pub fn over_time_svg(labels: &[String], attempts: &[i64], games: &[i64], weekly:
                 values: games.to_vec(),
             },
         ],
+        width,
     )
 }
 
@@ -191,7 +198,7 @@ pub async fn scores(
     Ok(out)
 }
 
-pub fn scores_svg(histogram: &BTreeMap<i64, i64>) -> String {
+pub fn scores_svg(histogram: &BTreeMap<i64, i64>, width: f64) -> String {
     let labels: Vec<String> = histogram.keys().map(|k| k.to_string()).collect();
     charts::columns(
         "Phân bố điểm các bài thi đã nộp",
@@ -201,6 +208,7 @@ pub fn scores_svg(histogram: &BTreeMap<i64, i64>) -> String {
             colour: "#6b3fa0",
             values: histogram.values().copied().collect(),
         }],
+        width,
     )
 }
 

@@ -191,8 +191,18 @@ async fn a_live_games_board_is_read_by_its_host_and_organizers_only() {
     let other = http(app.addr, "GET", &path, Some(&cookie), None).await;
     assert_eq!(other.status, 403, "another teacher's game: {}", other.body);
     let wrong = app
-        .get(&format!("/api/rankings/game-{game}/board/province"))
+        .get(&format!("/api/rankings/game-{game}/board/class/TH1/5A"))
         .await;
     assert_eq!(wrong.status, 422, "{}", wrong.body);
     assert_eq!(wrong.json()["code"], "invalid_scope");
+    // Boards per school, commune and province are a province event's; this game has none.
+    let none = http(
+        app.addr,
+        "GET",
+        &format!("/api/rankings/game-{game}/board/province"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(none.status, 404, "{}", none.body);
 }

@@ -258,6 +258,22 @@ async fn every_error_code_on_the_page_is_sent_in_the_situation_it_names() {
     .await;
     met.expect(big.recv().await, "message_too_large", "a 20 KB message");
 
+    // A province event game asks where its players come from.
+    crate::event_boards::import_schools(app.addr, &app.cookie).await;
+    let (_, event_pin) =
+        crate::event_boards::open_event(app.addr, &app.cookie, app.store(), 1).await;
+    let mut pupil = connect(&app).await;
+    let reply = send_and_read(&mut pupil, join(&event_pin, "Lan")).await;
+    met.expect(reply, "school_required", "an event's join without a school");
+    let mut with = join(&event_pin, "Lan");
+    with["school"] = json!("KHONG-CO");
+    let reply = send_and_read(&mut pupil, with).await;
+    met.expect(
+        reply,
+        "unknown_school",
+        "an event's join with a school not on the roster",
+    );
+
     // A server that watches all the boards it may.
     let full = spawn_app_with(|c| c.limits.watches = 0).await;
     let mut viewer = connect(&full).await;

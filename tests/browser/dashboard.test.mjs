@@ -114,6 +114,15 @@ test('the organizer\'s dashboard, a commune officer\'s part of it, the A4 report
   assert.equal(await chartsLoaded(phone.page), 3);
   const width = await phone.page.evaluate(() => document.documentElement.scrollWidth);
   assert.ok(width <= 360, `no sideways scrolling on a phone: ${width}px`);
+  // Each chart is drawn for the width it is shown at, so its 13 px labels stay 13 px on the
+  // phone (a picture drawn 640 wide and squeezed into 340 px had 7 px labels).
+  for (const img of await phone.page.locator('.chart img').all()) {
+    const src = await img.getAttribute('src');
+    const svg = await (await phone.context.request.get(`${base}${src}`)).text();
+    const drawn = Number(svg.match(/viewBox="0 0 ([\d.]+) /)[1]);
+    const shown = await img.evaluate((el) => el.clientWidth);
+    assert.ok(shown / drawn > 0.95, `${src}: drawn ${drawn} wide, shown ${shown}`);
+  }
   await phone.page.screenshot({ path: `${SHOTS}dashboard-commune-phone.png`, fullPage: true });
   await phone.page.goto(`${base}/dashboard.html?unit=province`);
   await phone.page.waitForSelector('#error:not([hidden])');
@@ -157,6 +166,133 @@ test('the organizer\'s dashboard, a commune officer\'s part of it, the A4 report
   await anyone.click('#form button[type=submit]');
   await anyone.waitForSelector('#error:not([hidden])');
   assert.match(await anyone.locator('#error').innerText(), /Không có giấy chứng nhận/);
+
+  assert.deepEqual(pageErrors.filter((e) => !/status of 40[34]/.test(e)), []);
+});
+
+/** A quiz of `n` single-choice questions of a bundled bank, made through the API. */
+async function singleChoiceQuiz(api, n) {
+  const banks = await (await api.get('/api/banks')).json();
+  for (const summary of banks) {
+    const bank = await (await api.get(`/api/banks/${encodeURIComponent(summary.id)}`)).json();
+    const singles = bank.questions.filter((q) => q.kind === 'single').slice(0, n);
+    if (singles.length === n) {
+      return api.post('/api/quizzes', { title: 'Ngày Chuyển đổi số 10/10', questions: singles.map((q) => ({ bank: summary.id, id: q.id })) });
+    }
+  }
+  throw new Error(`no bank has ${n} single-choice questions`);
+}
+
+test('the live panel during a province event: players online, answers per second, first schools and communes', {
+  timeout: 180_000,
+}, async () => {
+  const { page, context } = await newPage({ viewport: { width: 1280, height: 900 } });
+  const organizer = await signedIn(context.request, 'admin', PASSWORD);
+  const quiz = await singleChoiceQuiz(organizer, 2);
+  const game = await organizer.post('/api/games', { quiz: quiz.id, event: true });
+  // Two communes' schools, from the public lists the join page shows.
+  const schools = [];
+  for (const c of await (await organizer.get('/api/units/communes')).json()) {
+    const list = await (await organizer.get(`/api/units/communes/${c.code}/school-names`)).json();
+    if (list.length >= 1) schools.push({ commune: c, list });
+    if (schools.length === 2) break;
+  }
+  assert.equal(schools.length, 2, 'the demo has communes with schools');
+
+  // A pupil on a phone: the event asks for the commune and the school before the lobby.
+  const pupil = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await pupil.page.goto(`${base}/?pin=${game.pin}`);
+  await pupil.page.fill('#nickname', 'Hà Phương');
+  await pupil.page.tap('#join-button');
+  await pupil.page.waitForSelector('#unit:not([hidden])');
+  assert.match(await pupil.page.locator('#join-error').innerText(), /chọn xã\/phường và trường/);
+  await pupil.page.selectOption('#commune', schools[0].commune.code);
+  await pupil.page.waitForSelector(`#school option[value="${schools[0].list[0].code}"]`, { state: 'attached' });
+  await pupil.page.selectOption('#school', schools[0].list[0].code);
+  await pupil.page.screenshot({ path: `${SHOTS}join-event-school-phone.png`, fullPage: true });
+  await pupil.page.tap('#join-button');
+  await pupil.page.waitForSelector('#lobby');
+
+  // Eleven more pupils of four schools in two communes, over sockets from a page of the server
+  // (its origin), and the host's screen from the organizer's page (its cookie).
+  const crowd = await newPage({ viewport: { width: 800, height: 600 } });
+  await crowd.page.goto(`${base}/rankings.html`);
+  // Up to two schools of each commune (a demo commune may have one).
+  const units = [0, 1].flatMap((c) => [schools[c].list[0], schools[c].list[1] ?? schools[c].list[0]]).map((s) => s.code);
+  const distinct = new Set(units).size;
+  await crowd.page.evaluate(async ({ pin, units }) => {
+    window.answered = 0;
+    const url = `${location.origin.replace('http', 'ws')}/ws`;
+    const joins = [];
+    for (let i = 0; i < 11; i += 1) {
+      joins.push(new Promise((resolve, reject) => {
+        const ws = new WebSocket(url);
+        ws.onopen = () => ws.send(JSON.stringify({ type: 'join', v: 1, pin, nickname: `Bạn ${i}`, school: units[i % units.length] }));
+        ws.onmessage = (ev) => {
+          const msg = JSON.parse(ev.data);
+          if (msg.type === 'welcome') resolve();
+          if (msg.type === 'error') reject(new Error(msg.code));
+          // Pupil i picks the (i mod n)th option shown: a few are right, the schools differ.
+          if (msg.type === 'question') {
+            const opts = msg.options;
+            const pick = opts[i % opts.length].id;
+            setTimeout(() => { ws.send(JSON.stringify({ type: 'answer', q: msg.q, answer: [pick] })); window.answered += 1; }, 50 * i);
+          }
+        };
+        window[`p${i}`] = ws;
+      }));
+    }
+    await Promise.all(joins);
+  }, { pin: game.pin, units });
+  await page.goto(`${base}/dashboard.html?unit=province`);
+  await page.waitForSelector('#live:not([hidden])');
+  await page.waitForFunction(() => document.querySelector('#live-online').textContent === '12');
+  await page.evaluate(async (id) => {
+    const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/ws`);
+    await new Promise((resolve) => { ws.onopen = resolve; });
+    ws.send(JSON.stringify({ type: 'host', v: 1, game: id }));
+    await new Promise((resolve) => { ws.onmessage = resolve; });
+    ws.send(JSON.stringify({ type: 'start' }));
+    window.host = ws;
+  }, game.id);
+  await crowd.page.waitForFunction(() => window.answered === 11);
+  await pupil.page.locator('.answers button').first().tap();
+  // Everyone answered: the question closes and the event's boards are written.
+  const live = async () => (await organizer.get('/api/dashboard/live?unit=province')).json();
+  let figures;
+  for (let tries = 0; tries < 60; tries += 1) {
+    figures = await live();
+    const minute = figures.answers_per_second.reduce((a, b) => a + b, 0);
+    if (minute === 12 && figures.events[0]?.top_schools.length === Math.min(5, distinct)) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.equal(figures.online, 12);
+  assert.equal(figures.answers_per_second.reduce((a, b) => a + b, 0), 12, 'every answer counted once');
+  const event = figures.events.find((e) => e.game === game.id);
+  assert.equal(event.players, 12);
+  assert.equal(event.top_communes.length, 2);
+  // The page shows the same schools in the same order, and the minute's answers.
+  await page.waitForFunction((n) => document.querySelector('#live-minute').textContent.startsWith(`${n} `), 12, { timeout: 15_000 });
+  const shown = await page.locator('#live-events .top').first().locator('li > span').allInnerTexts();
+  assert.deepEqual(shown, event.top_schools.map((l) => l.label));
+  assert.equal(await page.locator('#live-spark i').count(), 60);
+  await page.locator('#live').screenshot({ path: `${SHOTS}dashboard-live.png` });
+
+  // A school admin's panel: its own school's players only.
+  const mine = units[2];
+  await organizer.post('/api/accounts', {
+    username: 'ql-live', display_name: 'Quản lý trường', password: 'mat-khau-ql-live',
+    role: 'school_admin', unit: mine,
+  });
+  const admin = await newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  await signedIn(admin.context.request, 'ql-live', 'mat-khau-ql-live');
+  await admin.page.goto(`${base}/dashboard.html`);
+  await admin.page.waitForSelector('#live:not([hidden])');
+  const theirs = [...Array(11).keys()].filter((i) => units[i % 4] === mine).length;
+  await admin.page.waitForFunction((n) => document.querySelector('#live-online').textContent === String(n), theirs);
+  const phoneWidth = await admin.page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(phoneWidth <= 360, `no sideways scrolling on a phone: ${phoneWidth}px`);
+  await admin.page.locator('#live').screenshot({ path: `${SHOTS}dashboard-live-school-phone.png` });
 
   assert.deepEqual(pageErrors.filter((e) => !/status of 40[34]/.test(e)), []);
 });

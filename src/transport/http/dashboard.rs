@@ -6,12 +6,18 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::auth::CurrentAccount;
 use super::error::{ApiError, ApiResult};
 use super::report_files::content_disposition;
 use super::unit_reports::{authorized_unit, period, report_of};
+use crate::domain::context::Context;
+use crate::domain::report_unit::ReportUnit;
+use crate::domain::scopes::Scope;
+use crate::domain::GameId;
+use crate::live_figures::{Figures, Part};
+use crate::rankings::Line;
 use crate::storage::Account;
 use crate::transport::AppState;
 use crate::unit_report::charts::percent;
@@ -27,6 +33,16 @@ pub struct DashboardQuery {
     round: Option<String>,
     /// Units under this rate are listed (per mille, default 1000: the plan's 100 %).
     below: Option<i64>,
+    /// The width in CSS pixels the page shows a chart at: it is drawn for it (300–980, default
+    /// 640), so its labels are not shrunk on a phone.
+    w: Option<u32>,
+}
+
+impl DashboardQuery {
+    fn width(&self) -> f64 {
+        self.w
+            .map_or(crate::unit_report::charts::DEFAULT_WIDTH, f64::from)
+    }
 }
 
 async fn build(state: &AppState, account: &Account, q: &DashboardQuery) -> ApiResult<Dashboard> {
@@ -93,7 +109,7 @@ pub async fn chart(
                 return Ok(file(
                     SVG,
                     "",
-                    dashboard::over_time_svg(&labels, &attempts, &games, weekly),
+                    dashboard::over_time_svg(&labels, &attempts, &games, weekly, q.width()),
                 ));
             }
             let rows: Vec<Vec<String>> = labels
@@ -114,7 +130,7 @@ pub async fn chart(
                 return Ok(file(
                     SVG,
                     "",
-                    crate::unit_report::charts::rate_bars(&title, &bars, 1000),
+                    crate::unit_report::charts::rate_bars(&title, &bars, 1000, q.width()),
                 ));
             }
             let rows: Vec<Vec<String>> = bars
@@ -129,7 +145,7 @@ pub async fn chart(
             let period = period(q.from.as_deref(), q.to.as_deref())?;
             let histogram = dashboard::scores(store, &unit, &period, q.round.as_deref()).await?;
             if name.ends_with(".svg") {
-                return Ok(file(SVG, "", dashboard::scores_svg(&histogram)));
+                return Ok(file(SVG, "", dashboard::scores_svg(&histogram, q.width())));
             }
             let rows: Vec<Vec<String>> = histogram
                 .iter()
@@ -167,4 +183,81 @@ pub async fn chart(
         }
         _ => Err(ApiError::NotFound),
     }
+}
+
+/// `GET /api/dashboard/live?unit=…`: the unit's part of a live event now, polled by the
+/// dashboard every few seconds (a few hundred bytes): players connected and answers per
+/// second over every node, and for each event game running, its players in the unit and the
+/// first schools and communes of its boards.
+pub async fn live(
+    State(state): State<AppState>,
+    CurrentAccount(account): CurrentAccount,
+    Query(q): Query<LiveQuery>,
+) -> ApiResult<Response> {
+    let unit = authorized_unit(&state, &account, &q.unit).await?;
+    let known = state.live().known();
+    let (part, players_scope, schools_scope) = match &unit {
+        ReportUnit::Province => (Part::Province, Scope::Province, Scope::SchoolsOfProvince),
+        ReportUnit::Commune(c) => (
+            Part::Commune(c.clone()),
+            Scope::Commune { commune: c.clone() },
+            Scope::SchoolsOfCommune { commune: c.clone() },
+        ),
+        ReportUnit::School(s) => {
+            let commune = known.school_commune(s).await.ok_or(ApiError::NotFound)?;
+            (
+                Part::School(s.clone()),
+                Scope::School { school: s.clone() },
+                Scope::SchoolsOfCommune { commune },
+            )
+        }
+    };
+    let figures = state.figures().read(&part).await?;
+    let rankings = state.rankings();
+    let mut events = Vec::new();
+    for event in state.store().live_events().await? {
+        let context = Context::Game(event.game);
+        events.push(LiveEvent {
+            game: event.game,
+            title: event.title,
+            players: rankings.len(&context, &players_scope).await?,
+            top_schools: rankings.page(&context, &schools_scope, 0, TOP).await?,
+            top_communes: rankings.page(&context, &Scope::Communes, 0, TOP).await?,
+        });
+    }
+    let body = Live {
+        unit: q.unit,
+        figures,
+        events,
+    };
+    Ok(([(CACHE_CONTROL, "no-store")], Json(body)).into_response())
+}
+
+/// Schools and communes the live panel lists.
+const TOP: u64 = 5;
+
+#[derive(Debug, Deserialize)]
+pub struct LiveQuery {
+    /// `province`, `commune/C` or `school/S`.
+    unit: String,
+}
+
+#[derive(Serialize)]
+struct Live {
+    unit: String,
+    #[serde(flatten)]
+    figures: Figures,
+    events: Vec<LiveEvent>,
+}
+
+#[derive(Serialize)]
+struct LiveEvent {
+    game: GameId,
+    title: String,
+    /// The event's players from the unit (on its board).
+    players: u64,
+    /// The first schools (of the province, or of the unit's commune) and communes: `keys` =
+    /// [average score ×1000, average answer time ms, players].
+    top_schools: Vec<Line>,
+    top_communes: Vec<Line>,
 }

@@ -32,6 +32,10 @@ pub struct NewGame {
     /// The class the game is played in («7A»): in the report's heading and file name.
     #[serde(default)]
     class: Option<String>,
+    /// A province event (10/10): players name their school when they join, and the game feeds
+    /// public boards per school, commune and province. Organizers only.
+    #[serde(default)]
+    event: bool,
 }
 
 /// What a host may choose; the rest of [`Settings`] is the server's to decide.
@@ -57,6 +61,9 @@ pub async fn open_game(
     // One's own quiz, one shared by a colleague of the school, or (a school admin) any quiz
     // of the school; the game is the host's either way.
     quiz_for(&state, &account, body.quiz, Action::RunGame).await?;
+    if body.event {
+        require(&account, Action::ManageContests, Target::Province)?;
+    }
     let class = match body.class.as_deref().map(text::normalize) {
         Some(class) if class.is_empty() || text::char_len(&class) > 40 => {
             return Err(Refusal::InvalidClass.into())
@@ -114,6 +121,11 @@ pub async fn open_game(
     .map_err(refused)?;
     if let Some(class) = class {
         state.store().set_game_class(id, &class).await?;
+    }
+    // Before the PIN is handed out, so no player joins it as an ordinary game.
+    if body.event {
+        state.store().set_game_event(id).await?;
+        state.live().known().add_event(id);
     }
     Ok(Json(Opened {
         join_url: format!("{base}/?pin={pin}"),

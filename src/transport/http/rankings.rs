@@ -50,12 +50,19 @@ pub async fn page(
     let scope = params::scope(&scope, &context)?;
     let limit = q.limit.unwrap_or(100).min(MAX_PAGE);
     let offset = q.offset.unwrap_or(0);
-    if let Some(game) = context.game() {
-        let account = account_from_headers(&headers, &state)
-            .await?
-            .ok_or(ApiError::Unauthorized)?;
-        let row = state.store().game(game).await?.ok_or(ApiError::NotFound)?;
-        require(&account, Action::RunGame, Target::OwnedBy(row.host_id))?;
+    match context.game() {
+        Some(game) if scope == Scope::Players => {
+            let account = account_from_headers(&headers, &state)
+                .await?
+                .ok_or(ApiError::Unauthorized)?;
+            let row = state.store().game(game).await?.ok_or(ApiError::NotFound)?;
+            require(&account, Action::RunGame, Target::OwnedBy(row.host_id))?;
+        }
+        // A province event's boards per school, commune and province are public.
+        Some(game) if !state.live().known().is_event(game).await? => {
+            return Err(ApiError::NotFound);
+        }
+        _ => {}
     }
     let rankings = state.rankings();
     let mut lines = rankings.page(&context, &scope, offset, limit).await?;
@@ -256,6 +263,30 @@ pub async fn contexts(
 
 pub async fn communes(State(state): State<AppState>) -> ApiResult<Json<Vec<Commune>>> {
     Ok(Json(state.store().communes().await?))
+}
+
+/// A school a player of a province event may name.
+#[derive(Serialize)]
+pub struct SchoolName {
+    code: String,
+    name: String,
+}
+
+/// `GET /api/units/communes/{code}/school-names`: public, for the join page of a province
+/// event (a player picks their commune, then their school).
+pub async fn commune_school_names(
+    State(state): State<AppState>,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Vec<SchoolName>>> {
+    Ok(Json(
+        state
+            .store()
+            .commune_school_names(&code)
+            .await?
+            .into_iter()
+            .map(|(code, name)| SchoolName { code, name })
+            .collect(),
+    ))
 }
 
 #[derive(Deserialize)]
