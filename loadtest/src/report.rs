@@ -70,7 +70,7 @@ pub struct Report {
     pub contest: Option<crate::contest::figures::Figures>,
     /// What the reveals of Rung chuông vàng did (`bell`).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bell: Option<crate::bell::Figures>,
+    pub bell: Option<crate::bell::figures::Figures>,
     /// Acknowledgements per 100 ms of the run.
     pub series: Vec<SeriesPoint>,
 }
@@ -255,7 +255,7 @@ pub fn table(r: &Report) -> String {
         let _ = writeln!(out, "  cut short: {why}");
     }
     if let Some(bell) = &r.bell {
-        out.push_str(&crate::bell::table(r, bell));
+        out.push_str(&bell_table(r, bell));
         footer(&mut out, r);
         return out;
     }
@@ -376,6 +376,57 @@ fn footer(out: &mut String, r: &Report) {
             let _ = writeln!(out, "    {n:>8}  {kind}");
         }
     }
+}
+
+/// The bell's lines of the report table.
+fn bell_table(r: &Report, f: &crate::bell::figures::Figures) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    let row = |out: &mut String, name: &str, s: &Summary| {
+        let _ = writeln!(
+            out,
+            "  {name:<36} {:>7} {:>9.1} {:>9.1} {:>9.1}",
+            s.count, s.p50_ms, s.p99_ms, s.max_ms
+        );
+    };
+    let _ = writeln!(out, "  contestants {} (seated {})", r.clients, r.joined);
+    let _ = writeln!(
+        out,
+        "  {:<36} {:>7} {:>9} {:>9} {:>9}",
+        "", "count", "p50 ms", "p99 ms", "max ms"
+    );
+    row(&mut out, "sit down (connect + bell_sit)", &r.join_latency);
+    row(&mut out, "question fan-out", &r.delivery);
+    row(&mut out, "answer acknowledged (bell_receipt)", &r.ack);
+    let _ = writeln!(out, "\n  question  eliminated  standing  counted  for fun");
+    for round in &f.rounds {
+        let _ = writeln!(
+            out,
+            "  {:>8}  {:>10}  {:>8}  {:>7}  {:>7}{}",
+            round.number,
+            round.eliminated,
+            round.standing,
+            round.counted,
+            round.for_fun,
+            if round.spared_all_wrong {
+                "  (all wrong: spared)"
+            } else {
+                ""
+            }
+        );
+        if round.number == crate::bell::figures::RESCUE_AFTER as u64 + 1 && f.rescued > 0 {
+            let _ = writeln!(out, "  rescue: {} back", f.rescued);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n  winners (seats): {:?}; phones that saw the end: {}",
+        f.winners, f.saw_the_end
+    );
+    for (kind, n) in &r.errors {
+        let _ = writeln!(out, "  error {kind}: {n}");
+    }
+    out
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::feed::{game_entry, game_member, Feed, GameTotal};
+use super::feed_items::{game_entry, game_member, Feed, GameTotal};
 use crate::domain::context::Context;
 use crate::domain::event_boards::{player_scopes, unit_boards, unit_order, Standing};
 use crate::domain::GameId;

@@ -6,6 +6,7 @@
 use crate::domain::GameId;
 mod event_feed;
 pub mod feed;
+mod feed_items;
 pub mod known;
 pub mod live;
 

@@ -19,7 +19,6 @@ use std::time::Duration;
 
 use anyhow::{bail, Context};
 use rand::Rng;
-use serde::Serialize;
 use serde_json::{json, Value};
 use tokio::time::Instant;
 
@@ -28,37 +27,16 @@ use hoithi_loadtest::ws::Ws;
 
 use crate::cli::Args;
 use crate::coordinator::Run;
-use crate::histogram::{Hist, Summary};
+use crate::histogram::Hist;
 use crate::report::Report;
 use crate::setup::{self, json_of};
+
+pub mod figures;
+use figures::{Figures, RoundFigures, RESCUE_AFTER};
 
 /// Contestants per source address: a default server takes 300 joins per address and game a
 /// minute, and a hall's phones come through a few Wi-Fi access points.
 const PER_SOURCE: usize = 100;
-/// The question after which the host runs the rescue (0-based).
-const RESCUE_AFTER: usize = 2;
-
-/// What the reveals did, for the report.
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct Figures {
-    /// Per main question: how many went out, how many still stood after it.
-    pub rounds: Vec<RoundFigures>,
-    pub rescued: u64,
-    pub winners: Vec<u64>,
-    /// Phones that read `bell_end`.
-    pub saw_the_end: u64,
-}
-
-#[derive(Debug, Default, Clone, Serialize)]
-pub struct RoundFigures {
-    pub number: u64,
-    pub eliminated: u64,
-    pub standing: u64,
-    pub spared_all_wrong: bool,
-    /// Receipts counted (standing) and for fun (out).
-    pub counted: u64,
-    pub for_fun: u64,
-}
 
 /// What the phones share with the host: when the current question was sent, and the counts.
 #[derive(Default)]
@@ -442,57 +420,6 @@ fn choose(q: &Value, keys: &Keys, right: bool) -> Value {
         .position(|o| is_right(o) == right)
         .unwrap_or(0);
     json!([at + 1])
-}
-
-/// The bell's lines of the report table.
-pub fn table(r: &Report, f: &Figures) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    let row = |out: &mut String, name: &str, s: &Summary| {
-        let _ = writeln!(
-            out,
-            "  {name:<36} {:>7} {:>9.1} {:>9.1} {:>9.1}",
-            s.count, s.p50_ms, s.p99_ms, s.max_ms
-        );
-    };
-    let _ = writeln!(out, "  contestants {} (seated {})", r.clients, r.joined);
-    let _ = writeln!(
-        out,
-        "  {:<36} {:>7} {:>9} {:>9} {:>9}",
-        "", "count", "p50 ms", "p99 ms", "max ms"
-    );
-    row(&mut out, "sit down (connect + bell_sit)", &r.join_latency);
-    row(&mut out, "question fan-out", &r.delivery);
-    row(&mut out, "answer acknowledged (bell_receipt)", &r.ack);
-    let _ = writeln!(out, "\n  question  eliminated  standing  counted  for fun");
-    for round in &f.rounds {
-        let _ = writeln!(
-            out,
-            "  {:>8}  {:>10}  {:>8}  {:>7}  {:>7}{}",
-            round.number,
-            round.eliminated,
-            round.standing,
-            round.counted,
-            round.for_fun,
-            if round.spared_all_wrong {
-                "  (all wrong: spared)"
-            } else {
-                ""
-            }
-        );
-        if round.number == RESCUE_AFTER as u64 + 1 && f.rescued > 0 {
-            let _ = writeln!(out, "  rescue: {} back", f.rescued);
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\n  winners (seats): {:?}; phones that saw the end: {}",
-        f.winners, f.saw_the_end
-    );
-    for (kind, n) in &r.errors {
-        let _ = writeln!(out, "  error {kind}: {n}");
-    }
-    out
 }
 
 #[cfg(test)]
