@@ -177,6 +177,7 @@ fn work(jobs: &Mutex<Receiver<Job>>) {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::AtomicBool;
     use std::time::Duration;
 
     use argon2::password_hash::{PasswordHasher, SaltString};
@@ -204,35 +205,35 @@ mod tests {
         let gate = PasswordGate::new(2, 3);
         let running = Arc::new(AtomicUsize::new(0));
         let most = Arc::new(AtomicUsize::new(0));
+        // The hashes stay until the test has seen the queue full: no step depends on how fast
+        // a loaded machine starts a thread.
+        let release = Arc::new(AtomicBool::new(false));
         let mut tasks = Vec::new();
         for _ in 0..5 {
-            let (gate, running, most) = (gate.clone(), running.clone(), most.clone());
+            let (gate, running, most, release) =
+                (gate.clone(), running.clone(), most.clone(), release.clone());
             tasks.push(tokio::spawn(async move {
                 gate.run(move || {
                     let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                     most.fetch_max(now, Ordering::SeqCst);
-                    // Stay until a second hash runs beside this one (a busy machine may start
-                    // the second thread late; the rule is only that it may), then a little
-                    // longer, so a third would be seen if the gate let one in.
                     let waited = std::time::Instant::now();
-                    while most.load(Ordering::SeqCst) < 2
-                        && waited.elapsed() < Duration::from_secs(10)
-                    {
+                    while !release.load(Ordering::SeqCst) && waited.elapsed() < LONGEST {
                         std::thread::sleep(Duration::from_millis(1));
                     }
-                    std::thread::sleep(Duration::from_millis(50));
                     running.fetch_sub(1, Ordering::SeqCst);
                 })
                 .await
             }));
         }
-        // All five are admitted (two running, three waiting) once their tasks have run.
+        // All five are admitted (two running, three waiting), and both running have started.
         let waited = std::time::Instant::now();
-        while gate.admitted() < 5 && waited.elapsed() < Duration::from_secs(10) {
+        while (gate.admitted() < 5 || most.load(Ordering::SeqCst) < 2) && waited.elapsed() < LONGEST
+        {
             tokio::time::sleep(Duration::from_millis(1)).await;
         }
         assert_eq!(gate.admitted(), 5);
         assert_eq!(gate.run(|| ()).await, Err(Busy), "the sixth is refused");
+        release.store(true, Ordering::SeqCst);
         for task in tasks {
             assert_eq!(task.await.unwrap(), Ok(()));
         }
@@ -244,6 +245,9 @@ mod tests {
         assert_eq!(gate.admitted(), 0);
         assert_eq!(gate.run(|| 7).await, Ok(7), "free again");
     }
+
+    /// A bound for the waits above, only so that a broken gate fails instead of hanging.
+    const LONGEST: Duration = Duration::from_secs(30);
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_caller_that_gives_up_keeps_its_place_until_its_hash_is_done() {
