@@ -216,6 +216,9 @@ impl Stage {
     }
 
     async fn host_act(&mut self, act: &str) {
+        // At a person's pace: the socket refuses more than 10 a second (bursts of 20), and a
+        // test that presses faster reads `rate_limited` instead of the act (seen under load).
+        pace().await;
         self.host
             .send(json!({"type": "bell_host", "act": act}))
             .await;
