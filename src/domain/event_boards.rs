@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use super::ranking::{Better, Key, RankOrder};
-use super::scopes::Scope;
+use super::scopes::{place_units, Scope};
 
 /// A player's standing in the event: totals as the room ranks them, and their units.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,25 +104,12 @@ pub fn unit_boards<'a>(
             .add(s);
         communes.entry(s.commune.as_str()).or_default().add(s);
     }
-    let mut boards: BTreeMap<Scope, Vec<(String, UnitTally)>> = BTreeMap::new();
-    for ((commune, school), tally) in schools {
-        boards
-            .entry(Scope::SchoolsOfProvince)
-            .or_default()
-            .push((school.to_owned(), tally));
-        boards
-            .entry(Scope::SchoolsOfCommune {
-                commune: commune.to_owned(),
-            })
-            .or_default()
-            .push((school.to_owned(), tally));
-    }
-    for (commune, tally) in communes {
-        boards
-            .entry(Scope::Communes)
-            .or_default()
-            .push((commune.to_owned(), tally));
-    }
+    let mut boards = BTreeMap::new();
+    place_units(
+        &mut boards,
+        schools.into_iter().map(|((c, s), t)| (c, s, t)),
+        communes,
+    );
     boards
 }
 

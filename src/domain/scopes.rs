@@ -231,28 +231,44 @@ pub fn collective_tallies(
         .iter()
         .map(|c| (c.as_str(), Tally::default()))
         .collect();
+    let mut school_lines = Vec::new();
     for (school, (commune, enrolment)) in schools {
         let mut tally = by_school.get(school.as_str()).copied().unwrap_or_default();
         tally.enrolment = *enrolment;
         by_commune.entry(commune).or_default().add(&tally);
+        school_lines.push((commune.as_str(), school.as_str(), tally));
+    }
+    place_units(&mut boards, school_lines, by_commune);
+    boards
+}
+
+/// Puts each school on the province's schools board and on its commune's, and each commune on
+/// the communes board (the collective boards of a contest round and of an event game).
+pub fn place_units<'a, T>(
+    boards: &mut BTreeMap<Scope, Vec<(String, T)>>,
+    schools: impl IntoIterator<Item = (&'a str, &'a str, T)>,
+    communes: impl IntoIterator<Item = (&'a str, T)>,
+) where
+    T: Copy,
+{
+    for (commune, school, tally) in schools {
         boards
             .entry(Scope::SchoolsOfProvince)
             .or_default()
-            .push((school.clone(), tally));
+            .push((school.to_owned(), tally));
         boards
             .entry(Scope::SchoolsOfCommune {
-                commune: commune.clone(),
+                commune: commune.to_owned(),
             })
             .or_default()
-            .push((school.clone(), tally));
+            .push((school.to_owned(), tally));
     }
-    for (commune, tally) in by_commune {
+    for (commune, tally) in communes {
         boards
             .entry(Scope::Communes)
             .or_default()
             .push((commune.to_owned(), tally));
     }
-    boards
 }
 
 #[cfg(test)]
