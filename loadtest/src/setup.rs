@@ -59,20 +59,7 @@ pub async fn open_game(addr: SocketAddr, cookie: &str, args: &Args) -> anyhow::R
     if chosen.is_empty() {
         bail!("bank {bank} has no questions to play");
     }
-    let refs: Vec<Value> = chosen
-        .iter()
-        .map(|q| json!({"bank": bank, "id": q["id"]}))
-        .collect();
-    let quiz = json_of(
-        request(
-            addr,
-            "POST",
-            "/api/quizzes",
-            Some(cookie),
-            Some(&json!({"title": "Load test", "questions": refs})),
-        )
-        .await?,
-    )?;
+    let quiz = make_quiz(addr, cookie, &bank, &chosen, "Load test").await?;
     let game = json_of(
         request(
             addr,
@@ -293,4 +280,28 @@ pub fn json_of(resp: Response) -> anyhow::Result<Value> {
         );
     }
     serde_json::from_str(&resp.body).with_context(|| format!("not JSON: {}", resp.body))
+}
+
+/// A quiz titled `title` of the bank questions `chosen` (as `/api/banks/{bank}` lists them).
+pub async fn make_quiz<'a>(
+    addr: SocketAddr,
+    cookie: &str,
+    bank: &str,
+    chosen: impl IntoIterator<Item = &'a Value>,
+    title: &str,
+) -> anyhow::Result<Value> {
+    let refs: Vec<Value> = chosen
+        .into_iter()
+        .map(|q| json!({"bank": bank, "id": q["id"]}))
+        .collect();
+    json_of(
+        request(
+            addr,
+            "POST",
+            "/api/quizzes",
+            Some(cookie),
+            Some(&json!({"title": title, "questions": refs})),
+        )
+        .await?,
+    )
 }

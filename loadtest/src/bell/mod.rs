@@ -270,20 +270,14 @@ async fn open(addr: SocketAddr, cookie: &str, args: &Args) -> anyhow::Result<(i6
                 (q["text"].as_str().unwrap_or_default().to_owned(), right)
             })
             .collect();
-        let refs: Vec<Value> = chosen
-            .iter()
-            .map(|q| json!({"bank": bank, "id": q["id"]}))
-            .collect();
-        let quiz = json_of(
-            request(
-                addr,
-                "POST",
-                "/api/quizzes",
-                Some(cookie),
-                Some(&json!({"title": "Rung chuông vàng (load test)", "questions": refs})),
-            )
-            .await?,
-        )?;
+        let quiz = setup::make_quiz(
+            addr,
+            cookie,
+            &bank,
+            chosen.iter().copied(),
+            "Rung chuông vàng (load test)",
+        )
+        .await?;
         let bell = json_of(
             request(
                 addr,
