@@ -6,6 +6,7 @@
 // docs/protocol.md.
 import { t, h, fill, applyI18n, errorText, num, plain, reportLinks } from './common.js';
 import { initEditor, loadOwnQuestions, renderOwnQuestions, quizActions } from './editor.js';
+import { initBellRescue, setRescueBanks, rescueChoice } from './bell-rescue.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -104,6 +105,7 @@ initEditor({
   reloadQuizzes: () => loadQuizzes(),
   questionText: (p) => bankDetails.get(p.bank)?.questions?.find((q) => q.id === p.id)?.text ?? p.id,
 });
+initBellRescue({ fetchBank: cachedBank, fail });
 load();
 
 function wire() {
@@ -118,6 +120,11 @@ function wire() {
   $('quiz-form').addEventListener('submit', createQuiz);
   $('game-form').addEventListener('submit', openGame);
   $('open-bell').addEventListener('click', openBell);
+  // Enter in a field of the Rung chuông vàng rules opens the contest, not the class game of
+  // the form around them.
+  $('bell-form').addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && ev.target.matches('input')) { ev.preventDefault(); openBell(); }
+  });
   $('cancel-game').addEventListener('click', () => { $('game-form').hidden = true; });
   $('reload-games').addEventListener('click', loadGames);
   $('import-form').addEventListener('submit', importBank);
@@ -229,6 +236,7 @@ async function loadBanks() {
   $('import-example').hidden = !example;
   if (example) $('import-example').href = exportHref(example.id, 'xlsx');
   renderBanks();
+  setRescueBanks(banks);
 }
 
 function exportHref(id, format) {
@@ -298,6 +306,12 @@ async function toggleBank(id) {
     openBanks.add(id);
   }
   renderBanks();
+}
+
+/** A bank with its questions, read once. */
+async function cachedBank(id) {
+  if (!bankDetails.has(id)) bankDetails.set(id, await fetchBank(id));
+  return bankDetails.get(id);
 }
 
 /** One bank with its questions, as `{ id, title, …, questions }`. */
@@ -380,8 +394,7 @@ async function createQuiz(ev) {
       // Whole banks plus single questions: list every question, whole banks expanded.
       const questions = [];
       for (const id of wholeBanks) {
-        if (!bankDetails.has(id)) bankDetails.set(id, await fetchBank(id));
-        for (const q of bankDetails.get(id).questions ?? []) questions.push({ bank: id, id: q.id });
+        for (const q of (await cachedBank(id)).questions ?? []) questions.push({ bank: id, id: q.id });
       }
       for (const p of picked.values()) if (!wholeBanks.has(p.bank)) questions.push(p);
       body = { title, questions };
@@ -452,19 +465,27 @@ async function openGame(ev) {
   }
 }
 
-/** Opens a Rung chuông vàng of the chosen quiz (rescues bring everyone back; rescue
- *  questions are for `POST /api/bell` itself) and goes to its host console. */
+/** Opens a Rung chuông vàng of the chosen quiz with the day's rules and the rescue questions
+ *  picked (bell-rescue.js), and goes to its host console. */
 async function openBell() {
   $('bell-error').textContent = '';
+  if ($('open-bell').disabled) return; // Enter pressed again while it opens
+  const maxRescues = Number($('bell-rescues').value);
+  const rescue = rescueChoice(maxRescues);
+  if (rescue.error) {
+    $('bell-error').textContent = rescue.error;
+    $('bell-rescue-bank').focus();
+    return;
+  }
   $('open-bell').disabled = true;
   try {
     const rules = {
       all_wrong: $('bell-all-wrong').value,
-      rescue: { kind: 'all' },
-      max_rescues: Number($('bell-rescues').value),
+      rescue: rescue.rule,
+      max_rescues: maxRescues,
       max_contestants: Number($('bell-cap').value),
     };
-    const bell = await api('POST', '/api/bell', { quiz: gameQuiz.id, rules });
+    const bell = await api('POST', '/api/bell', { quiz: gameQuiz.id, rules, rescue: rescue.questions });
     location.href = `/bell-stage.html?role=host&game=${encodeURIComponent(bell.id)}&pin=${encodeURIComponent(bell.pin)}&key=${encodeURIComponent(bell.stage_key)}`;
   } catch (err) {
     fail(err, $('bell-error'));
