@@ -122,6 +122,8 @@ function wire() {
   $('open-bell').addEventListener('click', openBell);
   // Enter in a field of the Rung chuông vàng rules opens the contest, not the class game of
   // the form around them.
+  // A refusal stays until the rules change: then it may no longer hold.
+  $('bell-form').addEventListener('change', () => { $('bell-error').textContent = ''; });
   $('bell-form').addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && ev.target.matches('input')) { ev.preventDefault(); openBell(); }
   });
@@ -474,7 +476,7 @@ async function openBell() {
   const rescue = rescueChoice(maxRescues);
   if (rescue.error) {
     $('bell-error').textContent = rescue.error;
-    $('bell-rescue-bank').focus();
+    $(rescue.field).focus();
     return;
   }
   $('open-bell').disabled = true;

@@ -38,18 +38,21 @@ export function setRescueBanks(list) {
 }
 
 /**
- * The chosen rescue as `POST /api/bell` takes it: `{ rule, questions }`, or `{ error }` (the
- * page's words) when the rule needs questions and none is picked while rescues are allowed —
- * the server would refuse it too (`invalid_bell`).
+ * The chosen rescue as `POST /api/bell` takes it: `{ rule, questions }`; or `{ error, field }`
+ * (the page's words, the field to fix) when the rule needs questions and none is picked while
+ * rescues are allowed (the server would refuse it too, `invalid_bell`), or when «up to» is not
+ * a whole number from 1.
  */
 export function rescueChoice(maxRescues) {
   const kind = $('bell-rescue-kind').value;
   if (kind === 'all') return { rule: { kind }, questions: [] };
-  if (maxRescues > 0 && chosen.size === 0) return { error: t('admin.bellNeedRescue') };
+  if (maxRescues > 0 && chosen.size === 0) return { error: t('admin.bellNeedRescue'), field: 'bell-rescue-bank' };
   const upTo = $('bell-up-to').value.trim();
-  // Empty: everyone who is right (or rescued by the audience) comes back; the server says
-  // when a number is out of range.
-  const rule = upTo === '' ? { kind } : { kind, up_to: Number(upTo) };
+  // Empty: everyone who is right (or rescued by the audience) comes back. A fraction would
+  // reach the server as JSON it cannot read, so it is said here in the page's words.
+  const n = Number(upTo);
+  if (upTo !== '' && !(Number.isInteger(n) && n >= 1)) return { error: t('admin.bellUpToInvalid'), field: 'bell-up-to' };
+  const rule = upTo === '' ? { kind } : { kind, up_to: n };
   return { rule, questions: [...chosen.values()] };
 }
 

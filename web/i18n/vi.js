@@ -878,6 +878,7 @@ export default {
   'admin.bellRescueHint.by_audience': 'Khán giả trả lời câu cứu trợ; mỗi khán giả đúng cứu một thí sinh, ai trụ lâu hơn được cứu trước.',
   'admin.bellUpTo': 'Cứu tối đa (thí sinh mỗi lần)',
   'admin.bellUpToHint': 'Để trống: không giới hạn.',
+  'admin.bellUpToInvalid': '«Cứu tối đa» phải là số nguyên từ 1 trở lên, hoặc để trống.',
   'admin.bellRescueQuestions': 'Câu cứu trợ (tối đa {max} câu)',
   'admin.bellRescueBank': 'Ngân hàng câu hỏi',
   'admin.bellRescuePickBank': '— Chọn ngân hàng —',
