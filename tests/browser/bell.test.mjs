@@ -8,9 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { BASE, USER, PASSWORD, launch, pages, signIn, text, shot, contrastFailures } from './support.mjs';
+import { phoneViewport, pickQuestions, answerKeys, quizWithBellForm, tapAnswer, recordBoard, takeSeat } from './bell-support.mjs';
 
-// Kinds a tap answers.
-const TAPPABLE = new Set(['single', 'true_false']);
 const QUESTIONS = 3;
 
 let browser;
@@ -26,64 +25,7 @@ after(async () => {
   await browser?.close();
 });
 
-const phone = () => newPage({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-
-function correctIds(q) {
-  if (Array.isArray(q.key?.ids)) return q.key.ids;
-  if (typeof q.correct === 'boolean') return [q.correct ? 1 : 2];
-  if (Array.isArray(q.correct)) return q.correct;
-  if (typeof q.correct === 'number') return [q.correct];
-  throw new Error(`no answer key in bank question ${q.id}`);
-}
-
-/** A bank with QUESTIONS questions a tap answers. */
-async function pickQuestions(request) {
-  const banks = await (await request.get(`${BASE}/api/banks`)).json();
-  for (const summary of banks) {
-    const data = await (await request.get(`${BASE}/api/banks/${encodeURIComponent(summary.id)}`)).json();
-    const playable = (data.questions ?? []).filter((q) => TAPPABLE.has(q.kind) && q.options?.length);
-    if (playable.length >= QUESTIONS) return { bank: summary, questions: playable.slice(0, QUESTIONS) };
-  }
-  throw new Error('no bank has enough single / true-false questions');
-}
-
-/** Taps the right (or a wrong) option of the question a phone shows; `keys`: text → right text. */
-async function tapAnswer(page, keys, right) {
-  await page.waitForSelector('#screen button.opt:not([disabled])');
-  const question = (await text(page, '#screen .qtext')).normalize('NFC');
-  const correct = keys.get(question);
-  assert.ok(correct, `the phone shows a question of the quiz: ${question}`);
-  const options = page.locator('#screen button.opt');
-  const n = await options.count();
-  for (let i = 0; i < n; i += 1) {
-    const label = (await options.nth(i).locator('.txt').innerText()).normalize('NFC');
-    if ((label === correct) === right) {
-      await options.nth(i).tap();
-      await page.waitForFunction(() => /Đã nhận/.test(document.querySelector('.receipt')?.textContent ?? ''));
-      return;
-    }
-  }
-  throw new Error(`no ${right ? 'right' : 'wrong'} option on the phone`);
-}
-
-/** The judge types seat `seat`'s whiteboard: the right (or a wrong) option. */
-async function recordBoard(page, keys, seat, right) {
-  await page.waitForSelector('#question .judge button.opt');
-  const question = (await text(page, '#question .qtext')).normalize('NFC');
-  const correct = keys.get(question);
-  await page.fill('#question .seatinput', String(seat));
-  const options = page.locator('#question .judge button.opt');
-  const n = await options.count();
-  for (let i = 0; i < n; i += 1) {
-    const label = (await options.nth(i).locator('.txt').innerText()).normalize('NFC');
-    if ((label === correct) === right) {
-      await options.nth(i).click();
-      await page.waitForFunction((s) => document.querySelector('#log')?.textContent.includes(`Ghi bảng · ghế ${s}`), String(seat).padStart(3, '0'));
-      return;
-    }
-  }
-  throw new Error('no option for the board');
-}
+const phone = () => newPage(phoneViewport);
 
 async function noContrastFailures(page, what) {
   assert.deepEqual(await contrastFailures(page), [], `${what}: WCAG AA contrast`);
@@ -96,16 +38,12 @@ test('Rung chuông vàng on the hall screen, two phones, the judge\'s tablet and
   const desk = await newPage({ viewport: { width: 1024, height: 768 } });
   const host = desk.page;
   await signIn(host, USER, PASSWORD);
-  const { bank, questions } = await pickQuestions(desk.context.request);
-  const keys = new Map(questions.map((q) => [q.text.normalize('NFC'), q.options[correctIds(q)[0] - 1].normalize('NFC')]));
-  const bankItem = `#banks li[data-bank="${bank.id}"]`;
-  await host.click(`${bankItem} .open-bank`);
-  for (const q of questions) await host.check(`${bankItem} input[data-qid="${q.id}"]`);
+  const { bank, questions } = await pickQuestions(desk.context.request, QUESTIONS);
+  const keys = answerKeys(questions);
   const title = `Rung chuông vàng ${Date.now()}`;
-  await host.fill('#quiz-title', title);
-  await host.click('#create');
-  await host.locator('#quizzes li', { hasText: title }).locator('.open-game').click();
-  await host.waitForSelector('#open-bell');
+  await quizWithBellForm(host, bank, questions, title);
+  // The rescue rule stays «everyone back», the form's first choice.
+  assert.equal(await host.inputValue('#bell-rescue-kind'), 'all');
   await host.fill('#bell-rescues', '1');
   await host.click('#open-bell');
   await host.waitForURL(/\/bell-stage\.html\?role=host&game=\d+&pin=\d{6}&key=[0-9a-f]{32}$/);
@@ -138,11 +76,7 @@ test('Rung chuông vàng on the hall screen, two phones, the judge\'s tablet and
   await lan.page.waitForSelector('#me');
   assert.equal(await text(lan.page, '#me'), 'Ghế 001 · Lan');
   const minh = await phone();
-  await minh.page.goto(`${BASE}/bell.html?pin=${pin}`);
-  await minh.page.fill('#seat', '2');
-  await minh.page.fill('#name', 'Minh');
-  await minh.page.tap('#sit-button');
-  await minh.page.waitForFunction(() => document.querySelector('#me')?.textContent.includes('Minh'));
+  await takeSeat(minh.page, pin, 2, 'Minh');
   // Someone else cannot take Minh's seat by his name.
   const stranger = await phone();
   await stranger.page.goto(`${BASE}/bell.html?pin=${pin}`);
