@@ -120,10 +120,10 @@ function wire() {
   $('quiz-form').addEventListener('submit', createQuiz);
   $('game-form').addEventListener('submit', openGame);
   $('open-bell').addEventListener('click', openBell);
-  // Enter in a field of the Rung chuông vàng rules opens the contest, not the class game of
-  // the form around them.
   // A refusal stays until the rules change: then it may no longer hold.
   $('bell-form').addEventListener('change', () => { $('bell-error').textContent = ''; });
+  // Enter in a field of the Rung chuông vàng rules opens the contest, not the class game of
+  // the form around them.
   $('bell-form').addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && ev.target.matches('input')) { ev.preventDefault(); openBell(); }
   });
@@ -470,8 +470,8 @@ async function openGame(ev) {
 /** Opens a Rung chuông vàng of the chosen quiz with the day's rules and the rescue questions
  *  picked (bell-rescue.js), and goes to its host console. */
 async function openBell() {
-  $('bell-error').textContent = '';
   if ($('open-bell').disabled) return; // Enter pressed again while it opens
+  $('bell-error').textContent = '';
   const maxRescues = Number($('bell-rescues').value);
   const rescue = rescueChoice(maxRescues);
   if (rescue.error) {
