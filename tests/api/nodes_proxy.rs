@@ -37,7 +37,7 @@ async fn owner_of(redis: &Redis, game: i64) -> usize {
 }
 
 /// How many of the sockets nginx opened each node in `nodes` holds (one per phone or screen
-/// it passes on, and a few idle kept-alive ones from the API's requests).
+/// it passes on, and any idle kept-alive one left from the API's requests).
 fn held_by<'a>(nodes: impl IntoIterator<Item = &'a Server>) -> Vec<usize> {
     nodes
         .into_iter()
