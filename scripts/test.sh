@@ -28,13 +28,19 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step "tools the tests read files with (poppler's pdftotext, for the certificates' text)"
-if ! command -v pdftotext >/dev/null 2>&1; then
+step "tools the tests use (poppler's pdftotext for the certificates' text, nginx in front of the nodes)"
+# tests/api/nodes_proxy.rs runs a private nginx of its own on a free port, as the test's user;
+# whatever service the package sets up is not used.
+missing=()
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
+if [ ${#missing[@]} -gt 0 ]; then
   as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
   as_root apt-get update -qq
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils >/dev/null
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 command -v pdftotext >/dev/null || { echo "pdftotext could not be installed" >&2; exit 1; }
+[ -x /usr/sbin/nginx ] || { echo "nginx could not be installed" >&2; exit 1; }
 
 step "formatting and lints"
 cargo fmt --all -- --check

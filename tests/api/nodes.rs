@@ -5,7 +5,9 @@
 //! as behind a round-robin proxy.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
 use futures_util::future::join_all;
 use hoithi::domain::GameId;
@@ -13,7 +15,7 @@ use hoithi::storage::GameStatus;
 use serde_json::{json, Value};
 
 use crate::helpers::{question, Ws};
-use crate::process::{hoithi, Redis, Server};
+use crate::process::{browser_ws, hoithi, Redis, Server};
 
 /// Per-address limits out of the way: every simulated phone comes from 127.0.0.1.
 const ROOMY: [(&str, &str); 6] = [
@@ -42,22 +44,37 @@ pub async fn node_with(dir: &Path, redis: &str, name: &str, settings: &[(&str, &
 
 /// Three nodes, started one after the other (the first makes the schema).
 pub async fn three_nodes(dir: &Path, redis: &Redis) -> Vec<Server> {
+    three_nodes_with(dir, redis, &[]).await
+}
+
+/// As [`three_nodes`], each with more environment (`settings`).
+pub async fn three_nodes_with(dir: &Path, redis: &Redis, settings: &[(&str, &str)]) -> Vec<Server> {
     let mut nodes = Vec::new();
-    for name in ["a", "b", "c"] {
-        nodes.push(node(dir, &redis.url, name).await);
+    for name in NAMES {
+        nodes.push(node_with(dir, &redis.url, name, settings).await);
     }
     nodes
 }
 
+/// The names of [`three_nodes`], in order (`HOITHI_NODE_NAME`).
+pub const NAMES: [&str; 3] = ["a", "b", "c"];
+
 /// `count` players joined to `pin`, player `i` on node `i % 3`, several joining at once.
 pub async fn players_over(nodes: &[Server], pin: &str, count: usize) -> Vec<Ws> {
+    let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
+    players_at(&addrs, pin, count).await
+}
+
+/// `count` players joined to `pin`, player `i` at `addrs[i % addrs.len()]` (a node, or the
+/// proxy in front of them), opening their sockets as the join page does, several at once.
+pub async fn players_at(addrs: &[SocketAddr], pin: &str, count: usize) -> Vec<Ws> {
     let mut players = Vec::new();
     for chunk in (0..count).collect::<Vec<_>>().chunks(50) {
         let joins = chunk.iter().map(|&i| {
-            let addr = nodes[i % nodes.len()].addr;
+            let addr = addrs[i % addrs.len()];
             let pin = pin.to_owned();
             async move {
-                let mut ws = Ws::connect(addr, None).await;
+                let mut ws = browser_ws(addr, None).await;
                 ws.join_as(&pin, &format!("Học sinh {i:03}")).await;
                 ws
             }
@@ -65,6 +82,40 @@ pub async fn players_over(nodes: &[Server], pin: &str, count: usize) -> Vec<Ws> 
         players.extend(join_all(joins).await);
     }
     players
+}
+
+/// Each of `players` gets the host's `podium`, then its own `final`: by player id.
+pub async fn finals(players: &mut [Ws], podium: &Value) -> HashMap<i64, Value> {
+    let mut finals = HashMap::new();
+    for p in players.iter_mut() {
+        assert_eq!(&p.recv_type("podium").await, podium, "one podium for all");
+        let fin = p.recv_type("final").await;
+        finals.insert(p.welcome["player"]["id"].as_i64().unwrap(), fin);
+    }
+    assert_eq!(finals.len(), players.len(), "one final per player");
+    finals
+}
+
+/// Once `game` is stored as finished: the database holds `answered` answers of each player of
+/// `finals` and no one else, and the rank and score each phone's `final` showed.
+pub async fn stored_as_shown(dir: &Path, game: i64, finals: &HashMap<i64, Value>, answered: i64) {
+    let store = hoithi::storage::Store::open(&crate::database::url_for(dir))
+        .await
+        .unwrap();
+    let game = GameId::new(game);
+    let until = Instant::now() + Duration::from_secs(15);
+    while store.game(game).await.unwrap().unwrap().status != GameStatus::Finished {
+        assert!(Instant::now() < until, "the game is stored as finished");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let report = store.report(game).await.unwrap().unwrap();
+    assert_eq!(report.players.len(), finals.len());
+    for line in &report.players {
+        assert_eq!(line.answered, answered, "player {}", line.player);
+        let shown = &finals[&line.player];
+        assert_eq!(shown["rank"].as_i64(), Some(line.rank), "{shown}");
+        assert_eq!(shown["score"].as_i64(), Some(line.score), "{shown}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -122,37 +173,8 @@ async fn three_hundred_players_over_three_nodes_play_one_game_and_see_the_same_r
     }
 
     let podium = host.recv_type("podium").await;
-    let mut finals: HashMap<i64, Value> = HashMap::new();
-    for p in players.iter_mut() {
-        assert_eq!(
-            p.recv_type("podium").await,
-            podium,
-            "one podium on every node"
-        );
-        let fin = p.recv_type("final").await;
-        finals.insert(p.welcome["player"]["id"].as_i64().unwrap(), fin);
-    }
-    assert_eq!(finals.len(), 300);
+    let finals = finals(&mut players, &podium).await;
     // The ranking every node showed is the one the owner stored (the standings are written
     // before the status, by the owner's one writer).
-    let store = hoithi::storage::Store::open(&crate::database::url_for(dir.path()))
-        .await
-        .unwrap();
-    let game = GameId::new(game);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    while store.game(game).await.unwrap().unwrap().status != GameStatus::Finished {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the game is stored as finished"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let report = store.report(game).await.unwrap().unwrap();
-    assert_eq!(report.players.len(), 300);
-    for line in &report.players {
-        let shown = &finals[&line.player];
-        assert_eq!(shown["rank"].as_i64(), Some(line.rank), "{shown}");
-        assert_eq!(shown["score"].as_i64(), Some(line.score), "{shown}");
-        assert_eq!(line.answered, 3);
-    }
+    stored_as_shown(dir.path(), game, &finals, 3).await;
 }

@@ -4,66 +4,17 @@
 //! no acknowledged answer is lost. An owner stopped with SIGTERM leaves its games open for the
 //! others rather than ending them; a game nobody comes back to is ended by a node left.
 
-use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 use hoithi::domain::GameId;
 use hoithi::storage::GameStatus;
-use serde_json::{json, Value};
+use serde_json::json;
 use tokio::time::Instant;
 
 use crate::helpers::{question, Ws};
-use crate::nodes::{node_with, players_over, three_nodes};
+use crate::nodes::{finals, node_with, players_over, stored_as_shown, three_nodes};
+use crate::nodes_comeback::{all_back, closed, host_at};
 use crate::process::Redis;
-
-/// Longest a phone tries to come back: the lease (10 s) must expire first.
-const COME_BACK: Duration = Duration::from_secs(60);
-
-/// Resumes `token` at `addr`, again and again until a welcome (a node may still answer
-/// `server_busy` while the dead owner's lease runs out).
-async fn resume(addr: SocketAddr, token: &str) -> Result<Ws, Value> {
-    let until = Instant::now() + COME_BACK;
-    loop {
-        let mut ws = Ws::connect(addr, None).await;
-        match ws.resume_as(token).await {
-            Ok(()) => return Ok(ws),
-            Err(reply) if Instant::now() > until => return Err(reply),
-            Err(_) => {}
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
-/// The host's screen again at `addr`, retried as [`resume`].
-async fn host_again(addr: SocketAddr, cookie: &str, game: i64) -> Ws {
-    let until = Instant::now() + COME_BACK;
-    loop {
-        let mut ws = Ws::connect(addr, Some(cookie)).await;
-        ws.send(json!({"type": "host", "v": 1, "game": game})).await;
-        if let Some(welcome) = ws.try_recv(Duration::from_secs(15)).await {
-            if welcome["role"] == "host" {
-                ws.welcome = welcome;
-                return ws;
-            }
-            assert!(Instant::now() < until, "no host welcome back: {welcome}");
-        }
-        tokio::time::sleep(Duration::from_millis(500)).await;
-    }
-}
-
-/// Waits until the server closes `ws` (a relay whose owner is gone lets its phones go).
-async fn closed(ws: &mut Ws) {
-    use futures_util::StreamExt;
-    use tokio_tungstenite::tungstenite::Message;
-    loop {
-        match tokio::time::timeout(COME_BACK, ws.0.stream.next()).await {
-            Err(_) => panic!("the connection was not let go"),
-            Ok(None | Some(Err(_)) | Some(Ok(Message::Close(_)))) => return,
-            Ok(Some(Ok(_))) => {}
-        }
-    }
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_finishes() {
@@ -112,38 +63,23 @@ async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_fini
     nodes[0].child.kill().expect("SIGKILL");
     nodes[0].child.wait().expect("the owner is gone");
 
-    // Phones on the dead node come back at once; the others when their node lets them go.
+    // Phones on the dead node are let go at once; the others when their node lets them go.
     // Each resumes on one of the two nodes left.
+    let logs = || {
+        format!(
+            "node b's log:\n{}\nnode c's log:\n{}",
+            nodes[1].log(),
+            nodes[2].log()
+        )
+    };
     let alive = [nodes[1].addr, nodes[2].addr];
-    let mut back = Vec::new();
-    for (i, mut p) in players.into_iter().enumerate() {
-        if i % 3 != 0 {
-            closed(&mut p).await;
-        }
-        drop(p);
-        match resume(alive[i % 2], &tokens[i]).await {
-            Ok(ws) => back.push(ws),
-            Err(reply) => panic!(
-                "player {i}: no welcome back but {reply}; node b's log:\n{}\nnode c's log:\n{}",
-                nodes[1].log(),
-                nodes[2].log()
-            ),
-        }
-    }
+    let mut back = all_back(players, &tokens, &alive, 1, logs).await;
     closed(&mut host).await;
-    let mut host = host_again(nodes[1].addr, &nodes[1].cookie, game).await;
+    let mut host = host_at(nodes[1].addr, &nodes[1].cookie, game).await;
     assert_eq!(
         host.welcome["teams"], teams_before,
         "the teams come back with the game"
     );
-    for p in &back {
-        let q = &p.welcome["state"]["question"];
-        assert_eq!(
-            q["q"], 1,
-            "the game goes on from the question: {}",
-            p.welcome
-        );
-    }
 
     // Everyone answers question 1 (the first half again: the same answer, acknowledged as
     // the first); the host closes it.
@@ -169,47 +105,10 @@ async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_fini
         .sum();
     assert_eq!(members, 60, "every player on the final team board: {board}");
     let podium = host.recv_type("podium").await;
-    let mut finals: HashMap<i64, Value> = HashMap::new();
-    for p in back.iter_mut() {
-        assert_eq!(p.recv_type("podium").await, podium);
-        let fin = p.recv_type("final").await;
-        finals.insert(p.welcome["player"]["id"].as_i64().unwrap(), fin);
-    }
-
+    let finals = finals(&mut back, &podium).await;
     // The database agrees: both answers of every player, the ones acknowledged before the
     // kill included, and the standings every phone was shown.
-    let store = hoithi::storage::Store::open(&crate::database::url_for(dir.path()))
-        .await
-        .unwrap();
-    let game = GameId::new(game);
-    let until = Instant::now() + Duration::from_secs(15);
-    while store.game(game).await.unwrap().unwrap().status != GameStatus::Finished {
-        assert!(Instant::now() < until, "the game is stored as finished");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let report = store.report(game).await.unwrap().unwrap();
-    assert_eq!(report.players.len(), 60);
-    for line in &report.players {
-        assert_eq!(line.answered, 2, "player {}", line.player);
-        let shown = &finals[&line.player];
-        assert_eq!(shown["rank"].as_i64(), Some(line.rank), "{shown}");
-        assert_eq!(shown["score"].as_i64(), Some(line.score), "{shown}");
-    }
-}
-
-/// Every player of `players` (joined over the nodes, the owner's among them) is let go when
-/// the owner stops, and resumes on node `alive[i % 2]`.
-async fn all_back(players: Vec<Ws>, tokens: &[String], alive: [SocketAddr; 2]) -> Vec<Ws> {
-    let mut back = Vec::new();
-    for (i, mut p) in players.into_iter().enumerate() {
-        closed(&mut p).await;
-        drop(p);
-        match resume(alive[i % 2], &tokens[i]).await {
-            Ok(ws) => back.push(ws),
-            Err(reply) => panic!("player {i}: no welcome back but {reply}"),
-        }
-    }
-    back
+    stored_as_shown(dir.path(), game, &finals, 2).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -249,12 +148,10 @@ async fn the_owner_stopped_with_sigterm_leaves_its_game_to_another_node() {
         nodes[0].log()
     );
 
-    let mut back = all_back(players, &tokens, [nodes[1].addr, nodes[2].addr]).await;
+    let alive = [nodes[1].addr, nodes[2].addr];
+    let mut back = all_back(players, &tokens, &alive, 0, String::new).await;
     closed(&mut host).await;
-    let mut host = host_again(nodes[2].addr, &nodes[2].cookie, game).await;
-    for p in &back {
-        assert_eq!(p.welcome["state"]["question"]["q"], 0, "{}", p.welcome);
-    }
+    let mut host = host_at(nodes[2].addr, &nodes[2].cookie, game).await;
     // The first ten answered before the stop: their answer stands (a repeat is acknowledged as
     // the first). A game taken over holds its open question for the host (players come back
     // one by one), so the host closes it.

@@ -109,27 +109,13 @@ impl Server {
                 );
             }
         };
-        let mut server = Server {
+        let cookie = sign_in(addr).await;
+        Server {
             child,
             addr,
             stderr,
-            cookie: String::new(),
-        };
-        let resp = server
-            .post(
-                "/api/session",
-                &json!({"username": "admin", "password": ADMIN_PASSWORD}),
-            )
-            .await;
-        assert_eq!(resp.status, 200, "{}", resp.body);
-        server.cookie = resp
-            .header("set-cookie")
-            .expect("cookie")
-            .split(';')
-            .next()
-            .unwrap()
-            .to_owned();
-        server
+            cookie,
+        }
     }
 
     pub fn pid(&self) -> u32 {
@@ -140,32 +126,9 @@ impl Server {
         http(self.addr, "GET", path, Some(&self.cookie), None).await
     }
 
-    pub async fn post(&self, path: &str, body: &Value) -> Response {
-        let cookie = (!self.cookie.is_empty()).then_some(self.cookie.as_str());
-        http(self.addr, "POST", path, cookie, Some(body)).await
-    }
-
-    /// A quiz of `questions` written into the server's database from this process (SQLite
-    /// in WAL mode takes a second process), so tests choose time limits; then a game opened
-    /// from it through the API. Returns the game's id and PIN.
+    /// [`open_game_at`] this server, as its signed-in organizer.
     pub async fn open_game(&self, dir: &Path, questions: &[Question]) -> (i64, String) {
-        let store = hoithi::storage::Store::open(&crate::database::url_for(dir))
-            .await
-            .expect("the server's database opens from the test");
-        let quiz = store
-            .create_quiz(AccountId::new(1), "Bài kiểm tra", questions)
-            .await
-            .expect("quiz stored");
-        store.close().await;
-        let resp = self
-            .post("/api/games", &json!({"quiz": quiz, "settings": {}}))
-            .await;
-        assert_eq!(resp.status, 200, "{}", resp.body);
-        let v = resp.json();
-        (
-            v["id"].as_i64().unwrap(),
-            v["pin"].as_str().unwrap().to_owned(),
-        )
+        open_game_at(self.addr, &self.cookie, dir, questions).await
     }
 
     pub async fn host(&self, game: i64) -> Ws {
@@ -199,6 +162,47 @@ impl Server {
     pub fn log(&self) -> String {
         self.stderr.lock().unwrap().clone()
     }
+}
+
+/// Signs the first organizer in at `addr` (a node, or the proxy in front of the nodes) and
+/// returns the session cookie.
+pub async fn sign_in(addr: SocketAddr) -> String {
+    let body = json!({"username": "admin", "password": ADMIN_PASSWORD});
+    let resp = http(addr, "POST", "/api/session", None, Some(&body)).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    resp.header("set-cookie")
+        .expect("cookie")
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
+/// A quiz of `questions` written into the database of `dir` from this process (SQLite in WAL
+/// mode takes a second process), so tests choose time limits; then a game opened from it
+/// through the API at `addr` with the organizer's `cookie`. Returns the game's id and PIN.
+pub async fn open_game_at(
+    addr: SocketAddr,
+    cookie: &str,
+    dir: &Path,
+    questions: &[Question],
+) -> (i64, String) {
+    let store = hoithi::storage::Store::open(&crate::database::url_for(dir))
+        .await
+        .expect("the server's database opens from the test");
+    let quiz = store
+        .create_quiz(AccountId::new(1), "Bài kiểm tra", questions)
+        .await
+        .expect("quiz stored");
+    store.close().await;
+    let body = json!({"quiz": quiz, "settings": {}});
+    let resp = http(addr, "POST", "/api/games", Some(cookie), Some(&body)).await;
+    assert_eq!(resp.status, 200, "{}", resp.body);
+    let v = resp.json();
+    (
+        v["id"].as_i64().unwrap(),
+        v["pin"].as_str().unwrap().to_owned(),
+    )
 }
 
 impl Drop for Server {
@@ -345,5 +349,54 @@ pub async fn join_from(server: SocketAddr, from: IpAddr, pin: &str, nickname: &s
 pub fn open_fds(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd"))
         .expect("/proc fd")
+        .count()
+}
+
+/// A WebSocket to `addr` as a browser on the server's own pages opens it: with
+/// `Origin: http://{addr}` (the server compares it with the `Host` it is given, so behind a
+/// proxy this proves the proxy passes `Host` with its port), and the organizer's `cookie`.
+pub async fn browser_ws(addr: SocketAddr, cookie: Option<&str>) -> Ws {
+    let mut request = format!("ws://{addr}/ws")
+        .into_client_request()
+        .expect("a WebSocket request");
+    let headers = request.headers_mut();
+    headers.insert("origin", format!("http://{addr}").parse().unwrap());
+    if let Some(cookie) = cookie {
+        headers.insert("cookie", cookie.parse().expect("a cookie header"));
+    }
+    let tcp = tokio::net::TcpStream::connect(addr)
+        .await
+        .expect("websocket connects");
+    tcp.set_nodelay(true).unwrap();
+    let config = WebSocketConfig::default()
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(0);
+    let (stream, _) = tokio_tungstenite::client_async_with_config(
+        request,
+        MaybeTlsStream::Plain(tcp),
+        Some(config),
+    )
+    .await
+    .expect("the upgrade is accepted");
+    Ws::from(hoithi_loadtest::ws::Ws {
+        stream,
+        token: String::new(),
+        welcome: Value::Null,
+    })
+}
+
+/// How many TCP connections on this machine are established to the local port `port`
+/// (Linux, IPv4): the connections a server listening there has accepted and still holds.
+pub fn established_to(port: u16) -> usize {
+    let table = std::fs::read_to_string("/proc/net/tcp").expect("/proc/net/tcp");
+    let local_port = format!(":{port:04X}");
+    table
+        .lines()
+        .skip(1)
+        .filter(|line| {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            // local_address is `ADDR:PORT` in hex; state 01 is ESTABLISHED.
+            fields.len() > 3 && fields[1].ends_with(&local_port) && fields[3] == "01"
+        })
         .count()
 }
