@@ -51,9 +51,13 @@ pub struct WebConfig {
     pub contest_sweep_every: std::time::Duration,
 }
 
-/// Shared state of every handler: one `Clone` struct.
+/// Shared state of every handler. One `Arc`: every connection and request clones it, and each
+/// phone's socket task keeps its clone for the whole game (the fields behind it were 600 bytes
+/// a connection when they were copied into each).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
     engine: Engine,
     rankings: Rankings,
     contest: Contest,
@@ -106,7 +110,7 @@ impl AppState {
             config.contest_sweep_every,
             shutdown.clone(),
         ));
-        AppState {
+        AppState(Arc::new(Shared {
             engine,
             rankings,
             contest,
@@ -119,58 +123,61 @@ impl AppState {
             config: Arc::new(config),
             shutdown,
             figures: LiveFigures::local(),
-        }
+        }))
     }
 
-    /// The live figures summed over several nodes (instead of this process's alone).
+    /// The live figures summed over several nodes (instead of this process's alone). Set
+    /// before the state is shared (cloned).
     pub fn with_live_figures(mut self, figures: LiveFigures) -> Self {
-        self.figures = figures;
+        Arc::get_mut(&mut self.0)
+            .expect("live figures are set before the state is shared")
+            .figures = figures;
         self
     }
 
     /// Players connected and answers per second.
     pub fn figures(&self) -> &LiveFigures {
-        &self.figures
+        &self.0.figures
     }
     pub fn banned_words(&self) -> &BannedWords {
-        &self.banned_words
+        &self.0.banned_words
     }
     pub fn limits(&self) -> &limits::Limits {
-        &self.limits
+        &self.0.limits
     }
     /// The bound on password hashes in flight.
     pub fn password_gate(&self) -> &hashing::PasswordGate {
-        &self.password_gate
+        &self.0.password_gate
     }
     /// Places for watched boards.
     pub fn watches(&self) -> &slots::Slots {
-        &self.watches
+        &self.0.watches
     }
     /// Turns and caps of spreadsheet imports.
     pub fn imports(&self) -> &http::uploads::ImportGate {
-        &self.imports
+        &self.0.imports
     }
     /// Live boards for viewers.
     pub fn live(&self) -> &Hub {
-        &self.live
+        &self.0.live
     }
     pub fn rankings(&self) -> &Rankings {
-        &self.rankings
+        &self.0.rankings
     }
     pub fn contest(&self) -> &Contest {
-        &self.contest
+        &self.0.contest
     }
     pub fn engine(&self) -> &Engine {
-        &self.engine
+        &self.0.engine
     }
     pub fn store(&self) -> &Store {
-        self.engine.store()
+        self.0.engine.store()
     }
     pub fn config(&self) -> &WebConfig {
-        &self.config
+        &self.0.config
     }
     pub fn shutdown(&self) -> watch::Receiver<bool> {
-        self.shutdown.clone()
+        self.0.shutdown.clone()
     }
 }
 

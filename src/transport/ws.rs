@@ -92,9 +92,10 @@ pub(super) fn sized(ws: WebSocketUpgrade) -> WebSocketUpgrade {
     // 16 KiB and it are read whole and refused politely below (error, then close 1009).
     ws.max_message_size(4 * MAX_MESSAGE_BYTES)
         .max_frame_size(4 * MAX_MESSAGE_BYTES)
-        // The defaults (128 KiB each way) would cost more per idle phone than everything else
-        // the server keeps for it; our frames are small.
-        .read_buffer_size(4 * 1024)
+        // The read buffer is allocated up front for the socket's whole life (tungstenite's
+        // default is 128 KiB). A client's messages are small (an answer is under 200 bytes), so
+        // 1 KiB holds them; a longer one is read into a buffer grown to its frame's length.
+        .read_buffer_size(1024)
         .write_buffer_size(0)
         // A cap, not an allocation: a whole message must fit, and the host's welcome lists
         // every player (about 1 MB for 19,000). Player messages are a few hundred bytes.
@@ -147,13 +148,15 @@ struct Conn {
     last_question: Option<(usize, Instant)>,
 }
 
-async fn serve(
+/// The socket's task. Not an `async fn` of its own: that would keep a second copy of the
+/// connection's state beside the loop's for the whole game.
+fn serve(
     socket: WebSocket,
     state: AppState,
     account: Option<Account>,
     class: Option<String>,
     address: IpAddr,
-) {
+) -> impl std::future::Future<Output = ()> + Send {
     let id = state.engine().next_conn_id();
     let shutdown = state.shutdown();
     let conn = Conn {
@@ -166,7 +169,7 @@ async fn serve(
         outbox: None,
         last_question: None,
     };
-    pump(socket, id, shutdown, conn).await;
+    pump(socket, id, shutdown, conn)
 }
 
 /// What a socket loop serves: the class game's connection here, the stage contest's in
@@ -227,41 +230,41 @@ pub(super) async fn pump<E: Endpoint>(
                 let text = match frame {
                     Some(Ok(Message::Text(text))) => text,
                     Some(Ok(Message::Binary(_))) => {
-                        if send(&mut socket, &ServerMsg::error(ErrorCode::BadMessage)).await.is_err() { break }
+                        if Box::pin(send(&mut socket, &ServerMsg::error(ErrorCode::BadMessage))).await.is_err() { break }
                         continue;
                     }
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                     Some(Ok(Message::Close(_))) => {
                         // The library has queued our half of the closing handshake; reading
                         // once more sends it (RFC 6455 §5.5.1: a Close is answered by a Close).
-                        let _ = tokio::time::timeout(Duration::from_secs(1), socket.recv()).await;
+                        let _ = Box::pin(tokio::time::timeout(Duration::from_secs(1), socket.recv())).await;
                         break;
                     }
                     None => break,
                     Some(Err(e)) => {
                         tracing::debug!(conn = id, error = %e, "websocket read failed");
                         if let Some(code) = close_code_for(e) {
-                            close(&mut socket, code).await;
+                            Box::pin(close(&mut socket, code)).await;
                         }
                         break;
                     }
                 };
                 if text.len() > MAX_MESSAGE_BYTES {
-                    let _ = send(&mut socket, &ServerMsg::error(ErrorCode::MessageTooLarge)).await;
-                    close(&mut socket, 1009).await;
+                    let _ = Box::pin(send(&mut socket, &ServerMsg::error(ErrorCode::MessageTooLarge))).await;
+                    Box::pin(close(&mut socket, 1009)).await;
                     break;
                 }
                 if let Err(not_until) = limiter.check() {
                     refusals += 1;
                     let wait = not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
-                    if send(&mut socket, &limited(wait)).await.is_err() || refusals > MAX_REFUSALS { break }
+                    if Box::pin(send(&mut socket, &limited(wait))).await.is_err() || refusals > MAX_REFUSALS { break }
                     continue;
                 }
-                match conn.handle(&text).await {
+                match Box::pin(conn.handle(&text)).await {
                     Reply::None => {}
                     Reply::Text(t) => if !write(&mut socket, Message::Text(t)).await { break },
-                    Reply::Error(code) => if send(&mut socket, &ServerMsg::error(code)).await.is_err() { break },
-                    Reply::Limited(wait) => if send(&mut socket, &limited(wait)).await.is_err() { break },
+                    Reply::Error(code) => if Box::pin(send(&mut socket, &ServerMsg::error(code))).await.is_err() { break },
+                    Reply::Limited(wait) => if Box::pin(send(&mut socket, &limited(wait))).await.is_err() { break },
                 }
             }
             out = recv_outbox(conn.outbox()) => match out {
@@ -271,13 +274,13 @@ pub(super) async fn pump<E: Endpoint>(
                     conn.question_written(index);
                 }
                 Some(Outgoing::Last(t)) => {
-                    write(&mut socket, Message::Text(t)).await;
-                    close(&mut socket, 1000).await;
+                    Box::pin(write(&mut socket, Message::Text(t))).await;
+                    Box::pin(close(&mut socket, 1000)).await;
                     break;
                 }
                 // The room let go of us: it closed, or we fell too far behind.
                 None => {
-                    close(&mut socket, 1001).await;
+                    Box::pin(close(&mut socket, 1001)).await;
                     break;
                 }
             },
@@ -289,13 +292,13 @@ pub(super) async fn pump<E: Endpoint>(
             // Connections in a room hear goodbye from the room; the others just close.
             changed = shutdown.changed(), if !conn.in_room() => {
                 if changed.is_err() || *shutdown.borrow() {
-                    close(&mut socket, 1001).await;
+                    Box::pin(close(&mut socket, 1001)).await;
                     break;
                 }
             }
         }
     }
-    conn.detach().await;
+    Box::pin(conn.detach()).await;
 }
 
 /// The close code that tells a client why its frames were refused (RFC 6455 §7.4.1), or
@@ -399,6 +402,10 @@ pub(super) enum Reply {
 }
 
 impl Conn {
+    /// One message of the client. Opening a session (join, resume, host, watch) reads the
+    /// database and waits for the room: those futures are boxed, so the state every socket
+    /// task keeps for its whole life stays small (it was 6.9 KB a connection with them
+    /// inline; see `a_connection_task_keeps_little_state`).
     async fn handle(&mut self, text: &str) -> Reply {
         let msg = match decode(text) {
             Ok(msg) => msg,
@@ -427,7 +434,7 @@ impl Conn {
                     limit,
                     ..
                 },
-            ) => self.watch(&context, &scope, limit).await,
+            ) => Box::pin(self.watch(&context, &scope, limit)).await,
             (Some(_), ClientMsg::Watch { .. }) => Reply::Error(ErrorCode::AlreadyJoined),
             (Some(Session::Viewer { .. }), _) => Reply::Error(ErrorCode::NotJoined),
             (
@@ -438,9 +445,9 @@ impl Conn {
                     school,
                     ..
                 },
-            ) => self.join(&pin, &nickname, school.as_deref()).await,
-            (None, ClientMsg::Resume { token, .. }) => self.resume(&token).await,
-            (None, ClientMsg::Host { game, .. }) => self.host(game).await,
+            ) => Box::pin(self.join(&pin, &nickname, school.as_deref())).await,
+            (None, ClientMsg::Resume { token, .. }) => Box::pin(self.resume(&token)).await,
+            (None, ClientMsg::Host { game, .. }) => Box::pin(self.host(game)).await,
             (None, _) => Reply::Error(ErrorCode::NotJoined),
             (
                 Some(Session::Player {
@@ -755,5 +762,69 @@ impl Conn {
             conn: self.id,
         })
         .await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The size of the future `f` returns, without calling it.
+    fn future_size<A, B, C, D, E, Fut>(_: impl Fn(A, B, C, D, E) -> Fut) -> usize {
+        std::mem::size_of::<Fut>()
+    }
+
+    /// Every connected phone keeps its socket task's state for the whole game, so it counts
+    /// in the memory per player (docs/performance.md). The bound is what the task holds after
+    /// boxing the session-opening paths (release build; a debug build lays futures out
+    /// larger), with room for small changes; a big future awaited inline again breaks it.
+    /// Every connected phone keeps its socket task's state for the whole game, so it counts
+    /// in the memory per player (docs/performance.md). The bound is what the task holds after
+    /// boxing the session-opening paths (release build; a debug build lays futures out
+    /// larger), with room for small changes; a big future awaited inline again breaks it.
+    fn f2<A, B, Fut>(_: impl Fn(A, B) -> Fut) -> usize {
+        std::mem::size_of::<Fut>()
+    }
+    fn f4<A, B, C, D, Fut>(_: impl Fn(A, B, C, D) -> Fut) -> usize {
+        std::mem::size_of::<Fut>()
+    }
+    #[test]
+    fn probe() {
+        eprintln!(
+            "write {}",
+            f2(|s: &'static mut WebSocket, m: Message| write(s, m))
+        );
+        eprintln!(
+            "close {}",
+            f2(|s: &'static mut WebSocket, c: u16| close(s, c))
+        );
+        eprintln!(
+            "handle {}",
+            f2(|c: &'static mut Conn, t: &'static str| c.handle(t))
+        );
+        eprintln!("pump {}", f4(pump::<Conn>));
+        eprintln!(
+            "conn {} ws {} msg {} cmd {} sleep {}",
+            std::mem::size_of::<Conn>(),
+            std::mem::size_of::<WebSocket>(),
+            std::mem::size_of::<Message>(),
+            std::mem::size_of::<Command>(),
+            std::mem::size_of::<tokio::time::Sleep>()
+        );
+        eprintln!(
+            "clientmsg {} reply {}",
+            std::mem::size_of::<crate::protocol::ClientMsg>(),
+            std::mem::size_of::<Reply>()
+        );
+    }
+
+    #[test]
+    fn a_connection_task_keeps_little_state() {
+        let size = future_size(serve);
+        let bound = if cfg!(debug_assertions) { 6_000 } else { 2_048 };
+        assert!(
+            size <= bound,
+            "a connection task holds {size} bytes (bound {bound})"
+        );
     }
 }
