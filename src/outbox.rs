@@ -73,6 +73,11 @@ impl Outbox {
         }
     }
 
+    /// Whether the connection is one of this process's (not reached through another node).
+    pub fn is_local(&self) -> bool {
+        matches!(self.sink, Sink::Local(_))
+    }
+
     /// Whether the connection has gone.
     pub fn is_closed(&self) -> bool {
         match &self.sink {

@@ -13,6 +13,7 @@
 
 use crate::domain::GameId;
 mod command;
+mod fan_out;
 mod host_updates;
 mod perform;
 pub mod step;
@@ -114,6 +115,18 @@ pub struct Room {
     feed: BoardFeed,
     /// See [`RoomSetup::hand_over`].
     hand_over: bool,
+    /// The question being written to the players, if it is not done yet (`fan_out.rs`).
+    fan_out: Option<tokio::task::JoinHandle<fan_out::Refused>>,
+}
+
+/// What the question's writer task returns, once it has (never, when there is none).
+async fn fan_out_done(
+    task: &mut Option<tokio::task::JoinHandle<fan_out::Refused>>,
+) -> fan_out::Refused {
+    match task {
+        Some(task) => task.await.unwrap_or_default(),
+        None => std::future::pending().await,
+    }
 }
 
 impl Room {
@@ -152,6 +165,7 @@ impl Room {
             writer,
             feed,
             hand_over: setup.hand_over,
+            fan_out: None,
         }
     }
 
@@ -240,6 +254,10 @@ impl Room {
                     shut_down = true;
                     break;
                 },
+                refused = fan_out_done(&mut self.fan_out), if self.fan_out.is_some() => {
+                    self.fan_out = None;
+                    self.let_go(refused);
+                }
             }
             self.drain_deferred().await;
             self.empty_since = match (self.is_empty(), self.empty_since) {
@@ -249,6 +267,28 @@ impl Room {
             };
         }
         self.close(shut_down).await;
+    }
+
+    /// Waits until the question being written out has reached every player, so that what
+    /// the room sends next comes after it on every connection.
+    pub(super) async fn finish_fan_out(&mut self) {
+        if let Some(task) = self.fan_out.take() {
+            let refused = task.await.unwrap_or_default();
+            self.let_go(refused);
+        }
+    }
+
+    /// Lets go of the connections that did not take the question (as `push_each` does), unless
+    /// the player has come back on another connection since.
+    fn let_go(&mut self, refused: fan_out::Refused) {
+        for (player, conn) in refused {
+            let slot = self.conns.get_mut(player as usize);
+            if let Some(slot) = slot.filter(|s| s.as_ref().is_some_and(|o| o.id == conn)) {
+                tracing::debug!(player, "dropped a connection that was not reading");
+                *slot = None;
+                self.deferred.push(player);
+            }
+        }
     }
 
     fn now(&self) -> Millis {
@@ -271,6 +311,7 @@ impl Room {
     /// Says goodbye to every connection; an unfinished game is marked interrupted, unless the
     /// node is shutting down and another node can take it over.
     async fn close(&mut self, shut_down: bool) {
+        self.finish_fan_out().await;
         // Whatever ended the room, the feed may forget its board once written (a game that
         // never finished would otherwise stay in the feed's memory).
         self.feed.game_over(self.info.game_id);

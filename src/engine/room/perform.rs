@@ -12,7 +12,7 @@ use crate::domain::game::{Effect, Input, PlayerId};
 use crate::domain::Millis;
 use crate::engine::views;
 use crate::outbox::{Outbox, Outgoing};
-use crate::protocol::{encode, ErrorCode, ServerMsg};
+use crate::protocol::{encode, ErrorCode, ServerMsg, Text};
 use crate::rankings::feed::GameTotal;
 use crate::storage::writer::{AnswerRow, Done, Write};
 
@@ -56,14 +56,19 @@ impl Room {
     async fn perform(&mut self, action: Action) {
         let now = Instant::now();
         match action {
-            Action::Broadcast { text, question } => self.broadcast(|| match question {
-                Some(index) => Outgoing::Question {
-                    index,
-                    text: text.clone(),
-                },
-                None => Outgoing::Text(text.clone()),
-            }),
+            Action::Broadcast {
+                text,
+                question: Some(index),
+            } => self.open_question(index, text).await,
+            Action::Broadcast {
+                text,
+                question: None,
+            } => {
+                self.finish_fan_out().await;
+                self.broadcast(|| Outgoing::Text(text.clone()));
+            }
             Action::Results { index, seq } => {
+                self.finish_fan_out().await;
                 let (game, teams) = (&self.game, self.teams.as_ref());
                 Self::push_each(&mut self.conns, &mut self.deferred, |p| {
                     let mut result = views::you(&game.players()[p as usize], index);
@@ -72,6 +77,7 @@ impl Room {
                 });
             }
             Action::Finals { seq } => {
+                self.finish_fan_out().await;
                 let (game, teams) = (&self.game, self.teams.as_ref());
                 Self::push_each(&mut self.conns, &mut self.deferred, |p| {
                     let mut standing = views::standing(game, &game.players()[p as usize]);
@@ -172,6 +178,24 @@ impl Room {
                 outbox.push(Outgoing::Text(encode(msg)));
             }
         }
+    }
+
+    /// Question `index` to the host screens at once and to every player from a task of its own
+    /// (`fan_out.rs`), so that the room reads answers while it is written out.
+    async fn open_question(&mut self, index: usize, text: Text) {
+        self.finish_fan_out().await;
+        let question = || Outgoing::Question {
+            index,
+            text: text.clone(),
+        };
+        self.hosts.retain(|h| h.push(question()));
+        let players = self
+            .conns
+            .iter()
+            .enumerate()
+            .filter_map(|(id, slot)| Some((id as PlayerId, slot.clone()?)))
+            .collect();
+        self.fan_out = Some(super::fan_out::start(players, index, text));
     }
 
     /// Queues one shared message for every player connection and host screen. Connections

@@ -383,3 +383,42 @@ async fn a_pick_answers_the_picker_alone_and_host_screens_and_the_disk_hear_once
     assert!(host.try_next().is_none(), "one update, not thirty");
     assert!(h.db.rows.try_recv().is_err(), "one row, not thirty");
 }
+
+#[tokio::test(start_paused = true)]
+async fn an_answer_is_taken_while_the_question_is_still_going_out_to_the_others() {
+    let mut h = open(1, Settings::default());
+    let host = h.host(1).await;
+    let mut phones = Vec::new();
+    // A game seats 500 by default: 400 is three slices and a part (fan_out::SLICE).
+    for i in 0..400 {
+        phones.push(h.join(10 + i, &format!("Học sinh {i}")).await);
+    }
+    h.host_does(&host, HostAction::Start).await;
+    // The first phone has its question before the last one's is queued.
+    let question = phones[0].next(Duration::from_secs(1)).await.unwrap();
+    assert_eq!(question["type"], "question");
+    h.answer(&phones[0], &question, 1).await;
+    // The room's rows, in order: the game's status and progress, then the answer, which the
+    // room handed over while the question was still being written to the others.
+    h.db.commit("status").await;
+    h.db.commit("progress").await;
+    let (row, done) = h.db.next().await;
+    assert_eq!(row.kind(), "answer");
+    assert!(
+        phones[399].try_next().is_none(),
+        "the last phone's question was not queued yet when the answer was handed over"
+    );
+    done.unwrap()(true);
+    // Every other phone gets the question, and the first one its receipt.
+    for phone in &mut phones[1..] {
+        let got = phone.next(Duration::from_secs(1)).await.unwrap();
+        assert_eq!(
+            (got["type"].as_str(), got["q"].as_u64()),
+            (Some("question"), Some(0))
+        );
+    }
+    assert_eq!(
+        phones[0].next(Duration::from_secs(1)).await.unwrap()["type"],
+        "receipt"
+    );
+}
