@@ -98,17 +98,28 @@ pub struct Args {
     #[arg(long, default_value = "10m", value_parser = parse_duration)]
     pub answer_over: Duration,
     /// Schools the contest's participants are spread over, each behind its own source
-    /// address (`contest`; default: one per 400 participants, at least 2).
+    /// address (`contest`), or a province event's players (`live --event`); default: one per
+    /// 400 participants, at least 2.
     #[arg(long)]
     pub schools: Option<usize>,
-    /// Communes the contest's schools are spread over: the first ones the server lists
-    /// (`contest`).
+    /// Communes the schools are spread over: the first ones the server lists (`contest`,
+    /// `live --event`).
     #[arg(long, default_value_t = 3)]
     pub communes: usize,
     /// How often the coordinator reads the round's province, commune, school and class boards
     /// while the contest runs (`contest`).
     #[arg(long, default_value = "1s", value_parser = parse_duration)]
     pub board_every: Duration,
+
+    /// Open the game as a province event (`live`): `--schools` schools in the first
+    /// `--communes` communes are imported, every player names one of them when joining, and
+    /// the game feeds the event's boards per school, commune and province.
+    #[arg(long)]
+    pub event: bool,
+    /// The server is `bare-broadcast`, the yardstick (`live` only): no sign-in and no quiz to
+    /// make; its questions' right option is «A». Run it with the same `--questions`.
+    #[arg(long)]
+    pub bare: bool,
 
     /// How long the host shows each reveal and leaderboard before moving on (`live`); late
     /// answers arrive during the reveal, as they do in class.

@@ -20,8 +20,8 @@ pub struct Host {
 }
 
 impl Host {
-    pub async fn attach(addr: SocketAddr, cookie: &str, game: i64) -> anyhow::Result<Host> {
-        let mut ws = Ws::connect(addr, Some(cookie)).await?;
+    pub async fn attach(addr: SocketAddr, cookie: Option<&str>, game: i64) -> anyhow::Result<Host> {
+        let mut ws = Ws::connect(addr, cookie).await?;
         ws.send(&json!({"type": "host", "v": 1, "game": game}))
             .await?;
         ws.recv_type("welcome", Duration::from_secs(10))

@@ -26,8 +26,12 @@ pub const REFERENCE: &str = "the coordinator's wall clock just before it sends t
 
 pub async fn run(args: &Args) -> anyhow::Result<Report> {
     let mut run = Run::begin(args, "live", "joined")?;
-    let cookie = setup::organizer(run.server, args).await?;
-    let rooms = Rooms::open(&mut run, args, &cookie).await?;
+    let rooms = if args.bare {
+        Rooms::bare(&mut run, args).await?
+    } else {
+        let cookie = setup::organizer(run.server, args).await?;
+        Rooms::open(&mut run, args, &cookie).await?
+    };
     let mut fleet = run.spawn(args, rooms.role(args)).await?;
     let played = play(&mut run, args, &mut fleet, rooms, None).await;
     gather(&mut run, args, fleet, played).await;
@@ -38,17 +42,20 @@ pub async fn run(args: &Args) -> anyhow::Result<Report> {
 pub struct Rooms {
     games: Vec<setup::OpenGame>,
     hosts: Vec<Host>,
+    /// The schools players name (`--event`), else none.
+    schools: Vec<String>,
 }
 
 impl Rooms {
     /// Opens `--rooms` games of the quiz and attaches a host screen to each.
     pub async fn open(run: &mut Run, args: &Args, cookie: &str) -> anyhow::Result<Rooms> {
-        anyhow::ensure!(
-            args.answer_after <= args.answer_window(),
-            "--answer-after ({:?}) must not be longer than --answer-within ({:?})",
-            args.answer_after,
-            args.answer_window()
-        );
+        anyhow::ensure!(!args.bare, "--bare plays the live scenario only");
+        Rooms::check(args)?;
+        let schools = if args.event {
+            setup::event_schools(run.server, cookie, args).await?
+        } else {
+            Vec::new()
+        };
         run.report.delivery_reference = REFERENCE;
         let rooms = usize::from(args.rooms);
         run.report.rooms = rooms;
@@ -56,7 +63,7 @@ impl Rooms {
         let mut hosts = Vec::with_capacity(rooms);
         for _ in 0..rooms {
             let game = setup::open_game(run.server, cookie, args).await?;
-            hosts.push(Host::attach(run.server, cookie, game.id).await?);
+            hosts.push(Host::attach(run.server, Some(cookie), game.id).await?);
             games.push(game);
         }
         eprintln!(
@@ -69,7 +76,42 @@ impl Rooms {
             args.players(),
             args.procs()
         );
-        Ok(Rooms { games, hosts })
+        Ok(Rooms {
+            games,
+            hosts,
+            schools,
+        })
+    }
+
+    /// The one game of `bare-broadcast` (`--bare`): nothing to set up, its host screen.
+    pub async fn bare(run: &mut Run, args: &Args) -> anyhow::Result<Rooms> {
+        Rooms::check(args)?;
+        anyhow::ensure!(args.rooms == 1, "--bare plays one room");
+        run.report.delivery_reference = REFERENCE;
+        run.report.rooms = 1;
+        let game = setup::bare_game(args);
+        let host = Host::attach(run.server, None, game.id).await?;
+        eprintln!(
+            "bare-broadcast: {} questions; {} players in {} process(es)",
+            game.keys.len(),
+            args.players(),
+            args.procs()
+        );
+        Ok(Rooms {
+            games: vec![game],
+            hosts: vec![host],
+            schools: Vec::new(),
+        })
+    }
+
+    fn check(args: &Args) -> anyhow::Result<()> {
+        anyhow::ensure!(
+            args.answer_after <= args.answer_window(),
+            "--answer-after ({:?}) must not be longer than --answer-within ({:?})",
+            args.answer_after,
+            args.answer_window()
+        );
+        Ok(())
     }
 
     /// What the players' workers are to do.
@@ -77,6 +119,7 @@ impl Rooms {
         Role::Players {
             pins: self.games.iter().map(|g| g.pin.clone()).collect(),
             keys: self.games[0].keys.clone(),
+            schools: self.schools.clone(),
             behaviour: Behaviour {
                 answer_after_ms: args.answer_after.as_millis() as u64,
                 answer_within_ms: args.answer_window().as_millis() as u64,

@@ -28,6 +28,8 @@ pub struct Game {
     /// One PIN per room.
     pub pins: Vec<String>,
     pub keys: Vec<Value>,
+    /// A province event's schools: player `i` names `schools[i % len]` (none: no school).
+    pub schools: Vec<String>,
     pub behaviour: Behaviour,
     pub rec: Arc<Recorder>,
     /// Bounds the connections being opened at once.
@@ -82,7 +84,12 @@ pub async fn play(
             Err(e) => return rec.join_failed(&connect_error(&e)),
         };
         let pin = &game.pins[room];
-        if let Err(reply) = ws.join(pin, &format!("Người chơi {index}")).await {
+        let school =
+            (!game.schools.is_empty()).then(|| game.schools[index % game.schools.len()].as_str());
+        if let Err(reply) = ws
+            .join_at(pin, &format!("Người chơi {index}"), school)
+            .await
+        {
             return rec.join_failed(&format!("join: {}", error_code(&reply)));
         }
         ws

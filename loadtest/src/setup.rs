@@ -66,7 +66,7 @@ pub async fn open_game(addr: SocketAddr, cookie: &str, args: &Args) -> anyhow::R
             "POST",
             "/api/games",
             Some(cookie),
-            Some(&json!({"quiz": quiz["id"]})),
+            Some(&json!({"quiz": quiz["id"], "event": args.event})),
         )
         .await?,
     )?;
@@ -76,6 +76,44 @@ pub async fn open_game(addr: SocketAddr, cookie: &str, args: &Args) -> anyhow::R
         bank,
         keys: chosen.iter().map(crate::answer::key_by_text).collect(),
     })
+}
+
+/// The schools of a province event (`--event`): `--schools` schools over the first
+/// `--communes` communes, imported (upserts) as the contest's are; their codes.
+pub async fn event_schools(
+    addr: SocketAddr,
+    cookie: &str,
+    args: &Args,
+) -> anyhow::Result<Vec<String>> {
+    use crate::contest::layout::{school_code, Layout};
+    let communes = communes(addr, args.communes).await?;
+    let layout = Layout::new(args.players(), args.schools(), &communes);
+    let resp = request_bytes(
+        addr,
+        "POST",
+        "/api/units/schools/import?file=truong.csv",
+        Some(cookie),
+        Some(("application/octet-stream", layout.schools_csv().as_bytes())),
+    )
+    .await?;
+    json_of(resp).context("importing the event's schools")?;
+    eprintln!(
+        "event: {} schools in {} communes",
+        layout.schools(),
+        communes.len()
+    );
+    Ok((0..layout.schools()).map(school_code).collect())
+}
+
+/// The game `bare-broadcast` plays: `--questions` single-choice questions whose right option
+/// is «A».
+pub fn bare_game(args: &Args) -> OpenGame {
+    OpenGame {
+        id: 0,
+        pin: "000000".to_owned(),
+        bank: "bare-broadcast".to_owned(),
+        keys: vec![json!({"type": "options", "texts": ["A"]}); args.questions()],
+    }
 }
 
 /// Code of the load-test school; its students are `LT000001`…, plus the marker `LTMARK`.

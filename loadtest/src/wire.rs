@@ -56,6 +56,10 @@ pub enum Role {
         /// The answer key of each question by option texts ([`crate::answer::key_by_text`]):
         /// each game shows its own option ids.
         keys: Vec<Value>,
+        /// A province event's schools (`--event`): player `i` names `schools[i % len]`;
+        /// empty for an ordinary game.
+        #[serde(default)]
+        schools: Vec<String>,
         behaviour: Behaviour,
     },
     Viewers {

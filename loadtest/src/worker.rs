@@ -107,6 +107,7 @@ pub async fn run() -> anyhow::Result<()> {
         Role::Players {
             pins,
             keys,
+            schools,
             behaviour,
         } => {
             let servers = if config.servers.is_empty() {
@@ -118,6 +119,7 @@ pub async fn run() -> anyhow::Result<()> {
                 servers,
                 pins: pins.clone(),
                 keys: keys.clone(),
+                schools: schools.clone(),
                 behaviour: *behaviour,
                 rec: rec.clone(),
                 gate,

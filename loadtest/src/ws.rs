@@ -133,7 +133,20 @@ impl Ws {
 
     /// Joins a game as a player; `Err` carries the server's error message.
     pub async fn join(&mut self, pin: &str, nickname: &str) -> Result<(), Value> {
-        let msg = serde_json::json!({"type": "join", "v": 1, "pin": pin, "nickname": nickname});
+        self.join_at(pin, nickname, None).await
+    }
+
+    /// Joins as [`Ws::join`], naming the player's school (a province event game needs one).
+    pub async fn join_at(
+        &mut self,
+        pin: &str,
+        nickname: &str,
+        school: Option<&str>,
+    ) -> Result<(), Value> {
+        let mut msg = serde_json::json!({"type": "join", "v": 1, "pin": pin, "nickname": nickname});
+        if let Some(school) = school {
+            msg["school"] = school.into();
+        }
         self.send(&msg)
             .await
             .map_err(|e| Value::String(e.to_string()))?;
