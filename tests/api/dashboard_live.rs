@@ -7,9 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-use crate::event_boards::{
-    import_schools, join_from, open_event, play_question, school_of, Expected,
-};
+use crate::events::{import_schools, join_from, open_event, play_question, school_of, Expected};
 use crate::helpers::{http, question, spawn_app, spawn_app_with, TestApp};
 use crate::process::Redis;
 

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 
 use crate::dashboard_live::{answers, live_until};
-use crate::event_boards::{
+use crate::events::{
     check_every_board, import_schools, join_from, open_event, play_question, school_of,
     watched_until, Expected,
 };

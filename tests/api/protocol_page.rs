@@ -259,9 +259,8 @@ async fn every_error_code_on_the_page_is_sent_in_the_situation_it_names() {
     met.expect(big.recv().await, "message_too_large", "a 20 KB message");
 
     // A province event game asks where its players come from.
-    crate::event_boards::import_schools(app.addr, &app.cookie).await;
-    let (_, event_pin) =
-        crate::event_boards::open_event(app.addr, &app.cookie, app.store(), 1).await;
+    crate::events::import_schools(app.addr, &app.cookie).await;
+    let (_, event_pin) = crate::events::open_event(app.addr, &app.cookie, app.store(), 1).await;
     let mut pupil = connect(&app).await;
     let reply = send_and_read(&mut pupil, join(&event_pin, "Lan")).await;
     met.expect(reply, "school_required", "an event's join without a school");
