@@ -24,6 +24,7 @@ mod dashboard_live;
 mod database;
 mod event_boards;
 mod event_nodes;
+mod event_takeover;
 mod events;
 mod faults_cut;
 mod faults_non_reader;
