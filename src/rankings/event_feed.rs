@@ -9,7 +9,8 @@
 //! Only the node that runs the game (the owner) feeds its boards; it learns each player's
 //! school from the database (`event_players`, written by whichever node the phone joined
 //! through), reading the game's rows again only when a total names a player it does not know.
-//! After a takeover the new owner starts afresh from the same rows and the next close's totals.
+//! After a takeover the new owner starts afresh from the same rows and the totals the rebuilt
+//! room feeds at once (as of the last close, `Room::taken_over`), then each close's.
 
 use std::collections::{BTreeSet, HashMap};
 

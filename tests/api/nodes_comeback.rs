@@ -1,6 +1,6 @@
 //! Phones and host screens coming back after the node of their game went away: shared by the
 //! tests that kill or stop an owner, whether the phones reach the nodes directly
-//! (`nodes_takeover.rs`) or through nginx (`nodes_proxy.rs`).
+//! (`nodes_takeover.rs`, `event_takeover.rs`) or through nginx (`nodes_proxy.rs`).
 
 use std::net::SocketAddr;
 use std::time::Duration;

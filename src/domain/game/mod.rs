@@ -271,6 +271,19 @@ impl Game {
         &self.standings
     }
 
+    /// `player`'s score and answer time as of the last close: an answer to the question still
+    /// open counts from its reveal on. A total that moved before the reveal would tell anyone
+    /// reading a board who answered right (an event's boards are public).
+    pub fn revealed_totals(&self, player: &Player) -> (u32, u64) {
+        match self.open_index().and_then(|index| player.answer(index)) {
+            Some(open) => (
+                player.score - open.points,
+                player.answer_time_ms - u64::from(open.elapsed_ms),
+            ),
+            None => (player.score, player.answer_time_ms),
+        }
+    }
+
     /// When the engine must send [`Input::Tick`] next, if ever.
     pub fn next_deadline(&self) -> Option<Millis> {
         match self.phase {

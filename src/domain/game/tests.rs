@@ -463,6 +463,34 @@ fn auto_advance_moves_on_by_itself() {
 }
 
 #[test]
+fn the_revealed_totals_leave_out_the_open_questions_answers_until_it_closes() {
+    let mut g = game(Settings::default());
+    let a = join(&mut g, "An");
+    let b = join(&mut g, "Bình");
+    g.apply(&Input::Start, Millis(0)).unwrap();
+    answer(&mut g, a, 0, 1, Millis(1000)).unwrap();
+    answer(&mut g, b, 0, 2, Millis(2000)).unwrap();
+    // Both answered: question 0 is closed, its answers count.
+    let closed = g.revealed_totals(g.player(a).unwrap());
+    assert!(closed.0 > 0, "a right answer scores");
+    assert_eq!(closed, (g.player(a).unwrap().score, 1000));
+    g.apply(&Input::Next, Millis(3000)).unwrap();
+    g.apply(&Input::Next, Millis(3002)).unwrap();
+    // Question 1 is open: a's right answer is not in the totals yet.
+    answer(&mut g, a, 1, 2, Millis(4002)).unwrap();
+    assert!(g.player(a).unwrap().score > closed.0);
+    assert_eq!(g.revealed_totals(g.player(a).unwrap()), closed);
+    assert_eq!(g.revealed_totals(g.player(b).unwrap()), (0, 2000));
+    answer(&mut g, b, 1, 1, Millis(5002)).unwrap();
+    let Phase::Reveal { .. } = g.phase() else {
+        panic!("everyone answered: question 1 closed")
+    };
+    let a_now = g.player(a).unwrap();
+    assert_eq!(g.revealed_totals(a_now), (a_now.score, 2000));
+    assert!(a_now.score > closed.0);
+}
+
+#[test]
 fn ties_break_by_lower_total_answer_time() {
     let mut g = game(Settings::default());
     let slow = join(&mut g, "Chậm");

@@ -197,7 +197,8 @@ impl Room {
         if !room.game.standings().is_empty() {
             room.rank_teams();
         }
-        // `new` emptied the game's live board, as for a new game: the totals so far go back.
+        // `new` emptied the game's live board, as for a new game: the totals so far go back
+        // (as of the last close: a question open now counts from its reveal, `feed_totals`).
         if !room.game.standings().is_empty() {
             room.feed_totals();
         }

@@ -233,16 +233,22 @@ impl Room {
     }
 
     /// Every ranked player's total to the game's live board (the feed writes only changes).
+    /// The totals as of the last close: a room feeds at a close, when nothing is open, but a
+    /// room taken over in the middle of a question feeds at once with the answers acknowledged
+    /// so far replayed, and those must not reach an event's public boards before the reveal.
     pub(super) fn feed_totals(&self) {
         let totals = self
             .game
             .players()
             .iter()
             .filter(|p| !p.kicked)
-            .map(|p| GameTotal {
-                player: i64::from(p.id),
-                score: i64::from(p.score),
-                answer_time_ms: p.answer_time_ms as i64,
+            .map(|p| {
+                let (score, answer_time_ms) = self.game.revealed_totals(p);
+                GameTotal {
+                    player: i64::from(p.id),
+                    score: i64::from(score),
+                    answer_time_ms: answer_time_ms as i64,
+                }
             })
             .collect();
         self.feed.game_totals(self.info.game_id, totals);
