@@ -90,6 +90,19 @@ async fn the_owner_of_an_event_killed_mid_question_its_boards_stay_as_the_answer
     closed(&mut host).await;
     let mut host = host_at(nodes[1].addr, &nodes[1].cookie, game).await;
 
+    // Nothing of the open question shows on the boards before its reveal, on the new owner's
+    // either (they are public: a watcher would learn who answered right). The host removes a
+    // player who has not answered it; once that removal is on the boards, whatever the new
+    // owner's feed wrote before it (at the takeover) is too, as it writes in order: every
+    // board then holds question 0's totals without that player.
+    let kicked = back.pop().expect("a player to remove");
+    let player = kicked.welcome["player"]["id"].clone();
+    host.send(json!({"type": "kick", "player": player})).await;
+    drop(kicked);
+    let before = before.without(&format!("Học sinh {:02}", PLAYERS - 1));
+    check_every_board(nodes[2].addr, game, &before).await;
+    let playing = PLAYERS - 1;
+
     // Everyone answers question 1 (the first half again: the same answer, acknowledged as the
     // first, so their answer times stand); the host closes it on the new owner.
     for (i, p) in back.iter_mut().enumerate() {
@@ -100,7 +113,7 @@ async fn the_owner_of_an_event_killed_mid_question_its_boards_stay_as_the_answer
     }
     host.send(json!({"type": "next"})).await;
     let reveal = host.recv_type("reveal").await;
-    assert_eq!(reveal["answered"], PLAYERS, "{reveal}");
+    assert_eq!(reveal["answered"], playing, "{reveal}");
 
     // The new owner's feed wrote every board from every player's totals, the dead owner's
     // question 0 and the answers it acknowledged included.
@@ -115,7 +128,7 @@ async fn the_owner_of_an_event_killed_mid_question_its_boards_stay_as_the_answer
     }
     let seen = watched_until(&mut viewer, &communes_after).await;
     assert_eq!(seen["total"], 2, "{seen}");
-    let live = dashboard_shows(nodes[2].addr, &nodes[2].cookie, game, &after).await;
+    let live = dashboard_shows(nodes[2].addr, &nodes[2].cookie, game, &after, playing).await;
     assert_eq!(live["events"].as_array().unwrap().len(), 1, "{live}");
 
     // Question 2 is played on the new owner; the game finishes there.
@@ -135,8 +148,9 @@ async fn the_owner_of_an_event_killed_mid_question_its_boards_stay_as_the_answer
     }
     let report = store.report(id).await.unwrap().unwrap();
     assert_eq!(report.players.len(), PLAYERS);
+    assert_eq!(report.players.iter().filter(|l| l.kicked).count(), 1);
     assert!(
-        report.players.iter().all(|l| l.answered == 3),
+        report.players.iter().all(|l| l.kicked || l.answered == 3),
         "every answer of every player is stored: {:?}",
         report.players
     );
@@ -157,13 +171,14 @@ fn option(i: usize, q: u64) -> u8 {
     }
 }
 
-/// Reads the province's live panel at `addr` until its one event, `game`, counts every player
-/// on the province's board and lists the first schools and communes as `expected` ranks them.
+/// Reads the province's live panel at `addr` until its one event, `game`, counts `players` on
+/// the province's board and lists the first schools and communes as `expected` ranks them.
 async fn dashboard_shows(
     addr: std::net::SocketAddr,
     cookie: &str,
     game: i64,
     expected: &Expected,
+    players: usize,
 ) -> Value {
     let read = || async {
         let resp = http(
@@ -182,7 +197,7 @@ async fn dashboard_shows(
     let shows = |v: &Value| {
         let event = &v["events"][0];
         event["game"] == game
-            && event["players"] == PLAYERS
+            && event["players"] == players
             && lines_of(&json!({"lines": event["top_schools"]}), true) == schools
             && lines_of(&json!({"lines": event["top_communes"]}), true) == communes
     };

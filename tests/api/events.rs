@@ -103,7 +103,8 @@ pub async fn try_join(ws: &mut Ws, pin: &str, nickname: &str, school: Option<&st
 }
 
 /// The boards as the test computes them from the database's answers: every player's
-/// (score, answer time, player id) with their school and commune.
+/// (score, answer time, player id) with their school and commune; a kicked player is on none.
+#[derive(Clone)]
 pub struct Expected {
     players: Vec<(i64, i64, i64, String, String, String)>,
 }
@@ -114,6 +115,7 @@ impl Expected {
         let players = report
             .players
             .iter()
+            .filter(|p| !p.kicked)
             .map(|p| {
                 let school = schools[&p.nickname].to_owned();
                 let commune = SCHOOLS
@@ -133,6 +135,17 @@ impl Expected {
                     commune,
                 )
             })
+            .collect();
+        Expected { players }
+    }
+
+    /// The same boards without `nickname` (a player kicked since).
+    pub fn without(&self, nickname: &str) -> Expected {
+        let players = self
+            .players
+            .iter()
+            .filter(|p| p.3 != nickname)
+            .cloned()
             .collect();
         Expected { players }
     }
