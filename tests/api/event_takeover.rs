@@ -4,7 +4,8 @@
 //! finishes there: the new owner must place every player on the event's boards again (their
 //! schools come from the database, not from the dead node), so that each board — the province,
 //! each commune and school, the schools and the communes — is what the stored answers say,
-//! on every node left, for a `watch` and for the live dashboard alike.
+//! on every node left, for a `watch` and for the live dashboard alike; and while the question
+//! it took over is open, no board shows the answers the dead owner acknowledged to it.
 
 use std::collections::BTreeMap;
 use std::time::Duration;
