@@ -389,7 +389,7 @@ async fn an_answer_is_taken_while_the_question_is_still_going_out_to_the_others(
     let mut h = open(1, Settings::default());
     let host = h.host(1).await;
     let mut phones = Vec::new();
-    // A game seats 500 by default: 400 is three slices and a part (fan_out::SLICE).
+    // A game seats 500 by default: 400 players are many slices (fan_out::SLICE).
     for i in 0..400 {
         phones.push(h.join(10 + i, &format!("Học sinh {i}")).await);
     }
