@@ -22,7 +22,7 @@ use crate::events::{
 };
 use crate::helpers::{http, Ws};
 use crate::nodes::three_nodes;
-use crate::nodes_comeback::{all_back, closed, host_at};
+use crate::nodes_comeback::owner_killed;
 use crate::process::Redis;
 
 /// Players of the event, over the three nodes and the three schools of two communes.
@@ -76,20 +76,8 @@ async fn the_owner_of_an_event_killed_mid_question_its_boards_stay_as_the_answer
         let receipt = p.recv_type("receipt").await;
         assert_eq!(receipt["q"], 1, "{receipt}");
     }
-    nodes[0].child.kill().expect("SIGKILL");
-    nodes[0].child.wait().expect("the owner is gone");
 
-    let logs = || {
-        format!(
-            "node b's log:\n{}\nnode c's log:\n{}",
-            nodes[1].log(),
-            nodes[2].log()
-        )
-    };
-    let alive = [nodes[1].addr, nodes[2].addr];
-    let mut back = all_back(players, &tokens, &alive, 1, logs).await;
-    closed(&mut host).await;
-    let mut host = host_at(nodes[1].addr, &nodes[1].cookie, game).await;
+    let (mut back, mut host) = owner_killed(&mut nodes, players, &tokens, host, game, 1).await;
 
     // Nothing of the open question shows on the boards before its reveal, on the new owner's
     // either (they are public: a watcher would learn who answered right). The host removes a

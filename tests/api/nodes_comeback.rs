@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 use tokio::time::Instant;
 
 use crate::helpers::Ws;
-use crate::process::browser_ws;
+use crate::process::{browser_ws, Server};
 
 /// Longest a phone tries to come back: the lease (10 s) must expire first.
 pub const COME_BACK: Duration = Duration::from_secs(60);
@@ -84,4 +84,31 @@ pub async fn closed(ws: &mut Ws) {
             Ok(Some(Ok(_))) => {}
         }
     }
+}
+
+/// The owner (`nodes[0]`) is SIGKILLed in the middle of question `q`: every phone of `players`
+/// is let go and resumes on one of the two nodes left ([`all_back`]), and the host screen
+/// `host`, let go too, comes back on node b. The phones back, and the host's new screen.
+pub async fn owner_killed(
+    nodes: &mut [Server],
+    players: Vec<Ws>,
+    tokens: &[String],
+    mut host: Ws,
+    game: i64,
+    q: u64,
+) -> (Vec<Ws>, Ws) {
+    nodes[0].child.kill().expect("SIGKILL");
+    nodes[0].child.wait().expect("the owner is gone");
+    let logs = || {
+        format!(
+            "node b's log:\n{}\nnode c's log:\n{}",
+            nodes[1].log(),
+            nodes[2].log()
+        )
+    };
+    let alive = [nodes[1].addr, nodes[2].addr];
+    let back = all_back(players, tokens, &alive, q, logs).await;
+    closed(&mut host).await;
+    let host = host_at(nodes[1].addr, &nodes[1].cookie, game).await;
+    (back, host)
 }

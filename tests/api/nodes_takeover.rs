@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use crate::helpers::{question, Ws};
 use crate::nodes::{finals, node_with, players_over, stored_as_shown, three_nodes};
-use crate::nodes_comeback::{all_back, closed, host_at};
+use crate::nodes_comeback::{all_back, closed, host_at, owner_killed};
 use crate::process::Redis;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -60,22 +60,10 @@ async fn the_owner_killed_mid_question_another_node_takes_over_and_the_game_fini
         let receipt = p.recv_type("receipt").await;
         assert_eq!(receipt["q"], 1, "{receipt}");
     }
-    nodes[0].child.kill().expect("SIGKILL");
-    nodes[0].child.wait().expect("the owner is gone");
 
     // Phones on the dead node are let go at once; the others when their node lets them go.
     // Each resumes on one of the two nodes left.
-    let logs = || {
-        format!(
-            "node b's log:\n{}\nnode c's log:\n{}",
-            nodes[1].log(),
-            nodes[2].log()
-        )
-    };
-    let alive = [nodes[1].addr, nodes[2].addr];
-    let mut back = all_back(players, &tokens, &alive, 1, logs).await;
-    closed(&mut host).await;
-    let mut host = host_at(nodes[1].addr, &nodes[1].cookie, game).await;
+    let (mut back, mut host) = owner_killed(&mut nodes, players, &tokens, host, game, 1).await;
     assert_eq!(
         host.welcome["teams"], teams_before,
         "the teams come back with the game"
