@@ -93,10 +93,12 @@ async fn main() -> anyhow::Result<()> {
     store.set_game_event(game).await?;
     let (writer, _task) = writer::spawn(store.clone());
     for p in 0..players as i64 {
-        let row = Write::EventPlayer {
+        let row = Write::Player {
             game,
             player: p,
-            school: format!("S{:04}", p as usize % SCHOOLS),
+            nickname: format!("p{p}"),
+            token_hash: String::new(),
+            school: Some(format!("S{:04}", p as usize % SCHOOLS)),
         };
         writer.write(row, None).await;
     }

@@ -158,15 +158,6 @@ impl Engine {
         &self.inner.store
     }
 
-    /// Writes a row that belongs to no room (an event player's school, written by the node the
-    /// phone joined through), unless the server is stopping.
-    pub async fn write(&self, row: crate::storage::writer::Write) {
-        let writer = self.inner.writer.lock().expect("writer lock").clone();
-        if let Some(writer) = writer {
-            writer.write(row, None).await;
-        }
-    }
-
     /// A number no other connection of this process has.
     pub fn next_conn_id(&self) -> u64 {
         self.inner.next_conn.fetch_add(1, Ordering::Relaxed)

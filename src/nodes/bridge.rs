@@ -100,7 +100,11 @@ impl Bridge {
         let local = self.conns.get(&(node.clone(), conn)).copied();
         let room = self.room.clone();
         match cmd {
-            RemoteCommand::Join { nickname, secret } => {
+            RemoteCommand::Join {
+                nickname,
+                secret,
+                school,
+            } => {
                 let Ok(nickname) = Nickname::parse(&nickname) else {
                     self.seated(&node, conn, Err(ErrorCode::InvalidNickname));
                     return;
@@ -111,6 +115,7 @@ impl Bridge {
                     nickname,
                     token_secret: secret,
                     class: None,
+                    school,
                     outbox,
                     reply,
                 };

@@ -159,6 +159,7 @@ impl Relay {
             Command::Join {
                 nickname,
                 token_secret,
+                school,
                 outbox,
                 reply,
                 ..
@@ -166,6 +167,7 @@ impl Relay {
                 let cmd = RemoteCommand::Join {
                     nickname: nickname.as_str().to_owned(),
                     secret: token_secret,
+                    school,
                 };
                 self.seat(outbox, reply, cmd);
             }

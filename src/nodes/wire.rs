@@ -47,6 +47,10 @@ pub enum RemoteCommand {
     Join {
         nickname: String,
         secret: String,
+        /// The event player's school, checked by the relay's node against the roster the
+        /// nodes share; the owner stores it with the player's row.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        school: Option<String>,
     },
     Resume {
         player: PlayerId,
@@ -151,6 +155,34 @@ mod tests {
             }
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_join_carries_its_school_to_the_owner() {
+        let msg = ToOwner {
+            node: "b".into(),
+            cmds: vec![FromConn {
+                conn: 7,
+                cmd: RemoteCommand::Join {
+                    nickname: "Lan".into(),
+                    secret: "s".into(),
+                    school: Some("TH-0001".into()),
+                },
+            }],
+        };
+        let back: ToOwner = serde_json::from_str(&encode(&msg)).unwrap();
+        assert!(matches!(
+            &back.cmds[0].cmd,
+            RemoteCommand::Join { school: Some(s), .. } if s == "TH-0001"
+        ));
+        // A node still on the previous version sends no school (a class game's join).
+        let old =
+            r#"{"node":"b","cmds":[{"conn":7,"cmd":{"t":"join","nickname":"Lan","secret":"s"}}]}"#;
+        let back: ToOwner = serde_json::from_str(old).unwrap();
+        assert!(matches!(
+            &back.cmds[0].cmd,
+            RemoteCommand::Join { school: None, .. }
+        ));
     }
 
     #[test]

@@ -252,10 +252,12 @@ mod tests {
         }
         let (writer, _task) = writer::spawn(store.clone());
         for (i, s) in schools.iter().enumerate() {
-            let row = Write::EventPlayer {
+            let row = Write::Player {
                 game,
                 player: i as i64,
-                school: (*s).into(),
+                nickname: format!("p{i}"),
+                token_hash: String::new(),
+                school: Some((*s).into()),
             };
             writer.write(row, None).await;
         }

@@ -16,11 +16,15 @@ pub type Done = Box<dyn FnOnce(bool) + Send>;
 /// A row for the writer.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
+    /// A player who joined, with the school they named when the game is a province event
+    /// (migration 0016): both rows go in the same commit, so a welcomed event player is on the
+    /// event's boards whichever node fails next.
     Player {
         game: GameId,
         player: i64,
         nickname: String,
         token_hash: String,
+        school: Option<String>,
     },
     Answer(AnswerRow),
     Kick {
@@ -76,12 +80,6 @@ pub enum Write {
         contest: GameId,
         report: String,
     },
-    /// The school a player of a province event game named when joining (migration 0016).
-    EventPlayer {
-        game: GameId,
-        player: i64,
-        school: String,
-    },
     /// Nothing to write: its callback runs after everything queued before it is committed.
     Barrier,
 }
@@ -116,7 +114,6 @@ impl Write {
             Write::BellEnded { .. } => "bell_ended",
             Write::Teams { .. } => "teams",
             Write::BellReport { .. } => "bell_report",
-            Write::EventPlayer { .. } => "event_player",
             Write::Barrier => "barrier",
         }
     }
@@ -254,7 +251,8 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
         // Runs of joins or of answers (a burst) go in multi-row statements, in order.
         let players = run_of(&batch[i..], |w| matches!(w, Write::Player { .. }));
         if players > 0 {
-            for part in batch[i..i + players].chunks(ROWS_PER_STATEMENT) {
+            let run = &batch[i..i + players];
+            for part in run.chunks(ROWS_PER_STATEMENT) {
                 let sql = format!(
                     "INSERT INTO players (game_id, id, nickname, token_hash, joined_at) VALUES {} \
                      ON CONFLICT (game_id, id) DO NOTHING",
@@ -267,6 +265,7 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                         player,
                         nickname,
                         token_hash,
+                        ..
                     } = w
                     {
                         q = q
@@ -276,6 +275,30 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                             .bind(token_hash)
                             .bind(now);
                     }
+                }
+                q.execute(&mut *tx).await?;
+            }
+            let schools: Vec<(GameId, i64, &str)> = run
+                .iter()
+                .filter_map(|w| match w {
+                    Write::Player {
+                        game,
+                        player,
+                        school: Some(school),
+                        ..
+                    } => Some((*game, *player, school.as_str())),
+                    _ => None,
+                })
+                .collect();
+            for part in schools.chunks(ROWS_PER_STATEMENT) {
+                let sql = format!(
+                    "INSERT INTO event_players (game_id, player_id, school) VALUES {} \
+                     ON CONFLICT (game_id, player_id) DO NOTHING",
+                    super::units::placeholders(part.len(), 3)
+                );
+                let mut q = sqlx::query(&sql);
+                for (game, player, school) in part {
+                    q = q.bind(game).bind(player).bind(*school);
                 }
                 q.execute(&mut *tx).await?;
             }
@@ -330,21 +353,6 @@ async fn commit(store: &Store, batch: &[Write]) -> sqlx::Result<()> {
                     }
                     q.execute(&mut *tx).await?;
                 }
-            }
-            Write::EventPlayer {
-                game,
-                player,
-                school,
-            } => {
-                sqlx::query(
-                    "INSERT INTO event_players (game_id, player_id, school) VALUES ($1, $2, $3) \
-                     ON CONFLICT (game_id, player_id) DO NOTHING",
-                )
-                .bind(game)
-                .bind(player)
-                .bind(school)
-                .execute(&mut *tx)
-                .await?;
             }
             Write::Kick { game, player } => {
                 sqlx::query("UPDATE players SET kicked = 1 WHERE game_id = $1 AND id = $2")

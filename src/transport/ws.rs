@@ -33,7 +33,6 @@ use crate::protocol::{
     decode, encode, ClientMsg, ErrorCode, ServerMsg, MAX_MESSAGE_BYTES, VERSION,
 };
 use crate::rankings::live::{Viewer, WatchError, MAX_WATCH};
-use crate::storage::writer::Write;
 use crate::storage::Account;
 
 /// How often the server pings, and how long a silent connection lives.
@@ -540,35 +539,18 @@ impl Conn {
             Ok(unit) => unit,
             Err(reply) => return reply,
         };
-        let game = room.game_id;
         let (outbox, rx) = Outbox::new(self.id);
         let (reply, answer) = oneshot::channel();
         let cmd = Command::Join {
             nickname,
             token_secret: token::new_secret(),
             class: self.class.clone(),
+            // The owner stores the school with the player's row, before the welcome.
+            school: unit.as_ref().map(|u| u.school.clone()),
             outbox,
             reply,
         };
-        let entered = self.enter_as_player(room, cmd, rx, answer, unit).await;
-        // The player's row is on disk (the welcome waited for it); their school follows
-        // through this node's writer, and the game's boards read it at the next close.
-        if let Some(Session::Player {
-            player,
-            unit: Some(unit),
-            ..
-        }) = &self.session
-        {
-            if matches!(entered, Reply::Text(_)) {
-                let row = Write::EventPlayer {
-                    game,
-                    player: i64::from(*player),
-                    school: unit.school.clone(),
-                };
-                self.state.engine().write(row).await;
-            }
-        }
-        entered
+        self.enter_as_player(room, cmd, rx, answer, unit).await
     }
 
     /// The school and commune a player of a province event game names (required there,

@@ -38,6 +38,17 @@ async fn a_watcher_on_another_node_sees_the_event_boards_move_and_its_dashboard_
         let addr = if i % 2 == 0 { a.addr } else { b.addr };
         players.push(join_from(addr, &pin, &nickname, school).await);
     }
+    // A welcome means the school is on disk too, for the phones that came through node b as
+    // for node a's: the owner stores it with the player's row, not the node the phone reached.
+    let stored = store
+        .event_players(hoithi::domain::GameId::new(game))
+        .await
+        .unwrap();
+    let stored: BTreeMap<i64, String> = stored.into_iter().map(|p| (p.player, p.school)).collect();
+    let said: BTreeMap<i64, String> = (0..12)
+        .map(|i| (i as i64, school_of(i).0.to_owned()))
+        .collect();
+    assert_eq!(stored, said, "every welcomed player's school, at once");
     let mut viewer = Ws::connect(b.addr, None).await;
     viewer
         .send(json!({"type": "watch", "v": 1, "context": format!("game-{game}"), "scope": "communes"}))

@@ -27,6 +27,9 @@ pub enum Command {
         /// The player's class, when the connection knows it (a pupil signed in with their
         /// login card): for teams by class.
         class: Option<String>,
+        /// The school the player named, checked against the roster, when the game is a
+        /// province event: stored with the player's row, before the welcome.
+        school: Option<String>,
         outbox: Outbox,
         reply: oneshot::Sender<Joined>,
     },
@@ -97,6 +100,14 @@ pub enum HostAction {
     },
 }
 
+/// What a join brings to the room besides the connection.
+struct Newcomer {
+    nickname: Nickname,
+    secret: String,
+    class: Option<String>,
+    school: Option<String>,
+}
+
 impl Room {
     pub(super) async fn handle(&mut self, cmd: Command) {
         let now = self.now();
@@ -105,11 +116,17 @@ impl Room {
                 nickname,
                 token_secret,
                 class,
+                school,
                 outbox,
                 reply,
             } => {
-                self.join(nickname, token_secret, class, outbox, reply, now)
-                    .await
+                let who = Newcomer {
+                    nickname,
+                    secret: token_secret,
+                    class,
+                    school,
+                };
+                self.join(who, outbox, reply, now).await
             }
             Command::Resume {
                 player,
@@ -211,13 +228,17 @@ impl Room {
 
     async fn join(
         &mut self,
-        nickname: Nickname,
-        secret: String,
-        class: Option<String>,
+        who: Newcomer,
         outbox: Outbox,
         reply: oneshot::Sender<Joined>,
         now: Millis,
     ) {
+        let Newcomer {
+            nickname,
+            secret,
+            class,
+            school,
+        } = who;
         let effects = match self.game.apply(&Input::Join { nickname }, now) {
             Ok(effects) => effects,
             Err(e) => {
@@ -261,6 +282,7 @@ impl Room {
             player: i64::from(player),
             nickname,
             token_hash: token::hex(&token::hash(&secret)),
+            school,
         };
         self.writer.write(row, Some(done)).await;
     }

@@ -109,6 +109,7 @@ impl Harness {
         self.tx
             .send(Command::Join {
                 class: None,
+                school: None,
                 nickname: Nickname::parse(name).unwrap(),
                 token_secret: "0".repeat(32),
                 outbox,
@@ -243,6 +244,37 @@ async fn a_database_that_never_answers_holds_the_reveal_five_seconds_and_no_long
     let reveal = lan.next(Duration::from_secs(60)).await.unwrap();
     assert_eq!(reveal["type"], "reveal");
     assert_eq!(stuck.elapsed(), FLUSH_WAIT);
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_event_players_school_is_in_the_row_the_welcome_waits_for() {
+    let mut h = open(1, Settings::default());
+    let (outbox, _rx) = Outbox::new(2);
+    let (reply, mut answer) = oneshot::channel();
+    h.tx.send(Command::Join {
+        class: None,
+        school: Some("TH-0001".into()),
+        nickname: Nickname::parse("Lan").unwrap(),
+        token_secret: "0".repeat(32),
+        outbox,
+        reply,
+    })
+    .await
+    .unwrap();
+    let (row, done) = h.db.next().await;
+    match &row {
+        Write::Player { school, player, .. } => {
+            assert_eq!(school.as_deref(), Some("TH-0001"));
+            assert_eq!(*player, 0);
+        }
+        other => panic!("the player's row first, not {other:?}"),
+    }
+    // Nothing is on disk yet: no welcome, whatever node the phone came through.
+    tokio::time::sleep(Duration::from_secs(10)).await;
+    assert!(answer.try_recv().is_err(), "no welcome before the row");
+    done.expect("the welcome waits for this row")(true);
+    let (player, _, _) = answer.await.unwrap().unwrap();
+    assert_eq!(player, 0);
 }
 
 #[tokio::test(start_paused = true)]
