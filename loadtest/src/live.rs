@@ -83,23 +83,38 @@ impl Rooms {
         })
     }
 
-    /// The one game of `bare-broadcast` (`--bare`): nothing to set up, its host screen.
+    /// The games of `bare-broadcast` (`--bare`): nothing to set up, a host screen each. One
+    /// server plays one room; with several `--url`, each server is a room of its own, its
+    /// players those the spread sends it (player `i` to server and room `i % n`), and the
+    /// rooms open their questions together: the yardstick for a game spread over as many
+    /// nodes, which the bare server cannot be.
     pub async fn bare(run: &mut Run, args: &Args) -> anyhow::Result<Rooms> {
         Rooms::check(args)?;
-        anyhow::ensure!(args.rooms == 1, "--bare plays one room");
+        let servers = run.servers.clone();
+        anyhow::ensure!(
+            usize::from(args.rooms) == servers.len(),
+            "--bare plays one room per --url ({} given), not --rooms {}",
+            servers.len(),
+            args.rooms
+        );
         run.report.delivery_reference = REFERENCE;
-        run.report.rooms = 1;
-        let game = setup::bare_game(args);
-        let host = Host::attach(run.server, None, game.id).await?;
+        run.report.rooms = servers.len();
+        let mut games = Vec::with_capacity(servers.len());
+        let mut hosts = Vec::with_capacity(servers.len());
+        for server in servers {
+            hosts.push(Host::attach(server, None, 0).await?);
+            games.push(setup::bare_game(args));
+        }
         eprintln!(
-            "bare-broadcast: {} questions; {} players in {} process(es)",
-            game.keys.len(),
+            "bare-broadcast: {} server(s), {} questions; {} players in {} process(es)",
+            games.len(),
+            games[0].keys.len(),
             args.players(),
             args.procs()
         );
         Ok(Rooms {
-            games: vec![game],
-            hosts: vec![host],
+            games,
+            hosts,
             schools: Vec::new(),
         })
     }

@@ -38,22 +38,67 @@ fn listening(port: u16) {
 
 #[test]
 fn the_load_test_plays_a_whole_game_against_the_bare_broadcast_server() {
-    let port = free_port();
-    let _server = Killed(
-        Command::new(env!("CARGO_BIN_EXE_bare-broadcast"))
-            .args(["--port", &port.to_string(), "--time-limit", "2s"])
-            .args(["--questions", &QUESTIONS.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("bare-broadcast starts"),
-    );
-    listening(port);
-    let dir = std::env::temp_dir().join(format!("bare-{}-{port}", std::process::id()));
+    let report = play_bare(1);
+    // The host's reveal counts what the server acknowledged for each question.
+    assert_eq!(answered(&report), vec![PLAYERS; QUESTIONS as usize]);
+}
+
+#[test]
+fn three_bare_servers_are_three_rooms_that_play_together() {
+    let report = play_bare(3);
+    assert_eq!(report["rooms"], 3, "{report}");
+    // Each server's host counts its own third of the players, for every question.
+    let mut seen = answered(&report);
+    seen.sort_unstable();
+    let mut want: Vec<u64> = (0..3u64)
+        .flat_map(|room| {
+            let players = (0..PLAYERS).filter(|i| i % 3 == room).count() as u64;
+            std::iter::repeat_n(players, QUESTIONS as usize)
+        })
+        .collect();
+    want.sort_unstable();
+    assert_eq!(seen, want, "{report}");
+}
+
+/// Each question's count of acknowledged answers as the hosts' reveals said.
+fn answered(report: &serde_json::Value) -> Vec<u64> {
+    report["per_event"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["answered"].as_u64().unwrap())
+        .collect()
+}
+
+/// Plays `PLAYERS` over `servers` bare-broadcast servers (one room each) and checks the counts
+/// every run must have: everyone seated, every question delivered, every answer acknowledged.
+fn play_bare(servers: usize) -> serde_json::Value {
+    let ports: Vec<u16> = (0..servers).map(|_| free_port()).collect();
+    let _servers: Vec<Killed> = ports
+        .iter()
+        .map(|port| {
+            Killed(
+                Command::new(env!("CARGO_BIN_EXE_bare-broadcast"))
+                    .args(["--port", &port.to_string(), "--time-limit", "2s"])
+                    .args(["--questions", &QUESTIONS.to_string()])
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null())
+                    .spawn()
+                    .expect("bare-broadcast starts"),
+            )
+        })
+        .collect();
+    ports.iter().for_each(|port| listening(*port));
+    let urls: Vec<String> = ports
+        .iter()
+        .map(|port| format!("http://127.0.0.1:{port}"))
+        .collect();
+    let dir = std::env::temp_dir().join(format!("bare-{}-{}", std::process::id(), ports[0]));
     std::fs::create_dir_all(&dir).unwrap();
     let json = dir.join("report.json");
     let status = Command::new(env!("CARGO_BIN_EXE_loadtest"))
-        .args(["--bare", "--url", &format!("http://127.0.0.1:{port}")])
+        .args(["--bare", "--url", &urls.join(",")])
+        .args(["--rooms", &servers.to_string()])
         .args(["--players", &PLAYERS.to_string()])
         .args(["--questions", &QUESTIONS.to_string()])
         .args([
@@ -91,12 +136,5 @@ fn the_load_test_plays_a_whole_game_against_the_bare_broadcast_server() {
     assert_eq!(report["answers"], PLAYERS * QUESTIONS);
     assert_eq!(report["acks"], PLAYERS * QUESTIONS);
     assert_eq!(report["errors"], serde_json::json!({}), "{report}");
-    // The host's reveal counts what the server acknowledged for each question.
-    let answered: Vec<u64> = report["per_event"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["answered"].as_u64().unwrap())
-        .collect();
-    assert_eq!(answered, vec![PLAYERS; QUESTIONS as usize]);
+    report
 }
