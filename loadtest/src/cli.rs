@@ -117,7 +117,9 @@ pub struct Args {
     #[arg(long)]
     pub event: bool,
     /// The server is `bare-broadcast`, the yardstick (`live` only): no sign-in and no quiz to
-    /// make; its questions' right option is «A». Run it with the same `--questions`.
+    /// make; its questions' right option is «A». Run it with the same `--questions`. With
+    /// several `--url` (and `--rooms` as many), each server is a room of its own and the rooms
+    /// open their questions together: the yardstick for a game spread over that many nodes.
     #[arg(long)]
     pub bare: bool,
 

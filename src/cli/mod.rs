@@ -80,3 +80,68 @@ fn block_on<T>(future: impl std::future::Future<Output = anyhow::Result<T>>) -> 
         .build()?
         .block_on(future)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use clap::CommandFactory;
+
+    /// The settings docs/deploy's files give the server (the systemd environment file and
+    /// unit, the compose file, the image). A flag renamed in the code would leave such a
+    /// setting silently ignored on the province's machines: the compose file was never run
+    /// here (no container engine on this machine), so this is what holds it to the code.
+    const DEPLOY_FILES: [(&str, &str); 4] = [
+        ("hoithi.env", include_str!("../../docs/deploy/hoithi.env")),
+        ("hoithi.service", include_str!("../../docs/deploy/hoithi.service")),
+        ("Dockerfile", include_str!("../../docs/deploy/Dockerfile")),
+        (
+            "compose/docker-compose.yml",
+            include_str!("../../docs/deploy/compose/docker-compose.yml"),
+        ),
+    ];
+
+    /// Every `HOITHI_…`, `DATABASE_URL` and `REDIS_URL` named in `text`.
+    fn settings_named(text: &str) -> BTreeSet<String> {
+        let is_name = |c: char| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_';
+        text.split(|c: char| !is_name(c))
+            .filter(|w| w.starts_with("HOITHI_") || *w == "DATABASE_URL" || *w == "REDIS_URL")
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn every_setting_the_deploy_files_give_is_one_the_server_reads() {
+        let cli = super::Cli::command();
+        let serve = cli.find_subcommand("serve").expect("a serve command");
+        let mut read: BTreeSet<String> = serve
+            .get_arguments()
+            .filter_map(|a| a.get_env())
+            .map(|e| e.to_string_lossy().into_owned())
+            .collect();
+        // Read by main.rs for the log filter, not a flag.
+        read.insert("HOITHI_LOG".to_owned());
+        assert!(read.contains("HOITHI_TRUSTED_PROXIES"), "{read:?}");
+        let mut given = 0;
+        for (file, text) in DEPLOY_FILES {
+            let named = settings_named(text);
+            given += named.len();
+            let unknown: Vec<_> = named.difference(&read).collect();
+            assert!(
+                unknown.is_empty(),
+                "docs/deploy/{file} sets {unknown:?}, which `hoithi serve` does not read"
+            );
+        }
+        assert!(given >= 15, "the files name the settings they give ({given})");
+    }
+
+    #[test]
+    fn a_setting_the_server_does_not_read_is_caught() {
+        assert_eq!(
+            settings_named("HOITHI_PORT=8080\nREDIS_URL=x HOITHI_NO_SUCH_FLAG: 1"),
+            ["HOITHI_NO_SUCH_FLAG", "HOITHI_PORT", "REDIS_URL"]
+                .map(str::to_owned)
+                .into()
+        );
+    }
+}
