@@ -113,7 +113,7 @@ pub async fn play(
             _ = stopped(&mut stop) => return,
             _ = sleep_until(drop_at.unwrap_or(far)), if drop_at.is_some() => {
                 drop_at = None;
-                match reconnect(&game, index, source, &token, ws, &mut planned, &mut rng).await {
+                match reconnect(&game, index, source, &token, ws, &mut planned, &mut sent, &mut rng).await {
                     Some(fresh) => { ws = fresh; continue; }
                     None => return,
                 }
@@ -144,7 +144,18 @@ pub async fn play(
             Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
                 // The server cut us off (a slow reader, a restart): come back as a phone would.
                 rec.error("connection lost");
-                match reconnect(&game, index, source, &token, ws, &mut planned, &mut rng).await {
+                match reconnect(
+                    &game,
+                    index,
+                    source,
+                    &token,
+                    ws,
+                    &mut planned,
+                    &mut sent,
+                    &mut rng,
+                )
+                .await
+                {
                     Some(fresh) => {
                         ws = fresh;
                         continue;
@@ -238,6 +249,7 @@ async fn reconnect(
     token: &str,
     old: Ws,
     planned: &mut Option<Planned>,
+    sent: &mut Vec<Sent>,
     rng: &mut StdRng,
 ) -> Option<Ws> {
     drop(old);
@@ -256,6 +268,13 @@ async fn reconnect(
             Ok(()) => {
                 rec.resumed(now_us().saturating_sub(started));
                 let state = &ws.welcome["state"];
+                if let Some(q) = answered_in(state) {
+                    // The receipt went to the connection just lost; the snapshot says the
+                    // server has the answer.
+                    if take_receipt(sent, Some(q)).is_some() {
+                        rec.confirmed_on_resume();
+                    }
+                }
                 if state["phase"] == "finished" {
                     rec.finished();
                     return None;
@@ -283,6 +302,15 @@ async fn reconnect(
     }
     rec.error("resume: could not connect");
     None
+}
+
+/// The question a `welcome` snapshot says this player has answered, if it shows one: the open
+/// question (`answered`), or the one just revealed or ranked (`you`).
+fn answered_in(state: &Value) -> Option<u64> {
+    if state["phase"] == "question" {
+        return (state["answered"] == true).then(|| state["question"]["q"].as_u64())?;
+    }
+    (state["you"]["answered"] == true).then(|| state["you"]["q"].as_u64())?
 }
 
 /// The `code` of an error message, or what came instead.
@@ -313,6 +341,19 @@ mod tests {
     /// Milliseconds from now until the planned answer.
     fn delay(p: &Planned) -> u64 {
         p.at.saturating_duration_since(Instant::now()).as_millis() as u64
+    }
+
+    #[test]
+    fn a_resumes_snapshot_tells_which_question_the_player_has_answered() {
+        let open = json!({"phase": "question", "question": {"q": 2}, "answered": true});
+        assert_eq!(answered_in(&open), Some(2));
+        let not_yet = json!({"phase": "question", "question": {"q": 2}, "answered": false});
+        assert_eq!(answered_in(&not_yet), None);
+        let revealed = json!({"phase": "reveal", "you": {"q": 1, "answered": true}});
+        assert_eq!(answered_in(&revealed), Some(1));
+        let missed = json!({"phase": "leaderboard", "you": {"q": 1, "answered": false}});
+        assert_eq!(answered_in(&missed), None);
+        assert_eq!(answered_in(&json!({"phase": "lobby"})), None);
     }
 
     #[test]

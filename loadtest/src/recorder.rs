@@ -32,6 +32,7 @@ struct Inner {
     resume: Hist,
     reconnects: u64,
     late_refused: u64,
+    confirmed_on_resume: u64,
     series: BTreeMap<u64, Hist>,
     /// Per mark, the wall-clock receipt time of each client that saw the event.
     received: BTreeMap<u64, Vec<u64>>,
@@ -99,6 +100,12 @@ impl Recorder {
 
     pub fn late_refused(&self) {
         self.inner().late_refused += 1;
+    }
+
+    /// An answer whose receipt never came, which the `welcome` of the player's `resume` says
+    /// the server has (the receipt went to the connection just lost).
+    pub fn confirmed_on_resume(&self) {
+        self.inner().confirmed_on_resume += 1;
     }
 
     pub fn resumed(&self, micros: u64) {
@@ -169,6 +176,7 @@ impl Recorder {
             resume: i.resume.samples(),
             reconnects: i.reconnects,
             late_refused: i.late_refused,
+            confirmed_on_resume: i.confirmed_on_resume,
             errors: i.errors.clone(),
             siege: None,
             contest: None,

@@ -43,6 +43,9 @@ pub struct Report {
     pub answers: u64,
     pub acks: u64,
     pub late_refused: u64,
+    /// Answers whose receipt went to a connection that was lost, and which the `welcome` of
+    /// the player's `resume` then showed as answered (stored, not acknowledged on the wire).
+    pub confirmed_on_resume: u64,
     pub ack: Summary,
     /// Most acknowledgements in any one second (a sliding window of ten 100 ms buckets):
     /// bounded by what the players offer (19,000 answers in 3 s offer 6,333/s).
@@ -164,6 +167,7 @@ pub fn merge(
         report.board_updates += w.progress.updates;
         report.finished += w.progress.finished;
         report.late_refused += w.late_refused;
+        report.confirmed_on_resume += w.confirmed_on_resume;
         report.reconnects += w.reconnects;
         report.unmeasured_receipts += w.unmarked;
         for (kind, n) in &w.errors {
@@ -320,6 +324,14 @@ pub fn table(r: &Report) -> String {
             out,
             "\n  answers sent {}, acknowledged {}, late and refused {}, players finished {}, reconnects {}",
             r.answers, r.acks, r.late_refused, r.finished, r.reconnects
+        );
+        let unanswered = r
+            .answers
+            .saturating_sub(r.acks + r.late_refused + r.confirmed_on_resume);
+        let _ = writeln!(
+            out,
+            "  answered by a resume's welcome instead of a receipt {}; sent with no reply {}",
+            r.confirmed_on_resume, unanswered
         );
         let _ = writeln!(
             out,

@@ -148,6 +148,9 @@ pub struct WorkerReport {
     pub reconnects: u64,
     /// Late answers the server refused, as it should (`too_late`, `question_closed`).
     pub late_refused: u64,
+    /// Answers without a receipt that a resume's `welcome` says the server has.
+    #[serde(default)]
+    pub confirmed_on_resume: u64,
     pub errors: BTreeMap<String, u64>,
     /// What the server answered the attackers (the attackers' worker only).
     #[serde(default)]

@@ -93,7 +93,10 @@ mod tests {
     /// here (no container engine on this machine), so this is what holds it to the code.
     const DEPLOY_FILES: [(&str, &str); 4] = [
         ("hoithi.env", include_str!("../../docs/deploy/hoithi.env")),
-        ("hoithi.service", include_str!("../../docs/deploy/hoithi.service")),
+        (
+            "hoithi.service",
+            include_str!("../../docs/deploy/hoithi.service"),
+        ),
         ("Dockerfile", include_str!("../../docs/deploy/Dockerfile")),
         (
             "compose/docker-compose.yml",
@@ -132,7 +135,10 @@ mod tests {
                 "docs/deploy/{file} sets {unknown:?}, which `hoithi serve` does not read"
             );
         }
-        assert!(given >= 15, "the files name the settings they give ({given})");
+        assert!(
+            given >= 15,
+            "the files name the settings they give ({given})"
+        );
     }
 
     #[test]
