@@ -113,7 +113,7 @@ pub async fn play(
             _ = stopped(&mut stop) => return,
             _ = sleep_until(drop_at.unwrap_or(far)), if drop_at.is_some() => {
                 drop_at = None;
-                match reconnect(&game, index, source, &token, ws, &mut planned, &mut sent, &mut rng).await {
+                match reconnect(&game, index, source, &token, ws, &mut planned, &mut sent).await {
                     Some(fresh) => { ws = fresh; continue; }
                     None => return,
                 }
@@ -144,18 +144,7 @@ pub async fn play(
             Some(Ok(Message::Close(_))) | Some(Err(_)) | None => {
                 // The server cut us off (a slow reader, a restart): come back as a phone would.
                 rec.error("connection lost");
-                match reconnect(
-                    &game,
-                    index,
-                    source,
-                    &token,
-                    ws,
-                    &mut planned,
-                    &mut sent,
-                    &mut rng,
-                )
-                .await
-                {
+                match reconnect(&game, index, source, &token, ws, &mut planned, &mut sent).await {
                     Some(fresh) => {
                         ws = fresh;
                         continue;
@@ -250,9 +239,9 @@ async fn reconnect(
     old: Ws,
     planned: &mut Option<Planned>,
     sent: &mut Vec<Sent>,
-    rng: &mut StdRng,
 ) -> Option<Ws> {
     drop(old);
+    let mut rng = StdRng::from_rng(&mut rand::rng());
     let rec = &game.rec;
     for attempt in 0..3u32 {
         let backoff = 1000 * (1 << attempt) + rng.random_range(0..500);
