@@ -90,9 +90,10 @@ async fn main() -> anyhow::Result<()> {
     socket.set_reuseaddr(true)?;
     socket.bind(SocketAddr::from(([127, 0, 0, 1], args.port)))?;
     let listener = socket.listen(4096)?;
+    // The port it got (with `--port 0`, the kernel's pick): a test reads it from this line.
     eprintln!(
         "bare-broadcast listening on http://127.0.0.1:{}/",
-        args.port
+        listener.local_addr()?.port()
     );
     axum::serve(listener, app).await?;
     Ok(())

@@ -118,8 +118,8 @@ pub struct Args {
     pub event: bool,
     /// The server is `bare-broadcast`, the yardstick (`live` only): no sign-in and no quiz to
     /// make; its questions' right option is «A». Run it with the same `--questions`. With
-    /// several `--url` (and `--rooms` as many), each server is a room of its own and the rooms
-    /// open their questions together: the yardstick for a game spread over that many nodes.
+    /// several `--url` (and `--rooms` as many), each server is a room of its own and their host
+    /// screens start together: the yardstick for a game spread over that many nodes.
     #[arg(long)]
     pub bare: bool,
 

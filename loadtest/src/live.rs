@@ -85,9 +85,9 @@ impl Rooms {
 
     /// The games of `bare-broadcast` (`--bare`): nothing to set up, a host screen each. One
     /// server plays one room; with several `--url`, each server is a room of its own, its
-    /// players those the spread sends it (player `i` to server and room `i % n`), and the
-    /// rooms open their questions together: the yardstick for a game spread over as many
-    /// nodes, which the bare server cannot be.
+    /// players those the spread sends it (player `i` to server and room `i % n`); the host
+    /// screens start together and each then follows its own server's closes: the yardstick
+    /// for a game spread over as many nodes, which the bare server cannot be.
     pub async fn bare(run: &mut Run, args: &Args) -> anyhow::Result<Rooms> {
         Rooms::check(args)?;
         let servers = run.servers.clone();

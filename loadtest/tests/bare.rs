@@ -3,9 +3,8 @@
 //! to every player and every answer acknowledged. The figures of docs/performance.md's
 //! side-by-side runs come from these two programs.
 
-use std::net::TcpListener;
+use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 const PLAYERS: u64 = 40;
 const QUESTIONS: u64 = 2;
@@ -20,20 +19,32 @@ impl Drop for Killed {
     }
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// Waits until something listens on `port`.
-fn listening(port: u16) {
-    let until = Instant::now() + Duration::from_secs(20);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < until, "bare-broadcast never listened");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// Starts a yardstick on a port the kernel picks and returns it with that port, read from the
+/// line it prints once it listens. (A port found free beforehand can be taken meanwhile by a
+/// client socket of the other test running beside this one: seen once in CI.)
+fn start_bare() -> (Killed, u16) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bare-broadcast"))
+        .args(["--port", "0", "--time-limit", "2s"])
+        .args(["--questions", &QUESTIONS.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bare-broadcast starts");
+    let mut lines = BufReader::new(child.stderr.take().expect("its stderr")).lines();
+    let server = Killed(child);
+    let first = lines
+        .next()
+        .expect("bare-broadcast says where it listens")
+        .expect("its stderr reads");
+    let port = first
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("a port in «{first}»"));
+    // The rest of its log is read and dropped, so a full pipe never stops it.
+    std::thread::spawn(move || lines.for_each(drop));
+    (server, port)
 }
 
 #[test]
@@ -73,22 +84,7 @@ fn answered(report: &serde_json::Value) -> Vec<u64> {
 /// Plays `PLAYERS` over `servers` bare-broadcast servers (one room each) and checks the counts
 /// every run must have: everyone seated, every question delivered, every answer acknowledged.
 fn play_bare(servers: usize) -> serde_json::Value {
-    let ports: Vec<u16> = (0..servers).map(|_| free_port()).collect();
-    let _servers: Vec<Killed> = ports
-        .iter()
-        .map(|port| {
-            Killed(
-                Command::new(env!("CARGO_BIN_EXE_bare-broadcast"))
-                    .args(["--port", &port.to_string(), "--time-limit", "2s"])
-                    .args(["--questions", &QUESTIONS.to_string()])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .spawn()
-                    .expect("bare-broadcast starts"),
-            )
-        })
-        .collect();
-    ports.iter().for_each(|port| listening(*port));
+    let (_servers, ports): (Vec<Killed>, Vec<u16>) = (0..servers).map(|_| start_bare()).unzip();
     let urls: Vec<String> = ports
         .iter()
         .map(|port| format!("http://127.0.0.1:{port}"))
