@@ -283,7 +283,14 @@ async fn an_upload_that_stops_sending_gives_its_turn_back() {
             && raw.contains("Tệp chưa gửi xong sau 1 giây. Hãy thử lại khi mạng ổn định hơn."),
         "{raw}"
     );
-    assert!(started.elapsed() < Duration::from_secs(3));
+    // Answered by the 1 s limit, not by another clock: the next one that could answer it is
+    // the default upload limit (two minutes). The margin is wide so a busy machine cannot fail
+    // it.
+    assert!(
+        started.elapsed() < Duration::from_secs(8),
+        "{:?}",
+        started.elapsed()
+    );
 
     let resp = app
         .upload("/api/units/schools/import?file=t.csv", schools.as_bytes())
