@@ -167,14 +167,7 @@ fn sentence(bell: &Bell, act: &Act) -> String {
         What::Undone { reason, seats } => {
             format!("Hủy loại {} — lý do: {}", seat_list(seats), reason.as_str())
         }
-        What::RescueStarted { rule } => format!(
-            "Bắt đầu cứu trợ ({})",
-            match rule {
-                RescueRule::All => "cứu tất cả",
-                RescueRule::ByEliminated { .. } => "thí sinh bị loại trả lời câu cứu trợ",
-                RescueRule::ByAudience { .. } => "khán giả trả lời câu cứu trợ",
-            }
-        ),
+        What::RescueStarted { rule } => format!("Bắt đầu cứu trợ ({})", rescue_rule(*rule)),
         What::Rescued { seats } if seats.is_empty() => "Cứu trợ: không ai trở lại".to_owned(),
         What::Rescued { seats } => format!(
             "Cứu trợ: {} thí sinh trở lại ({})",
@@ -189,6 +182,19 @@ fn sentence(bell: &Bell, act: &Act) -> String {
     match act.round {
         Some(round) => format!("{when} · {} · {what}", round_name(bell, round)),
         None => format!("{when} · {what}"),
+    }
+}
+
+/// The rescue rule as the report says it, with its cap when the organizer set one.
+pub fn rescue_rule(rule: RescueRule) -> String {
+    let (name, up_to) = match rule {
+        RescueRule::All => ("cứu tất cả", None),
+        RescueRule::ByEliminated { up_to } => ("thí sinh bị loại trả lời câu cứu trợ", up_to),
+        RescueRule::ByAudience { up_to } => ("khán giả trả lời câu cứu trợ", up_to),
+    };
+    match up_to {
+        Some(n) => format!("{name}, cứu tối đa {n} thí sinh"),
+        None => name.to_owned(),
     }
 }
 

@@ -2,7 +2,7 @@
 //! sentence.
 
 use super::*;
-use crate::domain::bell::report::{acts, places, rounds, RoundLine};
+use crate::domain::bell::report::{acts, places, rescue_rule, rounds, RoundLine};
 
 #[test]
 fn places_put_the_bell_first_and_share_equal_runs() {
@@ -108,5 +108,23 @@ fn every_act_reads_as_a_sentence_with_its_time_and_round() {
             "01:35 · Câu 2 · Bỏ câu hỏi lỗi — lý do: Hai đáp án cùng đúng",
             "02:05 · Kết thúc: ghế 001, 002, 003, 004 rung chuông vàng",
         ]
+    );
+}
+
+#[test]
+fn a_rescue_rule_reads_with_its_cap_when_the_organizer_set_one() {
+    use crate::domain::bell::rules::RescueRule;
+    assert_eq!(rescue_rule(RescueRule::All), "cứu tất cả");
+    assert_eq!(
+        rescue_rule(RescueRule::ByEliminated { up_to: None }),
+        "thí sinh bị loại trả lời câu cứu trợ"
+    );
+    assert_eq!(
+        rescue_rule(RescueRule::ByEliminated { up_to: Some(3) }),
+        "thí sinh bị loại trả lời câu cứu trợ, cứu tối đa 3 thí sinh"
+    );
+    assert_eq!(
+        rescue_rule(RescueRule::ByAudience { up_to: Some(1) }),
+        "khán giả trả lời câu cứu trợ, cứu tối đa 1 thí sinh"
     );
 }
