@@ -466,3 +466,53 @@ async fn teams_by_class_come_from_the_pupils_login_cards() {
         assert_eq!(p.recv_type("team").await["name"], name);
     }
 }
+
+/// A team pick from a phone on a node that does not run the game: the relay passes it to the
+/// owner, whose room takes or refuses it as it would a pick of its own phones (a full team, an
+/// unknown one, a pick after the start), and the host on the owner sees the relay's players on
+/// their teams.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_team_pick_through_another_node_is_taken_or_refused_by_the_owner() {
+    let redis = crate::process::Redis::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let a = crate::nodes::node(dir.path(), &redis.url, "a").await;
+    let b = crate::nodes::node(dir.path(), &redis.url, "b").await;
+    let (game, pin) = a.open_game(dir.path(), &[question("a", 20)]).await;
+    let mut host = a.host(game).await;
+    // Player 0 on node a (the owner), players 1 and 2 on node b.
+    let mut p = crate::nodes::players_at(&[a.addr, b.addr, b.addr], &pin, 3).await;
+    let names = ["Sao Đỏ", "Bình Minh"];
+    host.send(json!({"type": "set_teams", "plan": {"how": "names", "names": names, "pick": true, "max_size": 2}}))
+        .await;
+    for ws in p.iter_mut() {
+        assert_eq!(ws.recv_type("teams").await["teams"]["pick"], true);
+        assert_eq!(ws.recv_type("team").await["team"], Value::Null);
+    }
+    for i in [0, 1] {
+        p[i].send(json!({"type": "team_pick", "team": 0})).await;
+        let got = p[i].recv_type("team").await;
+        assert_eq!(
+            (got["team"].as_u64(), got["name"].as_str()),
+            (Some(0), Some("Sao Đỏ"))
+        );
+    }
+    p[2].send(json!({"type": "team_pick", "team": 0})).await;
+    assert_eq!(p[2].recv_type("error").await["code"], "team_full");
+    p[2].send(json!({"type": "team_pick", "team": 7})).await;
+    let err = p[2].recv_type("error").await;
+    assert_eq!(
+        (err["code"].as_str(), err["message"].as_str()),
+        (Some("unknown_team"), Some("Không có đội này."))
+    );
+    p[2].send(json!({"type": "team_pick", "team": 1})).await;
+    assert_eq!(p[2].recv_type("team").await["team"], 1);
+    let want: BTreeMap<u64, u64> = [(id(&p[0]), 0), (id(&p[1]), 0), (id(&p[2]), 1)].into();
+    host_teams_until(&mut host, |of| *of == want).await;
+
+    host.send(json!({"type": "start"})).await;
+    for ws in p.iter_mut() {
+        ws.recv_type("question").await;
+    }
+    p[1].send(json!({"type": "team_pick", "team": 1})).await;
+    assert_eq!(p[1].recv_type("error").await["code"], "pick_closed");
+}
