@@ -1,6 +1,7 @@
 // Rung chuông vàng's rescue by question, chosen on admin.html: on a 360 px phone the organizer
 // picks «Thí sinh bị loại trả lời câu cứu trợ» up to 1 and one rescue question from a bank
-// (a by-question rule with no question is refused on the page, before anything is sent). On
+// (a by-question rule with no question is refused on the page, before anything is sent; at
+// most 20 can be ticked, over several banks, and «Bỏ chọn tất cả» empties the choice). On
 // the host console the rescue puts that question to Minh, out after the first question; his
 // phone answers it right and says «Bạn được cứu», and the report records the rule and the
 // rescue. How to run it: tests/browser/support.mjs.
@@ -24,6 +25,16 @@ after(async () => {
 
 /** Whether the page is wider than its window (a phone would scroll sideways). */
 const scrollsSideways = (page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+
+/** Shows bank `id` in the rescue picker and waits for its boxes (the list is filled once the
+ *  bank is read); how many questions it has. */
+async function showRescueBank(page, request, id) {
+  const data = await (await request.get(`${BASE}/api/banks/${encodeURIComponent(id)}`)).json();
+  await page.selectOption('#bell-rescue-bank', id);
+  await page.waitForFunction((q) => document.querySelector('#bell-rescue-list input[type=checkbox]')?.dataset.qid === q,
+    String(data.questions[0].id));
+  return data.questions.length;
+}
 
 test('an organizer picks a rescue question on admin.html and the eliminated phone is rescued by answering it', {
   timeout: 180_000,
@@ -55,6 +66,36 @@ test('an organizer picks a rescue question on admin.html and the eliminated phon
   assert.equal(await host.evaluate(() => document.activeElement?.id), 'bell-rescue-bank', 'the focus goes to the bank picker');
   assert.equal(opened.length, 0, 'no contest is opened');
   assert.equal(new URL(host.url()).pathname, '/admin.html');
+
+  // At most 20 rescue questions, over as many banks as it takes: then every other box is
+  // disabled and the count says so; «Bỏ chọn tất cả» empties the choice.
+  const request = desk.context.request;
+  const bankIds = await host.$$eval('#bell-rescue-bank option', (os) => os.map((o) => o.value).filter(Boolean));
+  let ticked = 0;
+  for (const id of bankIds) {
+    if (ticked === 20) break;
+    const count = await showRescueBank(host, request, id);
+    for (let i = 0; i < count && ticked < 20; i++) {
+      await host.locator('#bell-rescue-list input[type=checkbox]').nth(i).check();
+      ticked += 1;
+    }
+  }
+  assert.equal(ticked, 20, 'the banks hold 20 questions');
+  assert.equal(await text(host, '#bell-rescue-count'), 'Đã chọn đủ 20 câu cứu trợ, không chọn thêm được.');
+  let stillFree = null;
+  for (const id of bankIds) {
+    await showRescueBank(host, request, id);
+    const free = host.locator('#bell-rescue-list input[type=checkbox]:not(:checked)');
+    if (await free.count() > 0) { stillFree = free.first(); break; }
+  }
+  assert.ok(stillFree, 'some question is left unticked');
+  assert.ok(await stillFree.isDisabled(), 'a 21st rescue question cannot be ticked');
+  await host.click('#bell-rescue-clear');
+  assert.equal(await text(host, '#bell-rescue-count'), 'Đã chọn 0/20 câu cứu trợ');
+  assert.ok(await host.isHidden('#bell-rescue-clear'), 'nothing left to clear');
+  assert.equal(await host.evaluate(() => document.activeElement?.id), 'bell-rescue-bank');
+  assert.equal(await host.locator('#bell-rescue-list input:checked').count(), 0);
+  assert.equal(await host.locator('#bell-rescue-list input:disabled').count(), 0, 'every box may be ticked again');
 
   // The rescue question from the bank, ticked with the keyboard.
   await host.selectOption('#bell-rescue-bank', bank.id);
