@@ -1,5 +1,5 @@
 //! A private nginx in front of the test's nodes, with the documented several-node site
-//! (`docs/deploy/compose/nginx.conf`) and only its addresses moved: the upstream lists the
+//! (`docs/deploy/compose/nginx.conf`) and only its addresses moved: the upstreams name the
 //! test's nodes instead of `node-a`…`node-c`, and it listens on a free loopback port instead of
 //! port 80. Debian's nginx runs in the foreground as the test's own user, everything it writes
 //! (pid, logs, temporary files) in a folder of its own; it is killed when dropped.
@@ -95,22 +95,29 @@ impl Drop for Nginx {
     }
 }
 
-/// The documented site with its upstream servers replaced, in order, by `nodes`, and its
-/// `listen 80;` by `listen`. Fails if the file no longer has those lines, so the test and
-/// the documentation cannot drift apart unnoticed.
+/// The documented site with each upstream server `node-a`, `node-b`, `node-c`… replaced by
+/// `nodes[0]`, `nodes[1]`, `nodes[2]`…, and its `listen 80;` by `listen`. Fails if the file no
+/// longer has those lines, so the test and the documentation cannot drift apart unnoticed.
 fn site(nodes: &[SocketAddr], listen: SocketAddr) -> String {
-    let mut nodes = nodes.iter();
+    let mut named = vec![false; nodes.len()];
     let mut listens = 0;
     let mut out = String::new();
     for line in SITE.lines() {
         let words: Vec<&str> = line.split_whitespace().collect();
         let line = match words.as_slice() {
-            // `server node-a:8080 max_fails=0;` in the upstream (not `server {`).
+            // `server node-a:8080 max_fails=0;` in an upstream (not `server {`).
             ["server", at, ..] if at.contains(':') => {
-                let node = nodes
-                    .next()
-                    .expect("no more upstream servers in the documented site than nodes");
-                line.replacen(at, &node.to_string(), 1)
+                let letter = at
+                    .strip_prefix("node-")
+                    .and_then(|rest| rest.bytes().next())
+                    .unwrap_or_else(|| panic!("an upstream server named node-…: {line}"));
+                let i = usize::from(letter - b'a');
+                assert!(
+                    i < nodes.len(),
+                    "the documented site names more nodes than the test has: {line}"
+                );
+                named[i] = true;
+                line.replacen(at, &nodes[i].to_string(), 1)
             }
             ["listen", "80;"] => {
                 listens += 1;
@@ -122,8 +129,8 @@ fn site(nodes: &[SocketAddr], listen: SocketAddr) -> String {
         out.push('\n');
     }
     assert!(
-        nodes.next().is_none(),
-        "the documented site lists fewer upstream servers than the test's nodes"
+        named.iter().all(|n| *n),
+        "the documented site names fewer nodes than the test has"
     );
     assert_eq!(listens, 1, "the documented site listens on port 80 once");
     out

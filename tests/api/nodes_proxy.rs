@@ -9,11 +9,11 @@
 
 use serde_json::json;
 
-use crate::helpers::{question, Ws};
+use crate::helpers::{http, question, Ws};
 use crate::nginx::Nginx;
 use crate::nodes::{finals, players_at, stored_as_shown, three_nodes_with, NAMES};
 use crate::nodes_comeback::{all_back, closed, host_at};
-use crate::process::{established_to, open_game_at, sign_in, Redis, Server};
+use crate::process::{established_to, open_game_at, quiz_at, sign_in, Redis, Server};
 
 /// The node that owns `game`: the holder of its lease in Redis (`{node}/{epoch}`).
 async fn owner_of(redis: &Redis, game: i64) -> usize {
@@ -163,4 +163,74 @@ async fn a_game_played_through_nginx_goes_on_after_its_owner_is_killed() {
     // The database agrees: the three answers of every player, those acknowledged before the
     // kill included, and the standings every phone was shown.
     stored_as_shown(dir.path(), game, &finals, 3).await;
+}
+
+/// A Rung chuông vàng contest runs on the node that opened it (its stage is not spread over
+/// nodes), so the documented site sends its routes to one node: every phone that opens
+/// `/ws/bell` through nginx finds the contest and takes its seat, the host's console and the
+/// report reach it too, and its sockets are all on that node. With `/ws/bell` in the
+/// round-robin, two phones in three would get `game_not_found`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rung_chuong_vang_through_nginx_is_found_by_every_phone() {
+    let redis = Redis::start(&[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let trusted = [("HOITHI_TRUSTED_PROXIES", "127.0.0.1")];
+    let nodes = three_nodes_with(dir.path(), &redis, &trusted).await;
+    let addrs: Vec<_> = nodes.iter().map(|n| n.addr).collect();
+    let nginx = Nginx::start(&addrs).await;
+    let cookie = sign_in(nginx.addr).await;
+    let quiz = quiz_at(dir.path(), &[question("a", 20), question("b", 20)]).await;
+    let opened = http(
+        nginx.addr,
+        "POST",
+        "/api/bell",
+        Some(&cookie),
+        Some(&json!({"quiz": quiz, "rules": {"rescue": {"kind": "all"}}})),
+    )
+    .await;
+    assert_eq!(opened.status, 200, "{}", opened.body);
+    let opened = opened.json();
+    let (id, pin) = (opened["id"].as_i64().unwrap(), opened["pin"].clone());
+
+    let bell_socket = |cookie: Option<String>| async move {
+        let ws =
+            hoithi_loadtest::ws::Ws::connect_path(nginx.addr, None, "/ws/bell", cookie.as_deref())
+                .await
+                .expect("a socket through nginx");
+        Ws::from(ws)
+    };
+    let mut phones = Vec::new();
+    for seat in 1..=9 {
+        let mut phone = bell_socket(None).await;
+        phone
+            .send(json!({"type": "bell_sit", "v": 1, "pin": pin, "seat": seat, "name": format!("Học sinh {seat}")}))
+            .await;
+        let welcome = phone.recv().await;
+        assert_eq!(welcome["type"], "bell_welcome", "seat {seat}: {welcome}");
+        assert_eq!(welcome["you"]["seat"], seat);
+        phones.push(phone);
+    }
+    let mut host = bell_socket(Some(cookie.clone())).await;
+    host.send(json!({"type": "bell_stage", "v": 1, "game": id, "role": "host"}))
+        .await;
+    let welcome = host.recv().await;
+    assert_eq!(
+        (welcome["type"].as_str(), welcome["role"].as_str()),
+        (Some("bell_welcome"), Some("host")),
+        "{welcome}"
+    );
+    let report = http(
+        nginx.addr,
+        "GET",
+        &format!("/api/bell/{id}/report"),
+        Some(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(report.status, 200, "{}", report.body);
+    // The nine phones and the console on node a; the others hold at most an idle kept-alive
+    // connection from the sign-in.
+    let held = held_by(&nodes);
+    assert!(held[0] >= 10, "{held:?}\n{}", nginx.log());
+    assert!(held[1] <= 1 && held[2] <= 1, "{held:?}\n{}", nginx.log());
 }

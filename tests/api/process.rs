@@ -179,14 +179,8 @@ pub async fn sign_in(addr: SocketAddr) -> String {
 }
 
 /// A quiz of `questions` written into the database of `dir` from this process (SQLite in WAL
-/// mode takes a second process), so tests choose time limits; then a game opened from it
-/// through the API at `addr` with the organizer's `cookie`. Returns the game's id and PIN.
-pub async fn open_game_at(
-    addr: SocketAddr,
-    cookie: &str,
-    dir: &Path,
-    questions: &[Question],
-) -> (i64, String) {
+/// mode takes a second process), so tests choose time limits. Returns its id.
+pub async fn quiz_at(dir: &Path, questions: &[Question]) -> i64 {
     let store = hoithi::storage::Store::open(&crate::database::url_for(dir))
         .await
         .expect("the server's database opens from the test");
@@ -195,6 +189,18 @@ pub async fn open_game_at(
         .await
         .expect("quiz stored");
     store.close().await;
+    quiz
+}
+
+/// A [`quiz_at`] `dir`, then a game opened from it through the API at `addr` with the
+/// organizer's `cookie`. Returns the game's id and PIN.
+pub async fn open_game_at(
+    addr: SocketAddr,
+    cookie: &str,
+    dir: &Path,
+    questions: &[Question],
+) -> (i64, String) {
+    let quiz = quiz_at(dir, questions).await;
     let body = json!({"quiz": quiz, "settings": {}});
     let resp = http(addr, "POST", "/api/games", Some(cookie), Some(&body)).await;
     assert_eq!(resp.status, 200, "{}", resp.body);
