@@ -109,6 +109,7 @@ function lobby(contestants) {
 // ---- The act log (host and judge). ----
 const ACTS = {
   paused: 'Tạm dừng', resumed: 'Tiếp tục', closed_early: 'Hết giờ sớm', recorded: 'Ghi bảng',
+  not_stored: 'Chưa lưu được bảng, hãy ghi lại',
   revealed: 'Công bố đáp án', decided: 'Câu phụ', skipped: 'Bỏ câu hỏi lỗi', undone: 'Hủy loại',
   rescue_started: 'Bắt đầu cứu trợ', rescued: 'Cứu trợ', ended: 'Kết thúc',
 };

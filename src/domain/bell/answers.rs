@@ -112,12 +112,13 @@ impl Bell {
 
     /// Takes back `seat`'s answer to `round` from `by` (the database refused it), until the
     /// round is revealed. A judge's entry that replaced an earlier one goes with it: the room
-    /// no longer counts the board, and the judge is told to type it again.
+    /// no longer counts the board, and the act log tells the judge to type it again.
     pub(super) fn withdraw(
         &mut self,
         seat: Seat,
         round: usize,
         by: Source,
+        now: Millis,
     ) -> Result<Vec<Effect>, BellError> {
         let open = match self.phase {
             Phase::Open { round, .. } | Phase::Paused { round, .. } | Phase::Closed { round } => {
@@ -129,10 +130,16 @@ impl Bell {
             return Err(BellError::RoundNotOpen);
         }
         let answers = &mut self.rounds[round].answers;
-        if answers.get(&seat).is_some_and(|given| given.by == by) {
+        let taken = answers.get(&seat).is_some_and(|given| given.by == by);
+        if taken {
             answers.remove(&seat);
         }
-        Ok(Vec::new())
+        // A phone was told `server_busy` with its receipt; a judge hears it in the act log.
+        Ok(if taken && by == Source::Judge {
+            vec![self.act(now, Some(round), What::NotStored { seat })]
+        } else {
+            Vec::new()
+        })
     }
 
     pub(super) fn audience_answer(

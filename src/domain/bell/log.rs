@@ -56,6 +56,11 @@ pub enum What {
         seat: Seat,
         replaced: bool,
     },
+    /// The database did not take a judge's entry for `seat`: it does not count, and the board
+    /// must be entered again (while the question is not revealed).
+    NotStored {
+        seat: Seat,
+    },
     /// The answer was shown; `eliminated` went out, or nobody because everyone standing was
     /// wrong (`spared_all_wrong`).
     Revealed {

@@ -300,7 +300,7 @@ impl Bell {
             Input::Next => self.next(now),
             Input::End => self.end(now),
             Input::Tick => Ok(self.tick(now)),
-            Input::Withdraw { seat, round, by } => self.withdraw(*seat, *round, *by),
+            Input::Withdraw { seat, round, by } => self.withdraw(*seat, *round, *by, now),
         }
     }
 

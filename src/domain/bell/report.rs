@@ -167,6 +167,10 @@ fn sentence(bell: &Bell, act: &Act) -> String {
         What::Undone { reason, seats } => {
             format!("Hủy loại {} — lý do: {}", seat_list(seats), reason.as_str())
         }
+        What::NotStored { seat } => format!(
+            "Chưa lưu được bảng của {}: trọng tài ghi lại",
+            seat_list(&[*seat])
+        ),
         What::RescueStarted { rule } => format!("Bắt đầu cứu trợ ({})", rescue_rule(*rule)),
         What::Rescued { seats } if seats.is_empty() => "Cứu trợ: không ai trở lại".to_owned(),
         What::Rescued { seats } => format!(

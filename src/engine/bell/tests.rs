@@ -931,3 +931,60 @@ async fn a_phone_whose_answer_was_refused_answers_again() {
         "seat 8 was blank; seat 7's second answer counted"
     );
 }
+
+/// The database refuses a judge's board: the judge's screen hears it in the act log before the
+/// reveal (`not_stored`, with the seat), and the board typed again counts.
+#[tokio::test(start_paused = true)]
+async fn a_judges_board_the_database_refused_is_said_in_the_log_and_typed_again() {
+    let (writer, mut db) = crate::storage::writer::channel(64);
+    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
+    let mut first = true;
+    tokio::spawn(async move {
+        while let Some((row, done)) = db.recv().await {
+            let ok = !(matches!(row, Write::BellAnswer(_)) && std::mem::take(&mut first));
+            if let Some(done) = done {
+                done(ok);
+            }
+        }
+    });
+    let _seven = stage.sit(7).await;
+    let board = Nickname::parse("Bảng 9").unwrap();
+    stage
+        .ask(
+            stage.judge.id,
+            Ask::Register {
+                seat: seat(9),
+                name: board,
+            },
+        )
+        .await;
+    stage.host(HostAct::Start).await;
+    stage.judge.until("bell_question").await;
+    let record = |stage: &Stage| Ask::Record {
+        seat: seat(9),
+        round: 0,
+        answer: stage.right(0),
+    };
+    stage.ask(stage.judge.id, record(&stage)).await;
+    assert_eq!(stage.judge.act("recorded").await["seat"], 9);
+    // Once the database has refused it (the clock is paused: this waits until every task is
+    // idle), the next thing the room reads, here the host's early close, takes the board back
+    // and says so to the stage screens.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    stage.host(HostAct::Close).await;
+    let lost = stage.judge.act("not_stored").await;
+    assert_eq!(
+        (lost["seat"].clone(), lost["round"].clone()),
+        (9.into(), 0.into()),
+        "{lost}"
+    );
+    stage.ask(stage.judge.id, record(&stage)).await;
+    stage.judge.act("recorded").await;
+    stage.host(HostAct::Reveal).await;
+    let reveal = stage.hall.until("bell_reveal").await;
+    assert_eq!(
+        (reveal["eliminated"].clone(), reveal["standing"].clone()),
+        (1.into(), 1.into()),
+        "the board typed again counts (seat 7 never answered): {reveal}"
+    );
+}

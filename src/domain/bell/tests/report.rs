@@ -128,3 +128,37 @@ fn a_rescue_rule_reads_with_its_cap_when_the_organizer_set_one() {
         "khán giả trả lời câu cứu trợ, cứu tối đa 1 thí sinh"
     );
 }
+
+#[test]
+fn a_judges_board_taken_back_reads_in_the_log_and_a_phones_does_not() {
+    use crate::domain::bell::Source;
+    let mut b = bell(1, false, 0, 4, Rules::default());
+    b.apply(&Input::Start, Millis(0)).unwrap();
+    b.apply(&judge(4, 0, right(&b, 0)), Millis::secs(3))
+        .unwrap();
+    b.apply(&phone(1, 0, right(&b, 0)), Millis::secs(4))
+        .unwrap();
+    let withdraw = |n: u16, by| Input::Withdraw {
+        seat: seat(n),
+        round: 0,
+        by,
+    };
+    // The phone was told with its receipt; the log says only the judge's board.
+    assert!(b
+        .apply(&withdraw(1, Source::Phone), Millis::secs(6))
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        b.apply(&withdraw(4, Source::Judge), Millis::secs(7))
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(
+        acts(&b),
+        vec![
+            "00:03 · Câu 1 · Trọng tài ghi đáp án trên bảng của ghế 004",
+            "00:07 · Câu 1 · Chưa lưu được bảng của ghế 004: trọng tài ghi lại",
+        ]
+    );
+}
