@@ -888,10 +888,11 @@ async fn an_answer_the_database_refused_does_not_count() {
     assert_eq!(*answers.lock().unwrap(), vec![(7, false), (8, true)]);
 }
 
-#[tokio::test(start_paused = true)]
-async fn a_phone_whose_answer_was_refused_answers_again() {
+/// A stage of one question whose database refuses the first answer it is given (a phone's or
+/// a judge's) and takes every other row.
+async fn refusing_the_first_answer() -> Stage {
     let (writer, mut db) = crate::storage::writer::channel(64);
-    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
+    let stage = Stage::open_with(1, 0, Rules::default(), writer).await;
     let mut first = true;
     tokio::spawn(async move {
         while let Some((row, done)) = db.recv().await {
@@ -901,6 +902,12 @@ async fn a_phone_whose_answer_was_refused_answers_again() {
             }
         }
     });
+    stage
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_phone_whose_answer_was_refused_answers_again() {
+    let mut stage = refusing_the_first_answer().await;
     let mut seven = stage.sit(7).await;
     let _eight = stage.sit(8).await;
     stage.host(HostAct::Start).await;
@@ -936,17 +943,7 @@ async fn a_phone_whose_answer_was_refused_answers_again() {
 /// reveal (`not_stored`, with the seat), and the board typed again counts.
 #[tokio::test(start_paused = true)]
 async fn a_judges_board_the_database_refused_is_said_in_the_log_and_typed_again() {
-    let (writer, mut db) = crate::storage::writer::channel(64);
-    let mut stage = Stage::open_with(1, 0, Rules::default(), writer).await;
-    let mut first = true;
-    tokio::spawn(async move {
-        while let Some((row, done)) = db.recv().await {
-            let ok = !(matches!(row, Write::BellAnswer(_)) && std::mem::take(&mut first));
-            if let Some(done) = done {
-                done(ok);
-            }
-        }
-    });
+    let mut stage = refusing_the_first_answer().await;
     let _seven = stage.sit(7).await;
     let board = Nickname::parse("Bảng 9").unwrap();
     stage
